@@ -1,0 +1,75 @@
+"""The ``fundgraph`` command line: thin click commands over the library.
+
+Each command lives in its own module and only parses options, calls a library function
+and reports; logic that a Python user would want lives in :mod:`fundgraph`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from fundgraph.errors import FundgraphError
+from fundgraph.i18n import cli_lang
+
+__all__ = ["main", "group"]
+
+
+class FundgraphGroup(click.Group):
+    """Turns library errors into one line on stderr and exit status 1 (``--debug`` shows more)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FundgraphError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except OSError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise click.ClickException(f"{name}{exc.strerror or exc}") from None
+        except Exception as exc:  # an internal error: still one line unless --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+            ) from None
+
+
+@click.group(cls=FundgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.version_option(package_name="fundgraph")
+@click.pass_context
+def group(ctx: click.Context, debug: bool) -> None:
+    """fundgraph: fund-flow analysis of bank statements for illegal-fundraising cases."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    ctx.obj["cli_lang"] = cli_lang()
+
+
+def _register() -> None:
+    from . import analyze as _analyze  # noqa: F401  (commands register themselves)
+
+    for name in ("trace", "render", "store", "timeline"):
+        try:
+            __import__(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    group.main(args=argv, prog_name="fundgraph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

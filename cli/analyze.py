@@ -1,0 +1,1 @@
+"""``fundgraph analyze`` and ``fundgraph demo``."""

@@ -1,0 +1,106 @@
+"""Money: integer cents inside, yuan with two decimals outside.
+
+Examples
+--------
+>>> yuan(123456)
+'1234.56'
+>>> yuan(-5)
+'-0.05'
+>>> cents("1234.56"), cents("-0.05"), cents("12")
+(123456, -5, 1200)
+>>> format_cny(123456789012, "zh")
+'¥12.35亿'
+>>> format_cny(5000000, "zh")
+'¥5万'
+>>> format_cny(123456, "en")
+'¥1,234.56'
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["yuan", "yuan_decimal", "cents", "yuan_series", "cents_series", "format_cny"]
+
+_YUAN_RE = re.compile(r"^(-?)(\d+)(?:\.(\d{1,2}))?$")
+
+
+def yuan(c: int) -> str:
+    """Cents as a yuan string with exactly two decimals."""
+    c = int(c)
+    sign = "-" if c < 0 else ""
+    q, r = divmod(abs(c), 100)
+    return f"{sign}{q}.{r:02d}"
+
+
+def yuan_decimal(c: int) -> Decimal:
+    """Cents as an exact :class:`~decimal.Decimal` of yuan (two decimals)."""
+    return Decimal(yuan(c))
+
+
+def cents(text: str | Decimal | int) -> int:
+    """A yuan amount written with at most two decimals, as integer cents (exact)."""
+    if isinstance(text, int):
+        return text * 100
+    m = _YUAN_RE.match(str(text).strip())
+    if not m:
+        raise ValueError(f"not a yuan amount with at most two decimals: {text!r}")
+    sign, whole, frac = m.groups()
+    value = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
+    return -value if sign else value
+
+
+def yuan_series(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`yuan` for an integer (possibly nullable) Series; <NA> becomes ""."""
+    s = pd.Series(values)
+    mask = s.isna()
+    v = s.fillna(0).astype("int64").to_numpy()
+    neg = v < 0
+    a = np.abs(v)
+    whole = (a // 100).astype(str)
+    frac = np.char.zfill((a % 100).astype(str), 2)
+    out = np.char.add(np.char.add(np.where(neg, "-", ""), whole), np.char.add(".", frac))
+    res = pd.Series(out, index=s.index, dtype=object)
+    res[mask.to_numpy()] = ""
+    return res
+
+
+def cents_series(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`cents` for strings written by :func:`yuan_series`; "" becomes <NA>."""
+    s = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    empty = s == ""
+    parts = s.str.extract(r"^(-?)(\d+)(?:\.(\d{1,2}))?$")
+    bad = parts[1].isna() & ~empty
+    if bad.any():
+        raise ValueError(f"not a yuan amount: {s[bad].iloc[0]!r}")
+    whole = pd.to_numeric(parts[1].fillna("0")).astype("int64")
+    frac = pd.to_numeric(parts[2].fillna("0").str.ljust(2, "0")).astype("int64")
+    v = whole * 100 + frac
+    v = v.where(parts[0] != "-", -v)
+    out = v.astype("Int64")
+    out[empty] = pd.NA
+    return out
+
+
+def format_cny(c: int, lang: str = "zh") -> str:
+    """Cents for a reader: ``¥1.2亿``/``¥35.6万`` in Chinese, ``¥1,234.56`` in English."""
+    c = int(c)
+    sign = "-" if c < 0 else ""
+    a = abs(c)
+    if lang == "zh":
+        if a >= 100_000_000_00:
+            return f"{sign}¥{_trim(a / 100_000_000_00)}亿"
+        if a >= 10_000_00:
+            return f"{sign}¥{_trim(a / 10_000_00)}万"
+        return f"{sign}¥{yuan(a)}"
+    q, r = divmod(a, 100)
+    return f"{sign}¥{q:,}.{r:02d}"
+
+
+def _trim(x: float) -> str:
+    # a display figure only (never summed): two decimals without trailing zeros
+    return f"{x:.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,152 @@
+"""The canonical tables that flow between fundgraph's stages.
+
+Every stage takes and returns plain pandas DataFrames with the columns listed here, so a
+stage can be changed without touching the others. Money is always ``int64`` cents;
+times are naive local ``datetime64[ns]`` (bank statements carry no zone).
+
+``TRANSACTIONS``
+    One accepted statement row: one account's side of one transaction.
+``REJECTS``
+    One statement row (or a whole unreadable file) that was not accepted, with a reason.
+``TRANSFERS``
+    One distinct movement of money. ``src``/``dst`` are canonical account ids; the empty
+    string stands for cash (a deposit has ``src == ""``, a withdrawal ``dst == ""``).
+``ACCOUNTS``, ``PARTICIPANTS``
+    Per-account and per-participant results of the analysis.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CASH",
+    "TRANSACTIONS",
+    "REJECTS",
+    "TRANSFERS",
+    "ACCOUNTS",
+    "PARTICIPANTS",
+    "ALERTS",
+    "WARNINGS",
+    "FILES",
+    "ROLES",
+]
+
+#: Placeholder used in ``src``/``dst`` for cash (no counterparty account).
+CASH = ""
+
+#: Roles an account can take (CONTRACT §3), in the order used for display.
+ROLES = ("core", "collector", "transit", "participant", "beneficiary", "other")
+
+# column -> dtype ("str", "int64" cents/counts, "Int64" nullable, "datetime", "float", "bool")
+TRANSACTIONS = {
+    "source_file": "str",  # path relative to the PATH given on the command line
+    "source_sheet": "str",  # sheet name for workbooks, "" for text files
+    "source_row": "int64",  # row number as a spreadsheet numbers it (1-based)
+    "account": "str",  # canonical id of the statement's own account
+    "account_raw": "str",  # as printed on the row
+    "holder_name": "str",
+    "holder_id": "str",
+    "time": "datetime",
+    "direction": "str",  # "in" or "out"
+    "amount": "int64",  # cents, > 0
+    "balance": "Int64",  # cents after the transaction, <NA> when not shown
+    "counterparty": "str",  # canonical id, "" for cash / not shown
+    "counterparty_name": "str",
+    "counterparty_id": "str",
+    "counterparty_bank": "str",
+    "memo": "str",
+    "channel": "str",
+    "reference": "str",
+    "branch": "str",
+    "currency": "str",
+    "extra": "str",  # JSON object of the columns fundgraph does not interpret
+}
+
+REJECTS = {
+    "source_file": "str",
+    "source_sheet": "str",
+    "source_row": "Int64",  # <NA> when the whole file was rejected
+    "code": "str",  # stable machine code, e.g. "unknown_direction"
+    "reason": "str",  # human text (language of the run)
+    "raw": "str",  # the row's cells joined by " | "
+}
+
+TRANSFERS = {
+    "transfer_id": "int64",  # 0..n-1 in (time, src, dst, amount) order
+    "src": "str",
+    "dst": "str",
+    "amount": "int64",
+    "time": "datetime",
+    "memo": "str",
+    "channel": "str",
+    "src_name": "str",
+    "dst_name": "str",
+    "src_id": "str",  # holder id of src where any statement shows it
+    "dst_id": "str",
+    "seen": "str",  # "both", "src" (only in the sender's statement) or "dst"
+    "sources": "str",  # "file:row" of every statement row that reported it, ";"-joined
+}
+
+ACCOUNTS = {
+    "account": "str",
+    "aliases": "str",  # ";"-joined other numbers of the same account
+    "holder_name": "str",
+    "holder_id": "str",
+    "obtained": "bool",  # a statement of this account was read
+    "role": "str",  # one of ROLES
+    "level": "Int64",  # hops from the core of its structure, <NA> outside structures
+    "structure": "Int64",  # id of its collection structure
+    "community": "Int64",
+    "pagerank": "float",
+    "betweenness": "float",
+    "in_amount": "int64",
+    "out_amount": "int64",
+    "in_count": "int64",
+    "out_count": "int64",
+    "in_degree": "int64",  # distinct senders
+    "out_degree": "int64",  # distinct receivers
+    "cash_in": "int64",
+    "cash_out": "int64",
+    "first_time": "datetime",
+    "last_time": "datetime",
+    "alert_score": "float",
+}
+
+PARTICIPANTS = {
+    "account": "str",
+    "holder_name": "str",
+    "holder_id": "str",
+    "person": "str",  # holder id where known, else the account
+    "structure": "Int64",
+    "paid_in": "int64",
+    "received_back": "int64",
+    "net_loss": "int64",
+    "first_paid": "datetime",
+    "last_paid": "datetime",
+    "deposits": "int64",  # number of investment transfers
+}
+
+ALERTS = {
+    "account": "str",
+    "holder_name": "str",
+    "score": "float",
+    "codes": "str",  # ";"-joined stable codes
+    "reasons": "str",  # human text, one reason per line
+}
+
+WARNINGS = {
+    "code": "str",  # e.g. "balance_break"
+    "account": "str",
+    "source_file": "str",
+    "source_row": "Int64",
+    "detail": "str",
+}
+
+FILES = {
+    "source_file": "str",
+    "source_sheet": "str",
+    "layout": "str",  # short description of what was recognised
+    "encoding": "str",
+    "rows_read": "int64",
+    "rows_accepted": "int64",
+    "rows_rejected": "int64",
+}
