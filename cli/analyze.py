@@ -1,1 +1,110 @@
 """``fundgraph analyze`` and ``fundgraph demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fundgraph.errors import InputError
+from fundgraph.i18n import LANGS, t
+from fundgraph.money import cents
+from fundgraph.progress import Progress
+
+from . import group
+
+LANG_OPTION = click.option(
+    "--lang", type=click.Choice(LANGS), default="zh", show_default=True,
+    help="Language of the HTML pages and of the texts in the tables.",
+)
+
+
+def _recovered(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.replace(",", "").replace("¥", "").strip()
+    try:
+        c = cents(text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an amount in yuan (e.g. 1500000 or 1500000.50)") from None
+    if c < 0:
+        raise click.BadParameter("the amount recovered cannot be negative")
+    return c
+
+
+def report_unreadable(case, lang: str) -> None:
+    rej = case.rejects
+    for _, r in rej[rej["source_row"].isna()].iterrows():
+        click.echo(t("cli.unreadable", lang, file=r["source_file"], reason=r["reason"]), err=True)
+
+
+@group.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Case folder to write.")
+@LANG_OPTION
+@click.option("--recovered", metavar="AMOUNT", help="Yuan recovered so far: adds a pro-rata restitution plan.")
+@click.option("--watchlist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File of names, ID numbers or accounts to flag.")
+@click.option("--mirror-window", type=click.IntRange(0, 86400), default=300, show_default=True,
+              help="Seconds two banks' clocks may differ for the same transfer.")
+@click.option("--excel-headers", type=click.Choice(["zh"]), default=None,
+              help="Also write copies of the CSV files with Chinese column names.")
+@click.option("--no-html", is_flag=True, help="Skip graph.html and report.html.")
+@click.option("--strict", is_flag=True, help="Stop with an error when a file cannot be read at all.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@click.pass_context
+def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, excel_headers, no_html, strict, quiet):
+    """Read bank exports under PATHS, analyse them and write the case folder."""
+    from fundgraph.analysis import read_watchlist
+    from fundgraph.pipeline import build_case, write_case
+
+    msg_lang = ctx.obj.get("cli_lang", "en")
+    progress = Progress(enabled=False if quiet else None)
+    wl = read_watchlist(watchlist) if watchlist else None
+    case = build_case(
+        paths, lang=lang, recovered=_recovered(recovered), watchlist=wl,
+        mirror_window=mirror_window, strict=strict, progress=progress,
+    )
+    if not quiet:
+        report_unreadable(case, msg_lang)
+    write_case(case, out_dir, html=not no_html, excel_headers=excel_headers, progress=progress)
+    s = case.summary
+    click.echo(
+        t("cli.analyzed", msg_lang, rows=s["rows_read"], accepted=s["rows_accepted"],
+          rejected=s["rows_rejected"], transfers=s["transfers"], accounts=s["accounts"], out=out_dir)
+    )
+    if not no_html:
+        click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))
+
+
+@group.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("fundgraph-demo"), show_default=True, help="Folder for the sample case.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the synthetic case.")
+@click.option("--participants", type=click.IntRange(10, 1_000_000), default=300, show_default=True)
+@LANG_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@click.pass_context
+def demo(ctx, out_dir, seed, participants, lang, quiet):
+    """Generate a synthetic Ponzi case's bank exports and analyse them."""
+    from fundgraph.pipeline import build_case, write_case
+    from fundgraph.synth import generate_case
+
+    msg_lang = ctx.obj.get("cli_lang", "en")
+    progress = Progress(enabled=False if quiet else None)
+    progress.stage(t("cli.generating", msg_lang))
+    generate_case(out_dir, seed=seed, participants=participants)
+    exports = out_dir / "exports"
+    if not exports.is_dir():
+        raise InputError(f"{exports}: the generator wrote no exports")
+    case = build_case([exports], lang=lang, progress=progress)
+    case_dir = out_dir / "case"
+    write_case(case, case_dir, progress=progress)
+    s = case.summary
+    click.echo(
+        t("cli.analyzed", msg_lang, rows=s["rows_read"], accepted=s["rows_accepted"],
+          rejected=s["rows_rejected"], transfers=s["transfers"], accounts=s["accounts"], out=case_dir)
+    )
+    click.echo(t("cli.html_at", msg_lang, path=case_dir / "graph.html"))
+    click.echo(t("cli.html_at", msg_lang, path=case_dir / "report.html"))

@@ -72,6 +72,8 @@ class Case:
     restitution: pd.DataFrame | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     lang: str = "zh"
+    #: seconds spent per stage in this run (not written: outputs stay byte-identical)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
