@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import schema as S
@@ -76,10 +77,93 @@ class Ingested:
             raise FundgraphError("row accounting does not add up across files")
 
 
-def _read_one(item: tuple[str, str]) -> tuple[str, list[tuple[RawTable, tuple]], list[FileProblem]]:
-    path, name = item
-    tables, problems = read_export(path, name)
-    return name, [(tb, normalise_table(tb)) for tb in tables], problems
+def _merge_by_layout(tables: list[RawTable]) -> list[RawTable]:
+    """Tables with the same header become one, so the vectorised normaliser runs once per
+    layout instead of once per statement (its fixed cost dominates small statements)."""
+    groups: dict[tuple, list[RawTable]] = {}
+    for tb in tables:
+        key = (tuple(tb.header), tuple(tb.fields), tb.cells.shape[1])
+        groups.setdefault(key, []).append(tb)
+    merged = []
+    for group in groups.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        sizes = [len(tb.cells) for tb in group]
+
+        def spread(values: list[str], sizes: list[int] = sizes) -> np.ndarray:
+            return np.repeat(np.array(values, dtype=object), sizes)
+
+        keys = sorted({k for tb in group for k in tb.title})
+        merged.append(
+            RawTable(
+                spread([tb.source_file for tb in group]),
+                spread([tb.source_sheet for tb in group]),
+                group[0].encoding,
+                group[0].kind,
+                group[0].header,
+                group[0].fields,
+                pd.concat([tb.cells for tb in group], ignore_index=True),
+                np.concatenate([tb.rows for tb in group]),
+                {k: spread([tb.title.get(k, "") for tb in group]) for k in keys},
+            )
+        )
+    return merged
+
+
+def _read_chunk(items: list[tuple[str, str]]) -> dict:
+    """Read and normalise a list of files (one worker's share)."""
+    tables: list[RawTable] = []
+    problems: list[FileProblem] = []
+    for path, name in items:
+        t_, p_ = read_export(path, name)
+        tables += t_
+        problems += p_
+    accepted, rejected, pairs = [], [], []
+    for tb in _merge_by_layout(tables):
+        acc, rej, al = normalise_table(tb)
+        accepted.append(acc)
+        rejected.append(rej)
+        pairs.append(al)
+    acc = pd.concat(accepted, ignore_index=True) if accepted else None
+    rej = pd.concat(rejected, ignore_index=True) if rejected else None
+    files = []
+    n_acc = acc.groupby(["source_file", "source_sheet"]).size() if acc is not None else {}
+    n_rej = rej.groupby(["source_file", "source_sheet"]).size() if rej is not None else {}
+    for tb in tables:
+        key = (tb.source_file, tb.source_sheet)
+        a, r = int(n_acc.get(key, 0)), int(n_rej.get(key, 0))
+        files.append(
+            {
+                "source_file": tb.source_file,
+                "source_sheet": tb.source_sheet,
+                "layout": _layout(tb),
+                "encoding": tb.encoding,
+                "rows_read": a + r,
+                "rows_accepted": a,
+                "rows_rejected": r,
+            }
+        )
+    return {
+        "accepted": acc,
+        "rejected": rej,
+        "pairs": pairs,
+        "files": files,
+        "problems": problems,
+        "names": [n for _, n in items],
+    }
+
+
+def _chunks(items: list[tuple[str, str]], parts: int) -> list[list[tuple[str, str]]]:
+    """Split files into ``parts`` lists of about equal bytes, keeping their order inside."""
+    sizes = [os.path.getsize(p) for p, _ in items]
+    total = sum(sizes) or 1
+    out: list[list[tuple[str, str]]] = [[] for _ in range(parts)]
+    acc = 0
+    for item, size in zip(items, sizes, strict=True):
+        out[min(parts - 1, int(acc * parts / total))].append(item)
+        acc += size
+    return [c for c in out if c]
 
 
 def _layout(tb: RawTable) -> str:
@@ -117,36 +201,34 @@ def read_exports(
     total_bytes = sum(os.path.getsize(p) for p, _ in items)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(items) > 3 and total_bytes > 8 * 1024**2 else 1
+    # several chunks per worker keep progress moving and balance uneven files
+    parts = max(1, min(len(items), workers * 4)) if workers > 1 else max(1, min(len(items), 8))
+    chunks = _chunks(items, parts) if items else []
     results = []
-    if workers > 1:
+    done = 0
+    if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, res in enumerate(pool.map(_read_one, items, chunksize=1)):
+            for res in pool.map(_read_chunk, chunks):
                 results.append(res)
+                done += len(res["names"])
                 if progress:
-                    progress(i + 1, len(items), res[0])
+                    progress(done, len(items), res["names"][-1])
     else:
-        for i, item in enumerate(items):
-            results.append(_read_one(item))
+        for chunk in chunks:
+            results.append(_read_chunk(chunk))
+            done += len(chunk)
             if progress:
-                progress(i + 1, len(items), item[1])
+                progress(done, len(items), chunk[-1][1])
 
     accepted, rejected, pairs, files, warn = [], [], [], [], []
-    for name, tables, problems in results:
-        for tb, (acc, rej, al) in tables:
-            accepted.append(acc)
-            rejected.append(rej)
-            pairs.append(al)
-            files.append(
-                {
-                    "source_file": name,
-                    "source_sheet": tb.source_sheet,
-                    "layout": _layout(tb),
-                    "encoding": tb.encoding,
-                    "rows_read": len(acc) + len(rej),
-                    "rows_accepted": len(acc),
-                    "rows_rejected": len(rej),
-                }
-            )
+    for res in results:
+        if res["accepted"] is not None:
+            accepted.append(res["accepted"])
+        if res["rejected"] is not None:
+            rejected.append(res["rejected"])
+        pairs += res["pairs"]
+        files += res["files"]
+        problems = res["problems"]
         for p in problems:
             if p.fatal:
                 rejected.append(
@@ -191,6 +273,7 @@ def read_exports(
         else pd.DataFrame(columns=["source_file", "source_sheet", "source_row", "code", "raw"])
     )
     files_df = conform(pd.DataFrame(files), S.FILES, extra=False)
+    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(drop=True)
 
     mapping = alias_map(pd.concat(pairs, ignore_index=True) if pairs else None)
     tx = resolve_aliases(tx, mapping)

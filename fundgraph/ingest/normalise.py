@@ -133,6 +133,23 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """
     x = s.astype(str).str.strip()
     present = x != ""
+    # the common layout first, in one vectorised call; the regular expressions below only see
+    # the cells it could not read
+    fast = pd.to_datetime(x, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    # the parser reads a leap second ":60" as the next minute; such cells go the strict way
+    fast = fast.where((fast.dt.year >= 1970) & (fast.dt.year <= 2100) & ~x.str.endswith(":60"))
+    rest = (fast.isna() & present).to_numpy()
+    t = fast.astype("datetime64[ns]")
+    day_only = pd.Series(False, index=s.index)
+    if rest.any():
+        t_rest, day_rest = _parse_times_slow(x[rest])
+        t = t.copy()
+        t[rest] = t_rest.to_numpy()
+        day_only[rest] = day_rest.to_numpy()
+    return t.astype("datetime64[ns]"), present, day_only.astype(bool)
+
+
+def _parse_times_slow(x: pd.Series) -> tuple[pd.Series, pd.Series]:
     x = (
         x.str.replace("年", "-", regex=False)
         .str.replace("月", "-", regex=False)
@@ -173,14 +190,17 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         st = pd.Timestamp("1899-12-30") + pd.to_timedelta(secs, unit="s")
         t = t.where(~is_serial, st)
         day_only = day_only | (is_serial & serial[1].isna())
-    return t.astype("datetime64[ns]"), present, day_only.fillna(False).astype(bool)
+    return t.astype("datetime64[ns]"), day_only.fillna(False).astype(bool)
 
 
 # ---------------------------------------------------------------- one table
 
 
 def _norm_flag(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: unicodedata.normalize("NFKC", v).strip().upper() if v else "")
+    # a flag column holds a handful of distinct values: normalise each once
+    values = pd.unique(s.to_numpy(dtype=object))
+    table = {v: unicodedata.normalize("NFKC", v).strip().upper() if v else "" for v in values}
+    return s.map(table).astype(object)
 
 
 def _first_nonempty(frame: pd.DataFrame) -> pd.Series:
@@ -198,6 +218,11 @@ def _join_nonempty(frame: pd.DataFrame, sep: str = " ") -> pd.Series:
         nxt = frame.iloc[:, i]
         out = out.where(nxt == "", out.where(out == "", out + sep) + nxt)
     return out
+
+
+def _has_title(table: RawTable, key: str) -> bool:
+    v = table.title.get(key)
+    return v is not None and (not isinstance(v, str) or v != "")
 
 
 def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -221,6 +246,14 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     clean = clean[nonempty].reset_index(drop=True)
     raw_rows = table.rows[nonempty]
     n = len(clean)
+
+    def per_row(v: object) -> np.ndarray:
+        # a value for the whole table, or one per row when tables of one layout were merged
+        if isinstance(v, str):
+            return np.full(n, v, dtype=object)
+        return np.asarray(v, dtype=object)[nonempty]
+
+    row_file, row_sheet = per_row(table.source_file), per_row(table.source_sheet)
     header = list(table.header) + [""] * max(0, ncols - len(table.header))
     fields = list(table.fields) + [None] * max(0, ncols - len(table.fields))
 
@@ -246,15 +279,6 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
             if cell is not None:
                 value[m] = cell[m].astype(str).str.slice(0, 80).to_numpy()
 
-    # repeated header rows (page breaks)
-    hkeys = [header_key(h) for h in header[:ncols]]
-    named = [i for i, k in enumerate(hkeys) if k]
-    if named and n:
-        same = sum(
-            (clean[clean.columns[i]].map(header_key) == hkeys[i]).astype(int) for i in named
-        )
-        flag(same >= max(2, (len(named) + 1) // 2), "repeated_header")
-
     # time: date and time-of-day columns combined in their order
     tcols = by_field.get("time", [])
     if len(tcols) > 1:
@@ -273,12 +297,26 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         tstr = col("time")
     times, t_present, day_only = parse_times(tstr)
 
+    # repeated header rows (page breaks): only a row without a time can be one
+    hkeys = [header_key(h) for h in header[:ncols]]
+    named = [i for i, k in enumerate(hkeys) if k]
+    cand = np.flatnonzero(times.isna().to_numpy())
+    if named and len(cand):
+        sub = clean.iloc[cand]
+        same = sum((sub[sub.columns[i]].map(header_key) == hkeys[i]).astype(int) for i in named)
+        rep = np.zeros(n, dtype=bool)
+        rep[cand] = (same >= max(2, (len(named) + 1) // 2)).to_numpy()
+        flag(rep, "repeated_header")
+
     # totals lines: a marker in one of the first cells and no time
-    upper_first = [clean[c].str.upper() for c in clean.columns[: min(ncols, 4)]]
-    is_total = pd.Series(False, index=clean.index)
-    for s in upper_first:
-        is_total |= s.str.startswith(TOTAL_MARKERS)
-    flag(is_total & times.isna(), "totals_line")
+    if len(cand):
+        is_total = np.zeros(n, dtype=bool)
+        sub = clean.iloc[cand]
+        hit = np.zeros(len(cand), dtype=bool)
+        for c in sub.columns[: min(ncols, 4)]:
+            hit |= sub[c].str.upper().str.startswith(TOTAL_MARKERS).to_numpy(dtype=bool)
+        is_total[cand] = hit
+        flag(is_total, "totals_line")
 
     status = _norm_flag(col("status"))
     flag(status.isin(STATUS_FAILED), "failed_transaction")
@@ -302,7 +340,10 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         if has_dir:
             flag(amt.fillna(0) < 0, "negative_amount", amt_text)
             d = _norm_flag(col("direction"))
-            direction = d.map(lambda v: "in" if v in DIRECTION_IN else ("out" if v in DIRECTION_OUT else ""))
+            direction = pd.Series(
+                np.where(d.isin(DIRECTION_IN), "in", np.where(d.isin(DIRECTION_OUT), "out", "")),
+                dtype=object,
+            )
             flag(d == "", "no_direction")
             flag(direction == "", "unknown_direction", col("direction"))
             amount = amt.abs()
@@ -339,9 +380,8 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
                 alias_frames.append(pair[(v != "") & (v != account)])
     else:
         account = pd.Series([""] * n, dtype=object)
-    title_acc = table.title.get("account", "")
-    if title_acc:
-        account = account.where(account != "", title_acc)
+    if _has_title(table, "account"):
+        account = account.where(account != "", per_row(table.title["account"]))
     flag(account == "", "no_account")
 
     cp_idx = by_field.get("counterparty", [])
@@ -357,11 +397,11 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         counterparty = col("counterparty")
 
     holder_name = col("holder_name")
-    if table.title.get("holder_name"):
-        holder_name = holder_name.where(holder_name != "", table.title["holder_name"])
+    if _has_title(table, "holder_name"):
+        holder_name = holder_name.where(holder_name != "", per_row(table.title["holder_name"]))
     holder_id = col("holder_id")
-    if table.title.get("holder_id"):
-        holder_id = holder_id.where(holder_id != "", table.title["holder_id"])
+    if _has_title(table, "holder_id"):
+        holder_id = holder_id.where(holder_id != "", per_row(table.title["holder_id"]))
 
     balance, b_present, b_ok = parse_cents(col("balance"))
 
@@ -387,13 +427,10 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         extra = pd.Series([""] * n, dtype=object)
 
     ok = (code == "").to_numpy()
-    base = {
-        "source_file": table.source_file,
-        "source_sheet": table.source_sheet,
-    }
     accepted = pd.DataFrame(
         {
-            **{k: pd.Series([v] * int(ok.sum()), dtype=object) for k, v in base.items()},
+            "source_file": row_file[ok],
+            "source_sheet": row_sheet[ok],
             "source_row": raw_rows[ok],
             "account": account[ok].to_numpy(),
             "account_raw": account[ok].to_numpy(),
@@ -422,8 +459,8 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     raw_text = _raw_text(cells[nonempty].reset_index(drop=True)[bad])
     rejected = pd.DataFrame(
         {
-            "source_file": pd.Series([table.source_file] * int(bad.sum()), dtype=object),
-            "source_sheet": pd.Series([table.source_sheet] * int(bad.sum()), dtype=object),
+            "source_file": row_file[bad],
+            "source_sheet": row_sheet[bad],
             "source_row": raw_rows[bad],
             "code": code[bad].to_numpy(),
             "value": value[bad].to_numpy(),
