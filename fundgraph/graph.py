@@ -103,6 +103,6 @@ def transfer_multigraph(
     ids = t["transfer_id"] if "transfer_id" in t else pd.Series(range(len(t)), index=t.index)
     G.add_edges_from(
         (s, d, int(k), {"amount": int(a), "time": tm, "memo": m})
-        for s, d, k, a, tm, m in zip(t["src"], t["dst"], ids, t["amount"], t["time"], memo)
+        for s, d, k, a, tm, m in zip(t["src"], t["dst"], ids, t["amount"], t["time"], memo, strict=True)
     )
     return G

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import locale
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 __all__ = ["LANGS", "t", "catalogue", "cli_lang", "check_lang"]
@@ -26,7 +26,7 @@ __all__ = ["LANGS", "t", "catalogue", "cli_lang", "check_lang"]
 LANGS = ("zh", "en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """All messages of ``lang`` merged from its JSON files (sorted by file name)."""
     check_lang(lang)

@@ -57,6 +57,8 @@ def cents(text: str | Decimal | int) -> int:
 def yuan_series(values: pd.Series) -> pd.Series:
     """Vectorised :func:`yuan` for an integer (possibly nullable) Series; <NA> becomes ""."""
     s = pd.Series(values)
+    if s.empty:
+        return pd.Series([], index=s.index, dtype=object)
     mask = s.isna()
     v = s.fillna(0).astype("int64").to_numpy()
     neg = v < 0

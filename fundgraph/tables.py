@@ -59,6 +59,10 @@ MONEY_COLUMNS = frozenset(
 )
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# temporary files are created private (0600); the finished file gets the usual mode
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -70,6 +74,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -84,17 +89,24 @@ def atomic_write_text(path: str | os.PathLike, text: str, *, bom: bool = False) 
 
 
 def neutralise_formulas(s: pd.Series) -> pd.Series:
-    """Prefix ``'`` to text cells a spreadsheet would evaluate (``= + - @`` start, not a number)."""
+    """Prefix ``'`` to text cells a spreadsheet would evaluate (``= + - @`` start, not a number).
+
+    A cell that already starts with ``'`` before such a character gets one more, so that
+    :func:`read_csv` can take exactly one off and give back the text as it was.
+
+    >>> neutralise_formulas(pd.Series(["=1+1", "-12.50", "'=x", "张三"])).tolist()
+    ["'=1+1", '-12.50', "''=x", '张三']
+    """
     s = s.astype(object).where(s.notna(), "")
     s = s.astype(str)
-    risky = s.str.match(r"^[=+\-@\t\r]") & ~s.str.match(_NUMBER_RE)
+    risky = s.str.match(r"^'*[=+\-@\t\r]") & ~s.str.match(_NUMBER_RE)
     if risky.any():
         s = s.where(~risky, "'" + s)
     return s
 
 
 def _unneutralise(s: pd.Series) -> pd.Series:
-    marked = s.str.match(r"^'[=+\-@\t\r]")
+    marked = s.str.match(r"^'+[=+\-@\t\r]")
     if marked.any():
         s = s.where(~marked, s.str.slice(1))
     return s
@@ -147,7 +159,7 @@ def _csv_frame(df: pd.DataFrame, schema: dict[str, str] | None) -> pd.DataFrame:
         s = df[col]
         kind = kinds.get(col)
         if col in MONEY_COLUMNS and (kind in ("int64", "Int64") or pd.api.types.is_integer_dtype(s)):
-            out[col] = yuan_series(s)
+            out[col] = yuan_series(s) if len(s) else pd.Series([], dtype=object)
         elif kind == "datetime" or pd.api.types.is_datetime64_any_dtype(s):
             t = pd.to_datetime(s)
             out[col] = t.dt.strftime(_TIME_FORMAT).where(t.notna(), "")
@@ -226,6 +238,7 @@ def write_parquet(df: pd.DataFrame, path: str | os.PathLike) -> None:
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

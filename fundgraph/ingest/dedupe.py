@@ -86,85 +86,116 @@ def find_duplicate_rows(transactions: pd.DataFrame) -> np.ndarray:
     return np.flatnonzero(dup.to_numpy())
 
 
-def _candidates(t: pd.DataFrame) -> pd.DataFrame:
+def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
+    """Each statement row as a directed transfer seen from one side, with integer codes for
+    the text keys (sorting and grouping integers is what keeps this fast at a million rows)."""
     out = t["direction"].to_numpy() == "out"
     acc = t["account"].to_numpy(dtype=object)
     cp = t["counterparty"].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.concatenate([acc, cp]), sort=True)
+    n = len(t)
+    acc_c, cp_c = codes[:n], codes[n:]
     own_name = t["holder_name"].to_numpy(dtype=object)
     cp_name = t["counterparty_name"].to_numpy(dtype=object)
     own_id = t["holder_id"].to_numpy(dtype=object)
     cp_id = t["counterparty_id"].to_numpy(dtype=object)
-    return pd.DataFrame(
+    file_key = t["source_file"].astype(str) + "\x00" + t["source_sheet"].astype(str)
+    file_c, _ = pd.factorize(file_key, sort=True)
+    ref_c, _ = pd.factorize(t["reference"], sort=True)
+    c = pd.DataFrame(
         {
-            "src": np.where(out, acc, cp),
-            "dst": np.where(out, cp, acc),
-            "amount": t["amount"].to_numpy(),
+            "src_c": np.where(out, acc_c, cp_c),
+            "dst_c": np.where(out, cp_c, acc_c),
+            "amount": t["amount"].to_numpy(dtype=np.int64),
             "time": t["time"].to_numpy(),
-            "day_only": t["day_only"].to_numpy() if "day_only" in t else False,
+            "day_only": t["day_only"].to_numpy() if "day_only" in t else np.zeros(n, dtype=bool),
             "side": np.where(out, 0, 1).astype(np.int8),  # 0: sender's statement
-            "memo": t["memo"].to_numpy(dtype=object),
-            "channel": t["channel"].to_numpy(dtype=object),
-            "reference": t["reference"].to_numpy(dtype=object),
-            "src_name": np.where(out, own_name, cp_name),
-            "dst_name": np.where(out, cp_name, own_name),
-            "src_id": np.where(out, own_id, cp_id),
-            "dst_id": np.where(out, cp_id, own_id),
-            "file": t["source_file"].to_numpy(dtype=object),
-            "source": (
-                t["source_file"].astype(str)
-                + np.where(t["source_sheet"].to_numpy(dtype=object) != "", "[" + t["source_sheet"].astype(str) + "]", "")
-                + ":"
-                + t["source_row"].astype(str)
-            ).to_numpy(dtype=object),
+            "ref_c": ref_c,
+            "file_c": file_c,
+            "row": np.arange(n),  # position in ``t``
         }
     )
+    cols = {
+        "memo": t["memo"].to_numpy(dtype=object),
+        "channel": t["channel"].to_numpy(dtype=object),
+        "src_name": np.where(out, own_name, cp_name),
+        "dst_name": np.where(out, cp_name, own_name),
+        "src_id": np.where(out, own_id, cp_id),
+        "dst_id": np.where(out, cp_id, own_id),
+        "source": (
+            t["source_file"].astype(str)
+            + np.where(t["source_sheet"].to_numpy(dtype=object) != "",
+                       "[" + t["source_sheet"].astype(str) + "]", "")
+            + ":"
+            + t["source_row"].astype(str)
+        ).to_numpy(dtype=object),
+    }
+    # kept beside the frame, not in DataFrame.attrs, which pandas deep-copies on every step
+    return c, np.asarray(uniques, dtype=object), cols
 
 
-def _merge_same_side(c: pd.DataFrame) -> pd.DataFrame:
-    """Rows identical across files (a statement exported twice) become one candidate."""
-    key = ["side", "src", "dst", "amount", "time", "reference"]
-    c = c.sort_values([*key, "file", "source"], kind="stable").reset_index(drop=True)
-    occ = c.groupby([*key, "file"], sort=False, dropna=False).cumcount()
-    c["_occ"] = occ.to_numpy()
-    gid = c.groupby([*key, "_occ"], sort=False, dropna=False).ngroup().to_numpy()
-    c["_gid"] = gid
+def _merge_same_side(c: pd.DataFrame, source: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows identical across files (a statement exported twice) become one candidate.
+
+    Returns the kept candidates and, for each, the ``;``-joined sources of the rows merged
+    into it (empty where it stands alone)."""
+    key = ["side", "src_c", "dst_c", "amount", "time", "ref_c"]
+    order = np.lexsort([c["row"].to_numpy(), c["file_c"].to_numpy()] + [c[k].to_numpy() for k in reversed(key)])
+    c = c.iloc[order].reset_index(drop=True)
+    same_key = np.ones(len(c), dtype=bool)
+    same_key[0:1] = False
+    for k in key:
+        v = c[k].to_numpy()
+        same_key[1:] &= v[1:] == v[:-1]
+    merged_sources = np.full(len(c), "", dtype=object)
+    if not same_key.any():
+        return c, merged_sources
+    # k-th identical row of one file pairs with the k-th of another file
+    grp = np.cumsum(~same_key)
+    f = c["file_c"].to_numpy()
+    occ = pd.DataFrame({"g": grp, "f": f}).groupby(["g", "f"], sort=False).cumcount().to_numpy()
+    gid = pd.DataFrame({"g": grp, "o": occ}).groupby(["g", "o"], sort=False).ngroup().to_numpy()
+    first = ~pd.Series(gid).duplicated().to_numpy()
     sizes = np.bincount(gid)
-    if (sizes > 1).any():
-        multi = sizes[gid] > 1
-        joined = c.loc[multi].groupby("_gid", sort=False)["source"].agg(";".join)
-        first = ~pd.Series(gid).duplicated().to_numpy()
-        c = c[first].copy()
-        c.loc[c["_gid"].isin(joined.index), "source"] = c["_gid"].map(joined)
-    return c.drop(columns=["_occ", "_gid"]).reset_index(drop=True)
+    multi = sizes[gid] > 1
+    if multi.any():
+        src = source[c["row"].to_numpy()]
+        joined = pd.Series(src[multi]).groupby(gid[multi], sort=False).agg(";".join)
+        merged_sources = np.full(len(c), "", dtype=object)
+        rep_multi = first & multi
+        merged_sources[rep_multi] = joined.reindex(gid[rep_multi]).to_numpy()
+    c = c[first].reset_index(drop=True)
+    return c, merged_sources[first]
 
 
-def _match_mirrors(c: pd.DataFrame, window_s: int) -> np.ndarray:
+def _match_mirrors(c: pd.DataFrame, window_s: int, cash_code: int) -> np.ndarray:
     """Partner index for each candidate (-1 when unmatched): greedy one-to-one matching of
     sender-side and receiver-side rows with the same src, dst and amount within the window."""
     n = len(c)
     partner = np.full(n, -1, dtype=np.int64)
-    both = (c["src"].to_numpy() != CASH) & (c["dst"].to_numpy() != CASH)
+    src, dst, amt = c["src_c"].to_numpy(), c["dst_c"].to_numpy(), c["amount"].to_numpy()
+    both = (src != cash_code) & (dst != cash_code)
     idx = np.flatnonzero(both)
     if len(idx) == 0:
         return partner
-    sub = c.iloc[idx][["src", "dst", "amount", "time", "day_only", "side"]].copy()
-    sub["_pos"] = idx
+    side_all = c["side"].to_numpy()
     # only keys that have rows from both sides can match
-    sides = sub.groupby(["src", "dst", "amount"], sort=False)["side"].transform("nunique")
-    sub = sub[sides.to_numpy() == 2]
-    sub = sub.sort_values(["src", "dst", "amount", "time", "side"], kind="stable")
+    key = pd.DataFrame({"s": src[idx], "d": dst[idx], "a": amt[idx], "side": side_all[idx]})
+    nsides = key.groupby(["s", "d", "a"], sort=False)["side"].transform("nunique").to_numpy()
+    idx = idx[nsides == 2]
+    t_all = c["time"].to_numpy()
+    order = np.lexsort([side_all[idx], t_all[idx], amt[idx], dst[idx], src[idx]])
+    pos = idx[order]
     window = np.timedelta64(window_s, "s")
+    day_all = c["day_only"].to_numpy()
     for _ in range(50):
-        if len(sub) < 2:
+        if len(pos) < 2:
             break
-        key_same = (
-            (sub["src"].to_numpy()[1:] == sub["src"].to_numpy()[:-1])
-            & (sub["dst"].to_numpy()[1:] == sub["dst"].to_numpy()[:-1])
-            & (sub["amount"].to_numpy()[1:] == sub["amount"].to_numpy()[:-1])
-        )
-        side = sub["side"].to_numpy()
-        t = sub["time"].to_numpy()
-        day = sub["day_only"].to_numpy()
+        s_, d_, a_ = src[pos], dst[pos], amt[pos]
+        key_same = (s_[1:] == s_[:-1]) & (d_[1:] == d_[:-1]) & (a_[1:] == a_[:-1])
+        side = side_all[pos]
+        t = t_all[pos]
+        day = day_all[pos]
         opp = side[1:] != side[:-1]
         close = np.abs(t[1:] - t[:-1]) <= window
         same_day = (day[1:] | day[:-1]) & (t[1:].astype("datetime64[D]") == t[:-1].astype("datetime64[D]"))
@@ -176,14 +207,13 @@ def _match_mirrors(c: pd.DataFrame, window_s: int) -> np.ndarray:
         first_of_run = np.flatnonzero(start)
         offset = np.arange(len(cand)) - first_of_run[np.maximum(run - 1, 0)]
         chosen = np.flatnonzero(cand & (offset % 2 == 0))
-        pos = sub["_pos"].to_numpy()
         a, b = pos[chosen], pos[chosen + 1]
         partner[a] = b
         partner[b] = a
-        keep = np.ones(len(sub), dtype=bool)
+        keep = np.ones(len(pos), dtype=bool)
         keep[chosen] = False
         keep[chosen + 1] = False
-        sub = sub[keep]
+        pos = pos[keep]
     return partner
 
 
@@ -211,48 +241,61 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
     """
     if transactions.empty:
         return conform(pd.DataFrame(), TRANSFERS, extra=False)
-    c = _candidates(transactions)
-    c = _merge_same_side(c)
-    partner = _match_mirrors(c, mirror_window)
+    c, accounts, cols = _candidates(transactions)
+    c, merged_sources = _merge_same_side(c, cols["source"])
+    cash_hits = np.flatnonzero(accounts == CASH)
+    cash_code = int(cash_hits[0]) if len(cash_hits) else -1
+    partner = _match_mirrors(c, mirror_window, cash_code)
     n = len(c)
     me = np.arange(n)
+    side = c["side"].to_numpy()
     # a matched pair is represented by its sender-side row
-    is_rep = (partner < 0) | (c["side"].to_numpy() == 0)
+    is_rep = (partner < 0) | (side == 0)
     rep = me[is_rep]
     mate = partner[is_rep]
-    r = c.iloc[rep].reset_index(drop=True)
     has_mate = mate >= 0
-    m = c.iloc[np.where(has_mate, mate, rep)].reset_index(drop=True)
+    mate_or_rep = np.where(has_mate, mate, rep)
+    row_r = c["row"].to_numpy()[rep]
+    row_m = c["row"].to_numpy()[mate_or_rep]
 
     def pick(col: str) -> np.ndarray:
-        a = r[col].to_numpy(dtype=object)
-        b = m[col].to_numpy(dtype=object)
+        a = cols[col][row_r]
+        b = cols[col][row_m]
         return np.where((a == "") & has_mate, b, a)
 
+    def sources_of(ix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        merged = merged_sources[ix]
+        return np.where(merged != "", merged, cols["source"][rows])
+
     # the sender's clock unless it only gave a date
-    t_r, t_m = r["time"].to_numpy(), m["time"].to_numpy()
-    use_mate_time = has_mate & r["day_only"].to_numpy() & ~m["day_only"].to_numpy()
-    sources = np.where(
-        has_mate, r["source"].to_numpy(dtype=object) + ";" + m["source"].to_numpy(dtype=object), r["source"].to_numpy(dtype=object)
-    )
-    seen = np.where(has_mate, "both", np.where(r["side"].to_numpy() == 0, "src", "dst"))
+    t_all = c["time"].to_numpy()
+    day_all = c["day_only"].to_numpy()
+    use_mate_time = has_mate & day_all[rep] & ~day_all[mate_or_rep]
+    src_r = sources_of(rep, row_r)
+    src_m = sources_of(mate_or_rep, row_m)
+    sources = np.where(has_mate, src_r + ";" + src_m, src_r)
+    seen = np.where(has_mate, "both", np.where(side[rep] == 0, "src", "dst"))
+    src_c = c["src_c"].to_numpy()[rep]
+    dst_c = c["dst_c"].to_numpy()[rep]
+    amount = c["amount"].to_numpy()[rep]
+    time = np.where(use_mate_time, t_all[mate_or_rep], t_all[rep])
+    order = np.lexsort([sources, amount, dst_c, src_c, time])
     out = pd.DataFrame(
         {
-            "src": r["src"].to_numpy(dtype=object),
-            "dst": r["dst"].to_numpy(dtype=object),
-            "amount": r["amount"].to_numpy(dtype=np.int64),
-            "time": np.where(use_mate_time, t_m, t_r),
-            "memo": pick("memo"),
-            "channel": pick("channel"),
-            "src_name": pick("src_name"),
-            "dst_name": pick("dst_name"),
-            "src_id": pick("src_id"),
-            "dst_id": pick("dst_id"),
-            "seen": seen,
-            "sources": sources,
+            "transfer_id": np.arange(len(rep), dtype=np.int64),
+            "src": accounts[src_c][order],
+            "dst": accounts[dst_c][order],
+            "amount": amount[order],
+            "time": time[order],
+            "memo": pick("memo")[order],
+            "channel": pick("channel")[order],
+            "src_name": pick("src_name")[order],
+            "dst_name": pick("dst_name")[order],
+            "src_id": pick("src_id")[order],
+            "dst_id": pick("dst_id")[order],
+            "seen": seen[order],
+            "sources": sources[order],
         }
     )
     out["time"] = out["time"].astype("datetime64[ns]")
-    out = out.sort_values(["time", "src", "dst", "amount", "sources"], kind="stable").reset_index(drop=True)
-    out.insert(0, "transfer_id", np.arange(len(out), dtype=np.int64))
     return conform(out, TRANSFERS, extra=False)
