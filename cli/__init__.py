@@ -11,7 +11,7 @@ import sys
 import click
 
 from fundgraph.errors import FundgraphError
-from fundgraph.i18n import cli_lang
+from fundgraph.i18n import cli_lang, t
 
 __all__ = ["main", "group"]
 
@@ -25,7 +25,7 @@ class FundgraphGroup(click.Group):
         except FundgraphError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(exc.localized(_lang(ctx))) from None
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except OSError as exc:
@@ -36,9 +36,12 @@ class FundgraphGroup(click.Group):
         except Exception as exc:  # an internal error: still one line unless --debug
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            raise click.ClickException(
-                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
-            ) from None
+            detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            raise click.ClickException(t("error.internal", _lang(ctx), detail=detail)) from None
+
+
+def _lang(ctx: click.Context) -> str:
+    return (ctx.obj or {}).get("cli_lang") or cli_lang()
 
 
 @click.group(cls=FundgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})

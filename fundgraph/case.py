@@ -116,9 +116,7 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     """
     d = Path(case_dir)
     if not (d / "case.json").is_file():
-        raise CaseError(
-            f"{d}: not a complete case folder (no case.json); run 'fundgraph analyze' first"
-        )
+        raise CaseError(key="error.not_a_case", path=str(d))
     case = Case()
     case.summary = read_json(d / "case.json")
     case.lang = case.summary.get("lang", "zh")

@@ -77,12 +77,9 @@ def build_case(
     unreadable = ing.rejects[ing.rejects["source_row"].isna()]
     if strict and len(unreadable):
         r = unreadable.iloc[0]
-        raise InputError(f"{r['source_file']}: {r['reason']}")
+        raise InputError(key="error.unreadable_strict", file=r["source_file"], reason=r["reason"])
     if ing.files.empty or ing.rows_accepted == 0 and not len(unreadable):
-        raise InputError(
-            f"no bank export found under {', '.join(map(str, paths))} "
-            "(looked for .csv .txt .xlsx .xls with a statement header)"
-        )
+        raise InputError(key="error.no_exports", paths=", ".join(map(str, paths)))
     with _timed(case, "deduplicate", progress):
         transfers = build_transfers(ing.transactions, mirror_window=mirror_window)
     with _timed(case, "accounts", progress):

@@ -1215,7 +1215,7 @@ def resolve_account(case_or_accounts, name: str) -> str:
         for acc, aliases in zip(accounts["account"].astype(str), al, strict=True):
             if text and text in [a.strip() for a in aliases.split(";")]:
                 return acc
-    raise InputError(f"unknown account {name!r}: not an account id or alias of this case")
+    raise InputError(key="error.unknown_account", account=name)
 
 
 def opening_balances(transactions: pd.DataFrame) -> dict[str, int]:
