@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ LANG_OPTION = click.option(
 )
 
 
-def _recovered(value: str | None) -> int | None:
+def _recovered(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
     if value is None:
         return None
     text = value.replace(",", "").replace("¥", "").strip()
@@ -43,7 +44,7 @@ def report_unreadable(case, lang: str) -> None:
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Case folder to write.")
 @LANG_OPTION
-@click.option("--recovered", metavar="AMOUNT", help="Yuan recovered so far: adds a pro-rata restitution plan.")
+@click.option("--recovered", metavar="AMOUNT", callback=_recovered, help="Yuan recovered so far: adds a pro-rata restitution plan.")
 @click.option("--watchlist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File of names, ID numbers or accounts to flag.")
 @click.option("--mirror-window", type=click.IntRange(0, 86400), default=300, show_default=True,
@@ -52,9 +53,12 @@ def report_unreadable(case, lang: str) -> None:
               help="Also write copies of the CSV files with Chinese column names.")
 @click.option("--no-html", is_flag=True, help="Skip graph.html and report.html.")
 @click.option("--strict", is_flag=True, help="Stop with an error when a file cannot be read at all.")
+@click.option("--timings", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the seconds spent per stage to this JSON file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.pass_context
-def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, excel_headers, no_html, strict, quiet):
+def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, excel_headers, no_html,
+            strict, timings, quiet):
     """Read bank exports under PATHS, analyse them and write the case folder."""
     from fundgraph.analysis import read_watchlist
     from fundgraph.pipeline import build_case, write_case
@@ -63,12 +67,14 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
     progress = Progress(enabled=False if quiet else None)
     wl = read_watchlist(watchlist) if watchlist else None
     case = build_case(
-        paths, lang=lang, recovered=_recovered(recovered), watchlist=wl,
+        paths, lang=lang, recovered=recovered, watchlist=wl,
         mirror_window=mirror_window, strict=strict, progress=progress,
     )
     if not quiet:
         report_unreadable(case, msg_lang)
     write_case(case, out_dir, html=not no_html, excel_headers=excel_headers, progress=progress)
+    if timings:
+        timings.write_text(json.dumps(case.timings, indent=2) + "\n", encoding="utf-8")
     s = case.summary
     click.echo(
         t("cli.analyzed", msg_lang, rows=s["rows_read"], accepted=s["rows_accepted"],

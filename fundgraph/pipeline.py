@@ -78,8 +78,16 @@ def build_case(
     if strict and len(unreadable):
         r = unreadable.iloc[0]
         raise InputError(key="error.unreadable_strict", file=r["source_file"], reason=r["reason"])
-    if ing.files.empty or ing.rows_accepted == 0 and not len(unreadable):
+    if ing.files.empty:
         raise InputError(key="error.no_exports", paths=", ".join(map(str, paths)))
+    if ing.rows_accepted == 0:
+        first = ing.rejects.iloc[0] if len(ing.rejects) else None
+        raise InputError(
+            key="error.no_rows",
+            paths=", ".join(map(str, paths)),
+            files=len(ing.files),
+            example=f"{first['source_file']}: {first['reason']}" if first is not None else "-",
+        )
     with _timed(case, "deduplicate", progress):
         transfers = build_transfers(ing.transactions, mirror_window=mirror_window)
     with _timed(case, "accounts", progress):

@@ -88,3 +88,25 @@ def open_page(browser):
     yield _open
     for ctx in contexts:
         ctx.close()
+
+
+@dataclass
+class GeneratedCase:
+    """A small synthetic case, generated and analysed once per test session."""
+
+    root: Path
+    exports: Path
+    case_dir: Path
+    truth: dict
+
+
+@pytest.fixture(scope="session")
+def generated_case(tmp_path_factory) -> GeneratedCase:
+    from fundgraph.pipeline import analyze
+    from fundgraph.synth import generate_case
+
+    root = tmp_path_factory.mktemp("generated")
+    truth = generate_case(root, seed=5, participants=80)
+    case_dir = root / "case"
+    analyze([root / "exports"], case_dir, lang="zh")
+    return GeneratedCase(root, root / "exports", case_dir, truth)
