@@ -56,7 +56,7 @@ def clean_cells(s: pd.Series) -> pd.Series:
     quoted = s.str.startswith("'") | s.str.startswith("`")
     if quoted.any():
         s = s.where(~quoted, s.str.slice(1).str.strip(_WS))
-    blank = s.str.fullmatch(r"[-—_*=~\s]+") | s.str.upper().isin(PLACEHOLDERS)
+    blank = s.str.fullmatch("[-—_*=~ \t\u3000]+") | s.str.upper().isin(PLACEHOLDERS)
     if blank.any():
         s = s.where(~blank, "")
     return s
@@ -64,7 +64,8 @@ def clean_cells(s: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- amounts
 
-_MONEY_JUNK = r"[\s,，¥￥$元]|RMB|CNY|人民币"
+# explicit whitespace (no ``\\s``), so that the vectorised string engine can run these
+_MONEY_JUNK = "[ \t\r\n\u3000\u00a0,，¥￥$元]|RMB|CNY|人民币"
 
 
 def parse_cents(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -84,6 +85,25 @@ def parse_cents(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     x = s.astype(str).str.replace(_MONEY_JUNK, "", regex=True)
     x = x.str.replace("－", "-", regex=False)
     present = x != ""
+    # the two shapes nearly every export uses, read without a per-cell regular expression
+    with_cents = x.str.fullmatch(r"-?[0-9]{1,15}\.[0-9]{2}").to_numpy(dtype=bool)
+    whole = x.str.fullmatch(r"-?[0-9]{1,15}").to_numpy(dtype=bool)
+    cents = np.zeros(len(x), dtype=np.int64)
+    ok = with_cents | whole
+    if with_cents.any():
+        cents[with_cents] = pd.to_numeric(x[with_cents].str.replace(".", "", regex=False)).to_numpy(np.int64)
+    if whole.any():
+        cents[whole] = pd.to_numeric(x[whole]).to_numpy(np.int64) * 100
+    rest = ~ok & present.to_numpy(dtype=bool)
+    if rest.any():
+        c_rest, ok_rest = _parse_cents_slow(x[rest])
+        cents[rest] = c_rest
+        ok[rest] = ok_rest
+    out = pd.Series(cents, index=s.index).astype("Int64").where(ok, pd.NA)
+    return out, present, pd.Series(ok, index=s.index)
+
+
+def _parse_cents_slow(x: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     paren = x.str.startswith("(") & x.str.endswith(")")
     if paren.any():
         x = x.where(~paren, "-" + x.str.slice(1, -1))
@@ -93,7 +113,7 @@ def parse_cents(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     parts = x.str.extract(r"^([+-]?)(\d*)(?:\.(\d*))?$")
     whole = parts[1].fillna("")
     frac = parts[2].fillna("")
-    ok = parts[1].notna() & ((whole != "") | (frac != "")) & present
+    ok = parts[1].notna() & ((whole != "") | (frac != ""))
     extra = frac.str.slice(2)
     ok &= extra.str.fullmatch(r"0*").fillna(False).astype(bool)
     ok &= whole.str.len() <= 15
@@ -102,8 +122,8 @@ def parse_cents(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     frac_n = pd.to_numeric(frac2.where(ok, "00"), errors="coerce").fillna(0).astype("int64")
     cents = whole_n * 100 + frac_n
     cents = cents.where(parts[0] != "-", -cents)
-    out = cents.astype("Int64").where(ok, pd.NA)
-    return out, present, ok
+    ok = ok.fillna(False).astype(bool)
+    return cents.where(ok, 0).to_numpy(np.int64), ok.to_numpy(dtype=bool)
 
 
 # ---------------------------------------------------------------- times
@@ -292,7 +312,9 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         for p in parts[1:]:
             # a later column holding a full date-time replaces the date; a time of day is appended
             full = p.str.len() > 10
-            tstr = tstr.where(p == "", tstr.where(full, (tstr + " " + p).str.strip()).where(~full, p))
+            # a date cell read from a workbook comes as midnight: its time is the other column's
+            date_part = tstr.str.replace(r"[ T]00:00(:00)?$", "", regex=True)
+            tstr = tstr.where(p == "", date_part.where(full, (date_part + " " + p).str.strip()).where(~full, p))
     else:
         tstr = col("time")
     times, t_present, day_only = parse_times(tstr)

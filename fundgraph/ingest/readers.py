@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import os
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -38,7 +39,7 @@ HEADER_SCAN_ROWS = 60
 DELIMITERS = (",", "\t", ";", "|")
 #: An xlsx whose sheets would unpack beyond this is refused (zip-bomb guard).
 MAX_UNPACKED_BYTES = 4 * 1024**3
-MAX_PACK_RATIO = 200
+MAX_PACK_RATIO = 100
 
 
 @dataclass
@@ -120,11 +121,31 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    # GB18030 decodes UTF-8 bytes without an error (as the wrong characters), so a file that
+    # mixes the two is recognised by lines that are valid UTF-8 with Chinese in them
+    if not _has_utf8_lines(data):
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            pass
     return _decode_lines(data, None), "mixed"
+
+
+def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
+    """Whether some line (of the first ones and of an even sample of the rest) is UTF-8
+    holding at least two non-ASCII characters, in a file that is not UTF-8 as a whole."""
+    lines = data.split(b"\n")
+    step = max(1, len(lines) // sample)
+    for line in (*lines[: sample // 2], *lines[::step]):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(text.encode("utf-8")) - len(text) >= 2:
+            return True
+    return False
 
 
 def _decode_lines(data: bytes, first: str | None) -> str:
@@ -171,6 +192,16 @@ def _score_header(cells: list[str]) -> tuple[int, set[str]]:
     return len(fields), fields
 
 
+def _missing_columns(rows: list[list[str]]) -> str | None:
+    """``no_time_column`` or ``no_amount_column`` when a row names several statement fields
+    but lacks that one (a header the file has, but that cannot be used), else None."""
+    for cells in rows[:HEADER_SCAN_ROWS]:
+        score, fields = _score_header(cells)
+        if score == 0 and len(fields) >= 3:
+            return "no_time_column" if "time" not in fields else "no_amount_column"
+    return None
+
+
 def _find_header(rows: list[list[str]]) -> int | None:
     best, best_score = None, 2
     for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -181,6 +212,9 @@ def _find_header(rows: list[list[str]]) -> int | None:
 
 
 _TITLE_RE_CACHE: dict[str, re.Pattern[str]] = {}
+# a value ends at two spaces, a delimiter, the end of the line, or where the next
+# "label：" starts after a single space ("户名：张三 账号：6222…")
+_TITLE_VALUE = r"\s*[:：]\s*([^\s,;|:：][^,;|:：\n]*?)(?=\s*$|\s*\n|\s{2,}|\s*[,;|]|\s+[^\s:：]+\s*[:：])"
 
 
 def _title_info(rows: list[list[str]]) -> dict[str, str]:
@@ -193,14 +227,13 @@ def _title_info(rows: list[list[str]]) -> dict[str, str]:
         for name in names:
             pat = _TITLE_RE_CACHE.get(name)
             if pat is None:
-                pat = re.compile(
-                    r"(?:^|[\s,;|])" + re.escape(name) + r"\s*[:：]\s*([^\s,;|:：][^,;|:：\n]*?)(?=\s{2,}|[,;|\n]|$)",
-                    re.IGNORECASE,
-                )
+                pat = re.compile(r"(?:^|(?<=[\s,;|]))" + re.escape(name) + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE)
                 _TITLE_RE_CACHE[name] = pat
             m = pat.search(text)
             if m and fld not in info:
-                value = m.group(1).strip().strip("'\"\t")
+                value = m.group(1).strip().strip("'\"\t`")
+                if fld == "account":
+                    value = re.sub(r"[\s-]", "", value)  # "6222 0202 …" as printed on a card
                 if value:
                     info[fld] = value
                     break
@@ -221,9 +254,9 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
     if _looks_binary(data):
         return [], [FileProblem(name, "", "binary", "not a text or spreadsheet file")]
     text, encoding = decode_text(data)
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     head_lines = text.split("\n", HEADER_SCAN_ROWS + 1)[:HEADER_SCAN_ROWS]
-    best = None  # (score, -line, delim)
+    best = None  # (score, line, delim)
     for delim in DELIMITERS:
         for i, line in enumerate(head_lines):
             if delim not in line:
@@ -234,6 +267,10 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
     if best is None:
         if not text.strip():
             return [], [FileProblem(name, "", "empty_file", "the file is empty")]
+        for delim in DELIMITERS:
+            missing = _missing_columns([_split_line(x.rstrip("\r"), delim) for x in head_lines])
+            if missing:
+                return [], [FileProblem(name, "", missing, "the header lacks a required column")]
         return [], [FileProblem(name, "", "no_header", "no row looks like a statement header")]
     _, hidx, delim = best
     header = _split_line(head_lines[hidx].rstrip("\r"), delim)
@@ -243,42 +280,147 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
     if body_lines and body_lines[-1] == "":
         body_lines.pop()  # the file's final newline
     cells = _parse_body(body_lines, delim, len(header))
+    # one spreadsheet row per record: a quoted cell holding line breaks stays one row
     rows = np.arange(hidx + 2, hidx + 2 + len(cells), dtype=np.int64)
     fields = [header_field(h) for h in header]
     table = RawTable(name, "", encoding, "text", header, fields, cells, rows, title)
     return [table], []
 
 
-def _parse_body(lines: list[str], delim: str, width: int) -> pd.DataFrame:
-    """One row per line (row numbers stay exact); ragged rows padded or widened."""
-    if not lines:
-        return pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
-    body = "\n".join(x.rstrip("\r") for x in lines) + "\n"
-    fast = None
-    if '"' not in body:
-        try:
-            fast = pd.read_csv(
-                io.StringIO(body),
+#: A quoted cell may run over at most this many lines (a memo typed with line breaks).
+MAX_QUOTED_LINES = 50
+
+
+def _split_record(rec: str, delim: str, width: int) -> list[str]:
+    """Cells of one record. A stray ``"`` (an odd number of quotes) may not eat the cells
+    after it: of the quote-aware and the plain split, the one closer to ``width`` wins."""
+    cells = _split_line(rec, delim)
+    if rec.count('"') % 2:
+        plain = [c.strip('"') if c.startswith('"') else c for c in rec.split(delim)]
+        if abs(len(plain) - width) < abs(len(cells) - width):
+            return plain
+    return cells
+
+
+def _count_each(lines: list[str], sub: str) -> np.ndarray:
+    """How often ``sub`` occurs in each line (one vectorised call, no regular expression)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.count_substring(pa.array(lines, type=pa.large_string()), sub).to_numpy(zero_copy_only=False)
+
+
+def _records(lines: list[str], delim: str, width: int) -> tuple[list[str], set[int]]:
+    """Group lines into records: a line with an odd number of quotes opens a quoted cell that
+    closes on the next such line, unless that would swallow whole rows (a stray quote).
+
+    Returns the records and the positions of records with a stray quote (parsed alone)."""
+    odd = np.flatnonzero(_count_each(lines, '"') % 2 == 1)
+    if not len(odd):
+        return lines, set()
+    records: list[str] = []
+    stray: set[int] = set()
+    pos = 0
+    k = 0
+    while k < len(odd):
+        i = int(odd[k])
+        records.extend(lines[pos:i])
+        merged = None
+        if k + 1 < len(odd):
+            j = int(odd[k + 1])
+            # a line in between that holds a whole row's delimiters is a row, not memo text
+            if j - i <= MAX_QUOTED_LINES and all(
+                lines[m].count(delim) + 1 < width for m in range(i + 1, j)
+            ):
+                text = "\n".join(lines[i : j + 1])
+                try:
+                    got = next(csv.reader([text], delimiter=delim, strict=True))
+                except (StopIteration, csv.Error):
+                    got = None
+                if got is not None and len(got) <= width + 1:
+                    merged = text
+        if merged is not None:
+            records.append(merged)
+            pos = int(odd[k + 1]) + 1
+            k += 2
+        else:
+            stray.add(len(records))
+            records.append(lines[i])
+            pos = i + 1
+            k += 1
+    records.extend(lines[pos:])
+    return records, stray
+
+
+def _read_c(text: str, delim: str, wide: int, quoting: int) -> pd.DataFrame | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(
+                # bytes: the C parser reads them directly (a text buffer is re-encoded in chunks)
+                io.BytesIO(text.encode("utf-8", errors="surrogatepass")),
+                encoding="utf-8",
+                encoding_errors="replace",
                 sep=delim,
                 header=None,
-                names=list(range(width)),
+                names=list(range(wide)),
+                index_col=False,
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
                 skip_blank_lines=False,
-                quoting=csv.QUOTE_NONE,
+                quoting=quoting,
                 engine="c",
             )
-        except (pd.errors.ParserError, ValueError):
-            fast = None
-        if fast is not None and len(fast) != len(lines):
-            fast = None
-    if fast is not None:
-        return fast.fillna("")
-    parsed = [_split_line(x.rstrip("\r"), delim) if x.strip() else [] for x in lines]
-    wide = max([width, *map(len, parsed)]) if parsed else width
-    grid = [r + [""] * (wide - len(r)) for r in parsed]
-    return pd.DataFrame(grid, columns=list(range(wide)), dtype=object)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
+        return None
+
+
+def _parse_body(lines: list[str], delim: str, width: int) -> pd.DataFrame:
+    """One row per record, in order, blank lines included, so row numbers stay exact.
+
+    A record is one line, or several when a quoted cell holds line breaks. Rows longer than
+    the header (trailing delimiters, an unquoted delimiter in a memo) are widened, never
+    shifted; columns past the header that are empty throughout are dropped.
+    """
+    if not lines:
+        return pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
+    body = "\n".join(lines) + "\n"
+    if '"' not in body:
+        records, stray, quoting = lines, set(), csv.QUOTE_NONE
+    else:
+        records, stray = _records(lines, delim, width)
+        quoting = csv.QUOTE_MINIMAL
+        if stray:
+            body = "\n".join("" if i in stray else r for i, r in enumerate(records)) + "\n"
+        elif len(records) != len(lines):
+            body = "\n".join(records) + "\n"
+    wide = width
+    cells = _read_c(body, delim, wide, quoting)
+    if cells is None:
+        # rows longer than the header: widen to the longest (an upper bound when quoted)
+        wide = max(width, int(_count_each(lines, delim).max()) + 1)
+        cells = _read_c(body, delim, wide, quoting)
+    if cells is None or len(cells) != len(records):
+        cells = None  # the fast parser disagreed on the records: split each one alone
+    if cells is None or stray:
+        parsed = {
+            i: _split_record(records[i], delim, width) if records[i].strip() else []
+            for i in (range(len(records)) if cells is None else sorted(stray))
+        }
+        wide = max([wide, *map(len, parsed.values())])
+        if cells is None:
+            grid = [parsed[i] + [""] * (wide - len(parsed[i])) for i in range(len(records))]
+            cells = pd.DataFrame(grid, columns=list(range(wide)), dtype=object)
+        else:
+            cells = cells.astype(object)
+            for c in range(cells.shape[1], wide):
+                cells[c] = ""
+            for i, got in parsed.items():
+                cells.iloc[i] = got + [""] * (wide - len(got))
+    cells = cells.fillna("")
+    extra = [c for c in cells.columns[width:] if (cells[c] == "").all()]
+    return cells.drop(columns=extra).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- spreadsheets
@@ -294,12 +436,17 @@ def _cell_text(v: object) -> str:
             return ""
         if v.is_integer() and abs(v) < 1e15:
             return str(int(v))
-        return repr(v)
+        # an amount computed in the workbook (1234.5600000000001) reads as written
+        return repr(round(v, 9))
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, int):
         return str(v)
     if isinstance(v, _dt.datetime):
+        # a date cell comes back as midnight: written as a date, so that a time-of-day
+        # column next to it can be added
+        if v.hour == v.minute == v.second == 0:
+            return v.strftime("%Y-%m-%d")
         return v.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(v, _dt.date):
         return v.strftime("%Y-%m-%d")
@@ -308,8 +455,6 @@ def _cell_text(v: object) -> str:
     if isinstance(v, _dt.timedelta):  # a time of day stored as a duration
         secs = int(v.total_seconds()) % 86400
         return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d %H:%M:%S")
     return str(v)
 
 
@@ -334,6 +479,9 @@ def _tables_from_grid(
     if hidx is None:
         if grid.empty or not any(any(str(c).strip() for c in r) for r in head):
             return [], [FileProblem(name, sheet, "empty_sheet", "no rows", fatal=False)]
+        missing = _missing_columns(head)
+        if missing:
+            return [], [FileProblem(name, sheet, missing, "the header lacks a required column", fatal=False)]
         return [], [
             FileProblem(name, sheet, "no_header", "no row looks like a statement header", fatal=False)
         ]
@@ -362,7 +510,12 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
         return FileProblem(name, "", "unreadable", f"broken xlsx (zip): {exc}")
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if unpacked > MAX_UNPACKED_BYTES or (unpacked > 256 * 1024**2 and unpacked / packed > MAX_PACK_RATIO):
+    # one member packed far tighter than any real sheet is a bomb even when the others pad it
+    bomb = any(
+        i.file_size > 64 * 1024**2 and i.file_size > MAX_PACK_RATIO * max(i.compress_size, 1)
+        for i in infos
+    )
+    if unpacked > MAX_UNPACKED_BYTES or bomb:
         return FileProblem(
             name,
             "",
@@ -388,9 +541,9 @@ def _read_workbook(path: Path, name: str, kind: str) -> tuple[list[RawTable], li
         tables += t
         problems += p
     if not tables:
-        problems = [
-            FileProblem(name, "", "no_header", "no sheet has a statement header")
-        ] + [p for p in problems if p.code not in ("no_header", "empty_sheet")]
+        codes = [p.code for p in problems]
+        code = next((c for c in ("no_time_column", "no_amount_column") if c in codes), "no_header")
+        problems = [FileProblem(name, "", code, "no sheet has a usable statement header")]
     return tables, problems
 
 
@@ -401,17 +554,27 @@ class _TableHTML(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
 
+    # HTML tables (<tr>/<td>) and Excel 2003 XML (<Row>/<Cell>), both saved as ".xls"
+    _ROW = ("tr", "row")
+    _CELL = ("td", "th", "cell")
+
     def handle_starttag(self, tag, attrs):
-        if tag == "tr":
+        if tag in self._ROW:
             self._row = []
-        elif tag in ("td", "th") and self._row is not None:
+        elif tag in self._CELL and self._row is not None:
+            index = dict(attrs).get("ss:index")
+            if index and index.isdigit():
+                # a sparse Excel 2003 XML row names the column of the cell after a gap
+                self._row.extend([""] * max(0, int(index) - 1 - len(self._row)))
             self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
 
     def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+        if tag in self._CELL and self._row is not None and self._cell is not None:
             self._row.append("".join(self._cell).strip())
             self._cell = None
-        elif tag == "tr" and self._row is not None:
+        elif tag in self._ROW and self._row is not None:
             self.rows.append(self._row)
             self._row = None
 
@@ -421,22 +584,28 @@ class _TableHTML(HTMLParser):
 
 
 def _read_html(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem]]:
-    m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:4096])
+    m = re.search(rb"(?:charset|encoding)=[\"']?([A-Za-z0-9_-]+)", data[:4096])
     text = None
     if m:
+        charset = m.group(1).decode("ascii").lower()
+        if charset in ("gb2312", "gbk", "cp936", "x-gbk"):
+            charset = "gb18030"  # pages labelled GB2312 routinely hold GBK characters
         try:
-            text = data.decode(m.group(1).decode("ascii"), errors="replace")
+            text = data.decode(charset, errors="replace")
         except LookupError:
             text = None
     if text is None:
         text, _ = decode_text(data)
     parser = _TableHTML()
     parser.feed(text)
-    if not parser.rows:
+    if not parser.rows or not any(parser.rows):
         return [], [FileProblem(name, "", "no_header", "HTML file without a table")]
     width = max(map(len, parser.rows))
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in parser.rows], dtype=object)
     return _tables_from_grid(grid, name, "", "html", "html")
+
+
+_MARKUP_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<!--", b"<head", b"<body", b"<style", b"<workbook")
 
 
 def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[RawTable], list[FileProblem]]:
@@ -451,6 +620,14 @@ def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[
             data = fh.read()
     except OSError as exc:
         return [], [FileProblem(name, "", "unreadable", exc.strerror or str(exc))]
+    try:
+        return _read_bytes(path, name, data)
+    except Exception as exc:  # noqa: BLE001 - one hostile file must not stop the case
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
+        return [], [FileProblem(name, "", "unreadable", detail)]
+
+
+def _read_bytes(path: Path, name: str, data: bytes) -> tuple[list[RawTable], list[FileProblem]]:
     if not data.strip():
         return [], [FileProblem(name, "", "empty_file", "the file is empty")]
     if data.startswith(b"PK\x03\x04"):
@@ -458,7 +635,7 @@ def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return _read_workbook(path, name, "xls")
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
-    if stripped.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")) and b"<t" in data[:65536].lower():
+    if stripped.startswith(_MARKUP_STARTS) and b"<t" in data[:65536].lower():
         return _read_html(data, name)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and _looks_binary(data):
         return [], [FileProblem(name, "", "unreadable", "not a valid workbook")]

@@ -123,8 +123,14 @@ PLACEHOLDERS = frozenset({"NULL", "NONE", "NAN", "N/A", "NA", "无", "\\N"})
 
 #: Title lines above the header ("账号：6222…") that name the statement's account or holder.
 TITLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "account": ("账号", "卡号", "帐号", "查询账号", "查询卡号", "客户账号", "Account Number", "Account No", "Account"),
-    "holder_name": ("户名", "账户名称", "客户名称", "姓名", "Account Name", "Name"),
+    "account": (
+        "账号", "卡号", "帐号", "查询账号", "查询卡号", "客户账号", "交易卡号", "交易账号", "开户账号",
+        "账户", "帐户", "卡号/账号", "账号/卡号", "Account Number", "Account No", "Account",
+    ),
+    "holder_name": (
+        "户名", "账户名称", "客户名称", "姓名", "账户名", "开户名", "客户名", "持卡人",
+        "Account Name", "Name",
+    ),
     "holder_id": ("证件号码", "身份证号", "ID Number"),
 }
 
