@@ -1,1 +1,223 @@
+"""The analysis stage: find the scheme in the fund-flow graph.
 
+:func:`analyze_case` runs every rule on a :class:`~fundgraph.case.Case` and fills its
+accounts' roles, levels, structures, communities and centralities, the participants, the
+structures, the alerts, the legal thresholds and, when an amount recovered is given, a
+pro-rata restitution plan. Each rule is also a function of its own:
+
+========================  ================================================================
+:func:`find_structures`   roles, levels and collection structures (DOMAIN §3)
+:func:`participant_table` paid in, received back, net loss per participant account
+:func:`flow_centrality`   PageRank by amount, betweenness, strengths
+:func:`louvain_communities` communities of the undirected amount-weighted graph
+:func:`account_alerts`    abnormal accounts with reasons; :func:`read_watchlist`
+:func:`evaluate_thresholds` the 2022 criminal thresholds
+:func:`restitution_plan`  pro-rata 清退 exact to the cent
+========================  ================================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from ..case import Case
+from ..money import yuan_decimal
+from ..schema import ACCOUNTS
+from ..tables import conform
+from .alerts import ALERT_CODES, account_alerts, fund_cycles, read_watchlist
+from .centrality import flow_centrality
+from .communities import community_table, louvain_communities
+from .features import account_flows, dwell_hours
+from .participants import holder_fields, holder_ids, holder_names, participant_table
+from .restitution import restitution_plan
+from .structures import SchemeResult, find_structures
+from .thresholds import THRESHOLDS, evaluate_thresholds
+
+__all__ = [
+    "analyze_case",
+    "find_structures",
+    "SchemeResult",
+    "participant_table",
+    "holder_fields",
+    "holder_ids",
+    "holder_names",
+    "flow_centrality",
+    "louvain_communities",
+    "community_table",
+    "account_alerts",
+    "fund_cycles",
+    "read_watchlist",
+    "ALERT_CODES",
+    "evaluate_thresholds",
+    "THRESHOLDS",
+    "restitution_plan",
+    "direct_loss",
+]
+
+_EXTRA = [
+    "distinct_payers",
+    "returned_payers",
+    "forward_share",
+    "median_dwell_hours",
+    "forwarded_within_72h",
+]
+
+
+def direct_loss(participants: pd.DataFrame) -> int:
+    """Sum over persons of their positive net loss, in cents.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"person": ["A", "A", "B"], "net_loss": [100, -30, -5]})
+    >>> direct_loss(p)
+    70
+    """
+    if participants.empty:
+        return 0
+    per = participants.groupby("person")["net_loss"].sum()
+    return int(per[per > 0].sum())
+
+
+def _base_accounts(case: Case) -> pd.DataFrame:
+    acc = case.accounts
+    if acc is not None and len(acc):
+        return acc.copy()
+    flows = account_flows(case.transfers).reset_index()
+    flows["obtained"] = False
+    return conform(flows, ACCOUNTS)
+
+
+def analyze_case(
+    case: Case,
+    *,
+    recovered: int | None = None,
+    watchlist: pd.DataFrame | None = None,
+    lang: str = "zh",
+) -> Case:
+    """Run every analysis on ``case`` and return it with the results filled.
+
+    Parameters
+    ----------
+    case : Case
+        With ``transactions``, ``transfers`` and base ``accounts`` columns.
+    recovered : int, optional
+        Cents recovered for the participants; adds a ``restitution`` plan.
+    watchlist : DataFrame, optional
+        From :func:`read_watchlist`.
+    lang : {"zh", "en"}
+        Language of alert reasons and threshold texts.
+
+    Returns
+    -------
+    Case
+        A copy of ``case`` with ``accounts`` (``role``, ``level``, ``structure``,
+        ``community``, ``pagerank``, ``betweenness``, ``alert_score`` and the signals
+        ``distinct_payers``, ``returned_payers``, ``forward_share``, ``median_dwell_hours``,
+        ``forwarded_within_72h``), ``participants``, ``structures``, ``alerts``,
+        ``communities``, ``restitution`` and the ``summary`` keys ``total_absorbed``,
+        ``participant_persons``, ``participant_accounts``, ``direct_loss``, ``max_level``,
+        ``thresholds``, ``structures``, ``communities`` filled (other keys kept).
+
+    Examples
+    --------
+    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
+    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
+    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
+    ...          for m in (2, 3)]
+    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
+    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> c = analyze_case(Case(transfers=t), recovered=10_000_000, lang="en")
+    >>> c.summary["total_absorbed"], c.summary["participant_persons"], c.summary["max_level"]
+    (Decimal('300000.00'), 6, 2)
+    >>> int(c.restitution["recovered_share"].sum())
+    10000000
+    """
+    transfers = case.transfers
+    accounts = _base_accounts(case)
+    scheme = find_structures(transfers, accounts)
+    cent = flow_centrality(transfers)
+    comm = louvain_communities(transfers)
+    dwell = dwell_hours(transfers)
+    holders = holder_fields(case.transactions, transfers, accounts)
+    ids, names = holders["holder_id"], holders["holder_name"]
+    participants = participant_table(scheme, ids=ids, names=names)
+
+    acc = accounts.set_index("account", drop=False)
+    acc.index.name = None
+    for col, src in (("holder_id", ids), ("holder_name", names)):
+        if col in acc:
+            cur = acc[col].fillna("").astype(str)
+            known = pd.Series(acc.index.map(src), index=acc.index, dtype=object)
+            acc[col] = cur.where(cur != "", known.where(known.notna(), ""))
+    sa = scheme.accounts.reindex(acc.index)
+    acc["role"] = sa["role"].fillna("other")
+    acc["level"] = sa["level"].astype("Int64")
+    acc["structure"] = sa["structure"].astype("Int64")
+    acc["community"] = comm.reindex(acc.index).astype("Int64")
+    acc["pagerank"] = cent["pagerank"].reindex(acc.index).fillna(0.0)
+    acc["betweenness"] = cent["betweenness"].reindex(acc.index).fillna(0.0)
+    for col in ("distinct_payers", "returned_payers"):
+        acc[col] = sa[col].fillna(0).astype("int64")
+    acc["forward_share"] = sa["forward_share"].astype(float)
+    acc["median_dwell_hours"] = dwell["median_dwell_hours"].reindex(acc.index).astype(float)
+    acc["forwarded_within_72h"] = dwell["forwarded_within_72h"].reindex(acc.index).astype(float)
+    acc["payroll"] = sa["payroll"].fillna(False).astype(bool)
+    acc = acc.reset_index(drop=True)
+
+    alerts = account_alerts(acc, transfers, watchlist=watchlist, lang=lang)
+    score = alerts.set_index("account")["score"]
+    acc["alert_score"] = acc["account"].map(score).fillna(0.0).astype(float)
+    acc = acc.drop(columns=["payroll"]).sort_values("account", kind="stable")
+    acc = conform(acc, ACCOUNTS)
+
+    # structures: persons counted by holder id
+    structures = []
+    for st in scheme.structures:
+        members = participants[participants["structure"] == st["id"]]
+        st = dict(st)
+        st["participant_accounts"] = int(len(members))
+        st["participant_persons"] = int(members["person"].nunique())
+        structures.append(st)
+
+    absorbed = int(participants["paid_in"].sum()) if len(participants) else 0
+    loss = direct_loss(participants)
+    persons = int(participants["person"].nunique())
+    lv = acc["level"].dropna()
+    max_level = int(lv.max()) if len(lv) else 0
+
+    summary = dict(case.summary)
+    summary.update(
+        {
+            "total_absorbed": yuan_decimal(absorbed),
+            "participant_persons": persons,
+            "participant_accounts": int(len(participants)),
+            "direct_loss": yuan_decimal(loss),
+            "max_level": max_level,
+            "thresholds": evaluate_thresholds(
+                {
+                    "total_absorbed": absorbed,
+                    "direct_loss": loss,
+                    "participant_persons": persons,
+                    "max_level": max_level,
+                },
+                lang,
+            ),
+            "structures": len(structures),
+            "communities": int(comm.nunique()) if len(comm) else 0,
+        }
+    )
+    communities = community_table(acc, transfers)
+    plan = restitution_plan(participants, recovered) if recovered is not None else None
+    return dataclasses.replace(
+        case,
+        accounts=acc,
+        participants=participants,
+        structures=structures,
+        alerts=alerts,
+        communities=communities,
+        restitution=plan,
+        summary=summary,
+        lang=lang,
+    )

@@ -43,7 +43,7 @@ from ..errors import InputError
 from ..graph import aggregate_edges
 from ..i18n import catalogue, check_lang, t
 from ..money import format_cny
-from ..schema import ROLES
+from ..schema import CASH, ROLES
 from ..tables import atomic_write_text
 from .html import esc, inline_asset, json_for_script
 from .layout import layered_forest, radial_forest, spring_positions
@@ -51,6 +51,7 @@ from .layout import layered_forest, radial_forest, spring_positions
 __all__ = [
     "VIEWS",
     "DEFAULT_MAX_NODES",
+    "PYRAMID_PER_ROW",
     "ROLE_COLORS",
     "render_view",
     "render_all",
@@ -83,6 +84,8 @@ PYRAMID_PER_ROW = 16
 EDGES_PER_FOLDED = 6
 #: Edges drawn at most at once (the largest).
 MAX_DRAWN_EDGES = 12_000
+#: A case spanning at most this many days gets one time-window step per day, else per month.
+DAY_SLOTS_UP_TO = 92
 
 _ROLE_INDEX = {r: i for i, r in enumerate(ROLES)}
 _SCHEME = ("core", "collector", "transit")
@@ -90,6 +93,54 @@ _TEMPLATE = "graph.html"
 
 
 # --------------------------------------------------------------------------- data model
+@dataclass
+class _Slots:
+    """The steps of a page's time window: calendar months, or days for a short case."""
+
+    unit: str  # "month" or "day"
+    first: pd.Timestamp  # start of slot 0
+    count: int
+
+    @classmethod
+    def spanning(cls, times: pd.Series) -> _Slots:
+        t = pd.to_datetime(times, errors="coerce").dropna()
+        if t.empty:
+            return cls("month", pd.Timestamp("2000-01-01"), 0)
+        lo, hi = t.min().normalize(), t.max().normalize()
+        if (hi - lo).days < DAY_SLOTS_UP_TO:
+            return cls("day", lo, (hi - lo).days + 1)
+        first = lo.replace(day=1)
+        return cls("month", first, (hi.year - first.year) * 12 + hi.month - first.month + 1)
+
+    def of(self, times: Any) -> np.ndarray:
+        """Slot number of each time (int64; times must not be missing)."""
+        t = pd.DatetimeIndex(pd.to_datetime(times))
+        if self.unit == "day":
+            days = t.to_numpy().astype("datetime64[D]") - np.datetime64(self.first.date(), "D")
+            return days.astype("int64")
+        return (t.year.to_numpy() * 12 + t.month.to_numpy() - 1
+                - (self.first.year * 12 + self.first.month - 1)).astype("int64")
+
+    def starts(self) -> list[str]:
+        """The first day of every slot, ``YYYY-MM-DD``."""
+        step = pd.DateOffset(days=1) if self.unit == "day" else pd.DateOffset(months=1)
+        return [(self.first + k * step).strftime("%Y-%m-%d") for k in range(self.count)]
+
+
+def _flat_series(frame: pd.DataFrame, key: str) -> dict[int, list[int]]:
+    """``key`` -> ``[slot, cents, slot, cents, ...]`` (slots ascending) from key/slot/amount rows."""
+    f = frame.sort_values([key, "slot"])
+    keys = f[key].to_numpy()
+    flat = np.column_stack([f["slot"].to_numpy(), f["amount"].to_numpy()]).astype("int64")
+    out: dict[int, list[int]] = {}
+    if not len(f):
+        return out
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(f)], strict=True):
+        out[int(keys[lo])] = flat[lo:hi].ravel().tolist()
+    return out
+
+
 @dataclass
 class _Context:
     """The case reduced to integer-coded arrays the views select from."""
@@ -99,6 +150,11 @@ class _Context:
     pairs: pd.DataFrame  # a, b, amount: undirected, both orientations
     alerts: dict[str, str]
     lang: str
+    slots: _Slots  # the steps of the time window
+    flows: pd.DataFrame  # one row per (u, v, slot): amount, between accounts (codes)
+    acc_in: pd.DataFrame  # a, slot, amount: money into each account per slot, cash included
+    acc_out: pd.DataFrame  # a, slot, amount: money out of each account per slot, cash included
+    error_lang: str = "zh"
 
     def code_of(self, account: str) -> int | None:
         hit = self._index.get(account)
@@ -130,7 +186,7 @@ class _Selection:
     row_height: float = 0.0
 
 
-def _prepare(case: Case, lang: str) -> _Context:
+def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
     agg = aggregate_edges(case.transfers)
     acc = case.accounts.copy()
     if "account" not in acc:
@@ -198,7 +254,39 @@ def _prepare(case: Case, lang: str) -> _Context:
         for a, r in zip(case.alerts["account"].astype(str), case.alerts[col].fillna("").astype(str), strict=False):
             if r:
                 alerts[a] = r[:400]
-    return _Context(acc=acc, edges=edges.reset_index(drop=True), pairs=pairs, alerts=alerts, lang=lang)
+    slots, flows, acc_in, acc_out = _time_flows(case.transfers, code)
+    return _Context(
+        acc=acc, edges=edges.reset_index(drop=True), pairs=pairs, alerts=alerts, lang=lang,
+        slots=slots, flows=flows, acc_in=acc_in, acc_out=acc_out, error_lang=error_lang or lang,
+    )
+
+
+def _time_flows(
+    transfers: pd.DataFrame, code: pd.Index
+) -> tuple[_Slots, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The transfers summed per time slot: between accounts (u, v) and per account in/out."""
+    empty = pd.DataFrame({k: pd.Series(dtype="int64") for k in ("a", "slot", "amount")})
+    no_flows = pd.DataFrame({k: pd.Series(dtype="int64") for k in ("u", "v", "slot", "amount")})
+    if transfers is None or not len(transfers) or "time" not in transfers:
+        return _Slots.spanning(pd.Series(dtype="datetime64[ns]")), no_flows, empty, empty.copy()
+    t = transfers[["src", "dst", "amount", "time"]].copy()
+    t["time"] = pd.to_datetime(t["time"], errors="coerce")
+    t = t[t["time"].notna()]
+    slots = _Slots.spanning(t["time"])
+    src = t["src"].fillna(CASH).astype(str)
+    dst = t["dst"].fillna(CASH).astype(str)
+    u = np.where(src.to_numpy() == CASH, -1, code.get_indexer(src))
+    v = np.where(dst.to_numpy() == CASH, -1, code.get_indexer(dst))
+    f = pd.DataFrame({"u": u, "v": v, "slot": slots.of(t["time"]),
+                      "amount": t["amount"].to_numpy(dtype="int64")})
+
+    def per_account(col: str) -> pd.DataFrame:
+        x = f[f[col] >= 0]
+        return x.groupby([col, "slot"], as_index=False)["amount"].sum().rename(columns={col: "a"})
+
+    between = f[(f["u"] >= 0) & (f["v"] >= 0) & (f["u"] != f["v"])]
+    flows = between.groupby(["u", "v", "slot"], as_index=False)["amount"].sum()
+    return slots, flows, per_account("v"), per_account("u")
 
 
 def _anchors(ctx: _Context, candidates: np.ndarray, shown: np.ndarray) -> pd.Series:
@@ -476,7 +564,7 @@ def _shown_ancestor(a: int, up: dict[int, int | None], shown: set[int]) -> int |
     return cur if cur in shown else None
 
 
-def _select_pyramid(ctx: _Context, max_nodes: int) -> _Selection:
+def _select_pyramid(ctx: _Context, max_nodes: int, per_level: int = PYRAMID_PER_ROW) -> _Selection:
     roles = ctx.acc["role"].to_numpy()
     levels = _derive_levels(ctx)
     in_structure = levels >= 0
@@ -485,7 +573,9 @@ def _select_pyramid(ctx: _Context, max_nodes: int) -> _Selection:
     particip = roles == "participant"
     lv_key = np.where(levels >= 0, levels, 99)
     flow = ctx.acc["flow"].to_numpy()
-    shown, group_of, groups = _pyramid_fold(ctx, levels, scheme, benef, particip, max_nodes)
+    shown, group_of, groups = _pyramid_fold(
+        ctx, levels, scheme, benef, particip, max_nodes, per_row=per_level
+    )
     sel = _Selection(shown=shown, group_of=group_of, groups=groups, expand="grid")
     if not shown:
         sel.note = t("views.note.no_structure", ctx.lang)
@@ -666,27 +756,44 @@ def _components(ctx: _Context) -> np.ndarray:
     return ids
 
 
+def _hops_from(ctx: _Context, start: int, hops: int) -> np.ndarray:
+    """Transfers (either direction) from ``start`` to every account, -1 beyond ``hops``.
+
+    Breadth-first over a sparse adjacency matrix of the aggregated edges: each step takes
+    the rows of the whole frontier at once, so a hub with 50,000 neighbours costs one
+    slice, not 50,000 Python iterations.
+    """
+    from scipy.sparse import csr_matrix
+
+    n = len(ctx.acc)
+    p = ctx.pairs
+    adj = csr_matrix(
+        (np.ones(len(p), dtype=bool), (p["a"].to_numpy(), p["b"].to_numpy())), shape=(n, n)
+    )
+    hop = np.full(n, -1, dtype="int64")
+    hop[start] = 0
+    frontier = np.array([start], dtype="int64")
+    for h in range(1, max(0, hops) + 1):
+        if not len(frontier):
+            break
+        reached = np.unique(adj[frontier].indices)
+        new = reached[hop[reached] < 0]
+        hop[new] = h
+        frontier = new
+    return hop
+
+
 def _select_ego(ctx: _Context, max_nodes: int, focus: str, hops: int) -> _Selection:
     start = ctx.code_of(str(focus).strip())
     if start is None:
-        raise InputError(t("views.error.unknown_focus", ctx.lang, account=focus))
-    p = ctx.pairs
-    nbrs: dict[int, list[int]] = {}
-    for a, b in zip(p["a"].to_numpy(), p["b"].to_numpy(), strict=False):
-        nbrs.setdefault(int(a), []).append(int(b))
-    hop = {start: 0}
-    frontier = [start]
-    for h in range(1, max(0, hops) + 1):
-        nxt = []
-        for n in frontier:
-            for m in nbrs.get(n, ()):
-                if m not in hop:
-                    hop[m] = h
-                    nxt.append(m)
-        frontier = nxt
+        raise InputError(t("views.error.unknown_focus", ctx.error_lang, account=focus))
+    hop_all = _hops_from(ctx, start, hops)
+    reached = np.flatnonzero(hop_all >= 0)
+    hop = dict(zip(reached.tolist(), hop_all[reached].tolist(), strict=True))
     flow = ctx.acc["flow"].to_numpy()
     acct = ctx.acc["account"].to_numpy()
-    priority = sorted(hop, key=lambda a: (hop[a], -int(flow[a]), acct[a]))
+    order = np.lexsort((acct[reached], -flow[reached], hop_all[reached]))
+    priority = [int(a) for a in reached[order]]
     scope = np.array(priority, dtype="int64")
     shown, group_of, groups = _fit(ctx, priority, scope, max_nodes)
     sel = _Selection(shown=shown, group_of=group_of, groups=groups)
@@ -734,6 +841,8 @@ def view_data(
     lang: str = "zh",
     max_nodes: int | None = None,
     size_by: str = "amount",
+    max_per_level: int | None = None,
+    error_lang: str | None = None,
 ) -> dict[str, Any]:
     """The data a view page draws, as plain JSON-ready objects.
 
@@ -745,26 +854,34 @@ def view_data(
     dict
         ``accounts`` (columnar: every account drawn or carried inside a group),
         ``groups``, ``edges`` (``u``/``v`` are account rows, or ``-(g + 1)`` for a group's
-        accounts not carried in the page), ``rows``, ``text`` and display options.
+        accounts not carried in the page), ``slots`` (the steps of the time window) and
+        per-slot amounts: ``edges.series`` and ``accounts.series`` as sparse
+        ``[slot, cents, slot, cents, ...]`` lists where they cannot be derived (module
+        notes of :func:`render_view`), ``groups.seriesIn``/``seriesOut``; ``rows``,
+        ``text`` and display options.
     """
     check_lang(lang)
+    err = check_lang(error_lang or lang)
     if view not in VIEWS:
-        raise InputError(t("views.error.unknown_view", lang, view=view, views=", ".join(VIEWS)))
+        raise InputError(t("views.error.unknown_view", err, view=view, views=", ".join(VIEWS)))
     if size_by not in ("amount", "pagerank"):
         raise InputError(f"size_by must be 'amount' or 'pagerank', not {size_by!r}")
     limit = int(max_nodes or DEFAULT_MAX_NODES[view])
     if limit < 1:
         raise InputError(f"max_nodes must be at least 1, not {max_nodes!r}")
-    ctx = _prepare(case, lang)
+    per_level = int(max_per_level or PYRAMID_PER_ROW)
+    if per_level < 1:
+        raise InputError(t("views.error.max_per_level", err, n=max_per_level))
+    ctx = _prepare(case, lang, err)
     if view == "overview":
         sel = _select_overview(ctx, limit)
     elif view == "pyramid":
-        sel = _select_pyramid(ctx, limit)
+        sel = _select_pyramid(ctx, limit, per_level)
     elif view == "community":
         sel = _select_community(ctx, limit)
     else:
         if not focus:
-            raise InputError(t("views.error.no_focus", lang))
+            raise InputError(t("views.error.no_focus", err))
         sel = _select_ego(ctx, limit, focus, hops)
     return _page_data(ctx, sel, view=view, size_by=size_by, case=case)
 
@@ -803,8 +920,6 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         x, y = sel.positions.get(("a", a), (0.0, 0.0))
         xs.append(round(float(x), 1))
         ys.append(round(float(y), 1))
-    xs += [None] * (len(rows) - len(sel.shown))
-    ys += [None] * (len(rows) - len(sel.shown))
     accounts = {
         "id": _texts(sub["account"]),
         "name": _texts(sub["holder_name"]),
@@ -818,9 +933,10 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         "last": _minutes_array(sub["last_time"], base),
         "pagerank": [float(f"{x:.4g}") for x in sub["pagerank"]],
         "community": _ints_or_none(sub["community"]),
-        "alerts": [ctx.alerts.get(a, "") for a in _texts(sub["account"])],
+        # row -> alert text, for the few accounts that have one
+        "alerts": {str(k): ctx.alerts[a] for k, a in enumerate(_texts(sub["account"])) if a in ctx.alerts},
         "group": group_col,
-        "x": xs,
+        "x": xs,  # positions of the accounts drawn when the page opens (the first rows)
         "y": ys,
     }
 
@@ -856,7 +972,9 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         groups_out["x"].append(round(float(x), 1))
         groups_out["y"].append(round(float(y), 1))
 
-    edges_out = _page_edges(ctx, sel, row_of, set(sel.shown), base)
+    edges_out, edge_slots = _page_edges(ctx, sel, row_of, set(sel.shown), base)
+    accounts["series"] = _account_series(ctx, row_of, edge_slots)
+    groups_out["seriesIn"], groups_out["seriesOut"] = _group_series(ctx, sel)
 
     def end(u: tuple[str, int]) -> int:
         return row_of[u[1]] if u[0] == "a" else -(u[1] + 1)
@@ -893,6 +1011,7 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         "expandPage": EXPAND_PAGE,
         "maxEdges": MAX_DRAWN_EDGES,
         "base": base.strftime("%Y-%m-%dT%H:%M:%S"),
+        "slots": {"unit": ctx.slots.unit, "start": ctx.slots.starts()},
         "roles": list(ROLES),
         "colors": [ROLE_COLORS[r] for r in ROLES],
         "rows": sel.rows,
@@ -921,18 +1040,25 @@ def _font_scale(points: list[tuple[float, float]]) -> float:
 
 def _page_edges(
     ctx: _Context, sel: _Selection, row_of: dict[int, int], shown: set[int], base: pd.Timestamp
-) -> dict[str, list[Any]]:
-    """Edges between page ends: an account row, or ``-(g + 1)`` for a group's uncarried rest."""
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Edges between page ends: an account row, or ``-(g + 1)`` for a group's uncarried rest.
+
+    Also returns the carried edges' amounts per time slot (``u``, ``v``, ``slot``,
+    ``amount``). ``series`` in the page holds them only for edges whose money is not all
+    in the slot of their first transfer: for most edges (one transfer, or one month) the
+    page derives the series from ``first`` and ``amount``.
+    """
     e = ctx.edges
     n = len(ctx.acc)
-    end = np.full(n, np.iinfo(np.int64).min, dtype="int64")
+    none = np.iinfo(np.int64).min
+    end = np.full(n, none, dtype="int64")
     for a, g in sel.group_of.items():
         end[a] = -(g + 1)
     for a, r in row_of.items():
         end[a] = r
     u = end[e["u"].to_numpy()]
     v = end[e["v"].to_numpy()]
-    keep = (u != np.iinfo(np.int64).min) & (v != np.iinfo(np.int64).min)
+    keep = (u != none) & (v != none)
     d = pd.DataFrame(
         {
             "u": u[keep],
@@ -955,15 +1081,95 @@ def _page_edges(
     rank_u = d.groupby("u").cumcount()
     rank_v = d.groupby("v").cumcount()
     ok = (~folded_u | (rank_u < EDGES_PER_FOLDED)) & (~folded_v | (rank_v < EDGES_PER_FOLDED))
-    d = d[ok].sort_values(["u", "v"])
-    return {
+    d = d[ok].sort_values(["u", "v"]).reset_index(drop=True)
+
+    f = ctx.flows
+    fu = end[f["u"].to_numpy()]
+    fv = end[f["v"].to_numpy()]
+    fk = (fu != none) & (fv != none) & (fu != fv)
+    per_slot = (
+        pd.DataFrame({"u": fu[fk], "v": fv[fk], "slot": f["slot"].to_numpy()[fk],
+                      "amount": f["amount"].to_numpy()[fk]})
+        .groupby(["u", "v", "slot"], as_index=False)["amount"].sum()
+    )
+    edge_no = pd.Series(np.arange(len(d)), index=pd.MultiIndex.from_frame(d[["u", "v"]]))
+    per_slot["edge"] = edge_no.reindex(pd.MultiIndex.from_frame(per_slot[["u", "v"]])).to_numpy()
+    per_slot = per_slot[per_slot["edge"].notna()].astype({"edge": "int64"})
+    # edges whose money is all in the slot of their first transfer need no series
+    n_slots = per_slot.groupby("edge")["slot"].agg(["size", "min"])
+    first_ok = d["first"].notna().to_numpy()
+    first_slot = np.full(len(d), -1, dtype="int64")
+    if first_ok.any():
+        first_slot[first_ok] = ctx.slots.of(d.loc[first_ok, "first"])
+    implied = np.zeros(len(d), dtype=bool)
+    idx = n_slots.index.to_numpy()
+    implied[idx] = (n_slots["size"].to_numpy() == 1) & (n_slots["min"].to_numpy() == first_slot[idx])
+    implied &= d["amount"].to_numpy() == np.bincount(
+        per_slot["edge"], weights=per_slot["amount"], minlength=len(d)
+    ).astype("int64")
+    explicit = per_slot[~implied[per_slot["edge"].to_numpy()]]
+    series = {str(k): v for k, v in _flat_series(explicit, "edge").items()}
+    out = {
         "u": d["u"].astype("int64").tolist(),
         "v": d["v"].astype("int64").tolist(),
         "amount": d["amount"].astype("int64").tolist(),
         "count": d["count"].astype("int64").tolist(),
         "first": _minutes_array(d["first"], base),
-        "last": _minutes_array(d["last"], base),
+        # null where the edge is one transfer (last = first)
+        "last": _minutes_array(d["last"].where(d["count"] > 1), base),
+        "series": series,
     }
+    return out, per_slot[["u", "v", "slot", "amount"]]
+
+
+def _account_series(ctx: _Context, row_of: dict[int, int], edge_slots: pd.DataFrame) -> dict[str, Any]:
+    """Row -> ``[in, out]`` sparse per-slot series, for the accounts whose carried edges
+    do not add up to their own flows (cash, edges left out of the page, big accounts);
+    for the others the page sums the edges."""
+    codes = np.fromiter(row_of.keys(), dtype="int64", count=len(row_of))
+    rows = np.fromiter(row_of.values(), dtype="int64", count=len(row_of))
+    to_row = np.full(len(ctx.acc), -1, dtype="int64")
+    to_row[codes] = rows
+
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        r = to_row[frame["a"].to_numpy()]
+        return pd.DataFrame({"r": r, "slot": frame["slot"].to_numpy(),
+                             "amount": frame["amount"].to_numpy()})[r >= 0]
+
+    def derived(col: str) -> pd.DataFrame:
+        x = edge_slots[edge_slots[col] >= 0]
+        return x.groupby([col, "slot"], as_index=False)["amount"].sum().rename(columns={col: "r"})
+
+    mine_in, mine_out = own(ctx.acc_in), own(ctx.acc_out)
+    differ: set[int] = set()
+    for mine, edges in ((mine_in, derived("v")), (mine_out, derived("u"))):
+        m = mine.merge(edges, on=["r", "slot"], how="outer", suffixes=("", "_e")).fillna(0)
+        differ.update(m.loc[m["amount"] != m["amount_e"], "r"].astype("int64").tolist())
+    if not differ:
+        return {}
+    pick = np.zeros(len(row_of) + 1, dtype=bool)
+    pick[list(differ)] = True
+    s_in = _flat_series(mine_in[pick[mine_in["r"].to_numpy()]], "r")
+    s_out = _flat_series(mine_out[pick[mine_out["r"].to_numpy()]], "r")
+    return {str(r): [s_in.get(r, []), s_out.get(r, [])] for r in sorted(differ)}
+
+
+def _group_series(ctx: _Context, sel: _Selection) -> tuple[list[list[int]], list[list[int]]]:
+    """Each group's money in and out per slot, over all its members (carried or not)."""
+    n = len(sel.groups)
+    gof = np.full(len(ctx.acc), -1, dtype="int64")
+    if sel.group_of:
+        gof[np.fromiter(sel.group_of.keys(), dtype="int64")] = np.fromiter(
+            sel.group_of.values(), dtype="int64"
+        )
+    out = []
+    for frame in (ctx.acc_in, ctx.acc_out):
+        g = gof[frame["a"].to_numpy()]
+        x = pd.DataFrame({"g": g, "slot": frame["slot"].to_numpy(), "amount": frame["amount"].to_numpy()})
+        x = x[x["g"] >= 0].groupby(["g", "slot"], as_index=False)["amount"].sum()
+        flat = _flat_series(x, "g")
+        out.append([flat.get(k, []) for k in range(n)])
+    return out[0], out[1]
 
 
 # --------------------------------------------------------------------------- the page
@@ -1027,6 +1233,8 @@ def render_view(
     lang: str = "zh",
     max_nodes: int | None = None,
     size_by: str = "amount",
+    max_per_level: int | None = None,
+    error_lang: str | None = None,
 ) -> Path:
     """Write one interactive view of ``case`` as a self-contained HTML page.
 
@@ -1049,6 +1257,12 @@ def render_view(
         :data:`DEFAULT_MAX_NODES`. Accounts beyond it are folded into group nodes.
     size_by : {"amount", "pagerank"}
         Initial node size measure (the page can switch).
+    max_per_level : int, optional
+        ``pyramid`` only: scheme accounts drawn per level (the largest whose upstream
+        account is drawn), default :data:`PYRAMID_PER_ROW`; the others fold into branch
+        groups. Lowered further when the page would exceed ``max_nodes``.
+    error_lang : {"zh", "en"}, optional
+        Language of the errors raised (default ``lang``): the command line passes its own.
 
     Returns
     -------
@@ -1068,6 +1282,14 @@ def render_view(
     (layered rows for ``pyramid``, radial trees for ``overview`` and ``ego``, a small
     force layout over communities), so physics is off when the page opens.
 
+    Every page has a time window over the case's months (days when the case spans less
+    than :data:`DAY_SLOTS_UP_TO` days). Each carried edge has its amount per slot, written
+    out only where it is not all in the slot of the edge's first transfer; each account
+    its money in and out per slot, written out only where its carried edges do not add up
+    to it; each group the sum over all its members. The window hides edges with no money
+    in it, sizes the rest by the money in it, and hides accounts and groups left without
+    an edge (core accounts stay, faded).
+
     Examples
     --------
     >>> from fundgraph.case import load_case  # doctest: +SKIP
@@ -1075,7 +1297,8 @@ def render_view(
     PosixPath('case/pyramid.html')
     """
     data = view_data(
-        case, view=view, focus=focus, hops=hops, lang=lang, max_nodes=max_nodes, size_by=size_by
+        case, view=view, focus=focus, hops=hops, lang=lang, max_nodes=max_nodes, size_by=size_by,
+        max_per_level=max_per_level, error_lang=error_lang,
     )
     page = _fill(
         _template(),
