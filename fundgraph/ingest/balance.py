@@ -13,15 +13,6 @@ from ..tables import conform
 __all__ = ["balance_breaks"]
 
 
-def _breaks(g: pd.DataFrame) -> np.ndarray:
-    signed = np.where(g["direction"].to_numpy() == "in", 1, -1) * g["amount"].to_numpy()
-    bal = g["balance"].to_numpy(dtype="float64", na_value=np.nan)  # cents, exact below 2**53
-    prev = np.r_[np.nan, bal[:-1]]
-    expected = prev + signed
-    known = ~np.isnan(prev) & ~np.isnan(bal)
-    return known & (expected != bal)
-
-
 def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
     """Rows whose balance does not follow from the row before in the same statement.
 
@@ -40,34 +31,38 @@ def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
     if t.empty:
         return conform(pd.DataFrame(), WARNINGS, extra=False)
     t = t.sort_values(["source_file", "source_sheet", "account", "source_row"], kind="stable")
-    found = []
-    for _, g in t.groupby(["source_file", "source_sheet", "account"], sort=True):
-        fwd = _breaks(g)
-        rev = _breaks(g.iloc[::-1])[::-1]
-        use_rev = rev.sum() < fwd.sum()
-        mask = rev if use_rev else fwd
-        if not mask.any():
-            continue
-        order = g.iloc[::-1] if use_rev else g
-        bal = order["balance"].to_numpy(dtype=object)
-        signed = np.where(order["direction"].to_numpy() == "in", 1, -1) * order["amount"].to_numpy()
-        m = mask[::-1] if use_rev else mask
-        pos = np.flatnonzero(m)
-        for p in pos:
-            exp = int(bal[p - 1]) + int(signed[p])
-            shown = int(bal[p])
-            row = order.iloc[p]
-            found.append(
-                {
-                    "code": "balance_break",
-                    "account": row["account"],
-                    "source_file": row["source_file"],
-                    "source_row": int(row["source_row"]),
-                    "detail": f"expected {yuan(exp)}, statement shows {yuan(shown)} "
-                    f"(difference {yuan(shown - exp)})",
-                }
-            )
-    df = pd.DataFrame(found)
-    if len(df):
-        df = df.sort_values(["source_file", "source_row"], kind="stable")
+    grp = t.groupby(["source_file", "source_sheet", "account"], sort=False).ngroup().to_numpy()
+    bal = t["balance"].to_numpy(dtype=np.int64)
+    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
+    same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
+    same_next = np.r_[grp[:-1] == grp[1:], False]
+    prev = np.r_[0, bal[:-1]]
+    nxt = np.r_[bal[1:], 0]
+    # oldest first: balance = previous + this row; newest first: balance = next + this row
+    exp_fwd = prev + signed
+    exp_rev = nxt + signed
+    fwd = same_prev & (exp_fwd != bal)
+    rev = same_next & (exp_rev != bal)
+    use_rev = (np.bincount(grp, weights=rev, minlength=grp.max() + 1)
+               < np.bincount(grp, weights=fwd, minlength=grp.max() + 1))[grp]
+    mask = np.where(use_rev, rev, fwd)
+    if not mask.any():
+        return conform(pd.DataFrame(), WARNINGS, extra=False)
+    expected = np.where(use_rev, exp_rev, exp_fwd)[mask]
+    shown = bal[mask]
+    hits = t[mask]
+    detail = [
+        f"expected {yuan(e)}, statement shows {yuan(v)} (difference {yuan(v - e)})"
+        for e, v in zip(expected.tolist(), shown.tolist(), strict=True)
+    ]
+    df = pd.DataFrame(
+        {
+            "code": "balance_break",
+            "account": hits["account"].to_numpy(),
+            "source_file": hits["source_file"].to_numpy(),
+            "source_row": hits["source_row"].to_numpy(),
+            "detail": detail,
+        }
+    )
+    df = df.sort_values(["source_file", "source_row"], kind="stable")
     return conform(df, WARNINGS, extra=False)
