@@ -13,8 +13,17 @@ from fundgraph.errors import InputError
 ACCOUNTS = pd.DataFrame(
     {
         "account": ["core", "col", "pay", "p1", "p2", "q", "r", "boss", "shop"],
-        "role": ["core", "collector", "transit", "participant", "participant", "participant",
-                 "participant", "beneficiary", "other"],
+        "role": [
+            "core",
+            "collector",
+            "transit",
+            "participant",
+            "participant",
+            "participant",
+            "participant",
+            "beneficiary",
+            "other",
+        ],
         "level": pd.array([0, 1, 1, 2, 2, 2, 2, None, None], dtype="Int64"),
         "structure": pd.array([0, 0, 0, 0, 0, 0, 0, 0, None], dtype="Int64"),
     }

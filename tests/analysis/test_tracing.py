@@ -224,8 +224,10 @@ def test_backward_max_gap_and_min_amount():
         ]
     )
     ob = ["A"]
-    assert ends(trace_backward(t, "T", obtained=ob)) == {("x", "left_scope"): 100,
-                                                         ("y", "left_scope"): 50}
+    assert ends(trace_backward(t, "T", obtained=ob)) == {
+        ("x", "left_scope"): 100,
+        ("y", "left_scope"): 50,
+    }
     # x's money waited 9 days in A: not followed back further than A
     r = trace_backward(t, "T", obtained=ob, max_gap="2D")
     assert ends(r) == {("A", "held"): 100, ("y", "left_scope"): 50}
@@ -249,12 +251,14 @@ def test_backward_unknown_origin_and_libr():
 
 
 def test_inputs_case_graph_and_errors():
-    case = Case(transfers=MIXED.assign(memo=""),
-                accounts=pd.DataFrame({"account": ["A", "S"], "obtained": [True, False],
-                                       "aliases": ["A-ALIAS", ""]}))
+    case = Case(
+        transfers=MIXED.assign(memo=""),
+        accounts=pd.DataFrame(
+            {"account": ["A", "S"], "obtained": [True, False], "aliases": ["A-ALIAS", ""]}
+        ),
+    )
     assert ends(trace_forward(case, "S")) == ends(trace_forward(MIXED, "S", obtained=["A"]))
-    assert ends(trace_backward(case, "A-ALIAS")) == ends(trace_backward(MIXED, "A",
-                                                                        obtained=["A"]))
+    assert ends(trace_backward(case, "A-ALIAS")) == ends(trace_backward(MIXED, "A", obtained=["A"]))
     G = transfer_multigraph(MIXED)
     assert isinstance(G, nx.MultiDiGraph)
     r = trace_forward(G, "S", obtained=["A"])  # no cash in the graph: 100 stays in A
@@ -280,9 +284,15 @@ def test_destinations_and_helpers():
     assert d["share"].sum() == pytest.approx(1.0)
     assert split_largest_remainder([2, 1], 1) == [1, 0]
     assert sum(split_largest_remainder([7, 11, 13], 1001)) == 1001
-    tx = pd.DataFrame({"account": ["a", "b"], "time": pd.to_datetime(["2022-01-01"] * 2),
-                       "direction": ["in", "out"], "amount": [100, 10],
-                       "balance": pd.array([100, pd.NA], dtype="Int64")})
+    tx = pd.DataFrame(
+        {
+            "account": ["a", "b"],
+            "time": pd.to_datetime(["2022-01-01"] * 2),
+            "direction": ["in", "out"],
+            "amount": [100, 10],
+            "balance": pd.array([100, pd.NA], dtype="Int64"),
+        }
+    )
     assert opening_balances(tx) == {}
 
 
@@ -290,6 +300,7 @@ def test_empty_and_deterministic():
     r = trace_forward(MIXED, "A", since="2030-01-01", obtained=OBTAINED)
     assert r.empty and r.attrs["traced"] == 0
     a = trace_forward(MIXED, "U", method="proportional", obtained=OBTAINED)
-    b = trace_forward(MIXED.sample(frac=1, random_state=3), "U", method="proportional",
-                      obtained=OBTAINED)
+    b = trace_forward(
+        MIXED.sample(frac=1, random_state=3), "U", method="proportional", obtained=OBTAINED
+    )
     pd.testing.assert_frame_equal(a, b)

@@ -37,11 +37,19 @@ def case_dir(tmp_path):
         }
     )
     participants = pd.DataFrame(
-        {"account": ["p1", "p2"], "person": ["p1", "p2"], "paid_in": [1_000_000, 3_000_000],
-         "received_back": [100_000, 0]}
+        {
+            "account": ["p1", "p2"],
+            "person": ["p1", "p2"],
+            "paid_in": [1_000_000, 3_000_000],
+            "received_back": [100_000, 0],
+        }
     )
-    case = Case(transfers=conform(t, TRANSFERS), accounts=accounts, participants=participants,
-                summary={"transfers": len(t)})
+    case = Case(
+        transfers=conform(t, TRANSFERS),
+        accounts=accounts,
+        participants=participants,
+        summary={"transfers": len(t)},
+    )
     d = tmp_path / "case"
     write_case_data(case, d)
     finish_case(case, d)
@@ -66,8 +74,9 @@ def test_trace_forward_writes_csv_and_summary(case_dir):
 
 def test_trace_backward_chinese_and_output_file(case_dir, tmp_path):
     out = tmp_path / "back.csv"
-    r = run("trace", case_dir, "--to", "boss", "--method", "proportional", "--lang", "zh",
-            "-o", out)
+    r = run(
+        "trace", case_dir, "--to", "boss", "--method", "proportional", "--lang", "zh", "-o", out
+    )
     assert r.exit_code == 0, r.output
     assert "资金来源" in r.output
     df = read_csv(out, {"amount": "int64"})
@@ -93,8 +102,7 @@ def test_trace_errors(case_dir, tmp_path):
 def test_timeline_command(case_dir):
     r = run("timeline", case_dir, "--lang", "en")
     assert r.exit_code == 0, r.output
-    df = read_csv(case_dir / "timeline-month.csv", {"deposits_in": "int64",
-                                                    "returns_out": "int64"})
+    df = read_csv(case_dir / "timeline-month.csv", {"deposits_in": "int64", "returns_out": "int64"})
     assert df["period"].tolist() == ["2022-01", "2022-02"]
     assert df["deposits_in"].tolist() == [4_000_000, 0]
     assert "Collapse: the last return to a participant was paid on 2022-02-03." in r.output

@@ -58,13 +58,21 @@ def _ends_of(t):
     max_gap=st.one_of(st.none(), st.integers(0, 10).map(lambda h: f"{h}h")),
     min_amount=st.integers(1, 3_000),
 )
-def test_forward_invariants(rows, start, method, max_hops, obtained, origin, amount, max_gap,
-                            min_amount):
+def test_forward_invariants(
+    rows, start, method, max_hops, obtained, origin, amount, max_gap, min_amount
+):
     t = make(rows)
     if start not in set(t["src"]) | set(t["dst"]):
         return
-    opts = dict(method=method, max_hops=max_hops, obtained=sorted(obtained), origin=origin,
-                amount=amount, max_gap=max_gap, min_amount=min_amount)
+    opts = dict(
+        method=method,
+        max_hops=max_hops,
+        obtained=sorted(obtained),
+        origin=origin,
+        amount=amount,
+        max_gap=max_gap,
+        min_amount=min_amount,
+    )
     r = trace_forward(t, start, **opts)
     traced = r.attrs["traced"]
     # conservation: nothing invented or lost
@@ -102,16 +110,27 @@ def test_forward_invariants(rows, start, method, max_hops, obtained, origin, amo
     min_amount=st.integers(1, 3_000),
     opening=st.dictionaries(st.sampled_from(ACCOUNTS[:-1]), st.integers(0, 5_000)),
 )
-def test_backward_invariants(rows, target, method, max_hops, obtained, max_gap, min_amount,
-                             opening):
+def test_backward_invariants(
+    rows, target, method, max_hops, obtained, max_gap, min_amount, opening
+):
     t = make(rows)
     if target not in set(t["dst"]):
         return
-    r = trace_backward(t, target, method=method, max_hops=max_hops, obtained=sorted(obtained),
-                       max_gap=max_gap, min_amount=min_amount, opening=opening)
+    r = trace_backward(
+        t,
+        target,
+        method=method,
+        max_hops=max_hops,
+        obtained=sorted(obtained),
+        max_gap=max_gap,
+        min_amount=min_amount,
+        opening=opening,
+    )
     # every cent that entered the target is accounted for by an origin
-    assert int(r["amount"].sum()) == r.attrs["traced"] == int(
-        t.loc[t["dst"] == target, "amount"].sum()
+    assert (
+        int(r["amount"].sum())
+        == r.attrs["traced"]
+        == int(t.loc[t["dst"] == target, "amount"].sum())
     )
     assert (r["hops"] <= max_hops).all() and (r["hops"] >= 1).all()
     assert set(r["end_kind"]) <= {"cash", "held", "left_scope", "unknown"}
@@ -128,8 +147,18 @@ def test_forward_and_backward_agree_on_one_hop(rows, method):
     """What S sent on through a, traced forward, is what backward tracing finds from S."""
     t = make(rows)
     t = pd.concat(
-        [pd.DataFrame({"src": ["S"], "dst": ["a"], "amount": [5_000],
-                       "time": [pd.Timestamp("2021-12-31")], "transfer_id": [10_000]}), t],
+        [
+            pd.DataFrame(
+                {
+                    "src": ["S"],
+                    "dst": ["a"],
+                    "amount": [5_000],
+                    "time": [pd.Timestamp("2021-12-31")],
+                    "transfer_id": [10_000],
+                }
+            ),
+            t,
+        ],
         ignore_index=True,
     )
     ob = ["a", "b", "c", "d", "e"]
