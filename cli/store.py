@@ -1,0 +1,168 @@
+"""``fundgraph push`` and ``fundgraph pull``: a case folder to Neo4j and back."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from fundgraph.i18n import t
+from fundgraph.store import (
+    ENV_DATABASE,
+    ENV_PASSWORD,
+    ENV_URI,
+    ENV_USER,
+    mask_uri,
+    pull_case,
+    push_case,
+)
+
+from . import group
+
+
+def _connection_options(f: Callable) -> Callable:
+    options = [
+        click.option(
+            "--uri", envvar=ENV_URI, show_envvar=True, help="Bolt URI, e.g. neo4j://localhost:7687."
+        ),
+        click.option(
+            "--user",
+            envvar=ENV_USER,
+            show_envvar=True,
+            default="neo4j",
+            show_default=True,
+            help="User name.",
+        ),
+        click.option(
+            "--password",
+            envvar=ENV_PASSWORD,
+            show_envvar=True,
+            help="Password (prefer the environment variable: a command line is visible to others).",
+        ),
+        click.option(
+            "--database",
+            envvar=ENV_DATABASE,
+            show_envvar=True,
+            help="Database name (default: the server's default database).",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return (ctx.obj or {}).get("cli_lang", "en") if ctx else "en"
+
+
+class _ProgressLines:
+    """Progress of a push on stderr, one line rewritten in place (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.lang = _lang()
+        self._open = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        label = t(f"store.stage.{stage}", self.lang)
+        text = f"{label}: {done:,}/{total:,}" if stage != "delete" else f"{label}: {done:,}"
+        click.echo(f"\r{text}\x1b[K", nl=False, err=True)
+        self._open = True
+
+    def close(self) -> None:
+        if self._open:
+            click.echo("", err=True)
+            self._open = False
+
+
+def _show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@group.command("push")
+@click.argument("case_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--case", "case_name", required=True, help="Name of the case in the database.")
+@_connection_options
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="Rows per transaction.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete what the database holds for this case first (other cases are kept).",
+)
+def push_command(
+    case_dir: Path,
+    case_name: str,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    quiet: bool,
+    batch_size: int,
+    replace: bool,
+) -> None:
+    """Persist the analysed case in CASE_DIR to Neo4j under the name --case."""
+    progress = _ProgressLines(_show_progress(quiet))
+    try:
+        counts = push_case(
+            case_dir,
+            case_name,
+            uri=uri,
+            user=user,
+            password=password,
+            database=database,
+            batch_size=batch_size,
+            replace=replace,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    click.echo(
+        t(
+            "store.pushed",
+            _lang(),
+            case=case_name,
+            uri=mask_uri(uri or ""),
+            accounts=counts["accounts"],
+            transfers=counts["transfers"],
+            persons=counts["persons"],
+        )
+    )
+
+
+@group.command("pull")
+@click.option("--case", "case_name", required=True, help="Name of the case in the database.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the case into.",
+)
+@_connection_options
+def pull_command(
+    case_name: str,
+    out_dir: Path,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    quiet: bool,
+) -> None:
+    """Read the case --case back from Neo4j into the case files in -o DIR."""
+    if _show_progress(quiet):
+        click.echo(t("store.pulling", _lang(), case=case_name), err=True)
+    path = pull_case(case_name, out_dir, uri=uri, user=user, password=password, database=database)
+    click.echo(t("store.pulled", _lang(), case=case_name, path=str(path)))
