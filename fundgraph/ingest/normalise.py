@@ -53,13 +53,25 @@ def clean_cells(s: pd.Series) -> pd.Series:
     """Strip padding (``\\t``, full-width spaces), a leading ``'`` text marker, and blank out
     placeholders such as ``-------`` or ``NULL``."""
     s = s.astype(object).where(s.notna(), "").astype(str).str.strip(_WS)
-    quoted = s.str.startswith("'") | s.str.startswith("`")
+    first = s.str.slice(0, 1)
+    quoted = first.isin(("'", "`"))
     if quoted.any():
         s = s.where(~quoted, s.str.slice(1).str.strip(_WS))
-    blank = s.str.fullmatch("[-—_*=~ \t\u3000]+") | s.str.upper().isin(PLACEHOLDERS)
+        first = s.str.slice(0, 1)
+    # only cells that could be placeholders are tested with the regular expression
+    dashy = first.isin(_DASHES)
+    blank = s.isin(_PLACEHOLDER_SPELLINGS)
+    if dashy.any():
+        blank |= dashy & s.where(dashy, "x").str.fullmatch("[-—_*=~ \t\u3000]+")
     if blank.any():
         s = s.where(~blank, "")
     return s
+
+
+_DASHES = tuple("-—_*=~")
+_PLACEHOLDER_SPELLINGS = frozenset(
+    v for p in PLACEHOLDERS for v in (p, p.lower(), p.title(), p.capitalize())
+) | {"NaN", "n/a", "N/a"}
 
 
 # ---------------------------------------------------------------- amounts
@@ -155,18 +167,42 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     present = x != ""
     # the common layout first, in one vectorised call; the regular expressions below only see
     # the cells it could not read
-    fast = pd.to_datetime(x, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    # the parser reads a leap second ":60" as the next minute; such cells go the strict way
-    fast = fast.where((fast.dt.year >= 1970) & (fast.dt.year <= 2100) & ~x.str.endswith(":60"))
-    rest = (fast.isna() & present).to_numpy()
-    t = fast.astype("datetime64[ns]")
+    t = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     day_only = pd.Series(False, index=s.index)
+    rest = present.to_numpy().copy()
+    for fmt, date_only in _FAST_FORMATS:
+        if not rest.any():
+            break
+        sub = x[rest]
+        got = pd.to_datetime(sub, format=fmt, errors="coerce")
+        # the parser reads a leap second ":60" as the next minute; such cells go the strict way
+        ok = got.notna() & (got.dt.year >= 1970) & (got.dt.year <= 2100) & ~sub.str.endswith(":60")
+        if not ok.any():
+            continue
+        idx = np.flatnonzero(rest)[ok.to_numpy()]
+        t.iloc[idx] = got[ok].to_numpy()
+        if date_only:
+            day_only.iloc[idx] = True
+        rest[idx] = False
     if rest.any():
         t_rest, day_rest = _parse_times_slow(x[rest])
-        t = t.copy()
         t[rest] = t_rest.to_numpy()
         day_only[rest] = day_rest.to_numpy()
     return t.astype("datetime64[ns]"), present, day_only.astype(bool)
+
+
+# Formats read in one vectorised call each, in order, before the general parser sees the
+# cells none of them could read.
+_FAST_FORMATS = (
+    ("%Y-%m-%d %H:%M:%S", False),
+    ("%Y%m%d %H%M%S", False),
+    ("%Y%m%d%H%M%S", False),
+    ("%Y-%m-%dT%H:%M:%S", False),
+    ("%Y/%m/%d %H:%M:%S", False),
+    ("%Y年%m月%d日 %H:%M:%S", False),
+    ("%Y-%m-%d", True),
+    ("%Y%m%d", True),
+)
 
 
 def _parse_times_slow(x: pd.Series) -> tuple[pd.Series, pd.Series]:

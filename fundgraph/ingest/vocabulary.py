@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "FIELDS",
@@ -158,10 +159,20 @@ for _field, _names in FIELDS.items():
         _LOOKUP.setdefault(header_key(_name), _field)
 
 
+@lru_cache(maxsize=1 << 16)
+def _field_of(text: str) -> str | None:
+    return _LOOKUP.get(header_key(text))
+
+
 def header_field(text: object) -> str | None:
     """The field a header cell stands for, or None.
 
     >>> header_field("对方帐号"), header_field("Dr/Cr"), header_field("IP地址")
     ('counterparty', 'direction', None)
     """
-    return _LOOKUP.get(header_key(text))
+    if not isinstance(text, str):
+        text = str(text)
+    # values (amounts, dates, card numbers) are most cells scanned for a header: skip them
+    if not text or len(text) > 40 or text.lstrip()[:1].isdigit():
+        return None
+    return _field_of(text)
