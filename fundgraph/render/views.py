@@ -869,7 +869,7 @@ def view_data(
     limit = int(max_nodes or DEFAULT_MAX_NODES[view])
     if limit < 1:
         raise InputError(f"max_nodes must be at least 1, not {max_nodes!r}")
-    per_level = int(max_per_level or PYRAMID_PER_ROW)
+    per_level = PYRAMID_PER_ROW if max_per_level is None else int(max_per_level)
     if per_level < 1:
         raise InputError(t("views.error.max_per_level", err, n=max_per_level))
     ctx = _prepare(case, lang, err)
@@ -931,7 +931,7 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         "outCount": sub["out_count"].astype("int64").tolist(),
         "first": _minutes_array(sub["first_time"], base),
         "last": _minutes_array(sub["last_time"], base),
-        "pagerank": [float(f"{x:.4g}") for x in sub["pagerank"]],
+        "pagerank": [float(f"{x:.3g}") for x in sub["pagerank"]],  # shown to 3 digits
         "community": _ints_or_none(sub["community"]),
         # row -> alert text, for the few accounts that have one
         "alerts": {str(k): ctx.alerts[a] for k, a in enumerate(_texts(sub["account"])) if a in ctx.alerts},
@@ -968,7 +968,10 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         groups_out["pagerank"].append(float(f"{sum(float(a_pr[a]) for a in ms):.4g}"))
         groups_out["first"].append(min(fs) if fs else None)
         groups_out["last"].append(max(ls) if ls else None)
-        groups_out["members"].append([row_of[a] for a in carried[g]])
+        # carried members are consecutive rows: [first row, how many]
+        groups_out["members"].append(
+            [row_of[carried[g][0]], len(carried[g])] if carried[g] else [len(rows), 0]
+        )
         groups_out["x"].append(round(float(x), 1))
         groups_out["y"].append(round(float(y), 1))
 

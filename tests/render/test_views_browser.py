@@ -124,10 +124,11 @@ def test_filters_hide_nodes(case, tmp_path, open_page, view):
     assert "collector" not in roles
     opened.page.check("#roles input[data-role=collector]")
     assert _count(opened) == before
-    # time window: nothing happened before 2021
-    opened.page.fill("#date-to", "2020-12-31")
-    opened.page.dispatch_event("#date-to", "change")
-    assert _count(opened) == 0
+    # time window: nothing happened before 2021; only the core stays, faded
+    opened.page.evaluate("window.fundgraph.setWindow('', '2020-12-31')")
+    left = opened.page.evaluate("window.fundgraph.nodes.get().map(n => [n.fgKind, n.fgRole, n.opacity])")
+    assert all(n == ["a", "core", 0.25] for n in left)
+    assert opened.page.evaluate("window.fundgraph.edges.length") == 0
     opened.page.click("#reset")
     assert _count(opened) == before
     _assert_clean(opened)
