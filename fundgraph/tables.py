@@ -99,9 +99,15 @@ def neutralise_formulas(s: pd.Series) -> pd.Series:
     """
     s = s.astype(object).where(s.notna(), "")
     s = s.astype(str)
-    risky = s.str.match(r"^'*[=+\-@\t\r]") & ~s.str.match(_NUMBER_RE)
+    # the regular expressions only run on the few cells whose first character could matter
+    maybe = s.str.slice(0, 1).isin(("=", "+", "-", "@", "\t", "\r", "'")).to_numpy()
+    if not maybe.any():
+        return s
+    sub = s[maybe]
+    risky = sub.str.match(r"^'*[=+\-@\t\r]") & ~sub.str.match(_NUMBER_RE)
     if risky.any():
-        s = s.where(~risky, "'" + s)
+        s = s.copy()
+        s[sub.index[risky.to_numpy()]] = "'" + sub[risky]
     return s
 
 
