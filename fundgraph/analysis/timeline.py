@@ -126,6 +126,16 @@ def scheme_flows(case, *, structure: int | None = None, account: str | None = No
     >>> scheme_flows(Case(transfers=t, accounts=acc))["flow"].tolist()
     ['deposits_in', 'returns_out']
     """
+    # the report asks for the same flows several times (series, facts, tracing): reuse them
+    key = (structure, account, id(case.transfers), len(case.transfers), id(case.accounts))
+    cache = case.__dict__.setdefault("_scheme_flows", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = _scheme_flows(case, structure=structure, account=account)
+    return cache[key].copy()
+
+
+def _scheme_flows(case, *, structure: int | None, account: str | None) -> pd.DataFrame:
     role, level, struct = _roles(case)
     scheme_all = set(role.index[role.isin(SCHEME_ROLES)])
     if account is not None:
