@@ -10,6 +10,7 @@ Targets: file < 10 MB, first usable frame < 5 s.
 Usage::
 
     python benchmarks/bench_html.py [--participants 50000] [--collectors 200] [--views overview,pyramid]
+    python benchmarks/bench_html.py --case benchmarks/work/case-1000000-s11/out0
 """
 
 from __future__ import annotations
@@ -150,9 +151,16 @@ def main() -> None:
     ap.add_argument("--collectors", type=int, default=200)
     ap.add_argument("--views", default="overview,pyramid,community")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--case", type=Path, help="render this analysed case folder instead "
+                    "(e.g. the 1M-row case of bench_analyze.py)")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    case = synthetic_case(args.participants, args.collectors)
+    if args.case:
+        from fundgraph.case import load_case
+
+        case = load_case(args.case)
+    else:
+        case = synthetic_case(args.participants, args.collectors)
     print(f"case: {len(case.accounts):,} accounts, {len(case.transfers):,} transfers "
           f"(built in {time.perf_counter() - t0:.1f} s)")
     out = Path(tempfile.mkdtemp(prefix="fundgraph-bench-"))

@@ -82,6 +82,9 @@ EMBED_LIMIT = 60_000
 PYRAMID_PER_ROW = 16
 #: Edges carried per folded account (its largest).
 EDGES_PER_FOLDED = 6
+#: Page data above this many bytes is rebuilt with fewer edges per folded account, so that
+#: a page (with vis-network's ~0.7 MB) stays under 10 MB.
+PAGE_DATA_BUDGET = 8_500_000
 #: Edges drawn at most at once (the largest).
 MAX_DRAWN_EDGES = 12_000
 #: A case spanning at most this many days gets one time-window step per day, else per month.
@@ -883,10 +886,19 @@ def view_data(
         if not focus:
             raise InputError(t("views.error.no_focus", err))
         sel = _select_ego(ctx, limit, focus, hops)
-    return _page_data(ctx, sel, view=view, size_by=size_by, case=case)
+    data = _page_data(ctx, sel, view=view, size_by=size_by, case=case)
+    # a big case stays under the page budget by carrying fewer edges per folded account
+    for per_folded in (3, 1):
+        if len(json_for_script(data)) <= PAGE_DATA_BUDGET:
+            break
+        data = _page_data(ctx, sel, view=view, size_by=size_by, case=case, edges_per_folded=per_folded)
+    return data
 
 
-def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case: Case) -> dict[str, Any]:
+def _page_data(
+    ctx: _Context, sel: _Selection, *, view: str, size_by: str, case: Case,
+    edges_per_folded: int = EDGES_PER_FOLDED,
+) -> dict[str, Any]:
     acc = ctx.acc
     lang = ctx.lang
     n_groups = len(sel.groups)
@@ -975,7 +987,7 @@ def _page_data(ctx: _Context, sel: _Selection, *, view: str, size_by: str, case:
         groups_out["x"].append(round(float(x), 1))
         groups_out["y"].append(round(float(y), 1))
 
-    edges_out, edge_slots = _page_edges(ctx, sel, row_of, set(sel.shown), base)
+    edges_out, edge_slots = _page_edges(ctx, sel, row_of, set(sel.shown), base, edges_per_folded)
     accounts["series"] = _account_series(ctx, row_of, edge_slots)
     groups_out["seriesIn"], groups_out["seriesOut"] = _group_series(ctx, sel)
 
@@ -1042,7 +1054,8 @@ def _font_scale(points: list[tuple[float, float]]) -> float:
 
 
 def _page_edges(
-    ctx: _Context, sel: _Selection, row_of: dict[int, int], shown: set[int], base: pd.Timestamp
+    ctx: _Context, sel: _Selection, row_of: dict[int, int], shown: set[int], base: pd.Timestamp,
+    edges_per_folded: int = EDGES_PER_FOLDED,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Edges between page ends: an account row, or ``-(g + 1)`` for a group's uncarried rest.
 
@@ -1083,7 +1096,7 @@ def _page_edges(
     folded_v = d["v"] >= n_shown
     rank_u = d.groupby("u").cumcount()
     rank_v = d.groupby("v").cumcount()
-    ok = (~folded_u | (rank_u < EDGES_PER_FOLDED)) & (~folded_v | (rank_v < EDGES_PER_FOLDED))
+    ok = (~folded_u | (rank_u < edges_per_folded)) & (~folded_v | (rank_v < edges_per_folded))
     d = d[ok].sort_values(["u", "v"]).reset_index(drop=True)
 
     f = ctx.flows
