@@ -142,7 +142,14 @@ def conform(df: pd.DataFrame, schema: dict[str, str], *, extra: bool = True) -> 
 
 def _as_kind(s: pd.Series, kind: str) -> pd.Series:
     if kind == "str":
-        return s.astype(object).where(s.notna(), "").astype(str).astype(object)
+        s = s.astype(object)
+        missing = s.isna()
+        if missing.any():
+            s = s.where(~missing, "")
+        # a column that already holds text keeps its string objects (no copy of every cell)
+        if pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty"):
+            return s
+        return s.map(lambda v: v if isinstance(v, str) else str(v)).astype(object)
     if kind == "int64":
         return pd.to_numeric(s, errors="raise").fillna(0).astype("int64") if len(s) else s.astype("int64")
     if kind == "Int64":
