@@ -68,7 +68,7 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
     wl = read_watchlist(watchlist) if watchlist else None
     case = build_case(
         paths, lang=lang, recovered=recovered, watchlist=wl,
-        mirror_window=mirror_window, strict=strict, progress=progress,
+        mirror_window=mirror_window, strict=strict, keep_transactions=False, progress=progress,
     )
     if not quiet:
         report_unreadable(case, msg_lang)
@@ -104,7 +104,7 @@ def demo(ctx, out_dir, seed, participants, lang, quiet):
     exports = out_dir / "exports"
     if not exports.is_dir():
         raise InputError(f"{exports}: the generator wrote no exports")
-    case = build_case([exports], lang=lang, progress=progress)
+    case = build_case([exports], lang=lang, keep_transactions=False, progress=progress)
     case_dir = out_dir / "case"
     write_case(case, case_dir, progress=progress)
     s = case.summary

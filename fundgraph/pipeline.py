@@ -6,6 +6,7 @@ times them, so a developer can run any stage alone.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterable
@@ -42,6 +43,7 @@ def build_case(
     watchlist: pd.DataFrame | None = None,
     strict: bool = False,
     workers: int | None = None,
+    keep_transactions: bool = True,
     progress: Progress | None = None,
 ) -> Case:
     """Read, normalise, de-duplicate and analyse the exports under ``paths``.
@@ -61,6 +63,10 @@ def build_case(
     strict : bool
         Raise :class:`~fundgraph.errors.InputError` when a file cannot be read at all
         instead of going on with the others.
+    keep_transactions : bool
+        Keep the accepted statement rows in ``case.transactions``. Nothing written to the
+        case folder needs them once the analysis is done, so ``fundgraph analyze`` lets them
+        go (a million rows hold several hundred megabytes).
 
     Returns
     -------
@@ -117,6 +123,10 @@ def build_case(
     }
     with _timed(case, "analysis", progress):
         case = analyze_case(case, recovered=recovered, watchlist=watchlist, lang=lang)
+    if not keep_transactions:
+        case.transactions = case.transactions.iloc[:0]
+        del ing
+        gc.collect()
     progress.done()
     return case
 

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +60,7 @@ MONEY_COLUMNS = frozenset(
 )
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+CSV_CHUNK_ROWS = 100_000
 # temporary files are created private (0600); the finished file gets the usual mode
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -66,14 +68,16 @@ _FILE_MODE = 0o666 & ~_UMASK
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+@contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs):
+    """Open a temporary file beside ``path``; on success it is renamed to ``path``, on any
+    error removed, so a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
@@ -82,6 +86,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, *, bom: bool = False) -> None:
@@ -198,11 +208,14 @@ def write_csv(
 
     ``headers`` renames columns in the written file only (for translated copies).
     """
-    frame = _csv_frame(df, schema)
-    if headers:
-        frame = frame.rename(columns=headers)
-    text = frame.to_csv(index=False, lineterminator="\r\n")
-    atomic_write_text(path, text, bom=True)
+    # in slices, so a million-row table never exists twice over as text
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")
+        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
+            frame = _csv_frame(df.iloc[start : start + CSV_CHUNK_ROWS], schema)
+            if headers:
+                frame = frame.rename(columns=headers)
+            fh.write(frame.to_csv(index=False, header=start == 0, lineterminator="\r\n"))
 
 
 def read_csv(path: str | os.PathLike, schema: dict[str, str]) -> pd.DataFrame:

@@ -112,16 +112,15 @@ def test_interrupted_case_write_leaves_no_case_json_and_no_part_files(tmp_path, 
     assert load_case(out).transfers["src"].tolist() == ["=A"]
 
     calls = {"n": 0}
-    real = tables.atomic_write_bytes
+    real = tables._csv_frame
 
-    def failing(path, data):
+    def failing(df, schema):
         calls["n"] += 1
-        if calls["n"] == 3:  # the third file: half the folder is new, half is old
-            real(path, data[: len(data) // 2])
+        if calls["n"] == 3:  # the third file, half written: half the folder is new, half old
             raise KeyboardInterrupt
-        return real(path, data)
+        return real(df, schema)
 
-    monkeypatch.setattr(tables, "atomic_write_bytes", failing)
+    monkeypatch.setattr(tables, "_csv_frame", failing)
     with pytest.raises(KeyboardInterrupt):
         write_case_data(c, out)
     assert not (out / "case.json").exists()

@@ -76,7 +76,7 @@ def _decode(raw: bytes, path: str) -> str:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path}: watchlist is not UTF-8, GBK/GB18030 or UTF-16 text")
+    raise InputError(key="error.watchlist.encoding", path=str(path))
 
 
 def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
@@ -113,13 +113,13 @@ def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{p}: cannot read watchlist ({exc.strerror or exc})") from exc
+        raise InputError(key="error.watchlist.unreadable", path=str(p), detail=str(exc.strerror or exc)) from exc
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{p}: watchlist is not a text file (CSV or TXT expected)")
+        raise InputError(key="error.watchlist.binary", path=str(p))
     text = _decode(raw, str(p))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
-        raise InputError(f"{p}: watchlist is empty")
+        raise InputError(key="error.watchlist.empty", path=str(p))
     sep = next((c for c in (",", "\t", ";", "|") if c in lines[0]), None)
     header = [h.strip().strip('"').lower() for h in (lines[0].split(sep) if sep else [lines[0]])]
     kinds = {}
@@ -148,7 +148,7 @@ def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["kind", "value"])
     out = out[out["value"] != ""].drop_duplicates().sort_values(["kind", "value"])
     if out.empty:
-        raise InputError(f"{p}: watchlist holds no name, id or account")
+        raise InputError(key="error.watchlist.nothing", path=str(p))
     return out.reset_index(drop=True)
 
 

@@ -78,7 +78,7 @@ def _investment_rule() -> tuple[int, int]:
 def _roles(case) -> tuple[pd.Series, pd.Series, pd.Series]:
     acc = case.accounts
     if acc is None or not len(acc) or "role" not in acc.columns:
-        raise InputError("the case has no account roles: run 'fundgraph analyze' first")
+        raise InputError(key="error.no_roles")
     idx = acc["account"].astype(str)
     role = pd.Series(acc["role"].fillna("other").astype(str).to_numpy(), index=idx)
     level = pd.Series(

@@ -314,11 +314,9 @@ def connection_settings(
         password = env.get(ENV_PASSWORD)
     database = database or env.get(ENV_DATABASE) or None
     if not uri:
-        raise StoreError(f"no Neo4j server given: pass --uri or set {ENV_URI}")
+        raise StoreError(key="error.store.no_uri", env=ENV_URI)
     if password is None or password == "":
-        raise StoreError(
-            f"no Neo4j password given for {mask_uri(uri)}: set {ENV_PASSWORD} (or pass --password)"
-        )
+        raise StoreError(key="error.store.no_password", where=mask_uri(uri), env=ENV_PASSWORD)
     return _Settings(uri=uri, user=user, password=password, database=database)
 
 
@@ -349,14 +347,10 @@ def _translated(settings: _Settings) -> Iterator[None]:
     except StoreError:
         raise
     except nx.AuthError as exc:
-        raise StoreError(
-            f"Neo4j at {where} refused the login of user {settings.user!r}: "
-            "wrong user name or password"
-        ) from exc
+        raise StoreError(key="error.store.auth", where=where, user=repr(settings.user)) from exc
     except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
         raise StoreError(
-            f"cannot reach Neo4j at {where}: {_scrub(_first_line(exc), settings)} "
-            "(is the server running and the address right?)"
+            key="error.store.unreachable", where=where, detail=_scrub(_first_line(exc), settings)
         ) from exc
     except nx.ConfigurationError as exc:
         raise StoreError(
@@ -366,8 +360,7 @@ def _translated(settings: _Settings) -> Iterator[None]:
         code = exc.code or ""
         if code.endswith("DatabaseNotFound") or code.endswith("Database.NotFound"):
             raise StoreError(
-                f"Neo4j at {where} has no database {db!r}: create it, or pick another with "
-                f"--database / {ENV_DATABASE}"
+                key="error.store.no_database", where=where, db=repr(db), env=ENV_DATABASE
             ) from exc
         raise StoreError(
             f"Neo4j at {where} ({db}) refused: {code}: {_scrub(_first_line(exc), settings)}"
