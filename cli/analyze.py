@@ -64,7 +64,7 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
     from fundgraph.pipeline import build_case, write_case
 
     msg_lang = ctx.obj.get("cli_lang", "en")
-    progress = Progress(enabled=False if quiet else None)
+    progress = Progress(enabled=False if quiet else None, lang=msg_lang)
     wl = read_watchlist(watchlist) if watchlist else None
     case = build_case(
         paths, lang=lang, recovered=recovered, watchlist=wl,
@@ -98,7 +98,7 @@ def demo(ctx, out_dir, seed, participants, lang, quiet):
     from fundgraph.synth import generate_case
 
     msg_lang = ctx.obj.get("cli_lang", "en")
-    progress = Progress(enabled=False if quiet else None)
+    progress = Progress(enabled=False if quiet else None, lang=msg_lang)
     progress.stage(t("cli.generating", msg_lang))
     generate_case(out_dir, seed=seed, participants=participants)
     exports = out_dir / "exports"

@@ -16,9 +16,14 @@ class Progress:
     ----------
     enabled : bool, optional
         Default: only when stderr is a terminal.
+    lang : {"zh", "en"}
+        Language of the stage names.
     """
 
-    def __init__(self, enabled: bool | None = None, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, enabled: bool | None = None, stream: TextIO | None = None, lang: str = "en"
+    ) -> None:
+        self.lang = lang
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self._stage = ""
@@ -26,8 +31,11 @@ class Progress:
         self._last = 0.0
 
     def stage(self, name: str) -> None:
+        """Start a stage; ``name`` is shown through the catalogue (``stage.<name>``) if there."""
+        from .i18n import catalogue
+
         self._end_line()
-        self._stage = name
+        self._stage = catalogue(self.lang).get(f"stage.{name}", name)
         self._t0 = time.perf_counter()
         if self.enabled:
             self.stream.write(f"{name} …")
