@@ -2,7 +2,7 @@
 
 :func:`render_view` writes one interactive graph page (``overview``, ``pyramid``,
 ``community`` or ``ego``); :func:`render_all` writes the ones a case folder ships with.
-Shared HTML helpers (escaping, safe inline JSON, bundled assets) are in
+Shared HTML helpers (escaping, safe inline JSON, the inlined vis-network) are in
 :mod:`fundgraph.render.html`.
 """
 

@@ -16,15 +16,20 @@ Examples
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from ..errors import FundgraphError
 
 __all__ = ["esc", "json_for_script", "inline_asset", "ASSETS"]
 
-#: Files under ``fundgraph/render/assets/`` that :func:`inline_asset` serves.
+#: The vis-network files :func:`inline_asset` serves (from the installed pyvis package).
 ASSETS = ("vis-network.min.js", "vis-network.css")
+#: The vis-network build inside pyvis that the pages inline.
+VIS_NETWORK = "vis-9.1.2"
 
 _SCRIPT_UNSAFE = {
     ord("<"): "\\u003c",
@@ -104,11 +109,12 @@ def json_for_script(obj: Any, *, indent: int | None = None) -> str:
 
 @cache
 def inline_asset(name: str) -> str:
-    """The text of a bundled asset (``vis-network.min.js``, ``vis-network.css``).
+    """The text of a vis-network asset (``vis-network.min.js``, ``vis-network.css``).
 
-    The files are the ones vis-network distributes (as shipped inside pyvis), kept with
-    their license headers. The text is made safe to inline: any ``</script`` or
-    ``</style`` inside it is broken up so it cannot end the element early.
+    The files are read from the installed pyvis package, which ships vis-network
+    (``pyvis/templates/lib/vis-9.1.2/``), license headers included; pyvis itself is not
+    imported (its import pulls in IPython). The text is made safe to inline: any
+    ``</script`` or ``</style`` inside it is broken up so it cannot end the element early.
 
     Parameters
     ----------
@@ -124,10 +130,16 @@ def inline_asset(name: str) -> str:
     ------
     ValueError
         If ``name`` is not a bundled asset.
+    FundgraphError
+        If pyvis (and with it vis-network) is not installed.
     """
     if name not in ASSETS:
         raise ValueError(f"unknown asset {name!r}; choose one of {', '.join(ASSETS)}")
-    text = (resources.files("fundgraph") / "render" / "assets" / name).read_text(encoding="utf-8")
+    spec = importlib.util.find_spec("pyvis")  # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise FundgraphError("the HTML pages need the pyvis package (pip install pyvis)")
+    folder = Path(spec.submodule_search_locations[0]) / "templates" / "lib" / VIS_NETWORK
+    text = (folder / name).read_text(encoding="utf-8")
     return _break_end_tags(text)
 
 
