@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +27,9 @@ __all__ = [
     "write_parquet",
     "read_parquet",
     "write_json",
+    "dumps_json",
     "read_json",
+    "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
     "neutralise_formulas",
@@ -324,8 +325,3 @@ def read_json(path: str | os.PathLike):
     """Read JSON with non-integer numbers as :class:`~decimal.Decimal` (exact money)."""
     with open(path, encoding="utf-8") as fh:
         return json.load(fh, parse_float=Decimal)
-
-
-def iter_chunks(seq: list, size: int) -> Iterable[list]:
-    for i in range(0, len(seq), size):
-        yield seq[i : i + size]

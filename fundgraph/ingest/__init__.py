@@ -18,7 +18,7 @@ import pandas as pd
 from .. import schema as S
 from ..errors import FundgraphError
 from ..i18n import t
-from ..tables import conform, empty_frame
+from ..tables import conform
 from .balance import balance_breaks
 from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
 from .normalise import normalise_table, parse_cents, parse_times
@@ -339,10 +339,3 @@ def read_exports(
     ing = Ingested(tx, rej, files_df, warnings, mapping)
     ing.check_conservation()
     return ing
-
-
-def empty_ingested() -> Ingested:
-    return Ingested(
-        empty_frame(S.TRANSACTIONS), empty_frame(S.REJECTS), empty_frame(S.FILES), empty_frame(S.WARNINGS)
-    )
-

@@ -8,7 +8,6 @@ stable code; the caller checks ``rows_read == accepted + rejected``.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 
 import numpy as np
@@ -543,7 +542,3 @@ def _raw_text(frame: pd.DataFrame) -> np.ndarray:
     s = s.str.replace(r"(\s\|\s)+$", "", regex=True)
     # one line per reject, bounded so a 1 MB cell does not bloat rejects.csv
     return s.str.replace(r"[\r\n]+", " ", regex=True).str.slice(0, 2000).to_numpy()
-
-
-def dumps_extra(d: dict) -> str:  # pragma: no cover - kept for library users
-    return json.dumps(d, ensure_ascii=False, sort_keys=True)
