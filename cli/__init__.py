@@ -6,6 +6,7 @@ and reports; logic that a Python user would want lives in :mod:`fundgraph`.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -28,6 +29,11 @@ class FundgraphGroup(click.Group):
             raise click.ClickException(exc.localized(_lang(ctx))) from None
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (``fundgraph trace ... | head``): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except OSError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
