@@ -4,36 +4,27 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fundgraph.cli import group as cli
-from test_views_case import COLLECTORS, CORE, HOSTILE_NAMES, SHOP, make_case, participant_account
+from test_views_case import (
+    COLLECTORS,
+    CORE,
+    FOCUS,
+    HOSTILE_NAMES,
+    SHOP,
+    make_case,
+    participant_account,
+)
 
-from fundgraph.case import finish_case, write_case_data
 from fundgraph.errors import InputError
 from fundgraph.render import render_all, render_view, view_data
 from fundgraph.render.html import esc, inline_asset, json_for_script
 from fundgraph.render.layout import layered_forest, radial_forest
 from fundgraph.render.views import DEFAULT_MAX_NODES
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_html import synthetic_case  # noqa: E402
-
-FOCUS = next(iter(COLLECTORS))
-
-
-@pytest.fixture(scope="module")
-def case():
-    return make_case()
-
-
-@pytest.fixture(scope="module")
-def big_case():
-    return synthetic_case(participants=3000, collectors=40)
 
 
 def _page_data(html: str) -> dict:
@@ -175,14 +166,6 @@ def test_render_all_writes_graph_html(case, tmp_path):
 
 
 # ---------------------------------------------------------------- command line
-@pytest.fixture(scope="module")
-def case_dir(tmp_path_factory, case):
-    d = tmp_path_factory.mktemp("case")
-    write_case_data(case, d)
-    finish_case(case, d)
-    return d
-
-
 def test_cli_render_views(case_dir, tmp_path):
     runner = CliRunner()
     out = tmp_path / "p.html"

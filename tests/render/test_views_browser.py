@@ -7,9 +7,12 @@ from test_views_case import (
     BENEFICIARY,
     COLLECTORS,
     CORE,
+    FOCUS,
     HOSTILE_NAMES,
     N_PARTICIPANTS,
-    make_case,
+    assert_clean,
+    node_point,
+    open_ready,
     participant_account,
 )
 
@@ -17,56 +20,23 @@ from fundgraph.render import render_view, view_data
 
 pytestmark = pytest.mark.browser
 
-FOCUS = next(iter(COLLECTORS))  # a level-1 collector
 VIEWS = ["overview", "pyramid", "community", "ego"]
 # what the hand-made case draws when a page opens
 EXPECTED_NODES = {"overview": 30, "pyramid": 8, "community": 2}
-
-
-@pytest.fixture(scope="module")
-def case():
-    return make_case()
-
-
-def _open(open_page, path):
-    opened = open_page(path)
-    opened.page.wait_for_function("window.fundgraph && window.fundgraph.ready === true", timeout=20000)
-    return opened
 
 
 def _render(case, tmp_path, view, **kw):
     return render_view(case, tmp_path / f"{view}.html", view=view, focus=FOCUS, **kw)
 
 
-def _node_point(opened, node_id):
-    """Page coordinates of a drawn node's centre."""
-    return opened.page.evaluate(
-        """(id) => {
-            const net = window.fundgraph.network;
-            const p = net.getPositions([id])[id];
-            const d = net.canvasToDOM(p);
-            const r = document.getElementById('network').getBoundingClientRect();
-            return [r.left + d.x, r.top + d.y];
-        }""",
-        node_id,
-    )
-
-
 def _count(opened):
     return opened.page.evaluate("window.fundgraph.nodes.length")
-
-
-def _assert_clean(opened):
-    assert opened.foreign_requests == []
-    assert opened.console_errors == []
-    assert opened.page_errors == []
-    assert opened.dialogs == []
 
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_view_opens_self_contained_and_draws_expected_nodes(case, tmp_path, open_page, view):
     path = _render(case, tmp_path, view)
-    opened = _open(open_page, path)
+    opened = open_ready(open_page, path)
     data = view_data(case, view=view, focus=FOCUS)
     expected = sum(1 for g in data["accounts"]["group"] if g < 0) + len(data["groups"]["kind"])
     assert _count(opened) == expected
@@ -82,12 +52,12 @@ def test_view_opens_self_contained_and_draws_expected_nodes(case, tmp_path, open
     assert opened.page.inner_text("#legend").count("归集账户") == 1
     opened.page.wait_for_timeout(200)
     opened.screenshot(f"view-{view}")
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_search_selects_and_focuses_the_account(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     target = participant_account(12)  # pays the focus collector; folded in pyramid and community
     opened.page.fill("#search", target)
     opened.page.press("#search", "Enter")
@@ -102,12 +72,12 @@ def test_search_selects_and_focuses_the_account(case, tmp_path, open_page, view)
     opened.page.fill("#search", "no such account 000")
     opened.page.press("#search", "Enter")
     assert "no such account 000" in opened.page.inner_text("#message")
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_filters_hide_nodes(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     before = _count(opened)
     # minimum amount: ¥500,000 keeps only the big accounts and groups
     opened.page.fill("#min-amount", "500000")
@@ -131,26 +101,26 @@ def test_filters_hide_nodes(case, tmp_path, open_page, view):
     assert opened.page.evaluate("window.fundgraph.edges.length") == 0
     opened.page.click("#reset")
     assert _count(opened) == before
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def test_group_opens_on_click(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "pyramid"))
+    opened = open_ready(open_page, _render(case, tmp_path, "pyramid"))
     before = _count(opened)
     group_id = opened.page.evaluate("window.fundgraph.groupId(0)")
-    x, y = _node_point(opened, group_id)
+    x, y = node_point(opened, group_id)
     opened.page.mouse.click(x, y)
     after = _count(opened)
     # 20 participants come out, the emptied group goes away
     assert after == before + 20 - 1
     assert "20" in opened.page.inner_text("#message")
     opened.screenshot("view-pyramid-opened")
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_hostile_holder_names_are_inert(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     in_page = set(view_data(case, view=view, focus=FOCUS)["accounts"]["id"])
     probed = tips = 0
     for k, name in enumerate(HOSTILE_NAMES):
@@ -162,7 +132,7 @@ def test_hostile_holder_names_are_inert(case, tmp_path, open_page, view):
         opened.page.press("#search", "Enter")
         assert name in opened.page.inner_text("#details")
         # hover: the tooltip shows the name as text
-        x, y = _node_point(opened, account)
+        x, y = node_point(opened, account)
         opened.page.mouse.move(x, y)
         opened.page.wait_for_timeout(250)
         if opened.page.is_visible("#tip"):
@@ -183,22 +153,22 @@ def test_hostile_holder_names_are_inert(case, tmp_path, open_page, view):
         })"""
     )
     assert injected == {"img": 0, "b": 0, "scripts": 4, "handlers": 0}
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def test_english_page_and_amounts(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "overview", lang="en"))
+    opened = open_ready(open_page, _render(case, tmp_path, "overview", lang="en"))
     assert opened.page.title() == "Fund-flow overview"
     opened.page.fill("#search", BENEFICIARY)
     opened.page.press("#search", "Enter")
     assert "¥300,000.00" in opened.page.inner_text("#details")
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def test_zh_amounts_use_wan_and_yi(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "overview"))
+    opened = open_ready(open_page, _render(case, tmp_path, "overview"))
     opened.page.fill("#search", BENEFICIARY)
     opened.page.press("#search", "Enter")
     assert "¥30万" in opened.page.inner_text("#details")
     assert opened.page.evaluate("window.fundgraph.nodes.length") > N_PARTICIPANTS // 3
-    _assert_clean(opened)
+    assert_clean(opened)

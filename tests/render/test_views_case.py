@@ -124,3 +124,37 @@ def make_case() -> Case:
     case.summary = {"total_absorbed": "1800000.00", "participant_persons": N_PARTICIPANTS,
                     "max_level": 3}
     return case
+
+
+# ---------------------------------------------------------------- browser helpers
+
+FOCUS = next(iter(COLLECTORS))  # a level-1 collector
+
+
+def open_ready(open_page, path):
+    """Open a view page and wait until it has drawn."""
+    opened = open_page(path)
+    opened.page.wait_for_function("window.fundgraph && window.fundgraph.ready === true", timeout=20000)
+    return opened
+
+
+def assert_clean(opened) -> None:
+    """No request left the file, nothing was logged as an error, no dialog opened."""
+    assert opened.foreign_requests == []
+    assert opened.console_errors == []
+    assert opened.page_errors == []
+    assert opened.dialogs == []
+
+
+def node_point(opened, node_id):
+    """Page coordinates of a drawn node's centre."""
+    return opened.page.evaluate(
+        """(id) => {
+            const net = window.fundgraph.network;
+            const p = net.getPositions([id])[id];
+            const d = net.canvasToDOM(p);
+            const r = document.getElementById('network').getBoundingClientRect();
+            return [r.left + d.x, r.top + d.y];
+        }""",
+        node_id,
+    )

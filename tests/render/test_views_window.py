@@ -13,26 +13,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from fundgraph.cli import group as cli
-from test_views_case import COLLECTORS, CORE, make_case
+from test_views_case import CORE, FOCUS, make_case
 
-from fundgraph.case import finish_case, write_case_data
 from fundgraph.errors import InputError
 from fundgraph.render import view_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_html import synthetic_case  # noqa: E402
-
-FOCUS = next(iter(COLLECTORS))
-
-
-@pytest.fixture(scope="module")
-def case():
-    return make_case()
-
-
-@pytest.fixture(scope="module")
-def big_case():
-    return synthetic_case(participants=3000, collectors=40)
 
 
 def _slot_of(data: dict, minutes: int) -> int:
@@ -190,14 +177,6 @@ def test_ego_of_a_hub_is_quick():
 
 
 # ---------------------------------------------------------------- command line
-@pytest.fixture(scope="module")
-def case_dir(tmp_path_factory, case):
-    d = tmp_path_factory.mktemp("case")
-    write_case_data(case, d)
-    finish_case(case, d)
-    return d
-
-
 @pytest.mark.parametrize(("env", "words"), [("zh_CN.UTF-8", "不在本案中"), ("en_US.UTF-8", "is not in this case")])
 def test_unknown_focus_speaks_the_command_lines_language(case_dir, tmp_path, env, words):
     runner = CliRunner(env={"LC_ALL": env, "LC_MESSAGES": "", "LANG": env})

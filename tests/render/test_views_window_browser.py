@@ -6,7 +6,15 @@ import math
 import re
 
 import pytest
-from test_views_case import COLLECTORS, CORE, HOSTILE_NAMES, make_case, participant_account
+from test_views_case import (
+    CORE,
+    FOCUS,
+    HOSTILE_NAMES,
+    assert_clean,
+    node_point,
+    open_ready,
+    participant_account,
+)
 
 from fundgraph.i18n import catalogue
 from fundgraph.money import format_cny
@@ -14,7 +22,6 @@ from fundgraph.render import render_view
 
 pytestmark = pytest.mark.browser
 
-FOCUS = next(iter(COLLECTORS))
 VIEWS = ["overview", "pyramid", "community", "ego"]
 # a catalogue key or an unfilled placeholder showing through
 LEAK = re.compile(r"\b(views|role)\.[a-z_]+|\{[a-z_]+\}")
@@ -22,39 +29,8 @@ ZH_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 EN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@pytest.fixture(scope="module")
-def case():
-    return make_case()
-
-
-def _open(open_page, path):
-    opened = open_page(path)
-    opened.page.wait_for_function("window.fundgraph && window.fundgraph.ready === true", timeout=20000)
-    return opened
-
-
 def _render(case, tmp_path, view, lang="zh", **kw):
     return render_view(case, tmp_path / f"{view}-{lang}.html", view=view, focus=FOCUS, lang=lang, **kw)
-
-
-def _assert_clean(opened):
-    assert opened.foreign_requests == []
-    assert opened.console_errors == []
-    assert opened.page_errors == []
-    assert opened.dialogs == []
-
-
-def _node_point(opened, node_id):
-    return opened.page.evaluate(
-        """(id) => {
-            const net = window.fundgraph.network;
-            const p = net.getPositions([id])[id];
-            const d = net.canvasToDOM(p);
-            const r = document.getElementById('network').getBoundingClientRect();
-            return [r.left + d.x, r.top + d.y];
-        }""",
-        node_id,
-    )
 
 
 def _slide(opened, which: str, value: int) -> None:
@@ -87,7 +63,7 @@ def _page_text(opened) -> str:
 # ---------------------------------------------------------------- time window
 @pytest.mark.parametrize("view", VIEWS)
 def test_slider_hides_edges_outside_the_window_and_brings_them_back(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     nodes0, edges0 = _counts(opened)
     slots = opened.page.evaluate("window.fundgraph.slots()")
     assert slots == 8  # January to August 2022, by month
@@ -123,11 +99,11 @@ def test_slider_hides_edges_outside_the_window_and_brings_them_back(case, tmp_pa
     _slide(opened, "win-from", 0)
     _slide(opened, "win-to", 7)
     assert _counts(opened) == [nodes0, edges0]
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def test_window_reweights_edges_by_the_money_inside_it(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "overview"))
+    opened = open_ready(open_page, _render(case, tmp_path, "overview"))
     edge = "6222000000000000011\u00016222000000000000001"  # collector -> core, July
     full = opened.page.evaluate("(id) => window.fundgraph.edges.get(id)", edge)
     assert full["fgAmount"] == full["fgTotal"] == 120_000_000
@@ -150,15 +126,15 @@ def test_window_reweights_edges_by_the_money_inside_it(case, tmp_path, open_page
     assert jan == expected
     widths = opened.page.evaluate("window.fundgraph.edges.get().map(e => e.width)")
     assert all(w > 0 for w in widths)
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 # ---------------------------------------------------------------- sparklines
 @pytest.mark.parametrize("view", ["overview", "pyramid"])
 def test_tooltip_and_details_carry_a_sparkline(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     for node in (FOCUS, opened.page.evaluate("window.fundgraph.groupId(0)")):
-        x, y = _node_point(opened, node)
+        x, y = node_point(opened, node)
         opened.page.mouse.move(5, 5)
         opened.page.mouse.move(x, y)
         opened.page.wait_for_selector("#tip svg path", state="visible", timeout=3000)
@@ -175,11 +151,11 @@ def test_tooltip_and_details_carry_a_sparkline(case, tmp_path, open_page, view):
     assert opened.page.evaluate("document.querySelector('#details svg').namespaceURI") == (
         "http://www.w3.org/2000/svg"
     )
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def test_sparkline_sums_the_accounts_money_per_month(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "overview"))
+    opened = open_ready(open_page, _render(case, tmp_path, "overview"))
     tr = case.transfers
     months = tr["time"].dt.month
     # the collector's payments in by month, from the transfers themselves
@@ -195,14 +171,14 @@ def test_sparkline_sums_the_accounts_money_per_month(case, tmp_path, open_page):
     assert len(ys) == 8
     # the highest point of the "in" line is the month with most money in
     assert ys.index(min(ys)) == int(want.idxmax()) - 1
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 # ---------------------------------------------------------------- both languages
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_text_comes_translated(case, tmp_path, open_page, view, lang):
-    opened = _open(open_page, _render(case, tmp_path, view, lang=lang))
+    opened = open_ready(open_page, _render(case, tmp_path, view, lang=lang))
     texts = [_page_text(opened)]
     # tooltips and details of an account, a group and an edge, with the window narrowed
     opened.page.fill("#search", FOCUS)
@@ -212,7 +188,7 @@ def test_every_text_comes_translated(case, tmp_path, open_page, view, lang):
         "(window.fundgraph.nodes.get().find(n => n.fgKind === 'g') || {}).id || null"
     )
     if group is not None:
-        x, y = _node_point(opened, group)
+        x, y = node_point(opened, group)
         opened.page.mouse.click(x, y)
         texts.append(opened.page.inner_text("#details"))
         texts.append(opened.page.inner_text("#message"))
@@ -243,7 +219,7 @@ def test_every_text_comes_translated(case, tmp_path, open_page, view, lang):
         opened.page.evaluate("window.fundgraph.network.fit({ animation: false })")
         opened.page.wait_for_timeout(200)
         opened.screenshot(f"view-overview-{lang}")
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def _without_names(text: str, case) -> str:
@@ -255,23 +231,23 @@ def _without_names(text: str, case) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_page_amounts_match_format_cny(case, tmp_path, open_page, lang):
-    opened = _open(open_page, _render(case, tmp_path, "overview", lang=lang))
+    opened = open_ready(open_page, _render(case, tmp_path, "overview", lang=lang))
     values = [0, 5, 99, 12_345, 999_999, 1_000_000, 1_234_567, 120_000_000, 9_999_999_999,
               10_000_000_000, 123_456_789_012, -5_000_000]
     got = opened.page.evaluate("(vs) => vs.map(v => window.fundgraph.cny(v))", values)
     assert got == [format_cny(v, lang) for v in values]
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 # ---------------------------------------------------------------- opening and folding groups
 def test_group_folds_back_by_its_control_and_by_its_account(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "pyramid"))
+    opened = open_ready(open_page, _render(case, tmp_path, "pyramid"))
     before = _counts(opened)
     group_id = opened.page.evaluate("window.fundgraph.groupId(0)")
     anchor = opened.page.evaluate(
         "(() => { const D = window.fundgraph.data; return D.accounts.id[D.groups.anchor[0]]; })()"
     )
-    x, y = _node_point(opened, group_id)
+    x, y = node_point(opened, group_id)
     opened.page.mouse.click(x, y)
     assert _counts(opened)[0] == before[0] + 20 - 1
     # the opened member's details offer to fold the group back
@@ -284,19 +260,19 @@ def test_group_folds_back_by_its_control_and_by_its_account(case, tmp_path, open
     assert _counts(opened) == before
     assert "20" in opened.page.inner_text("#message")
     # open again, then click the account the group hangs from: it folds back too
-    x, y = _node_point(opened, group_id)
+    x, y = node_point(opened, group_id)
     opened.page.mouse.click(x, y)
     assert _counts(opened)[0] == before[0] + 19
-    x, y = _node_point(opened, anchor)
+    x, y = node_point(opened, anchor)
     opened.page.mouse.click(x, y)
     assert _counts(opened) == before
     assert opened.page.evaluate("(id) => window.fundgraph.nodes.get(id) !== null", group_id)
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 @pytest.mark.parametrize("view", ["overview", "pyramid", "ego"])
 def test_opened_members_do_not_cover_other_nodes(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     n_groups = opened.page.evaluate("window.fundgraph.data.groups.kind.length")
     for g in range(n_groups):
         opened.page.evaluate("(g) => window.fundgraph.expand(g)", g)
@@ -319,18 +295,18 @@ def test_opened_members_do_not_cover_other_nodes(case, tmp_path, open_page, view
                    return D.accounts.id.filter((id, r) => D.accounts.group[r] >= 0); }"""
     ))
     assert [o for o in overlaps if o[0] in opened_ids or o[1] in opened_ids] == []
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 @pytest.mark.parametrize("view", ["overview", "pyramid"])
 def test_hostile_names_stay_text_in_tooltips_with_sparklines(case, tmp_path, open_page, view):
-    opened = _open(open_page, _render(case, tmp_path, view))
+    opened = open_ready(open_page, _render(case, tmp_path, view))
     for g in range(opened.page.evaluate("window.fundgraph.data.groups.kind.length")):
         opened.page.evaluate("(g) => window.fundgraph.expand(g)", g)
     shown = 0
     for k, name in enumerate(HOSTILE_NAMES):
         account = participant_account(k)
-        x, y = _node_point(opened, account)
+        x, y = node_point(opened, account)
         opened.page.mouse.move(5, 5)
         opened.page.mouse.move(x, y)
         opened.page.wait_for_timeout(250)
@@ -351,11 +327,11 @@ def test_hostile_names_stay_text_in_tooltips_with_sparklines(case, tmp_path, ope
         })"""
     )
     assert injected == {"img": 0, "b": 0, "scripts": 4, "handlers": 0, "foreignSvg": 0}
-    _assert_clean(opened)
+    assert_clean(opened)
 
 
 def test_dragging_the_slider_with_the_mouse(case, tmp_path, open_page):
-    opened = _open(open_page, _render(case, tmp_path, "overview", lang="en"))
+    opened = open_ready(open_page, _render(case, tmp_path, "overview", lang="en"))
     nodes0, edges0 = _counts(opened)
     box = opened.page.locator("#win-to").bounding_box()
     y = box["y"] + box["height"] / 2
@@ -376,4 +352,4 @@ def test_dragging_the_slider_with_the_mouse(case, tmp_path, open_page):
     opened.page.mouse.up()
     opened.page.wait_for_timeout(100)
     assert _counts(opened) == [nodes0, edges0]
-    _assert_clean(opened)
+    assert_clean(opened)
