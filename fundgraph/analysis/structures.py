@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -192,6 +192,21 @@ def _recurring(s: np.ndarray, d: np.ndarray, amt: np.ndarray, month: np.ndarray)
     mean = g["a"].transform("mean").to_numpy()
     std = g["a"].transform("std").fillna(0).to_numpy()
     return (months >= 3) & (std <= 0.1 * mean)
+
+
+class _SchemePass(NamedTuple):
+    """What one pass of the scheme search (closure, activity, structures) found."""
+
+    in_s: np.ndarray
+    dep_mask: np.ndarray
+    depositor: np.ndarray
+    ret_mask: np.ndarray
+    active: np.ndarray
+    comp: np.ndarray
+    valid: np.ndarray
+    valid_comps: list[int]
+    dep: pd.DataFrame
+    returned_by: np.ndarray
 
 
 def find_structures(
@@ -372,25 +387,15 @@ def find_structures(
         ok = (n_payers >= min_payers) & (n_looped.reindex(n_payers.index).fillna(0) >= need)
         valid_comps = sorted(int(c) for c in n_payers.index[ok])
         valid = np.isin(comp, valid_comps) & active
-        return (
-            in_s,
-            dep_mask,
-            depositor,
-            ret_mask,
-            active,
-            comp,
-            valid,
-            valid_comps,
-            dep,
-            returned_by,
+        return _SchemePass(
+            in_s, dep_mask, depositor, ret_mask, active, comp, valid, valid_comps, dep, returned_by
         )
 
-    (in_s, dep_mask, depositor, ret_mask, active, comp, valid, valid_comps, dep, returned_by) = (
-        scheme_pass(hub)
-    )
+    passed = scheme_pass(hub)
     # small collectors: accounts with too few payers to be a hub that take investments from
     # people the scheme pays returns to and pass them on into the structure
     for _ in range(5):
+        valid = passed.valid
         rm = valid[s] & ~valid[d] & ~everyday
         got_back = np.zeros(n, dtype=bool)
         got_back[d[rm]] = True
@@ -402,18 +407,8 @@ def find_structures(
         if not small.any():
             break
         hub = hub | small
-        (
-            in_s,
-            dep_mask,
-            depositor,
-            ret_mask,
-            active,
-            comp,
-            valid,
-            valid_comps,
-            dep,
-            returned_by,
-        ) = scheme_pass(hub)
+        passed = scheme_pass(hub)
+    in_s, dep_mask, depositor, ret_mask, active, comp, valid, valid_comps, dep, returned_by = passed
 
     # roles inside each valid structure
     role = np.array(["other"] * n, dtype=object)
