@@ -129,8 +129,9 @@ class _Sheets:
     def __init__(self, wb, lang: str) -> None:
         self.wb = wb
         self.lang = lang
-        self.header = wb.add_format({"bold": True, "bg_color": "#E4EBF3", "border": 1, "text_wrap": True,
-                                     "valign": "top"})
+        self.header = wb.add_format(
+            {"bold": True, "bg_color": "#E4EBF3", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.formats = {
             "money": wb.add_format({"num_format": YUAN_FORMAT}),
             "datetime": wb.add_format({"num_format": TIME_FORMAT}),
@@ -152,7 +153,11 @@ class _Sheets:
     ):
         """Write ``frame`` as one sheet ``name`` with a frozen header and an autofilter."""
         ws = self.wb.add_worksheet(name)
-        heads = list(headers) if headers else [column_label(c.header or c.name, self.lang) for c in columns]
+        heads = (
+            list(headers)
+            if headers
+            else [column_label(c.header or c.name, self.lang) for c in columns]
+        )
         cells = [_cells(frame, c, self.lang) for c in columns]
         for j, (col, head) in enumerate(zip(columns, heads, strict=True)):
             ws.set_column(j, j, _width(head, cells[j], col.kind))
@@ -179,7 +184,9 @@ class _Sheets:
 
             def figure(r: int, c: int, v: tuple[bool, Any]) -> Any:
                 if v[0]:
-                    return ws.write_number(r, c, float(yuan_numbers(pd.Series([v[1]], dtype="Int64"))[0]), money)
+                    return ws.write_number(
+                        r, c, float(yuan_numbers(pd.Series([v[1]], dtype="Int64"))[0]), money
+                    )
                 return ws.write_number(r, c, v[1])
 
             return figure
@@ -194,52 +201,140 @@ class _Sheets:
 # --------------------------------------------------------------------------- tables
 
 _ACCOUNT_COLS = [
-    _Col("account", "text"), _Col("aliases", "text"), _Col("holder_name", "text"),
-    _Col("holder_id", "text"), _Col("obtained", "bool"), _Col("role", "role"),
-    _Col("level", "int"), _Col("structure", "int"), _Col("community", "int"),
-    _Col("in_amount", "money"), _Col("out_amount", "money"), _Col("in_count", "int"),
-    _Col("out_count", "int"), _Col("in_degree", "int"), _Col("out_degree", "int"),
-    _Col("cash_in", "money"), _Col("cash_out", "money"), _Col("first_time", "datetime"),
-    _Col("last_time", "datetime"), _Col("pagerank", "float"), _Col("betweenness", "float"),
-    _Col("alert_score", "float"), _Col("alert_codes", "text"),
+    _Col("account", "text"),
+    _Col("aliases", "text"),
+    _Col("holder_name", "text"),
+    _Col("holder_id", "text"),
+    _Col("obtained", "bool"),
+    _Col("role", "role"),
+    _Col("level", "int"),
+    _Col("structure", "int"),
+    _Col("community", "int"),
+    _Col("in_amount", "money"),
+    _Col("out_amount", "money"),
+    _Col("in_count", "int"),
+    _Col("out_count", "int"),
+    _Col("in_degree", "int"),
+    _Col("out_degree", "int"),
+    _Col("cash_in", "money"),
+    _Col("cash_out", "money"),
+    _Col("first_time", "datetime"),
+    _Col("last_time", "datetime"),
+    _Col("pagerank", "float"),
+    _Col("betweenness", "float"),
+    _Col("alert_score", "float"),
+    _Col("alert_codes", "text"),
 ]
 _PARTICIPANT_COLS = [
-    _Col("account", "text"), _Col("holder_name", "text"), _Col("holder_id", "text"),
-    _Col("person", "text"), _Col("structure", "int"), _Col("paid_in", "money"),
-    _Col("received_back", "money"), _Col("net_loss", "money"), _Col("first_paid", "datetime"),
-    _Col("last_paid", "datetime"), _Col("deposits", "int"),
+    _Col("account", "text"),
+    _Col("holder_name", "text"),
+    _Col("holder_id", "text"),
+    _Col("person", "text"),
+    _Col("structure", "int"),
+    _Col("paid_in", "money"),
+    _Col("received_back", "money"),
+    _Col("net_loss", "money"),
+    _Col("first_paid", "datetime"),
+    _Col("last_paid", "datetime"),
+    _Col("deposits", "int"),
 ]
 _RESTITUTION_COLS = [_Col("recovered_share", "money"), _Col("restitution_ratio", "float")]
 _TRANSFER_COLS = [
-    _Col("transfer_id", "int"), _Col("time", "datetime"), _Col("src", "text"),
-    _Col("src_name", "text"), _Col("src_id", "text"), _Col("dst", "text"),
-    _Col("dst_name", "text"), _Col("dst_id", "text"), _Col("amount", "money"),
-    _Col("memo", "text"), _Col("channel", "text"), _Col("seen", "text"), _Col("sources", "text"),
+    _Col("transfer_id", "int"),
+    _Col("time", "datetime"),
+    _Col("src", "text"),
+    _Col("src_name", "text"),
+    _Col("src_id", "text"),
+    _Col("dst", "text"),
+    _Col("dst_name", "text"),
+    _Col("dst_id", "text"),
+    _Col("amount", "money"),
+    _Col("memo", "text"),
+    _Col("channel", "text"),
+    _Col("seen", "text"),
+    _Col("sources", "text"),
 ]
-_ALERT_COLS = [_Col("account", "text"), _Col("holder_name", "text"), _Col("score", "float"),
-               _Col("codes", "text"), _Col("reasons", "text")]
-_REJECT_COLS = [_Col("source_file", "text"), _Col("source_sheet", "text"), _Col("source_row", "int"),
-                _Col("code", "text"), _Col("reason", "text"), _Col("raw", "text")]
-_WARNING_COLS = [_Col("code", "text"), _Col("account", "text"), _Col("source_file", "text"),
-                 _Col("source_row", "int"), _Col("detail", "text")]
-_FILE_COLS = [_Col("source_file", "text"), _Col("source_sheet", "text"), _Col("layout", "text"),
-              _Col("encoding", "text"), _Col("rows_read", "int"), _Col("rows_accepted", "int"),
-              _Col("rows_rejected", "int")]
-_THRESHOLD_COLS = [_Col("law", "text"), _Col("clause", "text"), _Col("metric", "text"),
-                   _Col("value", "figure"), _Col("threshold", "figure"), _Col("met", "text"),
-                   _Col("note", "text")]
-_STRUCTURE_COLS = [_Col("structure", "int"), _Col("core", "text"), _Col("collectors", "int"),
-                   _Col("transit", "text"), _Col("beneficiaries", "text"),
-                   _Col("participant_accounts", "int"), _Col("participant_persons", "int"),
-                   _Col("absorbed", "money"), _Col("max_level", "int"), _Col("depth", "int")]
-_LEVEL_COLS = [_Col("structure", "int"), _Col("level", "int"), _Col("role", "role"),
-               _Col("account", "text"), _Col("holder_name", "text")]
+_ALERT_COLS = [
+    _Col("account", "text"),
+    _Col("holder_name", "text"),
+    _Col("score", "float"),
+    _Col("codes", "text"),
+    _Col("reasons", "text"),
+]
+_REJECT_COLS = [
+    _Col("source_file", "text"),
+    _Col("source_sheet", "text"),
+    _Col("source_row", "int"),
+    _Col("code", "text"),
+    _Col("reason", "text"),
+    _Col("raw", "text"),
+]
+_WARNING_COLS = [
+    _Col("code", "text"),
+    _Col("account", "text"),
+    _Col("source_file", "text"),
+    _Col("source_row", "int"),
+    _Col("detail", "text"),
+]
+_FILE_COLS = [
+    _Col("source_file", "text"),
+    _Col("source_sheet", "text"),
+    _Col("layout", "text"),
+    _Col("encoding", "text"),
+    _Col("rows_read", "int"),
+    _Col("rows_accepted", "int"),
+    _Col("rows_rejected", "int"),
+]
+_THRESHOLD_COLS = [
+    _Col("law", "text"),
+    _Col("clause", "text"),
+    _Col("metric", "text"),
+    _Col("value", "figure"),
+    _Col("threshold", "figure"),
+    _Col("met", "text"),
+    _Col("note", "text"),
+]
+_STRUCTURE_COLS = [
+    _Col("structure", "int"),
+    _Col("core", "text"),
+    _Col("collectors", "int"),
+    _Col("transit", "text"),
+    _Col("beneficiaries", "text"),
+    _Col("participant_accounts", "int"),
+    _Col("participant_persons", "int"),
+    _Col("absorbed", "money"),
+    _Col("max_level", "int"),
+    _Col("depth", "int"),
+]
+_LEVEL_COLS = [
+    _Col("structure", "int"),
+    _Col("level", "int"),
+    _Col("role", "role"),
+    _Col("account", "text"),
+    _Col("holder_name", "text"),
+]
 
 _SUMMARY_KEYS = (
-    "files", "files_unreadable", "rows_read", "rows_accepted", "rows_rejected", "transfers",
-    "transfers_seen_twice", "accounts", "accounts_obtained", "date_from", "date_to", "warnings",
-    "total_absorbed", "participant_persons", "participant_accounts", "direct_loss", "max_level",
-    "structures", "communities", "recovered",
+    "files",
+    "files_unreadable",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "transfers",
+    "transfers_seen_twice",
+    "accounts",
+    "accounts_obtained",
+    "date_from",
+    "date_to",
+    "warnings",
+    "total_absorbed",
+    "participant_persons",
+    "participant_accounts",
+    "direct_loss",
+    "max_level",
+    "structures",
+    "communities",
+    "recovered",
 )
 
 
@@ -286,7 +381,9 @@ def _summary_label(key: str, lang: str) -> str:
 
 def _summary_rows(case: Case, lang: str, notes: list[str]) -> list[tuple[str, str, Any]]:
     """Rows of (label, kind, value) for the summary sheet."""
-    rows: list[tuple[str, str, Any]] = [(t("export.summary.title", lang), "text", case_title(case, lang))]
+    rows: list[tuple[str, str, Any]] = [
+        (t("export.summary.title", lang), "text", case_title(case, lang))
+    ]
     s = case.summary
     for key in _SUMMARY_KEYS:
         if key not in s:
@@ -294,10 +391,16 @@ def _summary_rows(case: Case, lang: str, notes: list[str]) -> list[tuple[str, st
         v = s[key]
         if key in ("date_from", "date_to"):
             ts = pd.to_datetime(v, errors="coerce")
-            rows.append((_summary_label(key, lang), "datetime", None if pd.isna(ts) else ts.to_pydatetime()))
+            rows.append(
+                (_summary_label(key, lang), "datetime", None if pd.isna(ts) else ts.to_pydatetime())
+            )
         elif isinstance(v, bool):
             rows.append((_summary_label(key, lang), "text", str(v)))
-        elif isinstance(v, (Decimal, float)) or key in ("total_absorbed", "direct_loss", "recovered"):
+        elif isinstance(v, (Decimal, float)) or key in (
+            "total_absorbed",
+            "direct_loss",
+            "recovered",
+        ):
             rows.append((_summary_label(key, lang), "money", _money_cents(v)))
         elif isinstance(v, (int, np.integer)):
             rows.append((_summary_label(key, lang), "int", int(v)))
@@ -320,15 +423,19 @@ def _thresholds_frame(case: Case, lang: str) -> pd.DataFrame:
         met = item.get("met")
         met_key = "unknown" if met is None or isinstance(met, str) else ("yes" if met else "no")
 
-        out.append({
-            "law": str(item.get("law", "")),
-            "clause": str(item.get("clause", "")),
-            "metric": msgs.get(f"report.metric.{metric}", metric),
-            "value": (True, _money_cents(value)) if money else (False, _count(value)),
-            "threshold": (True, _money_cents(threshold)) if money else (False, _count(threshold)),
-            "met": t(f"export.met.{met_key}", lang),
-            "note": str(item.get("note", "") or ""),
-        })
+        out.append(
+            {
+                "law": str(item.get("law", "")),
+                "clause": str(item.get("clause", "")),
+                "metric": msgs.get(f"report.metric.{metric}", metric),
+                "value": (True, _money_cents(value)) if money else (False, _count(value)),
+                "threshold": (True, _money_cents(threshold))
+                if money
+                else (False, _count(threshold)),
+                "met": t(f"export.met.{met_key}", lang),
+                "note": str(item.get("note", "") or ""),
+            }
+        )
     cols = [c.name for c in _THRESHOLD_COLS]
     return pd.DataFrame(out, columns=cols)
 
@@ -338,7 +445,9 @@ def _accounts_frame(case: Case) -> pd.DataFrame:
     codes: dict[str, str] = {}
     if len(case.alerts):
         codes = dict(zip(case.alerts["account"], case.alerts["codes"].astype(str), strict=True))
-    acc["alert_codes"] = acc["account"].map(codes).fillna("") if len(acc) else pd.Series(dtype=object)
+    acc["alert_codes"] = (
+        acc["account"].map(codes).fillna("") if len(acc) else pd.Series(dtype=object)
+    )
     return acc
 
 
@@ -348,20 +457,32 @@ def _participants_frame(case: Case) -> tuple[pd.DataFrame, bool]:
     if plan is None or not len(plan.columns) or "account" not in plan.columns:
         return part, False
     plan = plan.drop_duplicates("account")
-    share = dict(zip(plan["account"].astype(str), plan.get("recovered_share", pd.Series(dtype=object)), strict=False))
+    share = dict(
+        zip(
+            plan["account"].astype(str),
+            plan.get("recovered_share", pd.Series(dtype=object)),
+            strict=False,
+        )
+    )
     ratio = {}
     if "ratio" in plan.columns:
         ratio = dict(zip(plan["account"].astype(str), plan["ratio"], strict=True))
-    part["recovered_share"] = part["account"].map(share).astype("Int64") if len(part) else pd.Series(dtype="Int64")
+    part["recovered_share"] = (
+        part["account"].map(share).astype("Int64") if len(part) else pd.Series(dtype="Int64")
+    )
     part["restitution_ratio"] = (
-        pd.to_numeric(part["account"].map(ratio), errors="coerce") if len(part) else pd.Series(dtype=float)
+        pd.to_numeric(part["account"].map(ratio), errors="coerce")
+        if len(part)
+        else pd.Series(dtype=float)
     )
     return part, True
 
 
 def _structure_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     acc = case.accounts
-    names = dict(zip(acc["account"], acc["holder_name"].astype(str), strict=True)) if len(acc) else {}
+    names = (
+        dict(zip(acc["account"], acc["holder_name"].astype(str), strict=True)) if len(acc) else {}
+    )
     levels = {}
     if len(acc):
         lv = acc[acc["level"].notna()]
@@ -374,25 +495,34 @@ def _structure_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
         by_level = collectors_by_level(st)
         transit = as_list(st.get("transit"))
         bene = as_list(st.get("beneficiaries"))
-        summary.append({
-            "structure": sid, "core": ";".join(core),
-            "collectors": sum(len(v) for v in by_level.values()),
-            "transit": ";".join(transit), "beneficiaries": ";".join(bene),
-            "participant_accounts": st.get("participant_accounts"),
-            "participant_persons": st.get("participant_persons"),
-            "absorbed": _money_cents(st.get("absorbed")),
-            "max_level": st.get("max_level"), "depth": st.get("depth"),
-        })
+        summary.append(
+            {
+                "structure": sid,
+                "core": ";".join(core),
+                "collectors": sum(len(v) for v in by_level.values()),
+                "transit": ";".join(transit),
+                "beneficiaries": ";".join(bene),
+                "participant_accounts": st.get("participant_accounts"),
+                "participant_persons": st.get("participant_persons"),
+                "absorbed": _money_cents(st.get("absorbed")),
+                "max_level": st.get("max_level"),
+                "depth": st.get("depth"),
+            }
+        )
         for a in core:
             members.append((sid, 0, "core", a))
         for lv, accs in by_level.items():
             members.extend((sid, lv, "collector", a) for a in accs)
         members.extend((sid, levels.get(a), "transit", a) for a in transit)
         members.extend((sid, levels.get(a), "beneficiary", a) for a in bene)
-    members.sort(key=lambda m: (m[0], m[1] is None, m[1] if m[1] is not None else 0, role_order[m[2]], m[3]))
+    members.sort(
+        key=lambda m: (m[0], m[1] is None, m[1] if m[1] is not None else 0, role_order[m[2]], m[3])
+    )
     mframe = pd.DataFrame(
-        [{"structure": s, "level": lv, "role": r, "account": a, "holder_name": names.get(a, "")}
-         for s, lv, r, a in members],
+        [
+            {"structure": s, "level": lv, "role": r, "account": a, "holder_name": names.get(a, "")}
+            for s, lv, r, a in members
+        ],
         columns=[c.name for c in _LEVEL_COLS],
     )
     return pd.DataFrame(summary, columns=[c.name for c in _STRUCTURE_COLS]), mframe
@@ -410,8 +540,12 @@ def _summary_sheet(sheets: _Sheets, rows: list[tuple[str, str, Any]], lang: str)
         if value is None or value == "":
             continue
         if kind == "money":
-            ws.write_number(i, 1, float(yuan_numbers(pd.Series([value], dtype="Int64"))[0]),
-                            sheets.formats["money"])
+            ws.write_number(
+                i,
+                1,
+                float(yuan_numbers(pd.Series([value], dtype="Int64"))[0]),
+                sheets.formats["money"],
+            )
         elif kind == "int":
             ws.write_number(i, 1, value)
         elif kind == "datetime":
@@ -473,33 +607,54 @@ def write_xlsx(
     transfers = case.transfers
     parts = max(1, -(-len(transfers) // per_sheet))
     base = t("export.sheet.transfers", lang)
-    transfer_sheets = [base] if parts == 1 else [
-        t("export.sheet.part", lang, name=base, part=k + 1) for k in range(parts)
-    ]
+    transfer_sheets = (
+        [base]
+        if parts == 1
+        else [t("export.sheet.part", lang, name=base, part=k + 1) for k in range(parts)]
+    )
     notes = []
     if parts > 1:
-        notes.append(t("export.summary.transfers_split", lang, parts=parts, sheets="、".join(transfer_sheets)
-                       if lang == "zh" else ", ".join(transfer_sheets)))
+        notes.append(
+            t(
+                "export.summary.transfers_split",
+                lang,
+                parts=parts,
+                sheets="、".join(transfer_sheets) if lang == "zh" else ", ".join(transfer_sheets),
+            )
+        )
     if source:
         notes.append(t("export.summary.source", lang, folder=source, version=__version__))
 
     with atomic_open(out, "wb") as fh:
-        wb = xlsxwriter.Workbook(fh, {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": True,
-        })
-        wb.set_properties({"title": case_title(case, lang), "created": CREATED,
-                           "comments": f"fundgraph {__version__}"})
+        wb = xlsxwriter.Workbook(
+            fh,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "nan_inf_to_errors": True,
+            },
+        )
+        wb.set_properties(
+            {
+                "title": case_title(case, lang),
+                "created": CREATED,
+                "comments": f"fundgraph {__version__}",
+            }
+        )
         sheets = _Sheets(wb, lang)
         _summary_sheet(sheets, _summary_rows(case, lang, notes), lang)
-        sheets.table(t("export.sheet.thresholds", lang), _THRESHOLD_COLS, _thresholds_frame(case, lang))
+        sheets.table(
+            t("export.sheet.thresholds", lang), _THRESHOLD_COLS, _thresholds_frame(case, lang)
+        )
         sheets.table(t("export.sheet.accounts", lang), _ACCOUNT_COLS, _accounts_frame(case))
         part, with_plan = _participants_frame(case)
-        sheets.table(t("export.sheet.participants", lang),
-                     _PARTICIPANT_COLS + (_RESTITUTION_COLS if with_plan else []), part)
+        sheets.table(
+            t("export.sheet.participants", lang),
+            _PARTICIPANT_COLS + (_RESTITUTION_COLS if with_plan else []),
+            part,
+        )
         for k, name in enumerate(transfer_sheets):
             chunk = transfers.iloc[k * per_sheet : (k + 1) * per_sheet]
             sheets.table(name, _TRANSFER_COLS, chunk)
