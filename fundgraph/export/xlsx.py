@@ -5,6 +5,8 @@ participants (with their restitution share when a plan was made), every transfer
 ``file:row`` of the statement rows behind it, the alerts, the collection structures by level,
 the rejected rows, the warnings and the files read, one sheet each.
 
+Control characters (which XML cannot hold) become U+FFFD; nothing else is altered.
+
 Every sheet has a frozen header row and an autofilter. Amounts are numbers in a yuan
 format (``[$¥-804]#,##0.00``), converted from integer cents to the double nearest to the
 exact amount, so a cell shows, sums and reads back to the cent. Times are Excel dates.
@@ -36,6 +38,7 @@ import pandas as pd
 from ..case import Case
 from ..i18n import check_lang, t
 from ..money import cents as to_cents
+from ..money import cents_series
 from ..tables import atomic_open
 from ._common import (
     as_list,
@@ -43,6 +46,7 @@ from ._common import (
     collectors_by_level,
     column_label,
     role_label,
+    xml_safe,
     yuan_numbers,
 )
 
@@ -76,7 +80,8 @@ class _Col:
 
 
 def _text_values(s: pd.Series) -> list[str]:
-    out = s.astype(object).where(s.notna(), "").map(str).tolist()
+    # control characters would reach readers as ``_x0001_`` escapes: shown as U+FFFD instead
+    out = s.astype(object).where(s.notna(), "").map(xml_safe).tolist()
     return [v if len(v) <= MAX_CELL_CHARS else v[: MAX_CELL_CHARS - 1] + "…" for v in out]
 
 
@@ -239,6 +244,16 @@ _PARTICIPANT_COLS = [
     _Col("deposits", "int"),
 ]
 _RESTITUTION_COLS = [_Col("recovered_share", "money"), _Col("restitution_ratio", "float")]
+_PLAN_COLS = [
+    _Col("person", "text"),
+    _Col("holder_name", "text"),
+    _Col("accounts", "text"),
+    _Col("paid_in", "money"),
+    _Col("received_back", "money"),
+    _Col("net_loss", "money"),
+    _Col("recovered_share", "money"),
+    _Col("restitution_ratio", "float"),
+]
 _TRANSFER_COLS = [
     _Col("transfer_id", "int"),
     _Col("time", "datetime"),
@@ -451,31 +466,46 @@ def _accounts_frame(case: Case) -> pd.DataFrame:
     return acc
 
 
-def _participants_frame(case: Case) -> tuple[pd.DataFrame, bool]:
-    part = case.participants.copy()
+def _cents_column(s: pd.Series) -> pd.Series:
+    """Money of a table read back as cents (numbers) or as yuan text, as nullable cents."""
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype("Int64")
+    return cents_series(s.astype(object).fillna("").astype(str))
+
+
+def _restitution_frame(case: Case) -> pd.DataFrame | None:
+    """The restitution plan (one row per person) with money as cents, or None."""
     plan = case.restitution
-    if plan is None or not len(plan.columns) or "account" not in plan.columns:
-        return part, False
-    plan = plan.drop_duplicates("account")
-    share = dict(
+    if plan is None or "person" not in plan.columns:
+        return None
+    plan = plan.copy()
+    for col in ("paid_in", "received_back", "net_loss", "recovered_share"):
+        if col in plan.columns:
+            plan[col] = _cents_column(plan[col])
+    if "ratio" in plan.columns:
+        plan["restitution_ratio"] = pd.to_numeric(plan["ratio"], errors="coerce")
+    return plan.reset_index(drop=True)
+
+
+def _participants_frame(case: Case, plan: pd.DataFrame | None) -> pd.DataFrame:
+    """Participants, with the person's restitution share on the first row of each person
+    (so the column adds up to the amount recovered, however many accounts a person has)."""
+    part = case.participants.copy()
+    if plan is None:
+        return part
+    share = dict(zip(plan["person"].astype(str), plan["recovered_share"], strict=True))
+    ratio = dict(
         zip(
-            plan["account"].astype(str),
-            plan.get("recovered_share", pd.Series(dtype=object)),
-            strict=False,
+            plan["person"].astype(str),
+            plan.get("restitution_ratio", pd.Series([None] * len(plan))),
+            strict=True,
         )
     )
-    ratio = {}
-    if "ratio" in plan.columns:
-        ratio = dict(zip(plan["account"].astype(str), plan["ratio"], strict=True))
-    part["recovered_share"] = (
-        part["account"].map(share).astype("Int64") if len(part) else pd.Series(dtype="Int64")
-    )
-    part["restitution_ratio"] = (
-        pd.to_numeric(part["account"].map(ratio), errors="coerce")
-        if len(part)
-        else pd.Series(dtype=float)
-    )
-    return part, True
+    first = ~part["person"].astype(str).duplicated() if len(part) else pd.Series(dtype=bool)
+    persons = part["person"].astype(str)
+    part["recovered_share"] = persons.map(share).where(first).astype("Int64")
+    part["restitution_ratio"] = pd.to_numeric(persons.map(ratio).where(first), errors="coerce")
+    return part
 
 
 def _structure_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -649,12 +679,14 @@ def write_xlsx(
             t("export.sheet.thresholds", lang), _THRESHOLD_COLS, _thresholds_frame(case, lang)
         )
         sheets.table(t("export.sheet.accounts", lang), _ACCOUNT_COLS, _accounts_frame(case))
-        part, with_plan = _participants_frame(case)
+        plan = _restitution_frame(case)
         sheets.table(
             t("export.sheet.participants", lang),
-            _PARTICIPANT_COLS + (_RESTITUTION_COLS if with_plan else []),
-            part,
+            _PARTICIPANT_COLS + (_RESTITUTION_COLS if plan is not None else []),
+            _participants_frame(case, plan),
         )
+        if plan is not None:
+            sheets.table(t("export.sheet.restitution", lang), _PLAN_COLS, plan)
         for k, name in enumerate(transfer_sheets):
             chunk = transfers.iloc[k * per_sheet : (k + 1) * per_sheet]
             sheets.table(name, _TRANSFER_COLS, chunk)
