@@ -239,9 +239,11 @@ def i2_tables(case: Case, *, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFra
                     "last_time": e.last_time,
                 }
             )
-    entities = pd.DataFrame(ent_rows)
+    # object columns keep integers exact (no float for a column with gaps)
+    entities = pd.DataFrame(ent_rows, dtype=object)
     links = pd.DataFrame(
         link_rows,
+        dtype=object,
         columns=[
             "link_type",
             "from_identity",
