@@ -55,6 +55,11 @@ FIXED_PDF_DATE = b"D:20000101000000"
 _MARGIN = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 # the report's own @page footer is replaced by the browser's, which also knows the title
 _PRINT_CSS = "@page{size:A4;margin:18mm 14mm 16mm;@bottom-right{content:none}}"
+_UNBUTTON_JS = """() => {
+  for (const b of document.querySelectorAll("thead button")) {
+    b.replaceWith(document.createTextNode(b.textContent));
+  }
+}"""
 _DATE_RE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:\d{14})")
 
 
@@ -122,6 +127,9 @@ def _chromium_pdf(html: str, title: str) -> tuple[bytes, list[str]]:
             page.route("**/*", refuse)
             page.set_content(html, wait_until="load")
             page.add_style_tag(content=_PRINT_CSS)
+            # Chromium does not paint form controls in the header rows it repeats on later
+            # pages: the sort buttons of the table headers become their plain text
+            page.evaluate(_UNBUTTON_JS)
             page.emulate_media(media="print")
             pdf = page.pdf(
                 format="A4",
