@@ -46,8 +46,9 @@ def xml_safe(value: Any) -> str:
 def yuan_number(cents: int) -> float:
     """Cents as a number of yuan: the double nearest to the exact amount.
 
-    The conversion goes through :class:`~decimal.Decimal`, so ``repr`` of the result is
-    the two-decimal amount itself for every amount below 2**53 cents.
+    The conversion goes through :class:`~decimal.Decimal`; for every amount below 10**15
+    cents the shortest decimal that reads back to the result (its ``repr``) is the
+    amount itself, so a reader sees exactly the yuan amount.
 
     >>> yuan_number(123456), yuan_number(-5), repr(yuan_number(10))
     (1234.56, -0.05, '0.1')
