@@ -1,15 +1,17 @@
-"""The prosecutor's report as a PDF: the same HTML as ``report.html``, printed by a browser engine.
+"""The prosecutor's report as a PDF: the same HTML as ``report.html``, printed by a layout engine.
 
 :func:`write_pdf` renders the report (:func:`fundgraph.render.report.report_html`) in the
 export's language and prints it to A4 with the headless Chromium of the system, driven by
-playwright (``pip install 'fundgraph[pdf]'`` and ``apt-get install chromium``; another
-browser can be named with ``FUNDGRAPH_CHROMIUM``). WeasyPrint is used instead when it is
-installed and no Chromium is.
+playwright (``apt-get install chromium``; another browser can be named with
+``FUNDGRAPH_CHROMIUM``). Where no Chromium is installed, WeasyPrint (a pure-Python HTML/CSS
+layout engine on Pango) is used. ``pip install 'fundgraph[pdf]'`` installs both Python
+packages.
 
 - CJK text is embedded: Chromium subsets and embeds every font it draws with (the system's
   Noto CJK fonts on Debian), with a ToUnicode map, so the text can be searched and copied.
 - Every page carries the case title at the top and ``page / pages`` at the bottom
   (Chromium's header and footer templates; WeasyPrint: CSS page margin boxes).
+- WeasyPrint's output is byte-identical run to run by itself (it writes no dates).
 - Tables split across pages repeat their header row (``thead {display: table-header-group}``
   in the report's print style); rows are not split.
 - Nothing is fetched: the page has no external reference and a Content-Security-Policy,
@@ -145,10 +147,13 @@ def _chromium_pdf(html: str, title: str) -> tuple[bytes, list[str]]:
     return _fixed_dates(pdf), refused
 
 
-def _weasyprint_pdf(html: str, title: str) -> bytes:  # pragma: no cover - optional engine
+def _weasyprint_pdf(html: str, title: str) -> bytes:
     import weasyprint
 
     css = (
+        # form controls would be laid out as boxes that push the table's later columns off
+        # the page: the sort buttons of the headers are printed as plain text
+        "th button.sort{display:inline;border:0;padding:0;background:none;font:inherit}"
         "@page{size:A4;margin:18mm 14mm 16mm;"
         f"@top-left{{content:{_css_string(title)};font-size:8pt;color:#52606d}}"
         '@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt;color:#52606d}}'

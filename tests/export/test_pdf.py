@@ -73,6 +73,8 @@ def test_long_table_repeats_its_header(pages):
     assert len(with_rows) >= 2
     head = t("report.col.net_loss", "zh")
     assert all(head in p for p in with_rows)
+    # no column is cut off: the last row's loss and payment date are printed
+    assert "¥10,000.00" in with_rows[-1] and "2022-01-01" in with_rows[-1]
 
 
 def test_fonts_embedded(pdf):
@@ -120,3 +122,28 @@ def test_clear_error_without_an_engine(monkeypatch):
         pdfmod.report_pdf(hand_case(), lang="zh")
     assert err.value.key == "export.error.no_pdf_engine"
     assert "\n" not in str(err.value) and "chromium" in str(err.value).lower()
+
+
+def test_weasyprint_engine(long_case, tmp_path):
+    """The fallback engine: title and page numbers on every page, headers repeated."""
+    import shutil
+    import subprocess
+
+    pytest.importorskip("weasyprint")
+    if not shutil.which("pdftotext"):  # pypdf cannot decode WeasyPrint's CID text reliably
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = pdfmod.write_pdf(long_case, tmp_path / "w.pdf", lang="zh", engine="weasyprint")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [unicodedata.normalize("NFKC", p) for p in text.split("\f") if p.strip()]
+    n = len(pages)
+    assert n >= 3
+    title = re.sub(r"\s+", "", f"{t('report.title', 'zh')} — {CASE_NAME}")
+    for k, page in enumerate(pages, start=1):
+        assert title in re.sub(r"\s+", "", page), k
+        assert re.search(rf"(?<!\d){k} / {n}(?!\d)", page), k
+    with_rows = [re.sub(r"\s+", "", p) for p in pages if "622848002000000" in p]
+    assert len(with_rows) >= 2 and all(t("report.col.net_loss", "zh") in p for p in with_rows)
+    # every column is on the page: the last participant's loss and last payment date
+    assert "¥10,000.00" in text and "2022-01-01" in text
