@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import hand_case
+from export_cases import hand_case
 
 from fundgraph.errors import FundgraphError
 from fundgraph.export import pdf as pdfmod

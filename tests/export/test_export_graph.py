@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import networkx as nx
 import pytest
-from conftest import BEN, COL, CONTROL_HOLDER, CORE, HOSTILE_HOLDER, P1, P2, SCRIPT_HOLDER, SHOP
+from export_cases import BEN, COL, CONTROL_HOLDER, CORE, HOSTILE_HOLDER, P1, P2, SCRIPT_HOLDER, SHOP
 
 from fundgraph.case import load_case
 from fundgraph.export.graph import GEXF_DATE, write_gexf, write_graphml

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from conftest import (
+from export_cases import (
     COL,
     CONTROL_HOLDER,
     CORE,

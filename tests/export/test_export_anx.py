@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
-from conftest import (
+from export_cases import (
     BEN,
     COL,
     CONTROL_HOLDER,
