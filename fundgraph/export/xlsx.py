@@ -47,6 +47,7 @@ from ._common import (
     column_label,
     role_label,
     xml_safe,
+    yuan_number,
     yuan_numbers,
 )
 
@@ -72,7 +73,7 @@ class _Col:
     """One column of a sheet: source column, kind of cell, header key."""
 
     name: str
-    kind: str  # text, money, int, float, datetime, bool, role
+    kind: str  # text, money, int, float, number, figure, datetime, bool, role
     header: str | None = None  # column whose label is the header (default: name)
 
 
@@ -153,16 +154,10 @@ class _Sheets:
         name: str,
         columns: Sequence[_Col],
         frame: pd.DataFrame,
-        *,
-        headers: Sequence[str] | None = None,
     ):
         """Write ``frame`` as one sheet ``name`` with a frozen header and an autofilter."""
         ws = self.wb.add_worksheet(name)
-        heads = (
-            list(headers)
-            if headers
-            else [column_label(c.header or c.name, self.lang) for c in columns]
-        )
+        heads = [column_label(c.header or c.name, self.lang) for c in columns]
         cells = [_cells(frame, c, self.lang) for c in columns]
         for j, (col, head) in enumerate(zip(columns, heads, strict=True)):
             ws.set_column(j, j, _width(head, cells[j], col.kind))
@@ -189,9 +184,7 @@ class _Sheets:
 
             def figure(r: int, c: int, v: tuple[bool, Any]) -> Any:
                 if v[0]:
-                    return ws.write_number(
-                        r, c, float(yuan_numbers(pd.Series([v[1]], dtype="Int64"))[0]), money
-                    )
+                    return ws.write_number(r, c, yuan_number(v[1]), money)
                 return ws.write_number(r, c, v[1])
 
             return figure
@@ -570,12 +563,7 @@ def _summary_sheet(sheets: _Sheets, rows: list[tuple[str, str, Any]], lang: str)
         if value is None or value == "":
             continue
         if kind == "money":
-            ws.write_number(
-                i,
-                1,
-                float(yuan_numbers(pd.Series([value], dtype="Int64"))[0]),
-                sheets.formats["money"],
-            )
+            ws.write_number(i, 1, yuan_number(value), sheets.formats["money"])
         elif kind == "int":
             ws.write_number(i, 1, value)
         elif kind == "datetime":
