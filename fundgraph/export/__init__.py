@@ -1,0 +1,119 @@
+"""Exports of an analysed case for the tools investigators already use.
+
+========  =============================================  =====================================
+format    function                                       opens in
+========  =============================================  =====================================
+xlsx      :func:`~fundgraph.export.xlsx.write_xlsx`      Excel, WPS, LibreOffice
+graphml   :func:`~fundgraph.export.graph.write_graphml`  Gephi, Cytoscape, yEd
+gexf      :func:`~fundgraph.export.graph.write_gexf`     Gephi
+anx       :func:`~fundgraph.export.anx.write_anx`        i2 Analyst's Notebook (8, 9)
+pdf       :func:`~fundgraph.export.pdf.write_pdf`        any PDF reader
+========  =============================================  =====================================
+
+:func:`export_case` picks the function by format name and the default file name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..case import Case, load_case
+from ..errors import InputError
+from ..i18n import check_lang, t
+from .anx import anx_chart, i2_tables, write_anx, write_i2_csv
+from .graph import account_graph, write_gexf, write_graphml
+from .pdf import pdf_engine, report_pdf, write_pdf
+from .xlsx import EXCEL_MAX_ROWS, write_xlsx
+
+__all__ = [
+    "FORMATS",
+    "export_case",
+    "default_name",
+    "write_xlsx",
+    "EXCEL_MAX_ROWS",
+    "account_graph",
+    "write_graphml",
+    "write_gexf",
+    "anx_chart",
+    "i2_tables",
+    "write_anx",
+    "write_i2_csv",
+    "report_pdf",
+    "write_pdf",
+    "pdf_engine",
+    "i2_csv_paths",
+]
+
+#: Export formats, in the order the command line lists them.
+FORMATS = ("xlsx", "graphml", "gexf", "anx", "pdf")
+
+_ANX_STEM = "i2-chart"
+
+
+def default_name(fmt: str, lang: str) -> str:
+    """File name an export gets in the case folder when no ``-o`` is given."""
+    if fmt in ("xlsx", "pdf"):
+        return t(f"export.file.{fmt}", lang)
+    if fmt in ("graphml", "gexf"):
+        return f"graph.{fmt}"
+    if fmt == "anx":
+        return f"{_ANX_STEM}.anx"
+    raise InputError(t("export.error.format", "en", fmt=fmt, choices=", ".join(FORMATS)))
+
+
+def i2_csv_paths(anx_path: str | os.PathLike) -> tuple[Path, Path]:
+    """The entities and links CSV files written beside an ANX file ``x.anx``:
+    ``x-entities.csv`` and ``x-links.csv``."""
+    p = Path(anx_path)
+    return p.with_name(f"{p.stem}-entities.csv"), p.with_name(f"{p.stem}-links.csv")
+
+
+def export_case(
+    case: Case | str | os.PathLike,
+    fmt: str,
+    out: str | os.PathLike | None = None,
+    *,
+    lang: str | None = None,
+) -> list[Path]:
+    """Export an analysed case (a :class:`~fundgraph.case.Case` or its folder) to ``fmt``.
+
+    Parameters
+    ----------
+    case : Case or path
+        The case, or the folder ``fundgraph analyze`` wrote.
+    fmt : {"xlsx", "graphml", "gexf", "anx", "pdf"}
+        What to write.
+    out : path, optional
+        The file to write; default :func:`default_name` in the case folder (required when
+        ``case`` is a :class:`~fundgraph.case.Case`).
+    lang : {"zh", "en"}, optional
+        Language of names and labels (default: the case's).
+
+    Returns
+    -------
+    list of Path
+        The files written (for ``anx`` also the import wizard's CSV pair).
+    """
+    folder: Path | None = None
+    if not isinstance(case, Case):
+        folder = Path(case)
+        case = load_case(folder)
+    lang = check_lang(lang or case.lang or "zh")
+    if fmt not in FORMATS:
+        raise InputError(t("export.error.format", "en", fmt=fmt, choices=", ".join(FORMATS)))
+    if out is None:
+        if folder is None:
+            raise ValueError("out is required when exporting a Case object")
+        out = folder / default_name(fmt, lang)
+    out = Path(out)
+    if fmt == "xlsx":
+        return [write_xlsx(case, out, lang=lang, source=folder.name if folder else None)]
+    if fmt == "graphml":
+        return [write_graphml(case, out, lang=lang)]
+    if fmt == "gexf":
+        return [write_gexf(case, out, lang=lang)]
+    if fmt == "anx":
+        entities, links = i2_csv_paths(out)
+        return [write_anx(case, out, lang=lang), *write_i2_csv(case, entities, links, lang=lang)]
+    return [write_pdf(case, out, lang=lang)]
