@@ -87,7 +87,7 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
 @group.command()
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("fundgraph-demo"), show_default=True, help="Folder for the sample case.")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the synthetic case.")
+@click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the synthetic case.")
 @click.option("--participants", type=click.IntRange(10, 1_000_000), default=300, show_default=True)
 @LANG_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")

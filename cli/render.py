@@ -33,7 +33,7 @@ VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
 @click.pass_context
 def render(ctx, case_dir, view, focus, hops, lang, max_nodes, max_per_level, size_by, out_file):
     """Write an interactive VIEW of the analysed case in DIR as one self-contained HTML file."""
-    from fundgraph.case import load_case
+    from fundgraph.case import case_output_path, load_case
     from fundgraph.errors import InputError
     from fundgraph.i18n import t
     from fundgraph.render import render_view
@@ -44,7 +44,12 @@ def render(ctx, case_dir, view, focus, hops, lang, max_nodes, max_per_level, siz
     if view == "ego" and not focus:
         raise InputError(t("views.error.no_focus", messages))
     case = load_case(case_dir)
-    out = out_file or case_dir / (f"ego-{focus}.html" if view == "ego" else f"{view}.html")
+    if out_file:
+        out = out_file
+    elif view == "ego":
+        out = case_output_path(case_dir, "ego-", focus, ".html")
+    else:
+        out = case_dir / f"{view}.html"
     path = render_view(
         case, out, view=view, focus=focus, hops=hops, lang=lang or case.lang or "zh",
         max_nodes=max_nodes, size_by=size_by, max_per_level=max_per_level, error_lang=messages,

@@ -27,8 +27,20 @@ def _yuan_option(value: str | None, name: str) -> int | None:
     return c
 
 
-def _safe_name(account: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in account)
+def _since_option(value: str | None) -> str | None:
+    # a time pandas can hold (years 1677 to 2262); the tracer parses the text itself
+    if value is None:
+        return None
+    import pandas as pd
+
+    try:
+        pd.Timestamp(value).as_unit("ns")
+    except (ValueError, OverflowError, TypeError):
+        raise click.BadParameter(
+            f"{value!r} is not a time between 1678 and 2261 (e.g. 2022-03-01 or "
+            "2022-03-01 09:00:00)", param_hint="--since"
+        ) from None
+    return value
 
 
 @group.command()
@@ -62,12 +74,13 @@ def trace(ctx, case_dir, from_account, to_account, method, max_hops, amount, sin
         trace_destinations,
         trace_forward,
     )
-    from fundgraph.case import load_case
+    from fundgraph.case import case_output_path, load_case
     from fundgraph.tables import write_csv
 
     lang = lang or ctx.obj.get("cli_lang", "en")
     if (from_account is None) == (to_account is None):
         raise click.UsageError(t("trace.from_or_to", lang))
+    since = _since_option(since)
     amount_c = _yuan_option(amount, "--amount")
     min_c = _yuan_option(min_amount, "--min-amount") or 1
     case = load_case(case_dir)
@@ -79,8 +92,8 @@ def trace(ctx, case_dir, from_account, to_account, method, max_hops, amount, sin
         result = trace_backward(case, account, **options)
     else:
         result = trace_forward(case, account, **options)
-    name = f"trace-to-{_safe_name(account)}" if backward else f"trace-{_safe_name(account)}"
-    out = out_file or case_dir / f"{name}-{method}.csv"
+    prefix = "trace-to-" if backward else "trace-"
+    out = out_file or case_output_path(case_dir, prefix, account, f"-{method}.csv")
     write_csv(result, out)
 
     traced = int(result.attrs.get("traced", 0))

@@ -45,6 +45,7 @@ __all__ = [
     "claim_case_folder",
     "is_case_output",
     "safe_file_name",
+    "case_output_path",
     "CASE_FILES",
     "TABLE_KEYS",
 ]
@@ -224,7 +225,7 @@ def safe_file_name(text: str, *, limit: int = 120) -> str:
     leading ``.`` too, so ``../../x`` cannot leave the folder.
 
     >>> safe_file_name("../../etc/x")
-    '.._.._etc_x'
+    '_._.._etc_x'
     >>> safe_file_name("6222 0200 0012")
     '6222_0200_0012'
     """
@@ -232,6 +233,22 @@ def safe_file_name(text: str, *, limit: int = 120) -> str:
     if not name or name.startswith("."):
         name = "_" + name[1:] if name else "_"
     return name
+
+
+def case_output_path(case_dir: str | os.PathLike, prefix: str, value: str, suffix: str) -> Path:
+    """``case_dir/<prefix><value made safe><suffix>``, always a file directly in ``case_dir``.
+
+    For the file names built from data (an account id in ``ego-<account>.html``,
+    ``trace-<account>-fifo.csv``): see :func:`safe_file_name`.
+
+    >>> case_output_path("case", "ego-", "../../x", ".html").as_posix()
+    'case/ego-_._.._x.html'
+    """
+    d = Path(case_dir)
+    path = d / f"{prefix}{safe_file_name(value)}{suffix}"
+    if path.parent != d or len(path.name.encode("utf-8")) > 255:
+        raise CaseError(key="error.unsafe_name", name=repr(value))
+    return path
 
 
 def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
@@ -245,8 +262,8 @@ def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
     claim_case_folder(out)
     for name, (attr, sch) in CASE_FILES.items():
         write_csv(_with_schema(getattr(case, attr), sch), out / name, sch)
-    write_parquet(case.transfers, out / "transfers.parquet")
-    write_parquet(case.accounts, out / "accounts.parquet")
+    write_parquet(_with_schema(case.transfers, S.TRANSFERS), out / "transfers.parquet")
+    write_parquet(_with_schema(case.accounts, S.ACCOUNTS), out / "accounts.parquet")
     write_json(case.structures, out / "structures.json")
     if len(case.communities.columns):
         write_csv(case.communities, out / "communities.csv")
