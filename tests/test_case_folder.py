@@ -68,12 +68,12 @@ def tiny_case(recovered: int | None = None, lang: str = "en"):
     from fundgraph.tables import conform
 
     rows = [
-        (f"62220000000000{i:02d}", "6222000000000100", 5_000_000, f"2022-01-0{1 + i % 5} 10:00")
+        (f"62220000000010{i:02d}", "6222000000000100", 5_000_000, f"2022-01-0{1 + i % 5} 10:00")
         for i in range(6)
     ]
     rows += [("6222000000000100", "6222000000000001", 30_000_000, "2022-01-06 09:00")]
     rows += [
-        ("6222000000000001", f"62220000000000{i:02d}", 100_000, f"2022-0{m}-10 09:00")
+        ("6222000000000001", f"62220000000010{i:02d}", 100_000, f"2022-0{m}-10 09:00")
         for i in range(6)
         for m in (2, 3)
     ]
@@ -296,3 +296,27 @@ def test_a_case_written_and_read_back_is_the_same(case_dir):
         back.transfers, case.transfers.reset_index(drop=True), check_dtype=False
     )
     assert list(back.accounts["account"]) == list(case.accounts["account"])
+
+
+# --- restitution: what was recovered, what the plan pays, what is left ---------------------------
+@pytest.mark.parametrize(
+    ("recovered", "distributed", "surplus"),
+    [(30_000_000, "288000.00", "12000.00"), (10_000_000, "100000.00", "0.00"), (0, "0.00", "0.00")],
+)
+def test_case_json_records_recovered_distributed_and_surplus(
+    tmp_path, recovered, distributed, surplus
+):
+    import json
+
+    from fundgraph.case import finish_case, write_case_data
+
+    # six participants paid 50,000.00 each and got 2 x 1,000.00 back: 288,000.00 lost in all
+    case = tiny_case(recovered=recovered)
+    write_case_data(case, tmp_path)
+    finish_case(case, tmp_path)
+    summary = json.loads((tmp_path / "case.json").read_text(encoding="utf-8"), parse_float=str)
+    assert summary["recovered"] == f"{recovered // 100}.00"
+    assert summary["restitution_loss"] == "288000.00"
+    assert summary["restitution_distributed"] == distributed
+    assert summary["restitution_surplus"] == surplus
+    assert int(case.restitution["recovered_share"].sum()) == int(distributed[:-3]) * 100

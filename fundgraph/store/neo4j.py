@@ -74,6 +74,10 @@ ENV_DATABASE = "NEO4J_DATABASE"
 #: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
 BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
+#: Seconds to wait for a connection, and to keep retrying a unit of work on a lost one.
+CONNECT_SECONDS = 15
+RETRY_SECONDS = 30
+
 #: Version of the layout on the ``:Case`` node; pull refuses a newer one.
 MODEL_VERSION = 1
 
@@ -434,9 +438,9 @@ class _Store:
                 self.driver = neo4j.GraphDatabase.driver(
                     settings.uri,
                     auth=(settings.user, settings.password),
-                    connection_timeout=15,
+                    connection_timeout=CONNECT_SECONDS,
                     connection_acquisition_timeout=60,
-                    max_transaction_retry_time=30,
+                    max_transaction_retry_time=RETRY_SECONDS,
                 )
             except (ValueError, ImportError, nx.ConfigurationError) as exc:
                 raise StoreError(
@@ -1028,9 +1032,7 @@ def _plan(case: Case, name: str) -> _Plan:
         + [p.rows for p in tr_parts]
     )
     case_props["content_hash"] = content_hash
-    return _Plan(
-        acc_rows, endpoints, par_rows, persons, holds, tr_parts, case_props, content_hash
-    )
+    return _Plan(acc_rows, endpoints, par_rows, persons, holds, tr_parts, case_props, content_hash)
 
 
 def _persons(accounts: pd.DataFrame, participants: pd.DataFrame) -> tuple[_Rows, _Rows]:
