@@ -170,7 +170,8 @@ class _CuttableProxy:
 
 def test_a_server_lost_mid_push_is_one_line(bolt, case_name, case_dir, monkeypatch, capfd):
     from click.testing import CliRunner
-    from fundgraph.cli import group, store as cli_store
+    from fundgraph.cli import group
+    from fundgraph.cli import store as cli_store
 
     import fundgraph.store.neo4j as store_module
 
