@@ -320,3 +320,33 @@ def test_case_json_records_recovered_distributed_and_surplus(
     assert summary["restitution_distributed"] == distributed
     assert summary["restitution_surplus"] == surplus
     assert int(case.restitution["recovered_share"].sum()) == int(distributed[:-3]) * 100
+
+
+# --- Chinese runs: no English left in the tables people read ------------------------------------
+def test_excel_copies_translate_every_column(tmp_path):
+    from fundgraph.translate import write_translated_copies
+
+    case = tiny_case(recovered=10_000_000, lang="zh")
+    folder = write_translated_copies(case, tmp_path, "zh")
+    for path in sorted(folder.glob("*.csv")):
+        header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        english = [h for h in header if h.isascii() and h != "PageRank"]  # a name, kept
+        assert not english, (path.name, english)
+
+
+def test_warning_details_follow_the_language_of_the_run(tmp_path):
+    from fundgraph.ingest import read_exports
+
+    text = (
+        "账号,交易时间,交易金额,借贷标志,余额,对方账号\n"
+        "6222000000000001,2022-01-01 10:00:00,100.00,贷,100.00,6222000000000002\n"
+        "6222000000000001,2022-01-02 10:00:00,30.00,借,75.00,6222000000000003\n"
+        "6222000000000001,2022-01-03 10:00:00,10.00,借,abc,6222000000000003\n"
+    )
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8")
+    details = read_exports([tmp_path], lang="zh").warnings.set_index("code")["detail"]
+    # 100.00 - 30.00 = 70.00 expected, 75.00 shown
+    assert details["balance_break"] == "应为 70.00，对账单显示 75.00（相差 5.00）"
+    assert details["bad_balance"] == "余额单元格不是金额"
+    en = read_exports([tmp_path], lang="en").warnings.set_index("code")["detail"]
+    assert en["balance_break"] == "expected 70.00, statement shows 75.00 (difference 5.00)"

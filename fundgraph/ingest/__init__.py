@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import schema as S
 from ..errors import FundgraphError
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..tables import conform
 from .balance import balance_breaks
 from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
@@ -171,6 +171,12 @@ def _layout(tb: RawTable) -> str:
     return f"{tb.kind}: " + ",".join(got)
 
 
+def _problem_text(p: FileProblem, lang: str) -> str:
+    # the catalogue's text in the run's language where it has one for the code
+    key = f"reject.{p.code}"
+    return t(key, lang, value=p.detail) if key in catalogue(lang) else p.detail
+
+
 def read_exports(
     paths: Iterable[str | os.PathLike],
     *,
@@ -261,7 +267,7 @@ def read_exports(
                         "account": "",
                         "source_file": p.source_file,
                         "source_row": pd.NA,
-                        "detail": f"{p.source_sheet}: {p.detail}",
+                        "detail": f"{p.source_sheet}: {_problem_text(p, lang)}",
                     }
                 )
 
@@ -273,7 +279,9 @@ def read_exports(
         else pd.DataFrame(columns=["source_file", "source_sheet", "source_row", "code", "raw"])
     )
     files_df = conform(pd.DataFrame(files), S.FILES, extra=False)
-    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(drop=True)
+    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(
+        drop=True
+    )
 
     mapping = alias_map(pd.concat(pairs, ignore_index=True) if pairs else None)
     tx = resolve_aliases(tx, mapping)
@@ -291,9 +299,17 @@ def read_exports(
                         "source_sheet": d["source_sheet"].to_numpy(),
                         "source_row": d["source_row"].to_numpy(),
                         "code": "duplicate_row",
-                        "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
-                                + d["direction"] + " | " + d["amount"].astype(str) + " | "
-                                + d["reference"]).to_numpy(),
+                        "raw": (
+                            d["account"]
+                            + " | "
+                            + d["time"].astype(str)
+                            + " | "
+                            + d["direction"]
+                            + " | "
+                            + d["amount"].astype(str)
+                            + " | "
+                            + d["reference"]
+                        ).to_numpy(),
                     }
                 ),
             ],
@@ -314,10 +330,12 @@ def read_exports(
         t(f"reject.{c}", lang, value=v) for c, v in zip(rej["code"], rej["value"], strict=True)
     ]
     rej = conform(rej, S.REJECTS, extra=False)
-    rej = rej.sort_values(["source_file", "source_sheet", "source_row"], kind="stable", na_position="first")
+    rej = rej.sort_values(
+        ["source_file", "source_sheet", "source_row"], kind="stable", na_position="first"
+    )
     rej = rej.reset_index(drop=True)
 
-    warnings = balance_breaks(tx)
+    warnings = balance_breaks(tx, lang=lang)
     bad_bal = tx[tx["bad_balance"]]
     extra_warn = [pd.DataFrame(warn)] if warn else []
     if len(bad_bal):
@@ -328,14 +346,16 @@ def read_exports(
                     "account": bad_bal["account"].to_numpy(),
                     "source_file": bad_bal["source_file"].to_numpy(),
                     "source_row": bad_bal["source_row"].to_numpy(),
-                    "detail": "balance cell is not an amount",
+                    "detail": t("warning.bad_balance", lang),
                 }
             )
         )
     if extra_warn:
         warnings = pd.concat([warnings, *extra_warn], ignore_index=True)
     warnings = conform(warnings, S.WARNINGS, extra=False)
-    tx = tx.sort_values(["source_file", "source_sheet", "source_row"], kind="stable").reset_index(drop=True)
+    tx = tx.sort_values(["source_file", "source_sheet", "source_row"], kind="stable").reset_index(
+        drop=True
+    )
     ing = Ingested(tx, rej, files_df, warnings, mapping)
     ing.check_conservation()
     return ing

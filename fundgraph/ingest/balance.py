@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import t as _t
 from ..money import yuan
 from ..schema import WARNINGS
 from ..tables import conform
@@ -13,7 +14,7 @@ from ..tables import conform
 __all__ = ["balance_breaks"]
 
 
-def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
+def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Rows whose balance does not follow from the row before in the same statement.
 
     Statements listed newest first are recognised (the order with fewer breaks is used).
@@ -33,7 +34,9 @@ def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
     t = t.sort_values(["source_file", "source_sheet", "account", "source_row"], kind="stable")
     grp = t.groupby(["source_file", "source_sheet", "account"], sort=False).ngroup().to_numpy()
     bal = t["balance"].to_numpy(dtype=np.int64)
-    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
+    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(
+        dtype=np.int64
+    )
     same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
     same_next = np.r_[grp[:-1] == grp[1:], False]
     prev = np.r_[0, bal[:-1]]
@@ -43,8 +46,10 @@ def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
     exp_rev = nxt + signed
     fwd = same_prev & (exp_fwd != bal)
     rev = same_next & (exp_rev != bal)
-    use_rev = (np.bincount(grp, weights=rev, minlength=grp.max() + 1)
-               < np.bincount(grp, weights=fwd, minlength=grp.max() + 1))[grp]
+    use_rev = (
+        np.bincount(grp, weights=rev, minlength=grp.max() + 1)
+        < np.bincount(grp, weights=fwd, minlength=grp.max() + 1)
+    )[grp]
     mask = np.where(use_rev, rev, fwd)
     if not mask.any():
         return conform(pd.DataFrame(), WARNINGS, extra=False)
@@ -52,7 +57,7 @@ def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
     shown = bal[mask]
     hits = t[mask]
     detail = [
-        f"expected {yuan(e)}, statement shows {yuan(v)} (difference {yuan(v - e)})"
+        _t("warning.balance_break", lang, expected=yuan(e), shown=yuan(v), difference=yuan(v - e))
         for e, v in zip(expected.tolist(), shown.tolist(), strict=True)
     ]
     df = pd.DataFrame(
