@@ -279,9 +279,7 @@ def read_exports(
         else pd.DataFrame(columns=["source_file", "source_sheet", "source_row", "code", "raw"])
     )
     files_df = conform(pd.DataFrame(files), S.FILES, extra=False)
-    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(
-        drop=True
-    )
+    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(drop=True)
 
     mapping = alias_map(pd.concat(pairs, ignore_index=True) if pairs else None)
     tx = resolve_aliases(tx, mapping)
@@ -299,17 +297,9 @@ def read_exports(
                         "source_sheet": d["source_sheet"].to_numpy(),
                         "source_row": d["source_row"].to_numpy(),
                         "code": "duplicate_row",
-                        "raw": (
-                            d["account"]
-                            + " | "
-                            + d["time"].astype(str)
-                            + " | "
-                            + d["direction"]
-                            + " | "
-                            + d["amount"].astype(str)
-                            + " | "
-                            + d["reference"]
-                        ).to_numpy(),
+                        "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
+                                + d["direction"] + " | " + d["amount"].astype(str) + " | "
+                                + d["reference"]).to_numpy(),
                     }
                 ),
             ],
@@ -330,9 +320,7 @@ def read_exports(
         t(f"reject.{c}", lang, value=v) for c, v in zip(rej["code"], rej["value"], strict=True)
     ]
     rej = conform(rej, S.REJECTS, extra=False)
-    rej = rej.sort_values(
-        ["source_file", "source_sheet", "source_row"], kind="stable", na_position="first"
-    )
+    rej = rej.sort_values(["source_file", "source_sheet", "source_row"], kind="stable", na_position="first")
     rej = rej.reset_index(drop=True)
 
     warnings = balance_breaks(tx, lang=lang)
@@ -353,9 +341,7 @@ def read_exports(
     if extra_warn:
         warnings = pd.concat([warnings, *extra_warn], ignore_index=True)
     warnings = conform(warnings, S.WARNINGS, extra=False)
-    tx = tx.sort_values(["source_file", "source_sheet", "source_row"], kind="stable").reset_index(
-        drop=True
-    )
+    tx = tx.sort_values(["source_file", "source_sheet", "source_row"], kind="stable").reset_index(drop=True)
     ing = Ingested(tx, rej, files_df, warnings, mapping)
     ing.check_conservation()
     return ing

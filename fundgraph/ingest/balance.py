@@ -34,9 +34,7 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     t = t.sort_values(["source_file", "source_sheet", "account", "source_row"], kind="stable")
     grp = t.groupby(["source_file", "source_sheet", "account"], sort=False).ngroup().to_numpy()
     bal = t["balance"].to_numpy(dtype=np.int64)
-    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(
-        dtype=np.int64
-    )
+    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
     same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
     same_next = np.r_[grp[:-1] == grp[1:], False]
     prev = np.r_[0, bal[:-1]]
@@ -46,10 +44,8 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     exp_rev = nxt + signed
     fwd = same_prev & (exp_fwd != bal)
     rev = same_next & (exp_rev != bal)
-    use_rev = (
-        np.bincount(grp, weights=rev, minlength=grp.max() + 1)
-        < np.bincount(grp, weights=fwd, minlength=grp.max() + 1)
-    )[grp]
+    use_rev = (np.bincount(grp, weights=rev, minlength=grp.max() + 1)
+               < np.bincount(grp, weights=fwd, minlength=grp.max() + 1))[grp]
     mask = np.where(use_rev, rev, fwd)
     if not mask.any():
         return conform(pd.DataFrame(), WARNINGS, extra=False)
