@@ -42,23 +42,50 @@ def case_dir(tmp_path):
 # --- a run owns its folder -------------------------------------------------------------------------
 def test_a_new_run_removes_what_an_earlier_run_left(generated_case, tmp_path):
     out = tmp_path / "case"
-    res = invoke("analyze", generated_case.exports, "-o", out, "--quiet", "--recovered", "100000",
-                 "--excel-headers", "zh")
+    res = invoke(
+        "analyze",
+        generated_case.exports,
+        "-o",
+        out,
+        "--quiet",
+        "--recovered",
+        "100000",
+        "--excel-headers",
+        "zh",
+    )
     assert res.exit_code == 0, res.output
     core = load_case(out).accounts.query("role == 'core'")["account"].iat[0]
-    for args in (["render", out, "--view", "pyramid"], ["timeline", out, "--by", "week"],
-                 ["trace", out, "--from", core], ["render", out, "--focus", core]):
+    for args in (
+        ["render", out, "--view", "pyramid"],
+        ["timeline", out, "--by", "week"],
+        ["trace", out, "--from", core],
+        ["render", out, "--focus", core],
+    ):
         assert invoke(*args).exit_code == 0
     (out / "notes.txt").write_text("the investigator's own notes", encoding="utf-8")
-    for name in ("restitution.csv", "excel-zh", "pyramid.html", "timeline-week.csv",
-                 f"trace-{core}-fifo.csv", f"ego-{core}.html"):
+    for name in (
+        "restitution.csv",
+        "excel-zh",
+        "pyramid.html",
+        "timeline-week.csv",
+        f"trace-{core}-fifo.csv",
+        f"ego-{core}.html",
+    ):
         assert (out / name).exists(), name
 
     res = invoke("analyze", generated_case.exports, "-o", out, "--quiet", "--no-html")
     assert res.exit_code == 0, res.output
     left = sorted(p.name for p in out.iterdir())
-    for name in ("restitution.csv", "excel-zh", "pyramid.html", "timeline-week.csv",
-                 f"trace-{core}-fifo.csv", f"ego-{core}.html", "graph.html", "report.html"):
+    for name in (
+        "restitution.csv",
+        "excel-zh",
+        "pyramid.html",
+        "timeline-week.csv",
+        f"trace-{core}-fifo.csv",
+        f"ego-{core}.html",
+        "graph.html",
+        "report.html",
+    ):
         assert name not in left, name
     assert "notes.txt" in left  # not fundgraph's: kept
     assert load_case(out).restitution is None
@@ -96,8 +123,12 @@ def test_render_focus_on_an_account_with_dots_and_slashes_stays_in_the_folder(tm
 # --- a damaged case folder is refused by every command that reads it -----------------------------------
 @pytest.mark.parametrize(
     "args",
-    [["render"], ["timeline"], ["trace", "--from", "6222000000000001"],
-     ["push", "--case", "x", "--uri", "bolt://127.0.0.1:1", "--password", "pw"]],
+    [
+        ["render"],
+        ["timeline"],
+        ["trace", "--from", "6222000000000001"],
+        ["push", "--case", "x", "--uri", "bolt://127.0.0.1:1", "--password", "pw"],
+    ],
     ids=["render", "timeline", "trace", "push"],
 )
 def test_a_transfers_table_without_amount_is_refused(case_dir, args):
@@ -141,7 +172,9 @@ def test_demo_with_a_negative_seed_is_a_usage_error(tmp_path):
 
 
 def test_push_to_an_http_uri_is_a_user_error(case_dir):
-    res = invoke("push", case_dir, "--case", "x", "--uri", "http://127.0.0.1:7474", "--password", "pw")
+    res = invoke(
+        "push", case_dir, "--case", "x", "--uri", "http://127.0.0.1:7474", "--password", "pw"
+    )
     assert_one_line_error(res, "http://127.0.0.1:7474", "bolt://host:port")
 
 
@@ -168,7 +201,8 @@ def test_log_lines_are_masked(caplog):
     install_log_masking()
     register_secret("hunter2-secret")
     with caplog.at_level(logging.WARNING):
-        logging.getLogger("neo4j.io").warning("lost %s (password %s)", "bolt://u:pw1@db:7687",
-                                               "hunter2-secret")
+        logging.getLogger("neo4j.io").warning(
+            "lost %s (password %s)", "bolt://u:pw1@db:7687", "hunter2-secret"
+        )
     text = caplog.records[-1].getMessage()
     assert text == "lost bolt://***@db:7687 (password ***)"
