@@ -61,8 +61,9 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
             strict, timings, quiet):
     """Read bank exports under PATHS, analyse them and write the case folder."""
     from fundgraph.analysis import read_watchlist
-    from fundgraph.pipeline import build_case, write_case
+    from fundgraph.pipeline import build_case, check_output, write_case
 
+    check_output(out_dir)
     msg_lang = ctx.obj.get("cli_lang", "en")
     progress = Progress(enabled=False if quiet else None, lang=msg_lang)
     wl = read_watchlist(watchlist) if watchlist else None

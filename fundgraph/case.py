@@ -43,6 +43,7 @@ __all__ = [
     "finish_case",
     "load_case",
     "claim_case_folder",
+    "check_case_folder",
     "is_case_output",
     "safe_file_name",
     "case_output_path",
@@ -160,6 +161,25 @@ def _own_folder(path: Path) -> bool:
     return all(is_case_output(p.name) and not p.is_dir() for p in path.iterdir())
 
 
+def check_case_folder(out_dir: str | os.PathLike) -> None:
+    """Raise :class:`CaseError` unless ``out_dir`` may take a case (checks, changes nothing).
+
+    It may when it does not exist, is empty (hidden files aside), or already holds a case
+    or an interrupted run; :func:`claim_case_folder` then clears it. Run this before a long
+    analysis so that a wrong ``-o`` fails at once.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise CaseError(key="error.case.not_a_folder", path=str(out))
+    if not out.exists():
+        return
+    if any((out / m).exists() for m in _CASE_MARKERS):
+        return
+    foreign = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    if foreign:
+        raise CaseError(key="error.case.foreign_folder", path=str(out), example=foreign[0])
+
+
 def claim_case_folder(out_dir: str | os.PathLike) -> list[Path]:
     """Make ``out_dir`` ready for a new case: create it, or clear what an earlier run left.
 
@@ -186,17 +206,9 @@ def claim_case_folder(out_dir: str | os.PathLike) -> list[Path]:
         would be mixed with the case's).
     """
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise CaseError(key="error.case.not_a_folder", path=str(out))
+    check_case_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     entries = sorted(out.iterdir())
-    if not entries:
-        return []
-    is_case = any((out / m).exists() for m in _CASE_MARKERS)
-    if not is_case:
-        foreign = [p for p in entries if not p.name.startswith(".")]
-        if foreign:
-            raise CaseError(key="error.case.foreign_folder", path=str(out), example=foreign[0].name)
     removed = []
     marker = out / "case.json"
     if marker.exists() or marker.is_symlink():

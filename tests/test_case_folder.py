@@ -350,3 +350,12 @@ def test_warning_details_follow_the_language_of_the_run(tmp_path):
     assert details["bad_balance"] == "余额单元格不是金额"
     en = read_exports([tmp_path], lang="en").warnings.set_index("code")["detail"]
     assert en["balance_break"] == "expected 70.00, statement shows 75.00 (difference 5.00)"
+
+
+def test_a_file_is_not_a_case_folder(tmp_path):
+    from fundgraph.case import claim_case_folder
+    from fundgraph.errors import CaseError
+
+    (tmp_path / "x").write_text("x")
+    with pytest.raises(CaseError, match="not a folder"):
+        claim_case_folder(tmp_path / "x")

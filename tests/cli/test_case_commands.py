@@ -40,21 +40,12 @@ def case_dir(tmp_path):
 
 
 # --- a run owns its folder -------------------------------------------------------------------------
-def test_a_new_run_removes_what_an_earlier_run_left(generated_case, tmp_path):
+def test_a_new_run_removes_what_an_earlier_run_left(tmp_path):
+    from fundgraph.pipeline import write_case
+
     out = tmp_path / "case"
-    res = invoke(
-        "analyze",
-        generated_case.exports,
-        "-o",
-        out,
-        "--quiet",
-        "--recovered",
-        "100000",
-        "--excel-headers",
-        "zh",
-    )
-    assert res.exit_code == 0, res.output
-    core = load_case(out).accounts.query("role == 'core'")["account"].iat[0]
+    write_case(tiny_case(recovered=10_000_000), out, excel_headers="zh")
+    core = "6222000000000001"
     for args in (
         ["render", out, "--view", "pyramid"],
         ["timeline", out, "--by", "week"],
@@ -63,20 +54,7 @@ def test_a_new_run_removes_what_an_earlier_run_left(generated_case, tmp_path):
     ):
         assert invoke(*args).exit_code == 0
     (out / "notes.txt").write_text("the investigator's own notes", encoding="utf-8")
-    for name in (
-        "restitution.csv",
-        "excel-zh",
-        "pyramid.html",
-        "timeline-week.csv",
-        f"trace-{core}-fifo.csv",
-        f"ego-{core}.html",
-    ):
-        assert (out / name).exists(), name
-
-    res = invoke("analyze", generated_case.exports, "-o", out, "--quiet", "--no-html")
-    assert res.exit_code == 0, res.output
-    left = sorted(p.name for p in out.iterdir())
-    for name in (
+    stale = (
         "restitution.csv",
         "excel-zh",
         "pyramid.html",
@@ -85,19 +63,40 @@ def test_a_new_run_removes_what_an_earlier_run_left(generated_case, tmp_path):
         f"ego-{core}.html",
         "graph.html",
         "report.html",
-    ):
+    )
+    for name in stale:
+        assert (out / name).exists(), name
+
+    # the same folder again, for another analysis without an amount recovered nor HTML
+    write_case(tiny_case(), out, html=False)
+    left = sorted(p.name for p in out.iterdir())
+    for name in stale:
         assert name not in left, name
     assert "notes.txt" in left  # not fundgraph's: kept
     assert load_case(out).restitution is None
 
 
-def test_a_non_empty_folder_that_is_no_case_is_refused(generated_case, tmp_path):
+def test_a_non_empty_folder_that_is_no_case_is_refused_before_reading(tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "a.csv").write_text(
+        "账号,交易时间,交易金额,借贷标志,对方账号\n"
+        "6222000000000001,2022-01-01 10:00:00,100.00,贷,6222000000000002\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "statements"
     out.mkdir()
     (out / "bank.xlsx").write_bytes(b"PK")
-    res = invoke("analyze", generated_case.exports, "-o", out, "--quiet")
+    res = invoke("analyze", exports, "-o", out, "--quiet")
     assert_one_line_error(res, "statements", "not empty", "bank.xlsx")
     assert sorted(p.name for p in out.iterdir()) == ["bank.xlsx"]
+    # an empty folder, or one with hidden files only, is fine
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / ".DS_Store").write_bytes(b"")
+    res = invoke("analyze", exports, "-o", fresh, "--quiet", "--no-html")
+    assert res.exit_code == 0, res.output
+    assert (fresh / "case.json").is_file()
 
 
 # --- file names from data -----------------------------------------------------------------------------
