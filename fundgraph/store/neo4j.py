@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as S
-from ..case import Case, finish_case, load_case, write_case_data
+from ..case import Case, check_case_folder, finish_case, load_case, write_case_data
 from ..errors import StoreError, install_log_masking, mask_secrets, register_secret
 from ..tables import MONEY_COLUMNS, dumps_json
 
@@ -1143,6 +1143,7 @@ def pull_case(
     StoreError
         If the database has no such case, or its push never completed.
     """
+    check_case_folder(out_dir)  # a wrong -o fails before anything is read
     with _open(uri, user, password, database) as store:
         found = store.read(_Q_PULL_CASE, case=case_name)
         if not found:
