@@ -6,12 +6,14 @@ and reports; logic that a Python user would want lives in :mod:`fundgraph`.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import traceback
 
 import click
 
-from fundgraph.errors import FundgraphError
+from fundgraph.errors import FundgraphError, install_log_masking, mask_secrets
 from fundgraph.i18n import cli_lang, t
 
 __all__ = ["main", "group"]
@@ -25,8 +27,8 @@ class FundgraphGroup(click.Group):
             return super().invoke(ctx)
         except FundgraphError as exc:
             if ctx.obj and ctx.obj.get("debug"):
-                raise
-            raise click.ClickException(exc.localized(_lang(ctx))) from None
+                _debug_exit(ctx, exc)
+            raise click.ClickException(mask_secrets(exc.localized(_lang(ctx)))) from None
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
@@ -36,14 +38,23 @@ class FundgraphGroup(click.Group):
             ctx.exit(1)
         except OSError as exc:
             if ctx.obj and ctx.obj.get("debug"):
-                raise
+                _debug_exit(ctx, exc)
             name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            raise click.ClickException(f"{name}{exc.strerror or exc}") from None
+            raise click.ClickException(mask_secrets(f"{name}{exc.strerror or exc}")) from None
         except Exception as exc:  # an internal error: still one line unless --debug
             if ctx.obj and ctx.obj.get("debug"):
-                raise
+                _debug_exit(ctx, exc)
             detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            raise click.ClickException(t("error.internal", _lang(ctx), detail=detail)) from None
+            raise click.ClickException(
+                mask_secrets(t("error.internal", _lang(ctx), detail=detail))
+            ) from None
+
+
+def _debug_exit(ctx: click.Context, exc: BaseException) -> None:
+    """``--debug``: the whole traceback, chained causes included, with credentials masked."""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    click.echo(mask_secrets(text).rstrip("\n"), err=True)
+    ctx.exit(1)
 
 
 def _lang(ctx: click.Context) -> str:
@@ -58,6 +69,10 @@ def group(ctx: click.Context, debug: bool) -> None:
     """fundgraph: fund-flow analysis of bank statements for illegal-fundraising cases."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    install_log_masking()
+    if debug:
+        # the library's and the driver's log lines, credentials masked
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ctx.obj["cli_lang"] = cli_lang()
 
 

@@ -61,8 +61,9 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
             strict, timings, quiet):
     """Read bank exports under PATHS, analyse them and write the case folder."""
     from fundgraph.analysis import read_watchlist
-    from fundgraph.pipeline import build_case, write_case
+    from fundgraph.pipeline import build_case, check_output, write_case
 
+    check_output(out_dir)
     msg_lang = ctx.obj.get("cli_lang", "en")
     progress = Progress(enabled=False if quiet else None, lang=msg_lang)
     wl = read_watchlist(watchlist) if watchlist else None
@@ -87,7 +88,7 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
 @group.command()
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("fundgraph-demo"), show_default=True, help="Folder for the sample case.")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the synthetic case.")
+@click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the synthetic case.")
 @click.option("--participants", type=click.IntRange(10, 1_000_000), default=300, show_default=True)
 @LANG_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")

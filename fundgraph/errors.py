@@ -12,7 +12,78 @@ in the language of the command line (see :mod:`fundgraph.i18n`); its ``str()`` i
 
 from __future__ import annotations
 
-__all__ = ["FundgraphError", "InputError", "CaseError", "StoreError"]
+import logging
+import re
+import threading
+
+__all__ = [
+    "FundgraphError",
+    "InputError",
+    "CaseError",
+    "StoreError",
+    "register_secret",
+    "mask_secrets",
+    "install_log_masking",
+]
+
+# user:password@ inside any scheme://... text
+_USERINFO_RE = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/@'\"]*@")
+_SECRETS: set[str] = set()
+_LOCK = threading.Lock()
+_INSTALLED = False
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember ``secret`` (a password) so that :func:`mask_secrets` hides it everywhere."""
+    if secret and len(secret) >= 1:
+        with _LOCK:
+            _SECRETS.add(str(secret))
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with credentials in URIs and every registered secret replaced by ``***``.
+
+    >>> mask_secrets("cannot reach bolt://neo4j:s3cret@db:7687")
+    'cannot reach bolt://***@db:7687'
+    """
+    text = _USERINFO_RE.sub(lambda m: m.group("scheme") + "***@", str(text))
+    with _LOCK:
+        secrets = sorted(_SECRETS, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def install_log_masking() -> None:
+    """Mask credentials (see :func:`mask_secrets`) in every log record from now on.
+
+    Wraps the logging record factory once, so a line logged by any library (the Neo4j
+    driver included) has its message and arguments masked before any handler sees it.
+    """
+    global _INSTALLED
+    with _LOCK:
+        if _INSTALLED:
+            return
+        _INSTALLED = True
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging's own error handling
+            return record
+        masked = mask_secrets(message)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = mask_secrets(
+                "".join(__import__("traceback").format_exception(*record.exc_info))
+            ).rstrip("\n")
+            record.exc_info = None
+        return record
+
+    logging.setLogRecordFactory(factory)
 
 
 class FundgraphError(Exception):

@@ -17,13 +17,13 @@ import pandas as pd
 
 from . import __version__
 from .accounts import account_table
-from .case import Case, finish_case, write_case_data
+from .case import Case, check_case_folder, finish_case, write_case_data
 from .errors import InputError
 from .i18n import check_lang
 from .ingest import build_transfers, read_exports
 from .progress import Progress
 
-__all__ = ["build_case", "write_case", "analyze"]
+__all__ = ["build_case", "write_case", "analyze", "check_output"]
 
 
 @contextmanager
@@ -131,6 +131,18 @@ def build_case(
     return case
 
 
+def check_output(out_dir: str | os.PathLike) -> None:
+    """Fail at once when ``out_dir`` cannot take a case (a file, or a non-empty folder that
+    holds no case); :func:`write_case` later clears what an earlier run left there.
+
+    Raises
+    ------
+    CaseError
+        Naming the folder and one of the files in it.
+    """
+    check_case_folder(out_dir)
+
+
 def write_case(
     case: Case,
     out_dir: str | os.PathLike,
@@ -169,6 +181,7 @@ def analyze(
     **options,
 ) -> Case:
     """:func:`build_case` then :func:`write_case`: the whole of ``fundgraph analyze``."""
+    check_output(out_dir)
     case = build_case(paths, progress=progress, **options)
     write_case(case, out_dir, html=html, excel_headers=excel_headers, progress=progress)
     return case

@@ -2,14 +2,20 @@
 
 CSV files are UTF-8 with a byte-order mark (so Excel picks the encoding), money as yuan
 with two decimals, times as ``YYYY-MM-DD HH:MM:SS``, and any text cell that a spreadsheet
-would run as a formula (starting with ``= + - @`` and not a number) prefixed with ``'``.
-Files are written to a temporary name and renamed, so a reader never sees half a file.
+would run as a formula (starting with ``= + - @``, a tab, a line or page break, or their
+full-width forms ``＝ ＋ － ＠``, and not a number) prefixed with ``'``; reading takes exactly
+that ``'`` off again, so a genuine leading ``'`` or backtick (``'Brien``) survives.
+Files are written to a temporary name and renamed, so a reader never sees half a file; a
+temporary file left behind by a killed process is removed the next time that file is
+written.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from decimal import Decimal
@@ -18,11 +24,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import CaseError
 from .money import cents_series, yuan_series
 
 __all__ = [
     "MONEY_COLUMNS",
+    "FORMULA_STARTS",
     "write_csv",
+    "csv_bytes",
     "read_csv",
     "write_parquet",
     "read_parquet",
@@ -33,6 +42,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "neutralise_formulas",
+    "clean_stale_parts",
     "empty_frame",
     "conform",
 ]
@@ -67,6 +77,69 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+#: First characters that make a spreadsheet evaluate a cell (LibreOffice and Excel skip
+#: tab, CR, VT and FF before a formula and take the full-width signs for ASCII ones).
+FORMULA_STARTS = "=+-@\t\r\x0b\x0c\uff1d\uff0b\uff0d\uff20"
+_RISKY_RE = "^'*[" + re.escape(FORMULA_STARTS) + "]"
+_MARKED_RE = "^'+[" + re.escape(FORMULA_STARTS) + "]"
+# temporary names: ".<name>.<pid>.<random>.part"
+_PART_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.part$")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clean_stale_parts(folder: str | os.PathLike, name: str | None = None) -> list[Path]:
+    """Remove temporary ``.part`` files that a killed writer left in ``folder``.
+
+    Only files named like :func:`atomic_open`'s temporary files are touched, and only
+    those whose writing process is gone (or that carry no process id at all).
+
+    Parameters
+    ----------
+    folder : path
+        The folder to clean (not recursive).
+    name : str, optional
+        Only the leftovers of this target file name.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    d = Path(folder)
+    removed: list[Path] = []
+    pattern = f".{glob.escape(name)}.*.part" if name else ".*.part"
+    try:
+        candidates = sorted(d.glob(pattern))
+    except OSError:
+        return removed
+    for p in candidates:
+        m = _PART_RE.match(p.name)
+        if m and name is not None and m.group("name") != name:
+            continue
+        if m and _pid_alive(int(m.group("pid"))):
+            continue
+        try:
+            if p.is_file() and not p.is_symlink():
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
+def _part_prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}."
 
 
 @contextmanager
@@ -75,7 +148,8 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs):
     error removed, so a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    clean_stale_parts(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=_part_prefix(path), suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
@@ -100,7 +174,8 @@ def atomic_write_text(path: str | os.PathLike, text: str, *, bom: bool = False) 
 
 
 def neutralise_formulas(s: pd.Series) -> pd.Series:
-    """Prefix ``'`` to text cells a spreadsheet would evaluate (``= + - @`` start, not a number).
+    """Prefix ``'`` to text cells a spreadsheet would evaluate (see :data:`FORMULA_STARTS`;
+    a plain number such as ``-12.50`` is left alone).
 
     A cell that already starts with ``'`` before such a character gets one more, so that
     :func:`read_csv` can take exactly one off and give back the text as it was.
@@ -111,11 +186,11 @@ def neutralise_formulas(s: pd.Series) -> pd.Series:
     s = s.astype(object).where(s.notna(), "")
     s = s.astype(str)
     # the regular expressions only run on the few cells whose first character could matter
-    maybe = s.str.slice(0, 1).isin(("=", "+", "-", "@", "\t", "\r", "'")).to_numpy()
+    maybe = s.str.slice(0, 1).isin((*FORMULA_STARTS, "'")).to_numpy()
     if not maybe.any():
         return s
     sub = s[maybe]
-    risky = sub.str.match(r"^'*[=+\-@\t\r]") & ~sub.str.match(_NUMBER_RE)
+    risky = sub.str.match(_RISKY_RE) & ~sub.str.match(_NUMBER_RE)
     if risky.any():
         s = s.copy()
         s[sub.index[risky.to_numpy()]] = "'" + sub[risky]
@@ -123,7 +198,7 @@ def neutralise_formulas(s: pd.Series) -> pd.Series:
 
 
 def _unneutralise(s: pd.Series) -> pd.Series:
-    marked = s.str.match(r"^'+[=+\-@\t\r]")
+    marked = s.str.match(_MARKED_RE)
     if marked.any():
         s = s.where(~marked, s.str.slice(1))
     return s
@@ -162,7 +237,11 @@ def _as_kind(s: pd.Series, kind: str) -> pd.Series:
             return s
         return s.map(lambda v: v if isinstance(v, str) else str(v)).astype(object)
     if kind == "int64":
-        return pd.to_numeric(s, errors="raise").fillna(0).astype("int64") if len(s) else s.astype("int64")
+        return (
+            pd.to_numeric(s, errors="raise").fillna(0).astype("int64")
+            if len(s)
+            else s.astype("int64")
+        )
     if kind == "Int64":
         return pd.to_numeric(s, errors="raise").astype("Int64") if len(s) else s.astype("Int64")
     if kind == "float":
@@ -182,7 +261,9 @@ def _csv_frame(df: pd.DataFrame, schema: dict[str, str] | None) -> pd.DataFrame:
     for col in df.columns:
         s = df[col]
         kind = kinds.get(col)
-        if col in MONEY_COLUMNS and (kind in ("int64", "Int64") or pd.api.types.is_integer_dtype(s)):
+        if col in MONEY_COLUMNS and (
+            kind in ("int64", "Int64") or pd.api.types.is_integer_dtype(s)
+        ):
             out[col] = yuan_series(s) if len(s) else pd.Series([], dtype=object)
         elif kind == "datetime" or pd.api.types.is_datetime64_any_dtype(s):
             t = pd.to_datetime(s)
@@ -198,6 +279,16 @@ def _csv_frame(df: pd.DataFrame, schema: dict[str, str] | None) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(df.columns))
 
 
+def _csv_chunks(df: pd.DataFrame, schema: dict[str, str] | None, headers: dict[str, str] | None):
+    # in slices, so a million-row table never exists twice over as text
+    yield "\ufeff"
+    for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
+        frame = _csv_frame(df.iloc[start : start + CSV_CHUNK_ROWS], schema)
+        if headers:
+            frame = frame.rename(columns=headers)
+        yield frame.to_csv(index=False, header=start == 0, lineterminator="\r\n")
+
+
 def write_csv(
     df: pd.DataFrame,
     path: str | os.PathLike,
@@ -209,42 +300,115 @@ def write_csv(
 
     ``headers`` renames columns in the written file only (for translated copies).
     """
-    # in slices, so a million-row table never exists twice over as text
     with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write("\ufeff")
-        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
-            frame = _csv_frame(df.iloc[start : start + CSV_CHUNK_ROWS], schema)
-            if headers:
-                frame = frame.rename(columns=headers)
-            fh.write(frame.to_csv(index=False, header=start == 0, lineterminator="\r\n"))
+        for text in _csv_chunks(df, schema, headers):
+            fh.write(text)
 
 
-def read_csv(path: str | os.PathLike, schema: dict[str, str]) -> pd.DataFrame:
-    """Read a CSV written by :func:`write_csv` back into the dtypes of ``schema``."""
-    raw = pd.read_csv(
-        path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_filter=False
+def csv_bytes(df: pd.DataFrame, schema: dict[str, str] | None = None) -> bytes:
+    """The exact bytes :func:`write_csv` would write for ``df``."""
+    return "".join(_csv_chunks(df, schema, None)).encode("utf-8")
+
+
+_INT_RE = r"^-?\d+$"
+_YUAN_RE = r"^-?\d+(\.\d{1,2})?$"
+_BOOL_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+def _bad_value(path, column: str, row: int, value: str, kind: str | None, money: bool):
+    expected = "money" if money else kind
+    return CaseError(
+        key=f"error.case.bad_value.{expected}",
+        file=str(path),
+        row=row,
+        column=column,
+        value=repr(value[:60]),
     )
+
+
+def _parse_column(s: pd.Series, kind: str | None, money: bool):
+    """``(values, bad)``: the column in its dtype and a mask of the cells that do not fit."""
+    empty = s == ""
+    if money and kind in ("int64", "Int64"):
+        bad = ~s.str.match(_YUAN_RE) & ~empty
+        if kind == "int64":
+            bad |= empty
+        if bad.any():
+            return None, bad
+        v = cents_series(s)
+        return (v.fillna(0).astype("int64") if kind == "int64" else v), bad
+    if kind == "datetime":
+        t = pd.to_datetime(s.where(~empty, None), format=_TIME_FORMAT, errors="coerce")
+        bad = t.isna() & ~empty
+        return t.astype("datetime64[ns]"), bad
+    if kind == "float":
+        v = pd.to_numeric(s.where(~empty, np.nan), errors="coerce").astype("float64")
+        return v, v.isna() & ~empty
+    if kind == "bool":
+        low = s.str.strip().str.lower()
+        bad = ~low.isin(tuple(_BOOL_TEXT))
+        return low.map(_BOOL_TEXT).fillna(False).astype(bool), bad
+    if kind in ("int64", "Int64"):
+        bad = ~s.str.match(_INT_RE) & ~empty
+        if kind == "int64":
+            bad |= empty
+        if bad.any():
+            return None, bad
+        if kind == "int64":
+            return pd.to_numeric(s).astype("int64"), bad
+        return pd.to_numeric(s.where(~empty, None)).astype("Int64"), bad
+    if kind not in (None, "str"):
+        raise ValueError(f"unknown column kind {kind!r}")
+    return s.astype(object), empty & False
+
+
+def read_csv(
+    path: str | os.PathLike, schema: dict[str, str], *, required: bool = False
+) -> pd.DataFrame:
+    """Read a CSV written by :func:`write_csv` back into the dtypes of ``schema``.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    schema : dict
+        ``{column: kind}`` (see :mod:`fundgraph.schema`); other columns stay text.
+    required : bool
+        Refuse a file that lacks a column of ``schema`` (otherwise it is added, empty).
+
+    Raises
+    ------
+    CaseError
+        Naming the file, the row (as a spreadsheet numbers it, the header being row 1) and
+        the column of the first cell that is not of its column's kind, or the missing
+        column; or the file when it is not CSV text at all.
+    """
+    try:
+        raw = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_filter=False
+        )
+    except UnicodeDecodeError:
+        raise CaseError(key="error.case.not_csv", file=str(path), detail="not UTF-8 text") from None
+    except pd.errors.EmptyDataError:
+        raise CaseError(key="error.case.not_csv", file=str(path), detail="empty file") from None
+    except pd.errors.ParserError as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise CaseError(key="error.case.not_csv", file=str(path), detail=detail) from None
+    if required:
+        missing = [c for c in schema if c not in raw.columns]
+        if missing:
+            raise CaseError(
+                key="error.case.missing_column", file=str(path), column=", ".join(missing)
+            )
     out = {}
     for col in raw.columns:
         s = _unneutralise(raw[col].astype(object))
         kind = schema.get(col)
-        if col in MONEY_COLUMNS and kind in ("int64", "Int64"):
-            v = cents_series(s)
-            out[col] = v.fillna(0).astype("int64") if kind == "int64" else v
-        elif kind == "datetime":
-            out[col] = pd.to_datetime(s.replace("", None), format=_TIME_FORMAT).astype(
-                "datetime64[ns]"
-            )
-        elif kind == "float":
-            out[col] = pd.to_numeric(s.replace("", np.nan)).astype("float64")
-        elif kind == "bool":
-            out[col] = s == "true"
-        elif kind == "int64":
-            out[col] = pd.to_numeric(s).astype("int64")
-        elif kind == "Int64":
-            out[col] = pd.to_numeric(s.replace("", None)).astype("Int64")
-        else:
-            out[col] = s.astype(object)
+        values, bad = _parse_column(s, kind, col in MONEY_COLUMNS)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise _bad_value(path, str(col), i + 2, str(s.iat[i]), kind, col in MONEY_COLUMNS)
+        out[col] = values
     df = pd.DataFrame(out, columns=list(raw.columns))
     for col, kind in schema.items():
         if col not in df.columns:
@@ -261,7 +425,8 @@ def write_parquet(df: pd.DataFrame, path: str | os.PathLike) -> None:
     table = table.replace_schema_metadata(None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    clean_stale_parts(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=_part_prefix(path), suffix=".part", dir=path.parent)
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd")

@@ -31,7 +31,7 @@ from .centrality import flow_centrality
 from .communities import community_table, louvain_communities
 from .features import account_flows, dwell_hours
 from .participants import holder_fields, holder_ids, holder_names, participant_table
-from .restitution import restitution_plan
+from .restitution import restitution_plan, restitution_summary
 from .structures import SchemeResult, find_structures
 from .thresholds import THRESHOLDS, evaluate_thresholds
 
@@ -53,6 +53,7 @@ __all__ = [
     "evaluate_thresholds",
     "THRESHOLDS",
     "restitution_plan",
+    "restitution_summary",
     "direct_loss",
 ]
 
@@ -210,6 +211,8 @@ def analyze_case(
     )
     communities = community_table(acc, transfers)
     plan = restitution_plan(participants, recovered) if recovered is not None else None
+    if plan is not None:
+        summary.update(restitution_summary(plan, recovered))
     return dataclasses.replace(
         case,
         accounts=acc,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
-__all__ = ["restitution_plan"]
+__all__ = ["restitution_plan", "restitution_summary"]
 
 
 def restitution_plan(participants: pd.DataFrame, recovered: int) -> pd.DataFrame:
@@ -92,3 +94,45 @@ def restitution_plan(participants: pd.DataFrame, recovered: int) -> pd.DataFrame
     per["ratio"] = (per["recovered_share"] / per["net_loss"]).astype(float)
     per = per.sort_values(["net_loss", "person"], ascending=[False, True], kind="stable")
     return per[cols].reset_index(drop=True)
+
+
+def restitution_summary(plan: pd.DataFrame, recovered: int) -> dict[str, Decimal]:
+    """What ``case.json`` records about a restitution plan, in exact yuan.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        :func:`restitution_plan` of ``recovered``.
+    recovered : int
+        Cents recovered.
+
+    Returns
+    -------
+    dict
+        ``recovered`` (what was recovered), ``restitution_loss`` (the participants'
+        positive net losses the plan shares over), ``restitution_distributed`` (what the
+        plan pays out: ``min(recovered, loss)``) and ``restitution_surplus`` (recovered but
+        not owed to any participant: ``recovered - distributed``).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"account": ["a", "b"], "person": ["A", "B"], "holder_name": "",
+    ...     "paid_in": [300, 100], "received_back": [0, 0], "net_loss": [300, 100]})
+    >>> s = restitution_summary(restitution_plan(p, 1000), 1000)
+    >>> [str(s[k]) for k in ("recovered", "restitution_distributed", "restitution_surplus")]
+    ['10.00', '4.00', '6.00']
+    """
+    from ..money import yuan_decimal
+
+    shares = plan["recovered_share"] if len(plan) else pd.Series([], dtype="int64")
+    losses = plan["net_loss"] if len(plan) else pd.Series([], dtype="int64")
+    distributed = sum(int(v) for v in shares)
+    loss = sum(int(v) for v in losses)
+    if distributed != min(int(recovered), loss):  # the plan's own invariant
+        raise AssertionError("restitution plan does not share min(recovered, loss)")
+    return {
+        "recovered": yuan_decimal(int(recovered)),
+        "restitution_loss": yuan_decimal(loss),
+        "restitution_distributed": yuan_decimal(distributed),
+        "restitution_surplus": yuan_decimal(int(recovered) - distributed),
+    }

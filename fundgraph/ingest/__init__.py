@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import schema as S
 from ..errors import FundgraphError
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..tables import conform
 from .balance import balance_breaks
 from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
@@ -171,6 +171,12 @@ def _layout(tb: RawTable) -> str:
     return f"{tb.kind}: " + ",".join(got)
 
 
+def _problem_text(p: FileProblem, lang: str) -> str:
+    # the catalogue's text in the run's language where it has one for the code
+    key = f"reject.{p.code}"
+    return t(key, lang, value=p.detail) if key in catalogue(lang) else p.detail
+
+
 def read_exports(
     paths: Iterable[str | os.PathLike],
     *,
@@ -261,7 +267,7 @@ def read_exports(
                         "account": "",
                         "source_file": p.source_file,
                         "source_row": pd.NA,
-                        "detail": f"{p.source_sheet}: {p.detail}",
+                        "detail": f"{p.source_sheet}: {_problem_text(p, lang)}",
                     }
                 )
 
@@ -317,7 +323,7 @@ def read_exports(
     rej = rej.sort_values(["source_file", "source_sheet", "source_row"], kind="stable", na_position="first")
     rej = rej.reset_index(drop=True)
 
-    warnings = balance_breaks(tx)
+    warnings = balance_breaks(tx, lang=lang)
     bad_bal = tx[tx["bad_balance"]]
     extra_warn = [pd.DataFrame(warn)] if warn else []
     if len(bad_bal):
@@ -328,7 +334,7 @@ def read_exports(
                     "account": bad_bal["account"].to_numpy(),
                     "source_file": bad_bal["source_file"].to_numpy(),
                     "source_row": bad_bal["source_row"].to_numpy(),
-                    "detail": "balance cell is not an amount",
+                    "detail": t("warning.bad_balance", lang),
                 }
             )
         )

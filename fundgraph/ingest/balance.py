@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import t as _t
 from ..money import yuan
 from ..schema import WARNINGS
 from ..tables import conform
@@ -13,7 +14,7 @@ from ..tables import conform
 __all__ = ["balance_breaks"]
 
 
-def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
+def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Rows whose balance does not follow from the row before in the same statement.
 
     Statements listed newest first are recognised (the order with fewer breaks is used).
@@ -52,7 +53,7 @@ def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
     shown = bal[mask]
     hits = t[mask]
     detail = [
-        f"expected {yuan(e)}, statement shows {yuan(v)} (difference {yuan(v - e)})"
+        _t("warning.balance_break", lang, expected=yuan(e), shown=yuan(v), difference=yuan(v - e))
         for e, v in zip(expected.tolist(), shown.tolist(), strict=True)
     ]
     df = pd.DataFrame(

@@ -28,6 +28,7 @@ in as a query parameter.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -40,14 +41,14 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
 
 from .. import schema as S
-from ..case import Case, finish_case, load_case, write_case_data
-from ..errors import StoreError
+from ..case import Case, check_case_folder, finish_case, load_case, write_case_data
+from ..errors import StoreError, install_log_masking, mask_secrets, register_secret
 from ..tables import MONEY_COLUMNS, dumps_json
 
 __all__ = [
@@ -69,6 +70,13 @@ ENV_URI = "NEO4J_URI"
 ENV_USER = "NEO4J_USERNAME"
 ENV_PASSWORD = "NEO4J_PASSWORD"
 ENV_DATABASE = "NEO4J_DATABASE"
+
+#: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
+BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+#: Seconds to wait for a connection, and to keep retrying a unit of work on a lost one.
+CONNECT_SECONDS = 15
+RETRY_SECONDS = 30
 
 #: Version of the layout on the ``:Case`` node; pull refuses a newer one.
 MODEL_VERSION = 1
@@ -154,8 +162,14 @@ _CASE_INDEXES = (
 # --- statements ----------------------------------------------------------------------------
 _Q_CASE_BEGIN = (
     "MERGE (c:Case {name: $case}) "
-    "SET c.case = $case, c.push_complete = false, c.model_version = $version"
+    "SET c.case = $case, c.push_complete = false, c.model_version = $version, "
+    "c.content_hash = $hash"
 )
+_Q_CASE_HELD = (
+    "OPTIONAL MATCH (c:Case {name: $case}) "
+    "RETURN count(c) AS cases, collect(c.content_hash)[0] AS hash"
+)
+_Q_CASE_DATA = "MATCH (a:Account {case: $case}) RETURN count(a) AS n LIMIT 1"
 _Q_CASE_FINISH = "MATCH (c:Case {name: $case}) SET c = $props"
 _Q_CASH = "MERGE (c:Cash {case: $case})"
 # Each row is a map ``r``: ``r.key`` the key, ``r.props`` every property but the times,
@@ -308,23 +322,46 @@ def connection_settings(
         If no URI or no password is given either way.
     """
     env = os.environ if environ is None else environ
-    uri = uri or env.get(ENV_URI) or ""
-    user = user or env.get(ENV_USER) or "neo4j"
-    if password is None:
-        password = env.get(ENV_PASSWORD)
-    database = database or env.get(ENV_DATABASE) or None
+    uri = (uri or env.get(ENV_URI) or "").strip()
     if not uri:
         raise StoreError(key="error.store.no_uri", env=ENV_URI)
+    uri, uri_user, uri_password = _split_userinfo(uri)
+    register_secret(uri_password)
+    user = user or uri_user or env.get(ENV_USER) or "neo4j"
+    if password is None:
+        password = uri_password if uri_password is not None else env.get(ENV_PASSWORD)
+    register_secret(password)
+    install_log_masking()
+    database = database or env.get(ENV_DATABASE) or None
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in BOLT_SCHEMES:
+        raise StoreError(
+            key="error.store.bad_scheme", uri=mask_uri(uri), schemes=", ".join(BOLT_SCHEMES)
+        )
     if password is None or password == "":
         raise StoreError(key="error.store.no_password", where=mask_uri(uri), env=ENV_PASSWORD)
     return _Settings(uri=uri, user=user, password=password, database=database)
+
+
+def _split_userinfo(uri: str) -> tuple[str, str | None, str | None]:
+    """``(uri without credentials, user, password)``: the driver takes them apart."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return uri, None, None
+    if "@" not in parts.netloc:
+        return uri, None, None
+    info, host = parts.netloc.rsplit("@", 1)
+    user, _, password = info.partition(":")
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return clean, unquote(user) or None, unquote(password) if password else None
 
 
 def _scrub(text: str, settings: _Settings) -> str:
     text = text.replace(settings.uri, mask_uri(settings.uri))
     if settings.password:
         text = text.replace(settings.password, "***")
-    return text
+    return mask_secrets(text)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -375,6 +412,18 @@ def _translated(settings: _Settings) -> Iterator[None]:
         ) from exc
 
 
+def _quiet_driver_log() -> None:
+    """Keep the driver's own log lines (a dozen per lost connection) off stderr.
+
+    Without any logging set up, Python prints warnings of every logger to stderr; the
+    failure reaches the user once, as a :class:`StoreError`. An application that sets up
+    logging (``fundgraph --debug`` does) still gets the driver's lines, masked.
+    """
+    driver_log = logging.getLogger("neo4j")
+    if not any(isinstance(h, logging.NullHandler) for h in driver_log.handlers):
+        driver_log.addHandler(logging.NullHandler())
+
+
 class _Store:
     """A driver and a database name; every unit of work is a managed transaction."""
 
@@ -383,14 +432,15 @@ class _Store:
         import neo4j.exceptions as nx
 
         self.settings = settings
+        _quiet_driver_log()
         with _translated(settings):
             try:
                 self.driver = neo4j.GraphDatabase.driver(
                     settings.uri,
                     auth=(settings.user, settings.password),
-                    connection_timeout=15,
+                    connection_timeout=CONNECT_SECONDS,
                     connection_acquisition_timeout=60,
-                    max_transaction_retry_time=30,
+                    max_transaction_retry_time=RETRY_SECONDS,
                 )
             except (ValueError, ImportError, nx.ConfigurationError) as exc:
                 raise StoreError(
@@ -800,11 +850,10 @@ def push_case(
         _ensure_schema(store)
         if replace:
             _delete_in(store, case_name, batch_size=batch_size, progress=report)
-        store.write(_Q_CASE_BEGIN, case=case_name, version=MODEL_VERSION)
-        store.write(_Q_CASH, case=case_name)
-
+        else:
+            _check_same_analysis(store, case_name, plan.content_hash)
         fresh = store.read(_Q_CASE_EXISTS, case=case_name)[0]["n"] == 0
-        store.write(_Q_CASE_BEGIN, case=case_name, version=MODEL_VERSION)
+        store.write(_Q_CASE_BEGIN, case=case_name, version=MODEL_VERSION, hash=plan.content_hash)
         store.write(_Q_CASH, case=case_name)
 
         def run(stage: str, parts: list[_Rows]) -> None:
@@ -842,6 +891,33 @@ class _Plan:
     holds: _Rows
     transfers: list[_Rows]
     case_props: dict[str, Any]
+    content_hash: str = ""
+
+
+def _check_same_analysis(store: _Store, name: str, content_hash: str) -> None:
+    """Refuse, before anything is written, to merge a different analysis into case ``name``.
+
+    The ``:Case`` node carries the hash of what was pushed (set when a push begins), so a
+    re-run of the same push, or of an interrupted one, goes on; another case folder under
+    the same name would mix two analyses and is refused.
+    """
+    held = store.read(_Q_CASE_HELD, case=name)[0]
+    where = mask_uri(store.settings.uri)
+    if int(held["cases"]) == 0:
+        if int(store.read(_Q_CASE_DATA, case=name)[0]["n"]):
+            raise StoreError(key="error.store.leftover_case", case=repr(name), where=where)
+        return
+    if held["hash"] != content_hash:
+        raise StoreError(key="error.store.other_analysis", case=repr(name), where=where)
+
+
+def _content_hash(parts: list[Any]) -> str:
+    """SHA-256 of everything a push sends (the same case gives the same hash)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
 
 
 def _plan(case: Case, name: str) -> _Plan:
@@ -950,7 +1026,13 @@ def _plan(case: Case, name: str) -> _Plan:
             value = _json_value(case.summary[key])
             if value is not None:
                 case_props[key] = value
-    return _Plan(acc_rows, endpoints, par_rows, persons, holds, tr_parts, case_props)
+    content = {k: v for k, v in case_props.items() if k not in ("name", "case")}
+    content_hash = _content_hash(
+        [content, acc_rows.rows, endpoints, par_rows.rows, persons.rows, holds.rows]
+        + [p.rows for p in tr_parts]
+    )
+    case_props["content_hash"] = content_hash
+    return _Plan(acc_rows, endpoints, par_rows, persons, holds, tr_parts, case_props, content_hash)
 
 
 def _persons(accounts: pd.DataFrame, participants: pd.DataFrame) -> tuple[_Rows, _Rows]:
@@ -1061,6 +1143,7 @@ def pull_case(
     StoreError
         If the database has no such case, or its push never completed.
     """
+    check_case_folder(out_dir)  # a wrong -o fails before anything is read
     with _open(uri, user, password, database) as store:
         found = store.read(_Q_PULL_CASE, case=case_name)
         if not found:

@@ -43,7 +43,19 @@ def test_missing_settings_are_store_errors():
     with pytest.raises(StoreError, match="NEO4J_URI"):
         connection_settings(environ={"NEO4J_PASSWORD": "x"})
     with pytest.raises(StoreError, match="NEO4J_PASSWORD"):
-        connection_settings(environ={"NEO4J_URI": "bolt://u:pw@h:1"})
+        connection_settings(environ={"NEO4J_URI": "bolt://u@h:1"})
+
+
+def test_credentials_in_the_uri_are_taken_apart():
+    s = connection_settings(environ={"NEO4J_URI": "bolt://ann:p%40ss@db.example:7687"})
+    assert (s.uri, s.user, s.password) == ("bolt://db.example:7687", "ann", "p@ss")
+    assert "p@ss" not in repr(s)
+
+
+@pytest.mark.parametrize("uri", ["http://h:7474", "https://h", "h:7687", "ftp://h:1"])
+def test_a_uri_that_is_not_bolt_is_refused_before_connecting(uri):
+    with pytest.raises(StoreError, match="write neo4j://host:port or bolt://host:port"):
+        connection_settings(uri, "u", "p", environ={})
 
 
 def test_bad_uri_is_a_store_error():
