@@ -197,7 +197,8 @@ def read_exports(
         Accepted transactions (aliases resolved), rejects with reasons, per-file counts, and
         data-quality warnings (balance breaks, skipped sheets).
     """
-    items = [(str(p), n) for p, n in find_exports(list(paths))]
+    skipped: list[FileProblem] = []
+    items = [(str(p), n) for p, n in find_exports(list(paths), skipped)]
     total_bytes = sum(os.path.getsize(p) for p, _ in items)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(items) > 3 and total_bytes > 8 * 1024**2 else 1
@@ -221,6 +222,8 @@ def read_exports(
                 progress(done, len(items), chunk[-1][1])
 
     accepted, rejected, pairs, files, warn = [], [], [], [], []
+    # entries the folder walk did not read (case folders, pipes, devices) are listed too
+    results.append({"accepted": None, "rejected": None, "pairs": [], "files": [], "problems": skipped})
     for res in results:
         if res["accepted"] is not None:
             accepted.append(res["accepted"])

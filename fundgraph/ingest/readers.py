@@ -30,6 +30,7 @@ __all__ = [
     "RawTable",
     "FileProblem",
     "find_exports",
+    "display_name",
     "read_export",
     "decode_text",
 ]
@@ -68,21 +69,50 @@ class FileProblem:
     fatal: bool = True  # False: a companion sheet, noted but not an error
 
 
-def find_exports(paths: list[str | os.PathLike]) -> list[tuple[Path, str]]:
+def find_exports(
+    paths: list[str | os.PathLike], problems: list[FileProblem] | None = None
+) -> list[tuple[Path, str]]:
     """Every export file under ``paths`` (files or folders, recursively), sorted.
 
     Returns ``(path, display_name)`` pairs; the display name is relative to the folder given,
-    with forward slashes, so outputs do not depend on where the case was stored.
+    with forward slashes, so outputs do not depend on where the case was stored. A name
+    that is not valid UTF-8 (GBK bytes left by unzipping a Chinese-Windows archive) is
+    shown decoded as GB18030 while the path keeps the bytes, so the file still opens.
+
+    Entries that are not read are said so in ``problems`` (when a list is given): a folder
+    holding ``case.json`` (a case folder written by fundgraph, not statements), and names
+    ending like an export that are not regular files (named pipes, devices, sockets,
+    dangling symbolic links) — opening those could block or read a device.
     """
+    problems = [] if problems is None else problems
     found: list[tuple[Path, str]] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and _is_export_name(sub.name):
-                    found.append((sub, sub.relative_to(p).as_posix()))
+            here: list[tuple[Path, str]] = []
+            for top, dirs, files in os.walk(p):
+                dirs.sort()
+                rel = Path(top).relative_to(p)
+                if "case.json" in files:
+                    dirs[:] = []
+                    shown = display_name(rel.as_posix() + "/" if rel.parts else p.name + "/")
+                    problems.append(FileProblem(shown, "", "case_folder", "holds case.json"))
+                    continue
+                for fname in sorted(files):
+                    if not _is_export_name(fname):
+                        continue
+                    sub = Path(top) / fname
+                    shown = display_name((rel / fname).as_posix())
+                    kind = _not_regular(sub)
+                    if kind:
+                        problems.append(FileProblem(shown, "", "not_a_file", kind))
+                    else:
+                        here.append((sub, shown))
+            found += sorted(here, key=lambda x: x[0].parts)
         elif p.is_file():
-            found.append((p, p.name))
+            found.append((p, display_name(p.name)))
+        elif p.exists() or p.is_symlink():
+            problems.append(FileProblem(display_name(p.name), "", "not_a_file", _not_regular(p) or "not a file"))
         else:
             raise FileNotFoundError(2, "no such file or folder", str(p))
     seen: dict[str, int] = {}
@@ -96,6 +126,49 @@ def find_exports(paths: list[str | os.PathLike]) -> list[tuple[Path, str]]:
             seen[name] = 0
         out.append((path, name))
     return out
+
+
+def display_name(name: str) -> str:
+    """A file name as text: undecodable bytes (kept by the OS as surrogates) are read as
+    GB18030, the encoding Chinese Windows writes into zip archives, else replaced.
+
+    >>> display_name("statement.csv")
+    'statement.csv'
+    >>> display_name(os.fsdecode("流水".encode("gbk") + b".csv"))
+    '流水.csv'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def _not_regular(path: Path) -> str | None:
+    """What a name that is not a regular file is (None for a regular file or a folder)."""
+    import stat
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "dangling symbolic link" if path.is_symlink() else "vanished"
+    except OSError as exc:
+        return f"cannot stat: {exc.strerror or exc}"
+    mode = st.st_mode
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "not a regular file"
 
 
 def _is_export_name(name: str) -> bool:
@@ -175,9 +248,11 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
         return False  # UTF-16 without a BOM
-    if b"\x00" in sample:
+    # decided by proportion: one NUL (a damaged byte) in a text statement is not a binary file
+    nul = sample.count(0)
+    if nul > len(sample) // 100:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = nul + sum(sample.count(b) for b in (*range(1, 9), *range(14, 32)))
     return control > len(sample) // 20
 
 
@@ -243,18 +318,40 @@ def _title_info(rows: list[list[str]]) -> dict[str, str]:
 # ---------------------------------------------------------------- text files
 
 
+#: Stands in for a carriage return inside a cell while the csv module splits a line (it
+#: would take the CR for the end of the record and give up on the quotes).
+_CR = "\ue000"
+
+
 def _split_line(line: str, delim: str) -> list[str]:
+    """Cells of one line, quotes respected; a bare CR inside the line is cell text."""
+    if "\r" in line:
+        return [c.replace(_CR, "\r") for c in _split_line(line.replace("\r", _CR), delim)]
     try:
         return next(csv.reader([line], delimiter=delim, strict=False))
     except (StopIteration, csv.Error):
         return line.split(delim)
 
 
+def _line_ends(text: str) -> str:
+    """Text with ``\n`` line ends. CRLF becomes LF; a file whose lines end in a bare CR
+    (Excel for Mac "CSV (Macintosh)") is recognised by CRs outnumbering LFs, otherwise a
+    bare CR is text inside a cell (a memo typed with a line break) and kept."""
+    text = text.replace("\r\n", "\n")
+    if "\r" in text and text.count("\r") > text.count("\n"):
+        text = text.replace("\r", "\n")
+    return text
+
+
 def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem]]:
     if _looks_binary(data):
         return [], [FileProblem(name, "", "binary", "not a text or spreadsheet file")]
     text, encoding = decode_text(data)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = _line_ends(text.lstrip("\ufeff"))
+    if "\x00" in text:
+        # a stray NUL (a damaged export) becomes a visible replacement character: the cell
+        # holding it is rejected with its text instead of being read differently
+        text = text.replace("\x00", "\ufffd")
     head_lines = text.split("\n", HEADER_SCAN_ROWS + 1)[:HEADER_SCAN_ROWS]
     best = None  # (score, line, delim)
     for delim in DELIMITERS:
@@ -334,7 +431,7 @@ def _records(lines: list[str], delim: str, width: int) -> tuple[list[str], set[i
             ):
                 text = "\n".join(lines[i : j + 1])
                 try:
-                    got = next(csv.reader([text], delimiter=delim, strict=True))
+                    got = next(csv.reader([text.replace("\r", _CR)], delimiter=delim, strict=True))
                 except (StopIteration, csv.Error):
                     got = None
                 if got is not None and len(got) <= width + 1:
@@ -370,6 +467,7 @@ def _read_c(text: str, delim: str, wide: int, quoting: int) -> pd.DataFrame | No
                 na_filter=False,
                 skip_blank_lines=False,
                 quoting=quoting,
+                lineterminator="\n",  # a bare CR is cell text (see _line_ends)
                 engine="c",
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
@@ -614,7 +712,7 @@ def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[
     Never raises for bad content: an unreadable file comes back as a :class:`FileProblem`.
     """
     path = Path(path)
-    name = name or path.name
+    name = name or display_name(path.name)
     try:
         with open(path, "rb") as fh:
             data = fh.read()

@@ -1,0 +1,143 @@
+"""Nothing silently wrong: inputs that used to be read as wrong figures, or lost without a
+word. Each test builds the smallest file that showed the fault, with hand-computed
+expectations."""
+
+from __future__ import annotations
+
+import pandas as pd
+from ingest_helpers import ingest, read_one, write_text_export
+
+from fundgraph.ingest import build_transfers
+
+H = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "对手户名", "摘要"]
+
+
+def _lines(path, lines: list[str], end: str = "\n", encoding: str = "utf-8"):
+    path.write_bytes((end.join(lines) + end).encode(encoding))
+    return path
+
+
+# ---------------------------------------------------------------- line ends
+
+
+def test_bare_cr_inside_an_unquoted_cell_keeps_the_quotes(tmp_path):
+    p = _lines(
+        tmp_path / "s.csv",
+        [
+            ",".join(H),
+            '6222000000000001,2022-03-05 10:00:00,5000.00,进,6217000000000002,"x,5000,y",Main\rStreet',
+            "6222000000000001,2022-03-06 10:00:00,12000.00,出,6217000000000002,李四,投资款",
+        ],
+    )
+    acc, rej = read_one(p)
+    assert rej.empty
+    assert acc["amount"].tolist() == [500000, 1200000]
+    assert acc["counterparty_name"].tolist() == ["x,5000,y", "李四"]
+    assert acc["memo"].tolist() == ["Main\rStreet", "投资款"]
+    assert acc["source_row"].tolist() == [2, 3]
+
+
+def test_bare_cr_after_a_quoted_multi_line_memo_keeps_row_numbers(tmp_path):
+    p = _lines(
+        tmp_path / "s.csv",
+        [
+            ",".join(H),
+            '6222000000000001,2022-03-05 10:00:00,1.00,进,6217000000000002,张三,"first\nsecond"',
+            "6222000000000001,2022-03-06 10:00:00,2.00,进,6217000000000002,张三,a\rb",
+            "6222000000000001,2022-03-07 10:00:00,3.00,进,6217000000000002,张三,plain",
+        ],
+    )
+    acc, rej = read_one(p)
+    assert rej.empty
+    # one spreadsheet row per record: the quoted memo is one row, the CR is no row break
+    assert acc["source_row"].tolist() == [2, 3, 4]
+    assert acc["amount"].tolist() == [100, 200, 300]
+    assert acc["memo"].tolist() == ["first\nsecond", "a\rb", "plain"]
+
+
+def test_cr_only_line_ends_are_read(tmp_path):
+    rows = [
+        ["6222000000000001", "2022-03-05 10:00:00", "1.00", "进", "6217000000000002", "张三", "a"],
+        ["6222000000000001", "2022-03-06 10:00:00", "2.50", "出", "6217000000000002", "张三", "b"],
+        ["6222000000000001", "2022-03-07 10:00:00", "3.00", "进", "6217000000000002", "张三", "c"],
+    ]
+    p = write_text_export(tmp_path / "mac.csv", H, rows, newline="\r", encoding="gbk")
+    ing = ingest(p)
+    assert ing.rows_read == 3
+    assert ing.transactions["amount"].tolist() == [100, 250, 300]
+    assert ing.transactions["source_row"].tolist() == [2, 3, 4]
+
+
+# ---------------------------------------------------------------- NUL bytes
+
+
+def test_one_nul_byte_does_not_reject_the_statement(tmp_path):
+    rows = [
+        ["6222000000000001", f"2022-03-{d:02d} 10:00:00", "100.00", "进", "6217000000000002", "张三", "m"]
+        for d in range(1, 21)
+    ]
+    p = write_text_export(tmp_path / "s.csv", H, rows)
+    data = bytearray(p.read_bytes())
+    # the NUL lands after the memo of the third row
+    at = data.index(b",m\n", data.index(b"2022-03-03")) + 2
+    data[at:at] = b"\x00"
+    p.write_bytes(bytes(data))
+    ing = ingest(p)
+    assert ing.rows_read == 20
+    assert ing.rows_accepted == 20
+    assert ing.transactions["memo"].iloc[2] == "m\ufffd"
+
+
+def test_many_nul_bytes_are_still_binary(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_bytes(",".join(H).encode() + b"\n" + bytes(range(256)) * 8)
+    ing = ingest(p)
+    assert ing.rejects["code"].tolist() == ["binary"]
+
+
+# ---------------------------------------------------------------- what the folder walk reads
+
+ROW = ["6222000000000001", "2022-03-05 10:00:00", "100.00", "进", "6217000000000002", "张三", "m"]
+
+
+def test_case_folder_inside_the_input_is_skipped_and_said_so(tmp_path):
+    write_text_export(tmp_path / "a.csv", H, [ROW])
+    case = tmp_path / "out"
+    case.mkdir()
+    (case / "case.json").write_text("{}", encoding="utf-8")
+    # a case folder holds CSV files that look like statements
+    write_text_export(case / "transactions.csv", H, [ROW])
+    ing = ingest(tmp_path)
+    assert ing.files["source_file"].tolist() == ["a.csv", "out/"]
+    assert ing.rows_read == 1
+    rej = ing.rejects
+    assert rej[["source_file", "code"]].values.tolist() == [["out/", "case_folder"]]
+    assert rej["source_row"].isna().all()
+    assert "case.json" in rej["reason"].iloc[0]
+
+
+def test_fifo_and_dangling_symlink_named_csv_are_listed(tmp_path):
+    import os
+
+    write_text_export(tmp_path / "a.csv", H, [ROW])
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    ing = ingest(tmp_path)  # must not block on the pipe
+    rej = ing.rejects.sort_values("source_file")
+    assert rej[["source_file", "code"]].values.tolist() == [["gone.csv", "not_a_file"], ["pipe.csv", "not_a_file"]]
+    assert "dangling symbolic link" in rej["reason"].iloc[0]
+    assert "named pipe" in rej["reason"].iloc[1]
+    assert ing.rows_accepted == 1
+
+
+def test_gbk_file_name_is_shown_decoded_and_still_opened(tmp_path):
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/" + "工商银行流水".encode("gbk") + b".csv"
+    write_text_export(tmp_path / "x.csv", H, [ROW]).rename(os.fsdecode(raw))
+    ing = ingest(tmp_path)
+    assert ing.files["source_file"].tolist() == ["工商银行流水.csv"]
+    assert ing.transactions["source_file"].tolist() == ["工商银行流水.csv"]
+    assert ing.rows_accepted == 1
+    # every name is writable as UTF-8 (the case folder's CSV files)
+    ing.files.to_csv(tmp_path / "files-out.txt", encoding="utf-8")
