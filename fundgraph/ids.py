@@ -34,7 +34,13 @@ __all__ = [
 # and dashes of every width
 _SEPARATORS = " \t\u00a0\u3000\u2002\u2003\u2009\u202f-\u2010\u2011\u2012\u2013\u2014\u2212\uff0d"
 _GROUPED = re.compile(r"[0-9]+(?:[" + re.escape(_SEPARATORS) + r"]+[0-9]+)+")
-_GROUPED_ID = re.compile(r"[0-9]+(?:[" + re.escape(_SEPARATORS) + r"]+[0-9]+)*(?:[" + re.escape(_SEPARATORS) + r"]*[xX])?")
+_GROUPED_ID = re.compile(
+    r"[0-9]+(?:["
+    + re.escape(_SEPARATORS)
+    + r"]+[0-9]+)*(?:["
+    + re.escape(_SEPARATORS)
+    + r"]*[xX])?"
+)
 _SEP_RE = re.compile("[" + re.escape(_SEPARATORS) + "]+")
 _STRIP = " \t\r\n\u00a0\u3000\ufeff\u200b"
 _CHECK_LETTER = re.compile(r"[0-9]{17}[xX]|[0-9]{14}[xX]")

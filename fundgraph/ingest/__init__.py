@@ -20,7 +20,7 @@ from ..errors import FundgraphError
 from ..i18n import t
 from ..tables import conform
 from .balance import balance_breaks
-from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
+from .dedupe import alias_conflicts, alias_map, build_transfers, find_duplicate_rows, resolve_aliases
 from .normalise import normalise_table, parse_cents, parse_times
 from .readers import FileProblem, RawTable, find_exports, read_export
 
@@ -279,6 +279,7 @@ def read_exports(
     files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(drop=True)
 
     mapping = alias_map(pd.concat(pairs, ignore_index=True) if pairs else None)
+    conflicts = alias_conflicts(tx, mapping)
     tx = resolve_aliases(tx, mapping)
 
     # the same row twice in one statement: keep the first, reject the others
@@ -323,6 +324,8 @@ def read_exports(
     warnings = balance_breaks(tx)
     bad_bal = tx[tx["bad_balance"]]
     extra_warn = [pd.DataFrame(warn)] if warn else []
+    if len(conflicts):
+        extra_warn.append(conflicts)
     if len(bad_bal):
         extra_warn.append(
             pd.DataFrame(

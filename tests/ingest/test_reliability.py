@@ -73,7 +73,15 @@ def test_cr_only_line_ends_are_read(tmp_path):
 
 def test_one_nul_byte_does_not_reject_the_statement(tmp_path):
     rows = [
-        ["6222000000000001", f"2022-03-{d:02d} 10:00:00", "100.00", "进", "6217000000000002", "张三", "m"]
+        [
+            "6222000000000001",
+            f"2022-03-{d:02d} 10:00:00",
+            "100.00",
+            "进",
+            "6217000000000002",
+            "张三",
+            "m",
+        ]
         for d in range(1, 21)
     ]
     p = write_text_export(tmp_path / "s.csv", H, rows)
@@ -124,7 +132,10 @@ def test_fifo_and_dangling_symlink_named_csv_are_listed(tmp_path):
     (tmp_path / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
     ing = ingest(tmp_path)  # must not block on the pipe
     rej = ing.rejects.sort_values("source_file")
-    assert rej[["source_file", "code"]].values.tolist() == [["gone.csv", "not_a_file"], ["pipe.csv", "not_a_file"]]
+    assert rej[["source_file", "code"]].values.tolist() == [
+        ["gone.csv", "not_a_file"],
+        ["pipe.csv", "not_a_file"],
+    ]
     assert "dangling symbolic link" in rej["reason"].iloc[0]
     assert "named pipe" in rej["reason"].iloc[1]
     assert ing.rows_accepted == 1
@@ -141,3 +152,189 @@ def test_gbk_file_name_is_shown_decoded_and_still_opened(tmp_path):
     assert ing.rows_accepted == 1
     # every name is writable as UTF-8 (the case folder's CSV files)
     ing.files.to_csv(tmp_path / "files-out.txt", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- one spelling per number
+
+
+def test_account_in_groups_or_full_width_is_one_account(tmp_path):
+    from fundgraph.ids import normalise_account, normalise_accounts
+
+    assert normalise_account("6222 0000 0000 0002") == "6222000000000002"
+    assert normalise_account("6222-0000-0000-0002") == "6222000000000002"
+    assert normalise_account("６２２２０００００００００００２") == "6222000000000002"
+    assert normalise_account("ACC-001") == "ACC-001"  # not a number: kept as written
+    assert normalise_accounts(pd.Series(["6222 0002", "A 1"])).tolist() == ["62220002", "A 1"]
+    # the payer's statement prints the payee in groups; the payee's own statement plainly
+    a = write_text_export(
+        tmp_path / "a.csv",
+        H,
+        [
+            [
+                "６２２２０００００００００００１",
+                "2022-03-05 10:00:00",
+                "5000",
+                "出",
+                "6222 0000 0000 0002",
+                "",
+                "",
+            ]
+        ],
+    )
+    b = write_text_export(
+        tmp_path / "b.csv",
+        H,
+        [["6222-0000-0000-0002", "2022-03-05 10:00:40", "5000", "进", "6222000000000001", "", ""]],
+    )
+    ing = ingest(a, b)
+    assert set(ing.transactions["account"]) == {"6222000000000001", "6222000000000002"}
+    tr = build_transfers(ing.transactions)
+    # one transfer seen from both sides, not two (the payer's out_amount is not doubled)
+    assert tr[["src", "dst", "amount", "seen"]].values.tolist() == [
+        ["6222000000000001", "6222000000000002", 500000, "both"]
+    ]
+
+
+def test_title_account_in_groups_is_normalised(tmp_path):
+    p = write_text_export(
+        tmp_path / "t.csv",
+        ["交易时间", "交易金额", "收付标志", "对手账号"],
+        [["2022-03-05 10:00:00", "1.00", "进", "6217 0000 0000 0009"]],
+        title=["账号：６２２２ ００００ ００００ ０００１"],
+    )
+    acc, _ = read_one(p)
+    assert acc[["account", "counterparty"]].values.tolist() == [
+        ["6222000000000001", "6217000000000009"]
+    ]
+
+
+def test_id_check_letter_and_full_width_digits_are_one_person(tmp_path):
+    from fundgraph.ids import normalise_person_id
+
+    assert normalise_person_id("11010119900101123x") == "11010119900101123X"
+    assert normalise_person_id("１１０１０１１９９００１０１１２３Ｘ") == "11010119900101123X"
+    assert normalise_person_id("张三") == "张三"
+    header = [
+        "交易卡号",
+        "交易时间",
+        "交易金额",
+        "收付标志",
+        "证件号码",
+        "对手账号",
+        "对手证件号码",
+    ]
+    a = write_text_export(
+        tmp_path / "a.csv",
+        header,
+        [
+            [
+                "6222000000000001",
+                "2022-03-05 10:00:00",
+                "1",
+                "进",
+                "11010119900101123x",
+                "C",
+                "１１０",
+            ]
+        ],
+    )
+    b = write_text_export(
+        tmp_path / "b.csv",
+        header,
+        [["6222000000000002", "2022-03-05 10:00:00", "1", "进", "11010119900101123X", "C", "110"]],
+    )
+    tx = ingest(a, b).transactions
+    assert tx["holder_id"].tolist() == ["11010119900101123X"] * 2
+    assert tx["counterparty_id"].tolist() == ["110"] * 2
+
+
+# ---------------------------------------------------------------- repeated rows and aliases
+
+HR = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "凭证号"]
+
+
+def test_reference_repeating_within_a_statement_is_not_a_serial(tmp_path):
+    rows = [
+        ["6222000000000001", "2022-03-04", "1000", "进", "6217000000000002", "0"],
+        ["6222000000000001", "2022-03-05", "5000", "进", "6217000000000003", "0"],
+        ["6222000000000001", "2022-03-05", "5000", "进", "6217000000000003", "0"],
+        ["6222000000000001", "2022-03-05", "5000", "进", "6217000000000003", "0"],
+    ]
+    ing = ingest(write_text_export(tmp_path / "a.csv", HR, rows))
+    assert ing.rows_rejected == 0
+    assert int(ing.transactions["amount"].sum()) == 1600000
+    # a batch number shared by different rows: not a serial either
+    rows = [[*r[:5], "B7"] for r in rows]
+    ing = ingest(write_text_export(tmp_path / "b.csv", HR, rows))
+    assert ing.rows_rejected == 0
+
+
+def test_a_true_serial_repeated_is_still_a_duplicate(tmp_path):
+    rows = [
+        ["6222000000000001", "2022-03-05 10:00:00", "5000", "进", "6217000000000003", "R1"],
+        ["6222000000000001", "2022-03-05 10:00:00", "5000", "进", "6217000000000003", "R1"],
+        ["6222000000000001", "2022-03-05 10:00:00", "5000", "进", "6217000000000003", "R2"],
+    ]
+    ing = ingest(write_text_export(tmp_path / "a.csv", HR, rows))
+    assert ing.rejects[["source_row", "code"]].values.tolist() == [[3, "duplicate_row"]]
+    assert int(ing.transactions["amount"].sum()) == 1000000
+
+
+def test_alias_joining_two_holders_is_warned(tmp_path):
+    header = [
+        "交易卡号",
+        "交易账号",
+        "户名",
+        "证件号码",
+        "交易时间",
+        "交易金额",
+        "收付标志",
+        "对手账号",
+    ]
+    # 张三's statement gives 李四's account number as its own account
+    a = write_text_export(
+        tmp_path / "a.csv",
+        header,
+        [
+            [
+                "6222000000000001",
+                "LI-ACC",
+                "张三",
+                "110101199001011234",
+                "2022-03-05 10:00:00",
+                "1",
+                "进",
+                "C",
+            ]
+        ],
+    )
+    b = write_text_export(
+        tmp_path / "b.csv",
+        ["交易账号", "户名", "证件号码", "交易时间", "交易金额", "收付标志", "对手账号"],
+        [["LI-ACC", "李四", "110101199202021111", "2022-03-06 10:00:00", "2", "进", "C"]],
+    )
+    ing = ingest(a, b)
+    assert ing.aliases == {"LI-ACC": "6222000000000001"}
+    w = ing.warnings[ing.warnings["code"] == "alias_conflict"]
+    assert w[["account", "source_file", "source_row"]].values.tolist() == [
+        ["6222000000000001", "b.csv", 2]
+    ]
+    assert "张三 / 李四" in w["detail"].iloc[0] or "李四 / 张三" in w["detail"].iloc[0]
+    assert "110101199001011234 / 110101199202021111" in w["detail"].iloc[0]
+
+
+def test_alias_of_one_holder_is_not_warned(tmp_path):
+    header = ["交易卡号", "交易账号", "户名", "交易时间", "交易金额", "收付标志", "对手账号"]
+    a = write_text_export(
+        tmp_path / "a.csv",
+        header,
+        [["6222000000000001", "ACC", "张三", "2022-03-05", "1", "进", "C"]],
+    )
+    b = write_text_export(
+        tmp_path / "b.csv",
+        ["交易账号", "户名", "交易时间", "交易金额", "收付标志", "对手账号"],
+        [["ACC", "张 三", "2022-03-06", "2", "进", "C"]],
+    )
+    ing = ingest(a, b)
+    assert ing.aliases == {"ACC": "6222000000000001"}
+    assert "alias_conflict" not in set(ing.warnings["code"])
