@@ -20,7 +20,13 @@ from ..errors import FundgraphError
 from ..i18n import t
 from ..tables import conform
 from .balance import balance_breaks
-from .dedupe import alias_conflicts, alias_map, build_transfers, find_duplicate_rows, resolve_aliases
+from .dedupe import (
+    alias_conflicts,
+    alias_map,
+    build_transfers,
+    find_duplicate_rows,
+    resolve_aliases,
+)
 from .normalise import normalise_table, parse_cents, parse_times
 from .readers import FileProblem, RawTable, find_exports, read_export
 
