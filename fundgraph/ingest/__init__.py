@@ -112,9 +112,22 @@ def _merge_by_layout(tables: list[RawTable]) -> list[RawTable]:
                 pd.concat([tb.cells for tb in group], ignore_index=True),
                 np.concatenate([tb.rows for tb in group]),
                 {k: spread([tb.title.get(k, "") for tb in group]) for k in keys},
+                *_concat_row_codes(group),
             )
         )
     return merged
+
+
+def _concat_row_codes(group: list[RawTable]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The reader's per-row reject codes and cells of merged tables ("" where none)."""
+    if all(tb.row_code is None for tb in group):
+        return None, None
+    codes, values = [], []
+    for tb in group:
+        n = len(tb.cells)
+        codes.append(tb.row_code if tb.row_code is not None else np.full(n, "", dtype=object))
+        values.append(tb.row_value if tb.row_value is not None else np.full(n, "", dtype=object))
+    return np.concatenate(codes), np.concatenate(values)
 
 
 def _read_chunk(items: list[tuple[str, str]]) -> dict:
@@ -136,14 +149,19 @@ def _read_chunk(items: list[tuple[str, str]]) -> dict:
     files = []
     n_acc = acc.groupby(["source_file", "source_sheet"]).size() if acc is not None else {}
     n_rej = rej.groupby(["source_file", "source_sheet"]).size() if rej is not None else {}
+    layouts: dict[tuple[str, str], list[str]] = {}
+    for tb in tables:
+        layouts.setdefault((tb.source_file, tb.source_sheet), []).append(_layout(tb))
     for tb in tables:
         key = (tb.source_file, tb.source_sheet)
+        if key not in layouts:
+            continue  # a file holding several statement tables is one row of files.csv
         a, r = int(n_acc.get(key, 0)), int(n_rej.get(key, 0))
         files.append(
             {
                 "source_file": tb.source_file,
                 "source_sheet": tb.source_sheet,
-                "layout": _layout(tb),
+                "layout": " + ".join(dict.fromkeys(layouts.pop(key))),
                 "encoding": tb.encoding,
                 "rows_read": a + r,
                 "rows_accepted": a,

@@ -392,6 +392,12 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     flag(status.isin(STATUS_FAILED), "failed_transaction")
     flag((status != "") & ~status.isin(STATUS_OK) & ~status.isin(STATUS_FAILED), "unknown_status", status)
 
+    # faults the reader found in the file (a card number stored as a number, digits lost)
+    if table.row_code is not None:
+        found = pd.Series(np.asarray(table.row_code, dtype=object)[nonempty])
+        for c in sorted(set(found) - {""}):
+            flag(found == c, c, pd.Series(np.asarray(table.row_value, dtype=object)[nonempty]))
+
     flag(~t_present, "no_time")
     flag(times.isna(), "bad_time", tstr)
 

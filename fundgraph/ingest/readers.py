@@ -16,6 +16,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .vocabulary import TITLE_FIELDS, header_field
+from .vocabulary import TITLE_FIELDS, header_field, header_key
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -41,6 +42,9 @@ DELIMITERS = (",", "\t", ";", "|")
 #: An xlsx whose sheets would unpack beyond this is refused (zip-bomb guard).
 MAX_UNPACKED_BYTES = 4 * 1024**3
 MAX_PACK_RATIO = 100
+#: A header with more cells than this is refused: real statements have a few dozen
+#: columns, and every column costs work per row.
+MAX_COLUMNS = 1024
 
 
 @dataclass
@@ -56,6 +60,16 @@ class RawTable:
     cells: pd.DataFrame  # positional columns 0..n-1, str cells ("" when empty)
     rows: np.ndarray  # spreadsheet row number of each cells row (1-based)
     title: dict[str, str] = field(default_factory=dict)
+    #: per cells row, a reject code found while reading ("" for none), and the cell it names
+    row_code: np.ndarray | None = None
+    row_value: np.ndarray | None = None
+
+
+#: Fields holding account, card or ID numbers: never numbers to compute with.
+ID_FIELDS = ("account", "counterparty", "holder_id", "counterparty_id")
+#: A spreadsheet keeps 15 significant digits of a number; a longer id stored as a number
+#: has lost its last digits in the file (6222020200001234567 comes back as ...4944).
+ID_DIGITS_KEPT = 15
 
 
 @dataclass
@@ -216,9 +230,29 @@ def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if len(text.encode("utf-8")) - len(text) >= 2:
+        if len(text.encode("utf-8")) - len(text) >= 2 and _CJK.search(text):
             return True
     return False
+
+
+# characters a Chinese statement holds beyond ASCII: CJK text and punctuation, full-width forms
+_CJK = re.compile("[\u00a5\u00b7\u2010-\u206f\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _decode_line(line: bytes) -> str:
+    """One line of a file mixing encodings: UTF-8 unless that gives no Chinese while
+    GB18030 does (GBK text can be valid UTF-8 by chance: ``投投`` reads as ``ͶͶ``)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("gb18030", errors="replace")
+    if text.isascii() or _CJK.search(text):
+        return text
+    try:
+        other = line.decode("gb18030")
+    except UnicodeDecodeError:
+        return text
+    return other if _CJK.search(other) else text
 
 
 def _decode_lines(data: bytes, first: str | None) -> str:
@@ -227,17 +261,7 @@ def _decode_lines(data: bytes, first: str | None) -> str:
             return data.decode(first)
         except UnicodeDecodeError:
             pass
-    out = []
-    for line in data.split(b"\n"):
-        for enc in ("utf-8", "gb18030"):
-            try:
-                out.append(line.decode(enc))
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            out.append(line.decode("gb18030", errors="replace"))
-    return "\n".join(out)
+    return "\n".join(_decode_line(line) for line in data.split(b"\n"))
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -381,7 +405,71 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
     rows = np.arange(hidx + 2, hidx + 2 + len(cells), dtype=np.int64)
     fields = [header_field(h) for h in header]
     table = RawTable(name, "", encoding, "text", header, fields, cells, rows, title)
-    return [table], []
+    return _split_at_headers(table), []
+
+
+def _split_at_headers(table: RawTable) -> list[RawTable]:
+    """One table per header: a header row inside the body that does not match the current
+    header name for name (two statements concatenated, the second with its columns in
+    another order) starts a new table read with its own layout. A row that matches name
+    for name is a repeated page header and stays, for the normaliser to reject.
+
+    Only rows whose time cell does not start with a digit can be headers, so a long
+    statement costs one vectorised test, not a header match per row.
+    """
+    cells = table.cells
+    tcols = [i for i, f in enumerate(table.fields) if f == "time" and i < cells.shape[1]]
+    if cells.empty or not tcols:
+        return [table]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = pa.array(cells[cells.columns[tcols[0]]].to_numpy(dtype=object), type=pa.large_string())
+    digit = pc.match_substring_regex(col, r"^\s*[0-9]").to_numpy(zero_copy_only=False)
+    cand = np.flatnonzero(~digit)
+    if not len(cand):
+        return [table]
+    out: list[RawTable] = []
+    current = [header_key(h) for h in table.header]
+    start = 0
+    header, fields = table.header, table.fields
+    values = cells.to_numpy(dtype=object)
+    for i in cand:
+        row = [str(v) for v in values[i]]
+        while row and not row[-1].strip():
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            continue
+        score, _ = _score_header(row)
+        if score <= 2:
+            continue
+        keys = [header_key(h) for h in row]
+        width = max(len(keys), len(current))
+        if keys + [""] * (width - len(keys)) == current + [""] * (width - len(current)):
+            continue  # a repeated page header
+        out.append(_slice_table(table, start, i, header, fields))
+        header, fields, current = row, [header_field(h) for h in row], keys
+        start = i + 1
+    if not out:
+        return [table]
+    out.append(_slice_table(table, start, len(cells), header, fields))
+    return [tb for tb in out if len(tb.cells) or tb is out[0]]
+
+
+def _slice_table(table: RawTable, a: int, b: int, header: list[str], fields: list[str | None]) -> RawTable:
+    cells = table.cells.iloc[a:b].reset_index(drop=True)
+    width = len(header)
+    extra = [c for c in cells.columns[width:] if (cells[c] == "").all()]
+    cells = cells.drop(columns=extra)
+    for c in range(cells.shape[1], width):
+        cells[c] = ""
+    cells.columns = list(range(cells.shape[1]))
+    return RawTable(
+        table.source_file, table.source_sheet, table.encoding, table.kind, list(header), list(fields),
+        cells, table.rows[a:b], table.title,
+        None if table.row_code is None else table.row_code[a:b],
+        None if table.row_value is None else table.row_value[a:b],
+    )
 
 
 #: A quoted cell may run over at most this many lines (a memo typed with line breaks).
@@ -584,6 +672,7 @@ def _tables_from_grid(
             FileProblem(name, sheet, "no_header", "no row looks like a statement header", fatal=False)
         ]
     header = [str(c) for c in head[hidx]]
+    lossy = _lossy_numbers(grid.iloc[hidx + 1 :])
     body = _grid_to_text(grid.iloc[hidx + 1 :])
     rows = np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64)
     table = RawTable(
@@ -597,7 +686,49 @@ def _tables_from_grid(
         rows,
         _title_info(head[:hidx]),
     )
-    return [table], []
+    if lossy is not None:
+        body_at = {int(r): i for i, r in enumerate(rows)}
+        for tb in (tables := _split_at_headers(table)):
+            cols = [c for c, f in enumerate(tb.fields) if f in ID_FIELDS and c in lossy.columns]
+            if not cols:
+                continue
+            pos = np.array([body_at[int(r)] for r in tb.rows], dtype=np.int64)
+            hit = lossy.iloc[pos][cols].to_numpy()
+            bad = hit.any(axis=1)
+            if bad.any():
+                first = hit.argmax(axis=1)
+                texts = tb.cells.to_numpy(dtype=object)
+                tb.row_code = np.where(bad, "id_digits_lost", "").astype(object)
+                tb.row_value = np.array(
+                    [f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else "" for i, (b, k) in enumerate(zip(bad, first))],
+                    dtype=object,
+                )
+        return tables, []
+    return _split_at_headers(table), []
+
+
+def _lossy_numbers(grid: pd.DataFrame) -> pd.DataFrame | None:
+    """Cells stored as numbers with more than :data:`ID_DIGITS_KEPT` significant digits
+    (True), for the columns holding any; None when there are none."""
+    out = {}
+    for i, col in enumerate(grid.columns):
+        s = grid[col]
+        if s.dtype != object:
+            num = pd.to_numeric(s, errors="coerce") if s.dtype.kind in "iuf" else None
+        else:
+            kind = s.map(type)
+            isnum = kind.eq(int) | kind.eq(float)
+            if not isnum.any():
+                continue
+            num = pd.to_numeric(s.where(isnum), errors="coerce")
+        if num is None:
+            continue
+        big = (num.abs() >= 10**ID_DIGITS_KEPT).to_numpy(dtype=bool)
+        if big.any():
+            out[i] = big
+    if not out:
+        return None
+    return pd.DataFrame(out)
 
 
 def _check_zip(path: Path, name: str) -> FileProblem | None:
@@ -620,7 +751,79 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
             "too_large",
             f"workbook would unpack to {unpacked // 1024**2} MiB (ratio {unpacked // packed}:1); refused",
         )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    rows, cols, cells = _sheet_extent(zf, info)
+                    # a dense sheet that big is real data: only a sparse rectangle is refused
+                    if rows * cols > max(MAX_SHEET_CELLS, 4 * cells):
+                        sheet = info.filename.rsplit("/", 1)[-1]
+                        return FileProblem(
+                            name, "", "too_large",
+                            f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells, "
+                            f"at most {MAX_SHEET_CELLS:,} are read); refused",
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        return FileProblem(name, "", "unreadable", f"broken xlsx (zip): {exc}")
     return None
+
+
+#: A sheet whose cells would span more than this is refused before it is read: the
+#: workbook reader allocates the whole rectangle, and one cell at XFD1048576 would ask for
+#: hundreds of GiB and end the process.
+MAX_SHEET_CELLS = 50_000_000
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_ROW_RE = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,9})\"")
+# cells in columns past Z (two or three letters), and cells of column A-Z below row 99999:
+# the only refs that can make the rectangle large, and rare in a real statement
+_WIDE_RE = re.compile(rb"\sr=\"([A-Z]{2,3})([0-9]{1,9})\"")
+_DEEP_RE = re.compile(rb"\sr=\"[A-Z]([0-9]{6,9})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int]:
+    """The largest (rows, columns) a sheet declares or places a cell at, and about how many
+    cells it holds, read from its XML in bounded chunks without building the sheet."""
+    rows, cols, cells = 1, 1, 0
+    tail = b""
+    first = True
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            text = tail + chunk
+            cells += chunk.count(b"<c ") + chunk.count(b":c ")
+            if first:
+                m = _DIMENSION_RE.search(text[:65536])
+                if m:
+                    col_end = m.group(3) or m.group(1)
+                    row_end = m.group(4) or m.group(2)
+                    rows = max(rows, int(row_end))
+                    cols = max(cols, _column_number(col_end))
+                first = False
+            found = _ROW_RE.findall(text)
+            if found:
+                rows = max(rows, max(map(int, found)))
+            for col, row in _WIDE_RE.findall(text):
+                cols = max(cols, _column_number(col))
+                rows = max(rows, int(row))
+            deep = _DEEP_RE.findall(text)
+            if deep:
+                rows = max(rows, max(map(int, deep)))
+                cols = max(cols, 26)
+            if cols < 26 and b' r="' in text:
+                cols = 26  # single-letter columns: at most Z
+            tail = text[-64:]
+    return rows, cols, cells
 
 
 def _read_workbook(path: Path, name: str, kind: str) -> tuple[list[RawTable], list[FileProblem]]:

@@ -338,3 +338,117 @@ def test_alias_of_one_holder_is_not_warned(tmp_path):
     ing = ingest(a, b)
     assert ing.aliases == {"ACC": "6222000000000001"}
     assert "alias_conflict" not in set(ing.warnings["code"])
+
+
+# ---------------------------------------------------------------- a second header in one file
+
+
+def test_second_header_with_reordered_columns_starts_a_new_table(tmp_path):
+    first = ["交易卡号", "交易时间", "交易金额", "余额", "收付标志", "对手账号"]
+    second = ["交易卡号", "交易时间", "余额", "交易金额", "收付标志", "对手账号"]
+    p = _lines(
+        tmp_path / "two.csv",
+        [
+            ",".join(first),
+            "6222000000000001,2022-03-05 10:00:00,100.00,50000.00,进,C",
+            ",".join(first),  # a repeated page header: rejected, the layout stays
+            "6222000000000001,2022-03-06 10:00:00,200.00,50200.00,进,C",
+            ",".join(second),  # another statement: amount and balance swapped
+            "6222000000000002,2022-03-07 10:00:00,50000.00,10.00,进,C",
+        ],
+    )
+    ing = ingest(p)
+    tx = ing.transactions
+    assert tx[["source_row", "account", "amount", "balance"]].values.tolist() == [
+        [2, "6222000000000001", 10000, 5000000],
+        [4, "6222000000000001", 20000, 5020000],
+        [6, "6222000000000002", 1000, 5000000],
+    ]
+    assert ing.rejects[["source_row", "code"]].values.tolist() == [[3, "repeated_header"]]
+    assert ing.files[
+        ["source_file", "rows_read", "rows_accepted", "rows_rejected"]
+    ].values.tolist() == [["two.csv", 3 + 1, 3, 1]]
+
+
+def test_gbk_text_that_is_also_valid_utf8_reads_as_chinese(tmp_path):
+    # "投投" in GBK is the bytes of "ͶͶ" in UTF-8; the file's other lines are not UTF-8
+    p = write_text_export(
+        tmp_path / "s.csv",
+        H,
+        [["6222000000000001", "2022-03-05 10:00:00", "1", "进", "C", "", "投投"]],
+        encoding="gbk",
+    )
+    acc, _ = read_one(p)
+    assert acc["memo"].tolist() == ["投投"]
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def test_card_number_stored_as_a_number_is_rejected_not_invented(tmp_path):
+    import xlsxwriter
+
+    p = tmp_path / "cards.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("流水")
+    ws.write_row(0, 0, ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "证件号码"])
+    # 19 digits stored as a number: the file keeps 6222020200001234944
+    ws.write_number(1, 0, 6222020200001234567)
+    ws.write_row(1, 1, ["2022-03-05 10:00:00", 100, "进", "6217000000000002", "110101900101123"])
+    ws.write_string(2, 0, "6222020200001234567")
+    ws.write_row(2, 1, ["2022-03-06 10:00:00", 200, "进"])
+    ws.write_number(2, 4, 6217000000000002)  # 16 digits as a number: the last one is lost too
+    ws.write_number(3, 0, 622202020000123)  # 15 digits are kept exactly
+    ws.write_row(3, 1, ["2022-03-07 10:00:00", 300, "进", "C"])
+    ws.write_number(3, 5, 110101900101123)
+    wb.close()
+    ing = ingest(p)
+    assert ing.transactions[["source_row", "account", "holder_id"]].values.tolist() == [
+        [4, "622202020000123", "110101900101123"]
+    ]
+    rej = ing.rejects
+    assert rej[["source_row", "code"]].values.tolist() == [
+        [2, "id_digits_lost"],
+        [3, "id_digits_lost"],
+    ]
+    assert "交易卡号 6222020200001234944" in rej["reason"].iloc[0]
+    assert "对手账号 6217000000000002" in rej["reason"].iloc[1]
+    assert "15" in rej["reason"].iloc[0]
+
+
+def test_xlsx_with_one_cell_at_xfd1048576_is_refused_by_name(tmp_path):
+    import xlsxwriter
+
+    from fundgraph.ingest.readers import _check_zip
+
+    bad = tmp_path / "far.xlsx"
+    wb = xlsxwriter.Workbook(str(bad))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["交易卡号", "交易时间", "交易金额", "收付标志"])
+    ws.write(1048575, 16383, "x")
+    wb.close()
+    # checked before any reading: the workbook reader would allocate the whole rectangle
+    problem = _check_zip(bad, "far.xlsx")
+    assert problem is not None and problem.code == "too_large"
+    assert "1,048,576 rows x 16,384 columns" in problem.detail
+    write_text_export(tmp_path / "good.csv", H, [ROW])
+    ing = ingest(tmp_path)
+    assert ing.rejects[["source_file", "code"]].values.tolist() == [["far.xlsx", "too_large"]]
+    assert ing.rows_accepted == 1
+
+
+def test_dense_workbook_is_not_refused(tmp_path):
+    import xlsxwriter
+
+    from fundgraph.ingest.readers import _check_zip
+
+    p = tmp_path / "wide.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet()
+    ws.write_row(
+        0, 0, ["交易卡号", "交易时间", "交易金额", "收付标志"] + [f"c{i}" for i in range(60)]
+    )
+    ws.write_row(1, 0, ["6222000000000001", "2022-03-05 10:00:00", "1.00", "进"] + ["v"] * 60)
+    wb.close()
+    assert _check_zip(p, "wide.xlsx") is None
+    assert ingest(p).rows_accepted == 1
