@@ -700,7 +700,7 @@ def _tables_from_grid(
                 texts = tb.cells.to_numpy(dtype=object)
                 tb.row_code = np.where(bad, "id_digits_lost", "").astype(object)
                 tb.row_value = np.array(
-                    [f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else "" for i, (b, k) in enumerate(zip(bad, first))],
+                    [f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else "" for i, (b, k) in enumerate(zip(bad, first, strict=True))],
                     dtype=object,
                 )
         return tables, []
