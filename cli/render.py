@@ -9,6 +9,7 @@ import click
 from fundgraph.i18n import LANGS
 
 from . import group
+from .trace import _account_option
 
 VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
 
@@ -17,7 +18,8 @@ VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
 @click.argument("case_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--view", type=click.Choice(VIEW_CHOICES), default="overview", show_default=True,
               help="Which picture to draw.")
-@click.option("--focus", metavar="ACCOUNT", help="Account at the centre of the ego view (implies --view ego).")
+@click.option("--focus", metavar="ACCOUNT", callback=_account_option,
+              help="Account at the centre of the ego view (implies --view ego).")
 @click.option("--hops", type=click.IntRange(0, 10), default=2, show_default=True,
               help="How many transfers away from --focus the ego view reaches.")
 @click.option("--lang", type=click.Choice(LANGS), default=None,

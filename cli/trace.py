@@ -27,16 +27,23 @@ def _yuan_option(value: str | None, name: str) -> int | None:
     return c
 
 
+def _account_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An account typed as printed (groups, dashes, full-width digits), in the case's spelling."""
+    from fundgraph.ids import normalise_account
+
+    return None if value is None else normalise_account(value)
+
+
 def _safe_name(account: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in account)
 
 
 @group.command()
 @click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--from", "from_account", metavar="ACCOUNT",
+@click.option("--from", "from_account", metavar="ACCOUNT", callback=_account_option,
               help="Follow the money that entered (or, for an account whose statement was "
                    "not obtained, left) this account forward.")
-@click.option("--to", "to_account", metavar="ACCOUNT",
+@click.option("--to", "to_account", metavar="ACCOUNT", callback=_account_option,
               help="Follow the money that entered this account back to its sources.")
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="fifo", show_default=True,
               help="Which money leaves a mixed account first.")

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import schema as S
 from ..errors import FundgraphError
 from ..i18n import t
+from ..money import yuan
 from ..tables import conform
 from .balance import balance_breaks
 from .dedupe import (
@@ -190,6 +191,51 @@ def _chunks(items: list[tuple[str, str]], parts: int) -> list[list[tuple[str, st
     return [c for c in out if c]
 
 
+#: The largest amount accepted on one row (cents): ¥1,000,000,000,000.00 (1万亿元), far
+#: above any real transfer. With it, and the total check, every sum of the case fits int64.
+MAX_AMOUNT_CENTS = 10**14
+#: The largest total of all accepted amounts (cents) the analysis computes exactly in int64,
+#: with room for sums of sums (an account's in plus out).
+MAX_TOTAL_CENTS = 2**61
+
+
+def _check_total(amounts: np.ndarray) -> None:
+    """Raise when the accepted amounts together exceed :data:`MAX_TOTAL_CENTS`."""
+    if not len(amounts) or len(amounts) * int(amounts.max()) <= MAX_TOTAL_CENTS:
+        return
+    total = sum(int(v) for v in amounts)  # exact, in Python integers
+    if total > MAX_TOTAL_CENTS:
+        raise FundgraphError(
+            f"the accepted amounts sum to {yuan(total)} yuan, beyond the {yuan(MAX_TOTAL_CENTS)} "
+            "yuan the figures are computed to exactly; check the statements' amount columns"
+        )
+
+
+def _reject_rows(
+    rej: pd.DataFrame, files_df: pd.DataFrame, d: pd.DataFrame, code: str, value
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accepted rows ``d`` moved to the rejects with ``code``; per-file counts updated."""
+    rows = pd.DataFrame(
+        {
+            "source_file": d["source_file"].to_numpy(),
+            "source_sheet": d["source_sheet"].to_numpy(),
+            "source_row": d["source_row"].to_numpy(),
+            "code": code,
+            "value": value,
+            "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
+                    + d["direction"] + " | " + d["amount"].astype(str) + " | "
+                    + d["reference"]).to_numpy(),
+        }
+    )
+    rej = pd.concat([rej, rows], ignore_index=True)
+    counts = d.groupby(["source_file", "source_sheet"]).size()
+    for (f, sh), k in counts.items():
+        m = (files_df["source_file"] == f) & (files_df["source_sheet"] == sh)
+        files_df.loc[m, "rows_accepted"] -= int(k)
+        files_df.loc[m, "rows_rejected"] += int(k)
+    return rej, files_df
+
+
 def _layout(tb: RawTable) -> str:
     got = sorted({f for f in tb.fields if f})
     return f"{tb.kind}: " + ",".join(got)
@@ -306,32 +352,20 @@ def read_exports(
     conflicts = alias_conflicts(tx, mapping)
     tx = resolve_aliases(tx, mapping)
 
+    # amounts beyond any real transfer (a misread cell, a hostile file): rejected, so that
+    # no total of the case can overflow
+    big = np.flatnonzero(tx["amount"].to_numpy(dtype=np.int64) > MAX_AMOUNT_CENTS)
+    if len(big):
+        d = tx.iloc[big]
+        rej, files_df = _reject_rows(rej, files_df, d, "amount_too_large", [yuan(int(v)) for v in d["amount"]])
+        tx = tx.drop(index=tx.index[big]).reset_index(drop=True)
+    _check_total(tx["amount"].to_numpy(dtype=np.int64))
+
     # the same row twice in one statement: keep the first, reject the others
     dup = find_duplicate_rows(tx)
     if len(dup):
         d = tx.iloc[dup]
-        rej = pd.concat(
-            [
-                rej,
-                pd.DataFrame(
-                    {
-                        "source_file": d["source_file"].to_numpy(),
-                        "source_sheet": d["source_sheet"].to_numpy(),
-                        "source_row": d["source_row"].to_numpy(),
-                        "code": "duplicate_row",
-                        "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
-                                + d["direction"] + " | " + d["amount"].astype(str) + " | "
-                                + d["reference"]).to_numpy(),
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-        counts = d.groupby(["source_file", "source_sheet"]).size()
-        for (f, sh), k in counts.items():
-            m = (files_df["source_file"] == f) & (files_df["source_sheet"] == sh)
-            files_df.loc[m, "rows_accepted"] -= int(k)
-            files_df.loc[m, "rows_rejected"] += int(k)
+        rej, files_df = _reject_rows(rej, files_df, d, "duplicate_row", "")
         tx = tx.drop(index=tx.index[dup]).reset_index(drop=True)
 
     rej = rej.copy()

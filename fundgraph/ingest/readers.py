@@ -32,6 +32,7 @@ __all__ = [
     "FileProblem",
     "find_exports",
     "display_name",
+    "max_file_bytes",
     "read_export",
     "decode_text",
 ]
@@ -382,30 +383,57 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
         for i, line in enumerate(head_lines):
             if delim not in line:
                 continue
-            score, _ = _score_header(_split_line(line.rstrip("\r"), delim))
+            score, _ = _score_header(_head_cells(line, delim))
             if score > 2 and (best is None or (score, -i) > (best[0], -best[1])):
                 best = (score, i, delim)
     if best is None:
         if not text.strip():
             return [], [FileProblem(name, "", "empty_file", "the file is empty")]
         for delim in DELIMITERS:
-            missing = _missing_columns([_split_line(x.rstrip("\r"), delim) for x in head_lines])
+            missing = _missing_columns([_head_cells(x, delim) for x in head_lines])
             if missing:
                 return [], [FileProblem(name, "", missing, "the header lacks a required column")]
         return [], [FileProblem(name, "", "no_header", "no row looks like a statement header")]
     _, hidx, delim = best
+    if head_lines[hidx].count(delim) >= MAX_COLUMNS:
+        header = _split_line(head_lines[hidx].rstrip("\r"), delim)
+        if len(header) > MAX_COLUMNS:
+            detail = f"{len(header):,} columns, at most {MAX_COLUMNS:,} are read"
+            return [], [FileProblem(name, "", "too_many_columns", detail)]
     header = _split_line(head_lines[hidx].rstrip("\r"), delim)
-    title = _title_info([_split_line(x.rstrip("\r"), delim) for x in head_lines[:hidx]])
+    title = _title_info([_head_cells(x, delim) for x in head_lines[:hidx]])
     lines = text.split("\n")
     body_lines = lines[hidx + 1 :]
     if body_lines and body_lines[-1] == "":
         body_lines.pop()  # the file's final newline
-    cells = _parse_body(body_lines, delim, len(header))
+    try:
+        cells = _parse_body(body_lines, delim, len(header))
+    except _TooWide as exc:
+        line = hidx + 2 + exc.record
+        detail = f"line {line} has {exc.width:,} cells, at most {MAX_COLUMNS:,} are read"
+        return [], [FileProblem(name, "", "too_many_columns", detail)]
     # one spreadsheet row per record: a quoted cell holding line breaks stays one row
     rows = np.arange(hidx + 2, hidx + 2 + len(cells), dtype=np.int64)
     fields = [header_field(h) for h in header]
     table = RawTable(name, "", encoding, "text", header, fields, cells, rows, title)
     return _split_at_headers(table), []
+
+
+def _head_cells(line: str, delim: str) -> list[str]:
+    """Cells of a line scanned for the header, at most :data:`MAX_COLUMNS` + 1 of them:
+    a line of a million cells costs no more than a real header."""
+    line = line.rstrip("\r")
+    if line.count(delim) > MAX_COLUMNS:
+        line = delim.join(line.split(delim, MAX_COLUMNS + 1)[: MAX_COLUMNS + 1])
+    return _split_line(line, delim)
+
+
+class _TooWide(Exception):
+    """A body record with more than :data:`MAX_COLUMNS` cells."""
+
+    def __init__(self, record: int, width: int) -> None:
+        super().__init__(record, width)
+        self.record, self.width = record, width
 
 
 def _split_at_headers(table: RawTable) -> list[RawTable]:
@@ -585,7 +613,14 @@ def _parse_body(lines: list[str], delim: str, width: int) -> pd.DataFrame:
     cells = _read_c(body, delim, wide, quoting)
     if cells is None:
         # rows longer than the header: widen to the longest (an upper bound when quoted)
-        wide = max(width, int(_count_each(lines, delim).max()) + 1)
+        counts = _count_each(lines, delim)
+        wide = max(width, int(counts.max()) + 1)
+        if wide > MAX_COLUMNS:
+            for i in np.flatnonzero(counts >= MAX_COLUMNS):
+                got = len(_split_line(lines[int(i)], delim))
+                if got > MAX_COLUMNS:
+                    raise _TooWide(int(i), got)
+            wide = max(width, MAX_COLUMNS)
         cells = _read_c(body, delim, wide, quoting)
     if cells is None or len(cells) != len(records):
         cells = None  # the fast parser disagreed on the records: split each one alone
@@ -660,6 +695,16 @@ def _tables_from_grid(
 ) -> tuple[list[RawTable], list[FileProblem]]:
     grid = grid.reset_index(drop=True)
     grid.columns = list(range(grid.shape[1]))
+    if grid.shape[1] > MAX_COLUMNS:
+        # a sheet is as wide as its widest row: empty columns past the bound are dropped,
+        # a sheet with cells there is refused (each column costs work per row)
+        far = grid.iloc[:, MAX_COLUMNS:]
+        filled = (far.notna() & (far.astype(str) != "")).to_numpy()
+        if filled.any():
+            row, col = (int(v[0]) for v in np.nonzero(filled))
+            detail = f"{sheet or 'sheet'}: row {row + 1} has a cell in column {MAX_COLUMNS + col + 1:,}, at most {MAX_COLUMNS:,} are read"
+            return [], [FileProblem(name, sheet, "too_many_columns", detail)]
+        grid = grid.iloc[:, :MAX_COLUMNS]
     head = _grid_to_text(grid.head(HEADER_SCAN_ROWS)).values.tolist()
     hidx = _find_header(head)
     if hidx is None:
@@ -672,8 +717,14 @@ def _tables_from_grid(
             FileProblem(name, sheet, "no_header", "no row looks like a statement header", fatal=False)
         ]
     header = [str(c) for c in head[hidx]]
+    while len(header) > 1 and not header[-1].strip():
+        header.pop()
     lossy = _lossy_numbers(grid.iloc[hidx + 1 :])
     body = _grid_to_text(grid.iloc[hidx + 1 :])
+    # columns past the header that are empty throughout (a sheet padded to its widest row)
+    extra = [c for c in body.columns[len(header) :] if (body[c] == "").all()]
+    if extra:
+        body = body.drop(columns=extra)
     rows = np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64)
     table = RawTable(
         name,
@@ -909,6 +960,35 @@ def _read_html(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
 _MARKUP_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<!--", b"<head", b"<body", b"<style", b"<workbook")
 
 
+#: Environment variable raising (or lowering) the largest file read, in megabytes.
+MAX_FILE_ENV = "FUNDGRAPH_MAX_FILE_MB"
+#: Largest file read, in bytes; None: the environment variable, else an eighth of the
+#: machine's memory (a file is read whole, and parsing it takes several times its size).
+MAX_FILE_BYTES: int | None = None
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1024**2:,.0f}" if n >= 10 * 1024**2 else f"{n / 1024**2:.3g}"
+
+
+def max_file_bytes() -> int:
+    """The largest export file read (bytes); a larger one is refused by name and the run
+    goes on. See :data:`MAX_FILE_BYTES` and :data:`MAX_FILE_ENV`."""
+    if MAX_FILE_BYTES is not None:
+        return MAX_FILE_BYTES
+    env = os.environ.get(MAX_FILE_ENV, "").strip()
+    if env:
+        try:
+            return max(1, int(float(env) * 1024**2))
+        except ValueError:
+            pass
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        memory = 8 * 1024**3
+    return max(256 * 1024**2, memory // 8)
+
+
 def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[RawTable], list[FileProblem]]:
     """Read one export file into raw tables (one per statement sheet) and problems.
 
@@ -918,11 +998,26 @@ def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[
     name = name or display_name(path.name)
     try:
         with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            limit = max_file_bytes()
+            if size > limit:
+                return [], [
+                    FileProblem(
+                        name, "", "file_too_large",
+                        f"{_mib(size)} MiB, more than the {_mib(limit)} MiB read at once "
+                        f"(split the file, or set {MAX_FILE_ENV} to more megabytes)",
+                    )
+                ]
             data = fh.read()
     except OSError as exc:
         return [], [FileProblem(name, "", "unreadable", exc.strerror or str(exc))]
+    except MemoryError:
+        return [], [FileProblem(name, "", "file_too_large", "not enough memory to read it")]
     try:
         return _read_bytes(path, name, data)
+    except MemoryError:
+        del data
+        return [], [FileProblem(name, "", "file_too_large", "not enough memory to read it")]
     except Exception as exc:  # noqa: BLE001 - one hostile file must not stop the case
         detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
         return [], [FileProblem(name, "", "unreadable", detail)]

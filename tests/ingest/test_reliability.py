@@ -452,3 +452,224 @@ def test_dense_workbook_is_not_refused(tmp_path):
     wb.close()
     assert _check_zip(p, "wide.xlsx") is None
     assert ingest(p).rows_accepted == 1
+
+
+# ---------------------------------------------------------------- bounded work
+
+
+def test_file_over_the_size_limit_is_refused_by_name_and_the_run_goes_on(tmp_path, monkeypatch):
+    from fundgraph.ingest import readers
+
+    write_text_export(tmp_path / "big.csv", H, [ROW] * 200)
+    write_text_export(tmp_path / "small.csv", H, [ROW])
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 4096)
+    ing = ingest(tmp_path)
+    assert ing.rejects[["source_file", "code"]].values.tolist() == [["big.csv", "file_too_large"]]
+    assert "4,096" not in ing.rejects["reason"].iloc[0]  # said in MiB, with the setting to change
+    assert "FUNDGRAPH_MAX_FILE_MB" in ing.rejects["reason"].iloc[0]
+    assert ing.rows_accepted == 1
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", None)
+    monkeypatch.setenv("FUNDGRAPH_MAX_FILE_MB", "0.001")
+    assert readers.max_file_bytes() == 1048
+    monkeypatch.delenv("FUNDGRAPH_MAX_FILE_MB")
+    assert readers.max_file_bytes() >= 256 * 1024**2
+
+
+def test_memory_error_while_reading_is_one_refused_file(tmp_path, monkeypatch):
+    from fundgraph.ingest import readers
+
+    write_text_export(tmp_path / "a.csv", H, [ROW])
+
+    def boom(*_a, **_k):
+        raise MemoryError
+
+    monkeypatch.setattr(readers, "_read_text", boom)
+    tables, problems = readers.read_export(tmp_path / "a.csv")
+    assert tables == []
+    assert [(p.code, p.detail) for p in problems] == [
+        ("file_too_large", "not enough memory to read it")
+    ]
+
+
+def test_very_wide_header_is_bounded_work_and_refused_by_name(tmp_path):
+    import time
+
+    wide = H + [f"列{i}" for i in range(20_000)]
+    write_text_export(tmp_path / "wide.csv", wide, [ROW + ["x"] * 20_000] * 3)
+    write_text_export(tmp_path / "ok.csv", H, [ROW])
+    t0 = time.perf_counter()
+    ing = ingest(tmp_path)
+    assert time.perf_counter() - t0 < 20  # was 34 s; bounded now (well under a second idle)
+    assert ing.rejects[["source_file", "code"]].values.tolist() == [
+        ["wide.csv", "too_many_columns"]
+    ]
+    assert "20,007 columns, at most 1,024" in ing.rejects["reason"].iloc[0]
+    assert ing.rows_accepted == 1
+
+
+def test_one_very_wide_body_line_is_refused_by_line(tmp_path):
+    p = _lines(
+        tmp_path / "s.csv",
+        [",".join(H), ",".join(ROW), ",".join(ROW) + "," * 5000],
+    )
+    ing = ingest(p)
+    assert ing.rejects["code"].tolist() == ["too_many_columns"]
+    assert "line 3 has 5,007 cells" in ing.rejects["reason"].iloc[0]
+
+
+def test_a_header_of_three_hundred_columns_is_still_read(tmp_path):
+    wide = H + [f"列{i}" for i in range(300)]
+    p = write_text_export(tmp_path / "w.csv", wide, [ROW + ["x"] * 300])
+    acc, _ = read_one(p)
+    assert acc["amount"].tolist() == [10000]
+
+
+def test_wide_sheet_is_bounded_empty_far_columns_dropped():
+    from fundgraph.ingest.readers import MAX_COLUMNS, _tables_from_grid
+
+    rows = [
+        ["交易卡号", "交易时间", "交易金额", "收付标志"],
+        ["6222000000000001", "2022-03-05 10:00:00", "1.00", "进"],
+    ]
+    grid = pd.DataFrame([r + [None] * (MAX_COLUMNS + 500) for r in rows], dtype=object)
+    tables, problems = _tables_from_grid(grid, "w.xlsx", "流水", "xlsx")
+    assert problems == [] and tables[0].cells.shape == (1, 4)
+    grid.iloc[1, MAX_COLUMNS + 100] = "x"
+    tables, problems = _tables_from_grid(grid, "w.xlsx", "流水", "xlsx")
+    assert tables == [] and [p.code for p in problems] == ["too_many_columns"]
+    assert "row 2 has a cell in column 1,125" in problems[0].detail
+
+
+# ---------------------------------------------------------------- amounts that would overflow
+
+
+def test_amounts_beyond_the_bound_are_rejected_so_totals_cannot_overflow(tmp_path):
+    rows = [
+        [
+            "6222000000000001",
+            f"2022-03-01 {i // 60:02d}:{i % 60:02d}:00",
+            "999999999999999.99",
+            "进",
+            "C",
+            "",
+            "",
+        ]
+        for i in range(100)
+    ] + [
+        [
+            "6222000000000001",
+            "2022-04-01 10:00:00",
+            "1000000000000.00",
+            "进",
+            "C",
+            "",
+            "",
+        ],  # the bound itself
+        ["6222000000000001", "2022-04-02 10:00:00", "1000000000000.01", "进", "C", "", ""],
+    ]
+    ing = ingest(write_text_export(tmp_path / "a.csv", H, rows))
+    # 100 rows of 1e17 cents would sum past int64 (a negative total_absorbed)
+    assert ing.transactions["amount"].tolist() == [10**14]
+    rej = ing.rejects
+    assert rej["code"].value_counts().to_dict() == {"amount_too_large": 101}
+    assert rej["source_row"].tolist() == list(range(2, 102)) + [103]
+    assert '"1000000000000.01"' in rej["reason"].iloc[-1]
+    tr = build_transfers(ing.transactions)
+    assert int(tr["amount"].sum()) == 10**14
+
+
+def test_total_beyond_int64_headroom_is_one_clear_error(tmp_path, monkeypatch):
+    import pytest
+
+    from fundgraph import ingest as ingest_pkg
+    from fundgraph.errors import FundgraphError
+
+    monkeypatch.setattr(ingest_pkg, "MAX_TOTAL_CENTS", 250)  # a small bound stands for 2**61
+    rows = [
+        ["6222000000000001", f"2022-03-0{d} 10:00:00", "1.00", "进", "C", "", ""] for d in (1, 2, 3)
+    ]
+    with pytest.raises(FundgraphError, match="sum to 3.00 yuan"):
+        ingest(write_text_export(tmp_path / "a.csv", H, rows))
+    monkeypatch.setattr(ingest_pkg, "MAX_TOTAL_CENTS", 300)
+    assert ingest(tmp_path / "a.csv").rows_accepted == 3
+
+
+# ---------------------------------------------------------------- the watch-list
+
+
+def test_watchlist_entries_are_normalised_and_headerless_lines_keep_their_id(tmp_path):
+    from fundgraph.analysis.alerts import _watch_hits, read_watchlist
+
+    p = tmp_path / "w.csv"
+    p.write_text("张三,11010119900101123x\n6222 0000 0000 0002\n", encoding="utf-8")
+    got = read_watchlist(p).values.tolist()
+    assert got == [["any", "11010119900101123X"], ["any", "6222000000000002"], ["any", "张三"]]
+    q = tmp_path / "h.csv"
+    q.write_text(
+        "姓名,证件号码,账号\n李四,１１０１０１１９９２０２０２１１１x,6217-0000-0000-0009\n",
+        encoding="utf-8",
+    )
+    assert read_watchlist(q).values.tolist() == [
+        ["account", "6217000000000009"],
+        ["id", "11010119920202111X"],
+        ["name", "李四"],
+    ]
+    accounts = pd.DataFrame(
+        {
+            "holder_name": ["王五", "赵六"],
+            "holder_id": ["11010119900101123X", ""],
+            "aliases": ["", ""],
+        },
+        index=["6217000000000001", "6222000000000002"],
+    )
+    assert _watch_hits(accounts, read_watchlist(p)).to_dict() == {
+        "6217000000000001": "11010119900101123X",
+        "6222000000000002": "6222000000000002",
+    }
+
+
+# ---------------------------------------------------------------- command-line options
+
+
+def test_trace_and_render_take_an_account_as_printed(tmp_path):
+    from click.testing import CliRunner
+    from fundgraph.cli import group
+
+    from fundgraph.case import Case, finish_case, write_case_data
+    from fundgraph.schema import TRANSFERS
+    from fundgraph.tables import conform
+
+    a, b = "6222000000000001", "6222000000000002"
+    t = pd.DataFrame(
+        {
+            "src": [a, b],
+            "dst": [b, ""],
+            "amount": [500_000, 200_000],
+            "time": pd.to_datetime(["2022-01-03 10:00", "2022-01-04 10:00"]),
+        }
+    )
+    t["transfer_id"] = range(len(t))
+    t["seen"] = "both"
+    accounts = pd.DataFrame(
+        {
+            "account": [a, b],
+            "aliases": ["", ""],
+            "obtained": [True, True],
+            "role": ["other", "other"],
+            "level": pd.array([None, None], dtype="Int64"),
+        }
+    )
+    case = Case(transfers=conform(t, TRANSFERS), accounts=accounts, summary={"transfers": 2})
+    d = tmp_path / "case"
+    write_case_data(case, d)
+    finish_case(case, d)
+    r = CliRunner().invoke(
+        group, ["trace", str(d), "--from", "6222 0000 0000 0001", "--lang", "en"]
+    )
+    assert r.exit_code == 0, r.output
+    assert (d / f"trace-{a}-fifo.csv").is_file()
+    r = CliRunner().invoke(
+        group, ["render", str(d), "--focus", "６２２２-００００-００００-０００２"]
+    )
+    assert r.exit_code == 0, r.output
+    assert (d / f"ego-{b}.html").is_file()
