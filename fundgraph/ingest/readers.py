@@ -800,7 +800,7 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
             name,
             "",
             "too_large",
-            f"workbook would unpack to {unpacked // 1024**2} MiB (ratio {unpacked // packed}:1); refused",
+            f"workbook would unpack to {unpacked // 1024**2} MiB (ratio {unpacked // packed}:1)",
         )
     try:
         with zipfile.ZipFile(path) as zf:
@@ -813,7 +813,7 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
                         return FileProblem(
                             name, "", "too_large",
                             f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells, "
-                            f"at most {MAX_SHEET_CELLS:,} are read); refused",
+                            f"at most {MAX_SHEET_CELLS:,} are read)",
                         )
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         return FileProblem(name, "", "unreadable", f"broken xlsx (zip): {exc}")

@@ -43,7 +43,7 @@ def test_bare_cr_after_a_quoted_multi_line_memo_keeps_row_numbers(tmp_path):
         [
             ",".join(H),
             '6222000000000001,2022-03-05 10:00:00,1.00,进,6217000000000002,张三,"first\nsecond"',
-            "6222000000000001,2022-03-06 10:00:00,2.00,进,6217000000000002,张三,a\rb",
+            '6222000000000001,2022-03-06 10:00:00,2.00,进,6217000000000002,"x,5000,y",a\rb',
             "6222000000000001,2022-03-07 10:00:00,3.00,进,6217000000000002,张三,plain",
         ],
     )
@@ -53,6 +53,7 @@ def test_bare_cr_after_a_quoted_multi_line_memo_keeps_row_numbers(tmp_path):
     assert acc["source_row"].tolist() == [2, 3, 4]
     assert acc["amount"].tolist() == [100, 200, 300]
     assert acc["memo"].tolist() == ["first\nsecond", "a\rb", "plain"]
+    assert acc["counterparty_name"].tolist() == ["张三", "x,5000,y", "张三"]
 
 
 def test_cr_only_line_ends_are_read(tmp_path):
@@ -375,7 +376,8 @@ def test_gbk_text_that_is_also_valid_utf8_reads_as_chinese(tmp_path):
     p = write_text_export(
         tmp_path / "s.csv",
         H,
-        [["6222000000000001", "2022-03-05 10:00:00", "1", "进", "C", "", "投投"]],
+        # every other cell ASCII, so that the row's line is valid UTF-8 as a whole
+        [["6222000000000001", "2022-03-05 10:00:00", "1", "C", "C", "", "投投"]],
         encoding="gbk",
     )
     acc, _ = read_one(p)
