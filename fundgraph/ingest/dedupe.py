@@ -116,6 +116,11 @@ def alias_conflicts(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.D
             "row": t["source_row"].to_numpy(),
         }
     ).sort_values(["canon", "file", "row"], kind="stable")
+    # only groups with two names or two ids are looked at one by one
+    named = frame.where(frame["name"] != "").groupby(frame["canon"])["name"].nunique()
+    with_id = frame.where(frame["hid"] != "").groupby(frame["canon"])["hid"].nunique()
+    bad = set(named.index[named > 1]) | set(with_id.index[with_id > 1])
+    frame = frame[frame["canon"].isin(bad)]
     out = []
     for acc, g in frame.groupby("canon", sort=True):
         names = sorted(set(g["name"]) - {""})

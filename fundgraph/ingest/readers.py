@@ -157,6 +157,8 @@ def display_name(name: str) -> str:
         return name
     except UnicodeEncodeError:
         pass
+    if "/" in name:  # folders may differ: one unzipped from a GBK archive, one typed in UTF-8
+        return "/".join(display_name(part) for part in name.split("/"))
     raw = os.fsencode(name)
     try:
         return raw.decode("gb18030")
@@ -461,9 +463,9 @@ def _split_at_headers(table: RawTable) -> list[RawTable]:
     current = [header_key(h) for h in table.header]
     start = 0
     header, fields = table.header, table.fields
-    values = cells.to_numpy(dtype=object)
-    for i in cand:
-        row = [str(v) for v in values[i]]
+    values = cells.iloc[cand].to_numpy(dtype=object)
+    for k, i in enumerate(cand):
+        row = [str(v) for v in values[k]]
         while row and not row[-1].strip():
             row.pop()
         if len(row) > MAX_COLUMNS:

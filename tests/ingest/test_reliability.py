@@ -153,6 +153,10 @@ def test_gbk_file_name_is_shown_decoded_and_still_opened(tmp_path):
     assert ing.rows_accepted == 1
     # every name is writable as UTF-8 (the case folder's CSV files)
     ing.files.to_csv(tmp_path / "files-out.txt", encoding="utf-8")
+    # a UTF-8 folder above a GBK name: each part decoded on its own
+    from fundgraph.ingest.readers import display_name
+
+    assert display_name("中文/" + os.fsdecode("流水".encode("gbk")) + ".csv") == "中文/流水.csv"
 
 
 # ---------------------------------------------------------------- one spelling per number
