@@ -454,9 +454,15 @@ def _split_at_headers(table: RawTable) -> list[RawTable]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    col = pa.array(cells[cells.columns[tcols[0]]].to_numpy(dtype=object), type=pa.large_string())
+    times = cells[cells.columns[tcols[0]]].to_numpy(dtype=object)
+    col = pa.array(times, type=pa.large_string())
     digit = pc.match_substring_regex(col, r"^\s*[0-9]").to_numpy(zero_copy_only=False)
     cand = np.flatnonzero(~digit)
+    if len(cand):
+        # a header row holds a header word where the time column is (blank rows, totals
+        # lines and memo spill-overs do not)
+        words = {v for v in set(times[cand]) if v.strip() and header_field(v)}
+        cand = cand[np.fromiter((times[i] in words for i in cand), dtype=bool, count=len(cand))]
     if not len(cand):
         return [table]
     out: list[RawTable] = []
@@ -721,8 +727,8 @@ def _tables_from_grid(
     header = [str(c) for c in head[hidx]]
     while len(header) > 1 and not header[-1].strip():
         header.pop()
-    lossy = _lossy_numbers(grid.iloc[hidx + 1 :])
-    body = _grid_to_text(grid.iloc[hidx + 1 :])
+    raw_body = grid.iloc[hidx + 1 :]
+    body = _grid_to_text(raw_body)
     # columns past the header that are empty throughout (a sheet padded to its widest row)
     extra = [c for c in body.columns[len(header) :] if (body[c] == "").all()]
     if extra:
@@ -739,14 +745,16 @@ def _tables_from_grid(
         rows,
         _title_info(head[:hidx]),
     )
-    if lossy is not None:
-        body_at = {int(r): i for i, r in enumerate(rows)}
-        for tb in (tables := _split_at_headers(table)):
-            cols = [c for c, f in enumerate(tb.fields) if f in ID_FIELDS and c in lossy.columns]
-            if not cols:
-                continue
-            pos = np.array([body_at[int(r)] for r in tb.rows], dtype=np.int64)
-            hit = lossy.iloc[pos][cols].to_numpy()
+    tables = _split_at_headers(table)
+    for tb in tables:
+        # numbers in the id columns: a card number stored as a number lost its last digits
+        cols = [c for c, f in enumerate(tb.fields) if f in ID_FIELDS and c < raw_body.shape[1]]
+        if not cols:
+            continue
+        pos = tb.rows - (hidx + 2)
+        lossy = _lossy_numbers(raw_body.iloc[pos, cols])
+        if lossy is not None:
+            hit = lossy.to_numpy()
             bad = hit.any(axis=1)
             if bad.any():
                 first = hit.argmax(axis=1)
@@ -756,18 +764,21 @@ def _tables_from_grid(
                     [f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else "" for i, (b, k) in enumerate(zip(bad, first, strict=True))],
                     dtype=object,
                 )
-        return tables, []
-    return _split_at_headers(table), []
+    return tables, []
 
 
 def _lossy_numbers(grid: pd.DataFrame) -> pd.DataFrame | None:
     """Cells stored as numbers with more than :data:`ID_DIGITS_KEPT` significant digits
-    (True), for the columns holding any; None when there are none."""
+    (True), one column per column of ``grid`` (all False where none); None when there are
+    none at all."""
     out = {}
     for i, col in enumerate(grid.columns):
-        s = grid[col]
+        s = grid.iloc[:, i]
+        out[i] = np.zeros(len(s), dtype=bool)
         if s.dtype != object:
             num = pd.to_numeric(s, errors="coerce") if s.dtype.kind in "iuf" else None
+        elif pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+            continue
         else:
             kind = s.map(type)
             isnum = kind.eq(int) | kind.eq(float)
@@ -776,10 +787,8 @@ def _lossy_numbers(grid: pd.DataFrame) -> pd.DataFrame | None:
             num = pd.to_numeric(s.where(isnum), errors="coerce")
         if num is None:
             continue
-        big = (num.abs() >= 10**ID_DIGITS_KEPT).to_numpy(dtype=bool)
-        if big.any():
-            out[i] = big
-    if not out:
+        out[i] = (num.abs() >= 10**ID_DIGITS_KEPT).to_numpy(dtype=bool)
+    if not any(v.any() for v in out.values()):
         return None
     return pd.DataFrame(out)
 
