@@ -772,7 +772,7 @@ def _lossy_numbers(grid: pd.DataFrame) -> pd.DataFrame | None:
     (True), one column per column of ``grid`` (all False where none); None when there are
     none at all."""
     out = {}
-    for i, col in enumerate(grid.columns):
+    for i in range(grid.shape[1]):
         s = grid.iloc[:, i]
         out[i] = np.zeros(len(s), dtype=bool)
         if s.dtype != object:
