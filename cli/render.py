@@ -9,6 +9,7 @@ import click
 from fundgraph.i18n import LANGS
 
 from . import group
+from .trace import _account_option
 
 VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
 
@@ -25,7 +26,10 @@ VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
     help="Which picture to draw.",
 )
 @click.option(
-    "--focus", metavar="ACCOUNT", help="Account at the centre of the ego view (implies --view ego)."
+    "--focus",
+    metavar="ACCOUNT",
+    callback=_account_option,
+    help="Account at the centre of the ego view (implies --view ego).",
 )
 @click.option(
     "--hops",

@@ -44,12 +44,20 @@ def _since_option(value: str | None) -> str | None:
     return value
 
 
+def _account_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An account typed as printed (groups, dashes, full-width digits), in the case's spelling."""
+    from fundgraph.ids import normalise_account
+
+    return None if value is None else normalise_account(value)
+
+
 @group.command()
 @click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--from",
     "from_account",
     metavar="ACCOUNT",
+    callback=_account_option,
     help="Follow the money that entered (or, for an account whose statement was "
     "not obtained, left) this account forward.",
 )
@@ -57,6 +65,7 @@ def _since_option(value: str | None) -> str | None:
     "--to",
     "to_account",
     metavar="ACCOUNT",
+    callback=_account_option,
     help="Follow the money that entered this account back to its sources.",
 )
 @click.option(

@@ -83,8 +83,10 @@ def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
     """Read a watchlist: names, ID numbers or accounts to flag.
 
     A CSV with a header naming a column ``name``/``id``/``account`` (or 姓名/证件号码/账号 …)
-    reads those columns; otherwise every non-empty line (first cell) is one entry matched
-    against names, holder ids and accounts alike.
+    reads those columns; otherwise every non-empty cell of every line (``张三,110101…``) is
+    one entry matched against names, holder ids and accounts alike. Numbers are spelled as
+    the statements' are (:mod:`fundgraph.ids`): ``6222 0000 0000 0002`` and full-width
+    digits match the account, a lower-case ID check letter ``x`` matches ``X``.
 
     Parameters
     ----------
@@ -109,6 +111,18 @@ def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
     >>> read_watchlist(p).values.tolist()
     [['id', '110101'], ['name', '张三']]
     """
+    from ..ids import normalise_account, normalise_person_id
+
+    def _watch_value(kind: str, value: str) -> str:
+        # an entry in the spelling the case uses for its kind
+        if kind == "account":
+            return normalise_account(value)
+        if kind == "id":
+            return normalise_person_id(value)
+        if kind == "any":
+            return normalise_person_id(normalise_account(value))
+        return value
+
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -141,10 +155,11 @@ def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
             raise InputError(f"{p}: cannot parse watchlist ({exc})") from exc
         for i, kind in kinds.items():
             for v in df.iloc[:, i]:
-                rows.append((kind, str(v).strip()))
+                rows.append((kind, _watch_value(kind, str(v).strip())))
     else:
         for ln in lines:
-            rows.append(("any", (ln.split(sep)[0] if sep else ln).strip().strip('"')))
+            for cell in ln.split(sep) if sep else [ln]:
+                rows.append(("any", _watch_value("any", cell.strip().strip('"').strip())))
     out = pd.DataFrame(rows, columns=["kind", "value"])
     out = out[out["value"] != ""].drop_duplicates().sort_values(["kind", "value"])
     if out.empty:

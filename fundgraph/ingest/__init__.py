@@ -18,9 +18,16 @@ import pandas as pd
 from .. import schema as S
 from ..errors import FundgraphError
 from ..i18n import catalogue, t
+from ..money import yuan
 from ..tables import conform
 from .balance import balance_breaks
-from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
+from .dedupe import (
+    alias_conflicts,
+    alias_map,
+    build_transfers,
+    find_duplicate_rows,
+    resolve_aliases,
+)
 from .normalise import normalise_table, parse_cents, parse_times
 from .readers import FileProblem, RawTable, find_exports, read_export
 
@@ -106,9 +113,22 @@ def _merge_by_layout(tables: list[RawTable]) -> list[RawTable]:
                 pd.concat([tb.cells for tb in group], ignore_index=True),
                 np.concatenate([tb.rows for tb in group]),
                 {k: spread([tb.title.get(k, "") for tb in group]) for k in keys},
+                *_concat_row_codes(group),
             )
         )
     return merged
+
+
+def _concat_row_codes(group: list[RawTable]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The reader's per-row reject codes and cells of merged tables ("" where none)."""
+    if all(tb.row_code is None for tb in group):
+        return None, None
+    codes, values = [], []
+    for tb in group:
+        n = len(tb.cells)
+        codes.append(tb.row_code if tb.row_code is not None else np.full(n, "", dtype=object))
+        values.append(tb.row_value if tb.row_value is not None else np.full(n, "", dtype=object))
+    return np.concatenate(codes), np.concatenate(values)
 
 
 def _read_chunk(items: list[tuple[str, str]]) -> dict:
@@ -130,14 +150,19 @@ def _read_chunk(items: list[tuple[str, str]]) -> dict:
     files = []
     n_acc = acc.groupby(["source_file", "source_sheet"]).size() if acc is not None else {}
     n_rej = rej.groupby(["source_file", "source_sheet"]).size() if rej is not None else {}
+    layouts: dict[tuple[str, str], list[str]] = {}
+    for tb in tables:
+        layouts.setdefault((tb.source_file, tb.source_sheet), []).append(_layout(tb))
     for tb in tables:
         key = (tb.source_file, tb.source_sheet)
+        if key not in layouts:
+            continue  # a file holding several statement tables is one row of files.csv
         a, r = int(n_acc.get(key, 0)), int(n_rej.get(key, 0))
         files.append(
             {
                 "source_file": tb.source_file,
                 "source_sheet": tb.source_sheet,
-                "layout": _layout(tb),
+                "layout": " + ".join(dict.fromkeys(layouts.pop(key))),
                 "encoding": tb.encoding,
                 "rows_read": a + r,
                 "rows_accepted": a,
@@ -164,6 +189,51 @@ def _chunks(items: list[tuple[str, str]], parts: int) -> list[list[tuple[str, st
         out[min(parts - 1, int(acc * parts / total))].append(item)
         acc += size
     return [c for c in out if c]
+
+
+#: The largest amount accepted on one row (cents): ¥1,000,000,000,000.00 (1万亿元), far
+#: above any real transfer. With it, and the total check, every sum of the case fits int64.
+MAX_AMOUNT_CENTS = 10**14
+#: The largest total of all accepted amounts (cents) the analysis computes exactly in int64,
+#: with room for sums of sums (an account's in plus out).
+MAX_TOTAL_CENTS = 2**61
+
+
+def _check_total(amounts: np.ndarray) -> None:
+    """Raise when the accepted amounts together exceed :data:`MAX_TOTAL_CENTS`."""
+    if not len(amounts) or len(amounts) * int(amounts.max()) <= MAX_TOTAL_CENTS:
+        return
+    total = sum(int(v) for v in amounts)  # exact, in Python integers
+    if total > MAX_TOTAL_CENTS:
+        raise FundgraphError(
+            f"the accepted amounts sum to {yuan(total)} yuan, beyond the {yuan(MAX_TOTAL_CENTS)} "
+            "yuan the figures are computed to exactly; check the statements' amount columns"
+        )
+
+
+def _reject_rows(
+    rej: pd.DataFrame, files_df: pd.DataFrame, d: pd.DataFrame, code: str, value
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accepted rows ``d`` moved to the rejects with ``code``; per-file counts updated."""
+    rows = pd.DataFrame(
+        {
+            "source_file": d["source_file"].to_numpy(),
+            "source_sheet": d["source_sheet"].to_numpy(),
+            "source_row": d["source_row"].to_numpy(),
+            "code": code,
+            "value": value,
+            "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
+                    + d["direction"] + " | " + d["amount"].astype(str) + " | "
+                    + d["reference"]).to_numpy(),
+        }
+    )
+    rej = pd.concat([rej, rows], ignore_index=True)
+    counts = d.groupby(["source_file", "source_sheet"]).size()
+    for (f, sh), k in counts.items():
+        m = (files_df["source_file"] == f) & (files_df["source_sheet"] == sh)
+        files_df.loc[m, "rows_accepted"] -= int(k)
+        files_df.loc[m, "rows_rejected"] += int(k)
+    return rej, files_df
 
 
 def _layout(tb: RawTable) -> str:
@@ -203,7 +273,8 @@ def read_exports(
         Accepted transactions (aliases resolved), rejects with reasons, per-file counts, and
         data-quality warnings (balance breaks, skipped sheets).
     """
-    items = [(str(p), n) for p, n in find_exports(list(paths))]
+    skipped: list[FileProblem] = []
+    items = [(str(p), n) for p, n in find_exports(list(paths), skipped)]
     total_bytes = sum(os.path.getsize(p) for p, _ in items)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(items) > 3 and total_bytes > 8 * 1024**2 else 1
@@ -227,6 +298,8 @@ def read_exports(
                 progress(done, len(items), chunk[-1][1])
 
     accepted, rejected, pairs, files, warn = [], [], [], [], []
+    # entries the folder walk did not read (case folders, pipes, devices) are listed too
+    results.append({"accepted": None, "rejected": None, "pairs": [], "files": [], "problems": skipped})
     for res in results:
         if res["accepted"] is not None:
             accepted.append(res["accepted"])
@@ -282,34 +355,23 @@ def read_exports(
     files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(drop=True)
 
     mapping = alias_map(pd.concat(pairs, ignore_index=True) if pairs else None)
+    conflicts = alias_conflicts(tx, mapping)
     tx = resolve_aliases(tx, mapping)
+
+    # amounts beyond any real transfer (a misread cell, a hostile file): rejected, so that
+    # no total of the case can overflow
+    big = np.flatnonzero(tx["amount"].to_numpy(dtype=np.int64) > MAX_AMOUNT_CENTS)
+    if len(big):
+        d = tx.iloc[big]
+        rej, files_df = _reject_rows(rej, files_df, d, "amount_too_large", [yuan(int(v)) for v in d["amount"]])
+        tx = tx.drop(index=tx.index[big]).reset_index(drop=True)
+    _check_total(tx["amount"].to_numpy(dtype=np.int64))
 
     # the same row twice in one statement: keep the first, reject the others
     dup = find_duplicate_rows(tx)
     if len(dup):
         d = tx.iloc[dup]
-        rej = pd.concat(
-            [
-                rej,
-                pd.DataFrame(
-                    {
-                        "source_file": d["source_file"].to_numpy(),
-                        "source_sheet": d["source_sheet"].to_numpy(),
-                        "source_row": d["source_row"].to_numpy(),
-                        "code": "duplicate_row",
-                        "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
-                                + d["direction"] + " | " + d["amount"].astype(str) + " | "
-                                + d["reference"]).to_numpy(),
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-        counts = d.groupby(["source_file", "source_sheet"]).size()
-        for (f, sh), k in counts.items():
-            m = (files_df["source_file"] == f) & (files_df["source_sheet"] == sh)
-            files_df.loc[m, "rows_accepted"] -= int(k)
-            files_df.loc[m, "rows_rejected"] += int(k)
+        rej, files_df = _reject_rows(rej, files_df, d, "duplicate_row", "")
         tx = tx.drop(index=tx.index[dup]).reset_index(drop=True)
 
     rej = rej.copy()
@@ -326,6 +388,8 @@ def read_exports(
     warnings = balance_breaks(tx, lang=lang)
     bad_bal = tx[tx["bad_balance"]]
     extra_warn = [pd.DataFrame(warn)] if warn else []
+    if len(conflicts):
+        extra_warn.append(conflicts)
     if len(bad_bal):
         extra_warn.append(
             pd.DataFrame(

@@ -21,7 +21,13 @@ import pandas as pd
 from ..schema import CASH, TRANSFERS
 from ..tables import conform
 
-__all__ = ["resolve_aliases", "alias_map", "find_duplicate_rows", "build_transfers"]
+__all__ = [
+    "resolve_aliases",
+    "alias_map",
+    "alias_conflicts",
+    "find_duplicate_rows",
+    "build_transfers",
+]
 
 
 def alias_map(pairs: pd.DataFrame) -> dict[str, str]:
@@ -64,6 +70,89 @@ def alias_map(pairs: pd.DataFrame) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def alias_conflicts(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """Warnings (:data:`fundgraph.schema.WARNINGS` columns) for alias groups whose own
+    statements name different holders: one holder's statement giving another's account as
+    its own would otherwise merge two persons without a word.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Accepted rows before :func:`resolve_aliases` (``account`` as printed, normalised).
+    mapping : dict
+        :func:`alias_map` of the same rows.
+
+    Returns
+    -------
+    DataFrame
+        ``code`` ``alias_conflict``, the canonical ``account``, the first row that names a
+        second holder (``source_file``, ``source_row``) and the accounts, names and ids in
+        ``detail``; one row per conflicting group, sorted by account.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"account": ["A1", "C9"], "holder_name": ["张三", "李四"],
+    ...     "holder_id": ["", ""], "source_file": ["a.csv", "b.csv"], "source_row": [2, 2]})
+    >>> alias_conflicts(t, {"A1": "C9"})[["code", "account", "source_file"]].values.tolist()
+    [['alias_conflict', 'C9', 'b.csv']]
+    """
+    cols = ["code", "account", "source_file", "source_row", "detail"]
+    if not mapping or transactions.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    members = set(mapping) | set(mapping.values())
+    t = transactions[transactions["account"].isin(members)]
+    if t.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    canon = t["account"].map(mapping).fillna(t["account"])
+    name = t["holder_name"].astype(str).str.replace(r"\s+", "", regex=True)
+    hid = t["holder_id"].astype(str)
+    frame = pd.DataFrame(
+        {
+            "canon": canon.to_numpy(),
+            "account": t["account"].to_numpy(),
+            "name": name.to_numpy(),
+            "hid": hid.to_numpy(),
+            "file": t["source_file"].astype(str).to_numpy(),
+            "row": t["source_row"].to_numpy(),
+        }
+    ).sort_values(["canon", "file", "row"], kind="stable")
+    # only groups with two names or two ids are looked at one by one
+    named = frame.where(frame["name"] != "").groupby(frame["canon"])["name"].nunique()
+    with_id = frame.where(frame["hid"] != "").groupby(frame["canon"])["hid"].nunique()
+    bad = set(named.index[named > 1]) | set(with_id.index[with_id > 1])
+    frame = frame[frame["canon"].isin(bad)]
+    out = []
+    for acc, g in frame.groupby("canon", sort=True):
+        names = sorted(set(g["name"]) - {""})
+        ids = sorted(set(g["hid"]) - {""})
+        if len(names) < 2 and len(ids) < 2:
+            continue
+        first_name = next((v for v in g["name"] if v), "")
+        first_id = next((v for v in g["hid"] if v), "")
+        other = g[
+            ((g["name"] != "") & (g["name"] != first_name))
+            | ((g["hid"] != "") & (g["hid"] != first_id))
+        ]
+        at = other.iloc[0]
+        parts = [
+            f"accounts {', '.join(sorted(set(g['account'])))} are one account by their numbers"
+        ]
+        if len(names) > 1:
+            parts.append(f"holders {' / '.join(names)}")
+        if len(ids) > 1:
+            parts.append(f"holder ids {' / '.join(ids)}")
+        out.append(
+            {
+                "code": "alias_conflict",
+                "account": acc,
+                "source_file": at["file"],
+                "source_row": at["row"],
+                "detail": "; ".join(parts),
+            }
+        )
+    return pd.DataFrame(out, columns=cols)
+
+
 def resolve_aliases(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """Replace every alias in ``account`` and ``counterparty`` by its canonical id."""
     if not mapping:
@@ -77,12 +166,36 @@ def resolve_aliases(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.D
 
 def find_duplicate_rows(transactions: pd.DataFrame) -> np.ndarray:
     """Positions of rows repeated within one statement (same reference, account, direction,
-    amount and time as an earlier row of the same file and sheet). Rows without a
-    reference are never called duplicates: two equal payments in one second can be real."""
+    amount and time as an earlier row of the same file and sheet).
+
+    Only a reference that is a serial counts: rows without one are never called duplicates
+    (two equal payments in one second can be real), nor are rows of a statement in which
+    one reference stands on different rows (its reference column is a batch number or a
+    placeholder, not a serial), nor rows whose reference is only zeros.
+
+    >>> t = pd.DataFrame({"source_file": ["a", "a", "b", "b", "b"], "source_sheet": "",
+    ...     "account": "A", "direction": "in", "time": pd.Timestamp("2022-01-01"),
+    ...     "reference": ["r1", "r1", "x", "x", "x"], "amount": [5, 5, 5, 5, 7]})
+    >>> find_duplicate_rows(t).tolist()
+    [1]
+    """
     t = transactions
-    has_ref = t["reference"] != ""
-    key = ["source_file", "source_sheet", "account", "reference", "direction", "amount", "time"]
+    has_ref = (t["reference"] != "") & ~t["reference"].str.fullmatch("0+").fillna(False).astype(
+        bool
+    )
+    stmt = ["source_file", "source_sheet"]
+    key = [*stmt, "account", "reference", "direction", "amount", "time"]
     dup = t.duplicated(subset=key, keep="first") & has_ref
+    if not dup.any():
+        return np.flatnonzero(dup.to_numpy())
+    # a statement's references are serials when each of them names one row (repeated or not)
+    row_key = pd.Series(t.groupby(key, sort=False, dropna=False).ngroup().to_numpy(), index=t.index)
+    distinct = row_key.groupby(
+        [t[c] for c in [*stmt, "reference"]], sort=False, dropna=False
+    ).transform("nunique")
+    shared = pd.Series((distinct.to_numpy() > 1) & has_ref.to_numpy(), index=t.index)
+    not_serial = shared.groupby([t[c] for c in stmt], sort=False, dropna=False).transform("any")
+    dup &= ~not_serial.to_numpy()
     return np.flatnonzero(dup.to_numpy())
 
 
@@ -124,8 +237,11 @@ def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np
         "dst_id": np.where(out, cp_id, own_id),
         "source": (
             t["source_file"].astype(str)
-            + np.where(t["source_sheet"].to_numpy(dtype=object) != "",
-                       "[" + t["source_sheet"].astype(str) + "]", "")
+            + np.where(
+                t["source_sheet"].to_numpy(dtype=object) != "",
+                "[" + t["source_sheet"].astype(str) + "]",
+                "",
+            )
             + ":"
             + t["source_row"].astype(str)
         ).to_numpy(dtype=object),
@@ -140,7 +256,9 @@ def _merge_same_side(c: pd.DataFrame, source: np.ndarray) -> tuple[pd.DataFrame,
     Returns the kept candidates and, for each, the ``;``-joined sources of the rows merged
     into it (empty where it stands alone)."""
     key = ["side", "src_c", "dst_c", "amount", "time", "ref_c"]
-    order = np.lexsort([c["row"].to_numpy(), c["file_c"].to_numpy()] + [c[k].to_numpy() for k in reversed(key)])
+    order = np.lexsort(
+        [c["row"].to_numpy(), c["file_c"].to_numpy()] + [c[k].to_numpy() for k in reversed(key)]
+    )
     c = c.iloc[order].reset_index(drop=True)
     same_key = np.ones(len(c), dtype=bool)
     same_key[0:1] = False
@@ -198,7 +316,9 @@ def _match_mirrors(c: pd.DataFrame, window_s: int, cash_code: int) -> np.ndarray
         day = day_all[pos]
         opp = side[1:] != side[:-1]
         close = np.abs(t[1:] - t[:-1]) <= window
-        same_day = (day[1:] | day[:-1]) & (t[1:].astype("datetime64[D]") == t[:-1].astype("datetime64[D]"))
+        same_day = (day[1:] | day[:-1]) & (
+            t[1:].astype("datetime64[D]") == t[:-1].astype("datetime64[D]")
+        )
         cand = key_same & opp & (close | same_day)
         if not cand.any():
             break

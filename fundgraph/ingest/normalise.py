@@ -13,6 +13,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ..ids import normalise_accounts, normalise_person_ids
 from .readers import RawTable
 from .vocabulary import (
     CARD_HINTS,
@@ -66,6 +67,13 @@ def clean_cells(s: pd.Series) -> pd.Series:
         s = s.where(~blank, "")
     return s
 
+
+_ID_COLUMNS = {
+    "account": normalise_accounts,
+    "counterparty": normalise_accounts,
+    "holder_id": normalise_person_ids,
+    "counterparty_id": normalise_person_ids,
+}
 
 _DASHES = tuple("-—_*=~")
 _PLACEHOLDER_SPELLINGS = frozenset(
@@ -317,6 +325,11 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         if f:
             by_field.setdefault(f, []).append(i)
 
+    # one spelling per account, card and ID number (groups, full-width digits, check letter)
+    for fld, norm in _ID_COLUMNS.items():
+        for i in by_field.get(fld, []):
+            clean[clean.columns[i]] = norm(clean[clean.columns[i]])
+
     def col(fld: str, how: str = "first") -> pd.Series:
         idx = by_field.get(fld)
         if not idx:
@@ -379,6 +392,12 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     flag(status.isin(STATUS_FAILED), "failed_transaction")
     flag((status != "") & ~status.isin(STATUS_OK) & ~status.isin(STATUS_FAILED), "unknown_status", status)
 
+    # faults the reader found in the file (a card number stored as a number, digits lost)
+    if table.row_code is not None:
+        found = pd.Series(np.asarray(table.row_code, dtype=object)[nonempty])
+        for c in sorted(set(found) - {""}):
+            flag(found == c, c, pd.Series(np.asarray(table.row_value, dtype=object)[nonempty]))
+
     flag(~t_present, "no_time")
     flag(times.isna(), "bad_time", tstr)
 
@@ -438,7 +457,7 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     else:
         account = pd.Series([""] * n, dtype=object)
     if _has_title(table, "account"):
-        account = account.where(account != "", per_row(table.title["account"]))
+        account = account.where(account != "", normalise_accounts(pd.Series(per_row(table.title["account"]))))
     flag(account == "", "no_account")
 
     cp_idx = by_field.get("counterparty", [])
@@ -458,7 +477,7 @@ def normalise_table(table: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         holder_name = holder_name.where(holder_name != "", per_row(table.title["holder_name"]))
     holder_id = col("holder_id")
     if _has_title(table, "holder_id"):
-        holder_id = holder_id.where(holder_id != "", per_row(table.title["holder_id"]))
+        holder_id = holder_id.where(holder_id != "", normalise_person_ids(pd.Series(per_row(table.title["holder_id"]))))
 
     balance, b_present, b_ok = parse_cents(col("balance"))
 

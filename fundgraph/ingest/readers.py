@@ -16,6 +16,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,13 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .vocabulary import TITLE_FIELDS, header_field
+from .vocabulary import TITLE_FIELDS, header_field, header_key
 
 __all__ = [
     "EXPORT_SUFFIXES",
     "RawTable",
     "FileProblem",
     "find_exports",
+    "display_name",
+    "max_file_bytes",
     "read_export",
     "decode_text",
 ]
@@ -40,6 +43,9 @@ DELIMITERS = (",", "\t", ";", "|")
 #: An xlsx whose sheets would unpack beyond this is refused (zip-bomb guard).
 MAX_UNPACKED_BYTES = 4 * 1024**3
 MAX_PACK_RATIO = 100
+#: A header with more cells than this is refused: real statements have a few dozen
+#: columns, and every column costs work per row.
+MAX_COLUMNS = 1024
 
 
 @dataclass
@@ -55,6 +61,16 @@ class RawTable:
     cells: pd.DataFrame  # positional columns 0..n-1, str cells ("" when empty)
     rows: np.ndarray  # spreadsheet row number of each cells row (1-based)
     title: dict[str, str] = field(default_factory=dict)
+    #: per cells row, a reject code found while reading ("" for none), and the cell it names
+    row_code: np.ndarray | None = None
+    row_value: np.ndarray | None = None
+
+
+#: Fields holding account, card or ID numbers: never numbers to compute with.
+ID_FIELDS = ("account", "counterparty", "holder_id", "counterparty_id")
+#: A spreadsheet keeps 15 significant digits of a number; a longer id stored as a number
+#: has lost its last digits in the file (6222020200001234567 comes back as ...4944).
+ID_DIGITS_KEPT = 15
 
 
 @dataclass
@@ -68,21 +84,50 @@ class FileProblem:
     fatal: bool = True  # False: a companion sheet, noted but not an error
 
 
-def find_exports(paths: list[str | os.PathLike]) -> list[tuple[Path, str]]:
+def find_exports(
+    paths: list[str | os.PathLike], problems: list[FileProblem] | None = None
+) -> list[tuple[Path, str]]:
     """Every export file under ``paths`` (files or folders, recursively), sorted.
 
     Returns ``(path, display_name)`` pairs; the display name is relative to the folder given,
-    with forward slashes, so outputs do not depend on where the case was stored.
+    with forward slashes, so outputs do not depend on where the case was stored. A name
+    that is not valid UTF-8 (GBK bytes left by unzipping a Chinese-Windows archive) is
+    shown decoded as GB18030 while the path keeps the bytes, so the file still opens.
+
+    Entries that are not read are said so in ``problems`` (when a list is given): a folder
+    holding ``case.json`` (a case folder written by fundgraph, not statements), and names
+    ending like an export that are not regular files (named pipes, devices, sockets,
+    dangling symbolic links) — opening those could block or read a device.
     """
+    problems = [] if problems is None else problems
     found: list[tuple[Path, str]] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and _is_export_name(sub.name):
-                    found.append((sub, sub.relative_to(p).as_posix()))
+            here: list[tuple[Path, str]] = []
+            for top, dirs, files in os.walk(p):
+                dirs.sort()
+                rel = Path(top).relative_to(p)
+                if "case.json" in files:
+                    dirs[:] = []
+                    shown = display_name(rel.as_posix() + "/" if rel.parts else p.name + "/")
+                    problems.append(FileProblem(shown, "", "case_folder", "holds case.json"))
+                    continue
+                for fname in sorted(files):
+                    if not _is_export_name(fname):
+                        continue
+                    sub = Path(top) / fname
+                    shown = display_name((rel / fname).as_posix())
+                    kind = _not_regular(sub)
+                    if kind:
+                        problems.append(FileProblem(shown, "", "not_a_file", kind))
+                    else:
+                        here.append((sub, shown))
+            found += sorted(here, key=lambda x: x[0].parts)
         elif p.is_file():
-            found.append((p, p.name))
+            found.append((p, display_name(p.name)))
+        elif p.exists() or p.is_symlink():
+            problems.append(FileProblem(display_name(p.name), "", "not_a_file", _not_regular(p) or "not a file"))
         else:
             raise FileNotFoundError(2, "no such file or folder", str(p))
     seen: dict[str, int] = {}
@@ -96,6 +141,51 @@ def find_exports(paths: list[str | os.PathLike]) -> list[tuple[Path, str]]:
             seen[name] = 0
         out.append((path, name))
     return out
+
+
+def display_name(name: str) -> str:
+    """A file name as text: undecodable bytes (kept by the OS as surrogates) are read as
+    GB18030, the encoding Chinese Windows writes into zip archives, else replaced.
+
+    >>> display_name("statement.csv")
+    'statement.csv'
+    >>> display_name(os.fsdecode("流水".encode("gbk") + b".csv"))
+    '流水.csv'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    if "/" in name:  # folders may differ: one unzipped from a GBK archive, one typed in UTF-8
+        return "/".join(display_name(part) for part in name.split("/"))
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def _not_regular(path: Path) -> str | None:
+    """What a name that is not a regular file is (None for a regular file or a folder)."""
+    import stat
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "dangling symbolic link" if path.is_symlink() else "vanished"
+    except OSError as exc:
+        return f"cannot stat: {exc.strerror or exc}"
+    mode = st.st_mode
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "not a regular file"
 
 
 def _is_export_name(name: str) -> bool:
@@ -143,9 +233,29 @@ def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if len(text.encode("utf-8")) - len(text) >= 2:
+        if len(text.encode("utf-8")) - len(text) >= 2 and _CJK.search(text):
             return True
     return False
+
+
+# characters a Chinese statement holds beyond ASCII: CJK text and punctuation, full-width forms
+_CJK = re.compile("[\u00a5\u00b7\u2010-\u206f\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _decode_line(line: bytes) -> str:
+    """One line of a file mixing encodings: UTF-8 unless that gives no Chinese while
+    GB18030 does (GBK text can be valid UTF-8 by chance: ``投投`` reads as ``ͶͶ``)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("gb18030", errors="replace")
+    if text.isascii() or _CJK.search(text):
+        return text
+    try:
+        other = line.decode("gb18030")
+    except UnicodeDecodeError:
+        return text
+    return other if _CJK.search(other) else text
 
 
 def _decode_lines(data: bytes, first: str | None) -> str:
@@ -154,17 +264,7 @@ def _decode_lines(data: bytes, first: str | None) -> str:
             return data.decode(first)
         except UnicodeDecodeError:
             pass
-    out = []
-    for line in data.split(b"\n"):
-        for enc in ("utf-8", "gb18030"):
-            try:
-                out.append(line.decode(enc))
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            out.append(line.decode("gb18030", errors="replace"))
-    return "\n".join(out)
+    return "\n".join(_decode_line(line) for line in data.split(b"\n"))
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -175,9 +275,11 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
         return False  # UTF-16 without a BOM
-    if b"\x00" in sample:
+    # decided by proportion: one NUL (a damaged byte) in a text statement is not a binary file
+    nul = sample.count(0)
+    if nul > len(sample) // 100:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = nul + sum(sample.count(b) for b in (*range(1, 9), *range(14, 32)))
     return control > len(sample) // 20
 
 
@@ -243,48 +345,167 @@ def _title_info(rows: list[list[str]]) -> dict[str, str]:
 # ---------------------------------------------------------------- text files
 
 
+#: Stands in for a carriage return inside a cell while the csv module splits a line (it
+#: would take the CR for the end of the record and give up on the quotes).
+_CR = "\ue000"
+
+
 def _split_line(line: str, delim: str) -> list[str]:
+    """Cells of one line, quotes respected; a bare CR inside the line is cell text."""
+    if "\r" in line:
+        return [c.replace(_CR, "\r") for c in _split_line(line.replace("\r", _CR), delim)]
     try:
         return next(csv.reader([line], delimiter=delim, strict=False))
     except (StopIteration, csv.Error):
         return line.split(delim)
 
 
+def _line_ends(text: str) -> str:
+    """Text with ``\n`` line ends. CRLF becomes LF; a file whose lines end in a bare CR
+    (Excel for Mac "CSV (Macintosh)") is recognised by CRs outnumbering LFs, otherwise a
+    bare CR is text inside a cell (a memo typed with a line break) and kept."""
+    text = text.replace("\r\n", "\n")
+    if "\r" in text and text.count("\r") > text.count("\n"):
+        text = text.replace("\r", "\n")
+    return text
+
+
 def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem]]:
     if _looks_binary(data):
         return [], [FileProblem(name, "", "binary", "not a text or spreadsheet file")]
     text, encoding = decode_text(data)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = _line_ends(text.lstrip("\ufeff"))
+    if "\x00" in text:
+        # a stray NUL (a damaged export) becomes a visible replacement character: the cell
+        # holding it is rejected with its text instead of being read differently
+        text = text.replace("\x00", "\ufffd")
     head_lines = text.split("\n", HEADER_SCAN_ROWS + 1)[:HEADER_SCAN_ROWS]
     best = None  # (score, line, delim)
     for delim in DELIMITERS:
         for i, line in enumerate(head_lines):
             if delim not in line:
                 continue
-            score, _ = _score_header(_split_line(line.rstrip("\r"), delim))
+            score, _ = _score_header(_head_cells(line, delim))
             if score > 2 and (best is None or (score, -i) > (best[0], -best[1])):
                 best = (score, i, delim)
     if best is None:
         if not text.strip():
             return [], [FileProblem(name, "", "empty_file", "the file is empty")]
         for delim in DELIMITERS:
-            missing = _missing_columns([_split_line(x.rstrip("\r"), delim) for x in head_lines])
+            missing = _missing_columns([_head_cells(x, delim) for x in head_lines])
             if missing:
                 return [], [FileProblem(name, "", missing, "the header lacks a required column")]
         return [], [FileProblem(name, "", "no_header", "no row looks like a statement header")]
     _, hidx, delim = best
+    if head_lines[hidx].count(delim) >= MAX_COLUMNS:
+        header = _split_line(head_lines[hidx].rstrip("\r"), delim)
+        if len(header) > MAX_COLUMNS:
+            detail = f"{len(header):,} columns, at most {MAX_COLUMNS:,} are read"
+            return [], [FileProblem(name, "", "too_many_columns", detail)]
     header = _split_line(head_lines[hidx].rstrip("\r"), delim)
-    title = _title_info([_split_line(x.rstrip("\r"), delim) for x in head_lines[:hidx]])
+    title = _title_info([_head_cells(x, delim) for x in head_lines[:hidx]])
     lines = text.split("\n")
     body_lines = lines[hidx + 1 :]
     if body_lines and body_lines[-1] == "":
         body_lines.pop()  # the file's final newline
-    cells = _parse_body(body_lines, delim, len(header))
+    try:
+        cells = _parse_body(body_lines, delim, len(header))
+    except _TooWide as exc:
+        line = hidx + 2 + exc.record
+        detail = f"line {line} has {exc.width:,} cells, at most {MAX_COLUMNS:,} are read"
+        return [], [FileProblem(name, "", "too_many_columns", detail)]
     # one spreadsheet row per record: a quoted cell holding line breaks stays one row
     rows = np.arange(hidx + 2, hidx + 2 + len(cells), dtype=np.int64)
     fields = [header_field(h) for h in header]
     table = RawTable(name, "", encoding, "text", header, fields, cells, rows, title)
-    return [table], []
+    return _split_at_headers(table), []
+
+
+def _head_cells(line: str, delim: str) -> list[str]:
+    """Cells of a line scanned for the header, at most :data:`MAX_COLUMNS` + 1 of them:
+    a line of a million cells costs no more than a real header."""
+    line = line.rstrip("\r")
+    if line.count(delim) > MAX_COLUMNS:
+        line = delim.join(line.split(delim, MAX_COLUMNS + 1)[: MAX_COLUMNS + 1])
+    return _split_line(line, delim)
+
+
+class _TooWide(Exception):
+    """A body record with more than :data:`MAX_COLUMNS` cells."""
+
+    def __init__(self, record: int, width: int) -> None:
+        super().__init__(record, width)
+        self.record, self.width = record, width
+
+
+def _split_at_headers(table: RawTable) -> list[RawTable]:
+    """One table per header: a header row inside the body that does not match the current
+    header name for name (two statements concatenated, the second with its columns in
+    another order) starts a new table read with its own layout. A row that matches name
+    for name is a repeated page header and stays, for the normaliser to reject.
+
+    Only rows whose time cell does not start with a digit can be headers, so a long
+    statement costs one vectorised test, not a header match per row.
+    """
+    cells = table.cells
+    tcols = [i for i, f in enumerate(table.fields) if f == "time" and i < cells.shape[1]]
+    if cells.empty or not tcols:
+        return [table]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    times = cells[cells.columns[tcols[0]]].to_numpy(dtype=object)
+    col = pa.array(times, type=pa.large_string())
+    digit = pc.match_substring_regex(col, r"^\s*[0-9]").to_numpy(zero_copy_only=False)
+    cand = np.flatnonzero(~digit)
+    if len(cand):
+        # a header row holds a header word where the time column is (blank rows, totals
+        # lines and memo spill-overs do not)
+        words = {v for v in set(times[cand]) if v.strip() and header_field(v)}
+        cand = cand[np.fromiter((times[i] in words for i in cand), dtype=bool, count=len(cand))]
+    if not len(cand):
+        return [table]
+    out: list[RawTable] = []
+    current = [header_key(h) for h in table.header]
+    start = 0
+    header, fields = table.header, table.fields
+    values = cells.iloc[cand].to_numpy(dtype=object)
+    for k, i in enumerate(cand):
+        row = [str(v) for v in values[k]]
+        while row and not row[-1].strip():
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            continue
+        score, _ = _score_header(row)
+        if score <= 2:
+            continue
+        keys = [header_key(h) for h in row]
+        width = max(len(keys), len(current))
+        if keys + [""] * (width - len(keys)) == current + [""] * (width - len(current)):
+            continue  # a repeated page header
+        out.append(_slice_table(table, start, i, header, fields))
+        header, fields, current = row, [header_field(h) for h in row], keys
+        start = i + 1
+    if not out:
+        return [table]
+    out.append(_slice_table(table, start, len(cells), header, fields))
+    return [tb for tb in out if len(tb.cells) or tb is out[0]]
+
+
+def _slice_table(table: RawTable, a: int, b: int, header: list[str], fields: list[str | None]) -> RawTable:
+    cells = table.cells.iloc[a:b].reset_index(drop=True)
+    width = len(header)
+    extra = [c for c in cells.columns[width:] if (cells[c] == "").all()]
+    cells = cells.drop(columns=extra)
+    for c in range(cells.shape[1], width):
+        cells[c] = ""
+    cells.columns = list(range(cells.shape[1]))
+    return RawTable(
+        table.source_file, table.source_sheet, table.encoding, table.kind, list(header), list(fields),
+        cells, table.rows[a:b], table.title,
+        None if table.row_code is None else table.row_code[a:b],
+        None if table.row_value is None else table.row_value[a:b],
+    )
 
 
 #: A quoted cell may run over at most this many lines (a memo typed with line breaks).
@@ -334,7 +555,7 @@ def _records(lines: list[str], delim: str, width: int) -> tuple[list[str], set[i
             ):
                 text = "\n".join(lines[i : j + 1])
                 try:
-                    got = next(csv.reader([text], delimiter=delim, strict=True))
+                    got = next(csv.reader([text.replace("\r", _CR)], delimiter=delim, strict=True))
                 except (StopIteration, csv.Error):
                     got = None
                 if got is not None and len(got) <= width + 1:
@@ -370,6 +591,7 @@ def _read_c(text: str, delim: str, wide: int, quoting: int) -> pd.DataFrame | No
                 na_filter=False,
                 skip_blank_lines=False,
                 quoting=quoting,
+                lineterminator="\n",  # a bare CR is cell text (see _line_ends)
                 engine="c",
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
@@ -399,7 +621,14 @@ def _parse_body(lines: list[str], delim: str, width: int) -> pd.DataFrame:
     cells = _read_c(body, delim, wide, quoting)
     if cells is None:
         # rows longer than the header: widen to the longest (an upper bound when quoted)
-        wide = max(width, int(_count_each(lines, delim).max()) + 1)
+        counts = _count_each(lines, delim)
+        wide = max(width, int(counts.max()) + 1)
+        if wide > MAX_COLUMNS:
+            for i in np.flatnonzero(counts >= MAX_COLUMNS):
+                got = len(_split_line(lines[int(i)], delim))
+                if got > MAX_COLUMNS:
+                    raise _TooWide(int(i), got)
+            wide = max(width, MAX_COLUMNS)
         cells = _read_c(body, delim, wide, quoting)
     if cells is None or len(cells) != len(records):
         cells = None  # the fast parser disagreed on the records: split each one alone
@@ -474,6 +703,16 @@ def _tables_from_grid(
 ) -> tuple[list[RawTable], list[FileProblem]]:
     grid = grid.reset_index(drop=True)
     grid.columns = list(range(grid.shape[1]))
+    if grid.shape[1] > MAX_COLUMNS:
+        # a sheet is as wide as its widest row: empty columns past the bound are dropped,
+        # a sheet with cells there is refused (each column costs work per row)
+        far = grid.iloc[:, MAX_COLUMNS:]
+        filled = (far.notna() & (far.astype(str) != "")).to_numpy()
+        if filled.any():
+            row, col = (int(v[0]) for v in np.nonzero(filled))
+            detail = f"{sheet or 'sheet'}: row {row + 1} has a cell in column {MAX_COLUMNS + col + 1:,}, at most {MAX_COLUMNS:,} are read"
+            return [], [FileProblem(name, sheet, "too_many_columns", detail)]
+        grid = grid.iloc[:, :MAX_COLUMNS]
     head = _grid_to_text(grid.head(HEADER_SCAN_ROWS)).values.tolist()
     hidx = _find_header(head)
     if hidx is None:
@@ -486,7 +725,14 @@ def _tables_from_grid(
             FileProblem(name, sheet, "no_header", "no row looks like a statement header", fatal=False)
         ]
     header = [str(c) for c in head[hidx]]
-    body = _grid_to_text(grid.iloc[hidx + 1 :])
+    while len(header) > 1 and not header[-1].strip():
+        header.pop()
+    raw_body = grid.iloc[hidx + 1 :]
+    body = _grid_to_text(raw_body)
+    # columns past the header that are empty throughout (a sheet padded to its widest row)
+    extra = [c for c in body.columns[len(header) :] if (body[c] == "").all()]
+    if extra:
+        body = body.drop(columns=extra)
     rows = np.arange(hidx + 2, hidx + 2 + len(body), dtype=np.int64)
     table = RawTable(
         name,
@@ -499,7 +745,52 @@ def _tables_from_grid(
         rows,
         _title_info(head[:hidx]),
     )
-    return [table], []
+    tables = _split_at_headers(table)
+    for tb in tables:
+        # numbers in the id columns: a card number stored as a number lost its last digits
+        cols = [c for c, f in enumerate(tb.fields) if f in ID_FIELDS and c < raw_body.shape[1]]
+        if not cols:
+            continue
+        pos = tb.rows - (hidx + 2)
+        lossy = _lossy_numbers(raw_body.iloc[pos, cols])
+        if lossy is not None:
+            hit = lossy.to_numpy()
+            bad = hit.any(axis=1)
+            if bad.any():
+                first = hit.argmax(axis=1)
+                texts = tb.cells.to_numpy(dtype=object)
+                tb.row_code = np.where(bad, "id_digits_lost", "").astype(object)
+                tb.row_value = np.array(
+                    [f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else "" for i, (b, k) in enumerate(zip(bad, first, strict=True))],
+                    dtype=object,
+                )
+    return tables, []
+
+
+def _lossy_numbers(grid: pd.DataFrame) -> pd.DataFrame | None:
+    """Cells stored as numbers with more than :data:`ID_DIGITS_KEPT` significant digits
+    (True), one column per column of ``grid`` (all False where none); None when there are
+    none at all."""
+    out = {}
+    for i in range(grid.shape[1]):
+        s = grid.iloc[:, i]
+        out[i] = np.zeros(len(s), dtype=bool)
+        if s.dtype != object:
+            num = pd.to_numeric(s, errors="coerce") if s.dtype.kind in "iuf" else None
+        elif pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+            continue
+        else:
+            kind = s.map(type)
+            isnum = kind.eq(int) | kind.eq(float)
+            if not isnum.any():
+                continue
+            num = pd.to_numeric(s.where(isnum), errors="coerce")
+        if num is None:
+            continue
+        out[i] = (num.abs() >= 10**ID_DIGITS_KEPT).to_numpy(dtype=bool)
+    if not any(v.any() for v in out.values()):
+        return None
+    return pd.DataFrame(out)
 
 
 def _check_zip(path: Path, name: str) -> FileProblem | None:
@@ -520,9 +811,81 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
             name,
             "",
             "too_large",
-            f"workbook would unpack to {unpacked // 1024**2} MiB (ratio {unpacked // packed}:1); refused",
+            f"workbook would unpack to {unpacked // 1024**2} MiB (ratio {unpacked // packed}:1)",
         )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    rows, cols, cells = _sheet_extent(zf, info)
+                    # a dense sheet that big is real data: only a sparse rectangle is refused
+                    if rows * cols > max(MAX_SHEET_CELLS, 4 * cells):
+                        sheet = info.filename.rsplit("/", 1)[-1]
+                        return FileProblem(
+                            name, "", "too_large",
+                            f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells, "
+                            f"at most {MAX_SHEET_CELLS:,} are read)",
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        return FileProblem(name, "", "unreadable", f"broken xlsx (zip): {exc}")
     return None
+
+
+#: A sheet whose cells would span more than this is refused before it is read: the
+#: workbook reader allocates the whole rectangle, and one cell at XFD1048576 would ask for
+#: hundreds of GiB and end the process.
+MAX_SHEET_CELLS = 50_000_000
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_ROW_RE = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,9})\"")
+# cells in columns past Z (two or three letters), and cells of column A-Z below row 99999:
+# the only refs that can make the rectangle large, and rare in a real statement
+_WIDE_RE = re.compile(rb"\sr=\"([A-Z]{2,3})([0-9]{1,9})\"")
+_DEEP_RE = re.compile(rb"\sr=\"[A-Z]([0-9]{6,9})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int]:
+    """The largest (rows, columns) a sheet declares or places a cell at, and about how many
+    cells it holds, read from its XML in bounded chunks without building the sheet."""
+    rows, cols, cells = 1, 1, 0
+    tail = b""
+    first = True
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            text = tail + chunk
+            cells += chunk.count(b"<c ") + chunk.count(b":c ")
+            if first:
+                m = _DIMENSION_RE.search(text[:65536])
+                if m:
+                    col_end = m.group(3) or m.group(1)
+                    row_end = m.group(4) or m.group(2)
+                    rows = max(rows, int(row_end))
+                    cols = max(cols, _column_number(col_end))
+                first = False
+            found = _ROW_RE.findall(text)
+            if found:
+                rows = max(rows, max(map(int, found)))
+            for col, row in _WIDE_RE.findall(text):
+                cols = max(cols, _column_number(col))
+                rows = max(rows, int(row))
+            deep = _DEEP_RE.findall(text)
+            if deep:
+                rows = max(rows, max(map(int, deep)))
+                cols = max(cols, 26)
+            if cols < 26 and b' r="' in text:
+                cols = 26  # single-letter columns: at most Z
+            tail = text[-64:]
+    return rows, cols, cells
 
 
 def _read_workbook(path: Path, name: str, kind: str) -> tuple[list[RawTable], list[FileProblem]]:
@@ -608,20 +971,64 @@ def _read_html(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
 _MARKUP_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<!--", b"<head", b"<body", b"<style", b"<workbook")
 
 
+#: Environment variable raising (or lowering) the largest file read, in megabytes.
+MAX_FILE_ENV = "FUNDGRAPH_MAX_FILE_MB"
+#: Largest file read, in bytes; None: the environment variable, else an eighth of the
+#: machine's memory (a file is read whole, and parsing it takes several times its size).
+MAX_FILE_BYTES: int | None = None
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1024**2:,.0f}" if n >= 10 * 1024**2 else f"{n / 1024**2:.3g}"
+
+
+def max_file_bytes() -> int:
+    """The largest export file read (bytes); a larger one is refused by name and the run
+    goes on. See :data:`MAX_FILE_BYTES` and :data:`MAX_FILE_ENV`."""
+    if MAX_FILE_BYTES is not None:
+        return MAX_FILE_BYTES
+    env = os.environ.get(MAX_FILE_ENV, "").strip()
+    if env:
+        try:
+            return max(1, int(float(env) * 1024**2))
+        except ValueError:
+            pass
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        memory = 8 * 1024**3
+    return max(256 * 1024**2, memory // 8)
+
+
 def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[RawTable], list[FileProblem]]:
     """Read one export file into raw tables (one per statement sheet) and problems.
 
     Never raises for bad content: an unreadable file comes back as a :class:`FileProblem`.
     """
     path = Path(path)
-    name = name or path.name
+    name = name or display_name(path.name)
     try:
         with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            limit = max_file_bytes()
+            if size > limit:
+                return [], [
+                    FileProblem(
+                        name, "", "file_too_large",
+                        f"{_mib(size)} MiB, more than the {_mib(limit)} MiB read at once "
+                        f"(split the file, or set {MAX_FILE_ENV} to more megabytes)",
+                    )
+                ]
             data = fh.read()
     except OSError as exc:
         return [], [FileProblem(name, "", "unreadable", exc.strerror or str(exc))]
+    except MemoryError:
+        return [], [FileProblem(name, "", "file_too_large", "not enough memory to read it")]
     try:
         return _read_bytes(path, name, data)
+    except MemoryError:
+        del data
+        return [], [FileProblem(name, "", "file_too_large", "not enough memory to read it")]
     except Exception as exc:  # noqa: BLE001 - one hostile file must not stop the case
         detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
         return [], [FileProblem(name, "", "unreadable", detail)]

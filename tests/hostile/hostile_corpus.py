@@ -116,4 +116,29 @@ def build_corpus(root: Path) -> dict[str, tuple]:
         ("rows", 2, {"totals_line": 2, "repeated_header": 1}))
     _zip_bomb(root / "zip_bomb.xlsx")
     expect["zip_bomb.xlsx"] = ("file", "too_large")
+    # line ends, NUL bytes, a second layout, widths and amounts that used to be misread
+    put("mac_line_ends.csv", _csv(H, _row(1), _row(2), _row(3), nl="\r"), ("rows", 3, {}))
+    put("bare_cr_in_cell.csv", _csv(H, _row(1, memo="Main\rStreet").replace("李四", '"x,5000,y"'), _row(2)),
+        ("rows", 2, {}))
+    one_nul = bytearray(_csv(H, *(_row(i) for i in range(30))))
+    one_nul[200:200] = b"\x00"
+    # the NUL lands in a time cell: that row is rejected with its text, the others are read
+    put("one_nul_byte.csv", bytes(one_nul), ("rows", 29, {"bad_time": 1}))
+    swapped = H.replace("交易金额,收付标志", "收付标志,交易金额")
+    put("two_layouts.csv", _csv(H, _row(1), swapped, "6222000000000001,2022-03-06 10:00:00,进,10.00,6217,李四,x,R9"),
+        ("rows", 2, {}))
+    put("wide_header.csv", _csv(H + "".join(f",c{i}" for i in range(5000)), _row(1)), ("file", "too_many_columns"))
+    put("huge_amounts.csv", _csv(H, _row(1, amount="999999999999999.99"), _row(2)), ("rows", 1, {"amount_too_large": 1}))
+    put("zero_references.csv", _csv(H, _row(1, ref="0", time="2022-03-05"), _row(1, ref="0", time="2022-03-05"),
+                                     _row(2, ref="0", amount="7.00")), ("rows", 3, {}))
+    far = root / "far_cell.xlsx"
+    with zipfile.ZipFile(far, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        zf.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet><dimension ref="A1:XFD1048576"/>'
+                    '<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
+    expect["far_cell.xlsx"] = ("file", "too_large")
+    (root / "old_case").mkdir(exist_ok=True)
+    (root / "old_case" / "case.json").write_text("{}", encoding="utf-8")
+    (root / "old_case" / "transfers.csv").write_bytes(_csv(H, _row(1)))
+    expect["old_case/"] = ("file", "case_folder")
     return expect
