@@ -28,7 +28,7 @@ from . import group
 @click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
               help="Worker processes of the local cluster.")
 @click.option("--partitions", type=click.IntRange(1), default=None,
-              help="Partitions of the shuffle by account [default: one per input file, at most 256].")
+              help="Partitions of the shuffle by account [default: one per 64 MB of input, at most 256].")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
               help="Language of the reasons and the HTML page.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")

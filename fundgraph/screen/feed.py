@@ -24,7 +24,16 @@ from ..ingest import find_exports, normalise_table, read_export
 from ..tables import conform
 from .aggregates import ROW_COLUMNS, YUAN_CURRENCIES, aggregate_rows, distinct_rows, merge_aggregates
 
-__all__ = ["FeedFile", "find_feed", "feed_rows", "aggregate_feed", "FeedAggregates"]
+__all__ = [
+    "FeedFile",
+    "FeedAggregates",
+    "find_feed",
+    "feed_rows",
+    "aggregate_feed",
+    "feed_statements",
+    "default_partitions",
+    "file_digest",
+]
 
 _PARQUET = (".parquet", ".parq", ".pq")
 
@@ -199,6 +208,16 @@ def _key(f: FeedFile) -> str:
     return hashlib.sha1(f"{f.kind}\0{f.path}\0{f.name}".encode()).hexdigest()[:12]
 
 
+#: Input bytes per partition of the shuffle by account (text exports; Parquet counts 4x).
+PARTITION_BYTES = 64 * 1024**2
+
+
+def default_partitions(files: list[FeedFile]) -> int:
+    """About one partition per ``PARTITION_BYTES`` of input, between 1 and 256."""
+    size = sum(os.path.getsize(f.path) * (4 if f.kind == "parquet" else 1) for f in files)
+    return max(1, min(256, -(-size // PARTITION_BYTES)))
+
+
 def aggregate_feed(
     files: list[FeedFile],
     *,
@@ -216,7 +235,7 @@ def aggregate_feed(
         Where the tasks run: a client of a ``dask.distributed`` cluster, ``"synchronous"``
         (in this process, for debugging) or None (Dask's current default).
     partitions : int, optional
-        Partitions of the shuffle by account (default: one per input file, at most 256).
+        Partitions of the shuffle by account (default: :func:`default_partitions`).
     delay : float
         Seconds each task sleeps first (only for tests that need tasks still running).
 
@@ -227,7 +246,7 @@ def aggregate_feed(
     import dask
 
     rows, aliases, infos = feed_rows(files, delay=delay)
-    nparts = partitions or max(1, min(len(files), 256))
+    nparts = partitions or default_partitions(files)
     by_account = rows.shuffle(on="account", npartitions=nparts, shuffle_method="tasks")
     aggs = [dask.delayed(_aggregate_partition, pure=True)(p, delay) for p in by_account.to_delayed()]
     # a tree of merges, so no single task holds every partition's aggregates at once
@@ -294,7 +313,7 @@ def feed_statements(
     keep = frozenset(accounts)
     mapping = dict(aliases or {})
     selected = rows.map_partitions(_select_rows, keep, mapping, meta=_empty_rows())
-    by_account = selected.shuffle(on="account", npartitions=max(1, min(len(files), 64)), shuffle_method="tasks")
+    by_account = selected.shuffle(on="account", npartitions=default_partitions(files), shuffle_method="tasks")
     parts = [dask.delayed(_distinct_with_names, pure=True)(p) for p in by_account.to_delayed()]
     kwargs = {"scheduler": scheduler} if scheduler is not None else {}
     (got,) = dask.compute(parts, **kwargs)
