@@ -22,6 +22,8 @@ from . import group
 @click.option("--export-case", type=click.IntRange(0), default=0, show_default=True, metavar="N",
               help="Write the statements of the top N accounts' one-hop neighbourhood for fundgraph analyze.")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Accounts shown in screen.html.")
+@click.option("--min-score", type=click.FloatRange(0), default=3.0, show_default=True,
+              help="Leave out accounts scoring less (watch-list and keyword-name hits are always listed).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="dask.distributed scheduler (tcp://host:8786), or 'synchronous' to run in this process "
                    "[default: FUNDGRAPH_DASK_SCHEDULER, else a local cluster].")
@@ -33,7 +35,7 @@ from . import group
               help="Language of the reasons and the HTML page.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @click.pass_context
-def screen(ctx, feeds, out_dir, state_dir, watchlist, export_case, top, scheduler, workers, partitions, lang, quiet):
+def screen(ctx, feeds, out_dir, state_dir, watchlist, export_case, top, min_score, scheduler, workers, partitions, lang, quiet):
     """Rank the accounts of transaction FEEDs (exports or Parquet) by scheme-collection risk."""
     from fundgraph.analysis import read_watchlist
     from fundgraph.screen import screen as run_screen
@@ -41,7 +43,7 @@ def screen(ctx, feeds, out_dir, state_dir, watchlist, export_case, top, schedule
     msg_lang = ctx.obj.get("cli_lang", "en")
     wl = read_watchlist(watchlist) if watchlist else None
     result = run_screen(list(feeds), out_dir, state_dir=state_dir, watchlist=wl, export_case=export_case,
-                        top=top, lang=lang, scheduler=scheduler, workers=workers, partitions=partitions)
+                        top=top, min_score=min_score, lang=lang, scheduler=scheduler, workers=workers, partitions=partitions)
     if quiet:
         return
     s = result.summary

@@ -119,6 +119,7 @@ def screen(
     watchlist: pd.DataFrame | None = None,
     export_case: int = 0,
     top: int = 20,
+    min_score: float = 3.0,
     lang: str = "zh",
     scheduler=None,
     workers: int = 2,
@@ -144,6 +145,9 @@ def screen(
         (from this run's feeds) to ``out_dir/case-statements/`` for ``fundgraph analyze``.
     top : int
         Accounts shown in ``screen.html``.
+    min_score : float
+        Accounts scoring less are left out of ``screen.csv`` (except watch-list and
+        keyword-name hits).
     lang : {"zh", "en"}
         Language of reasons and the HTML page.
     scheduler : distributed.Client or str, optional
@@ -162,24 +166,24 @@ def screen(
     if scheduler is None or isinstance(scheduler, str):
         with dask_scheduler(scheduler, workers=workers) as sched:
             return screen(feeds, out_dir, state_dir=state_dir, watchlist=watchlist, export_case=export_case,
-                          top=top, lang=lang, scheduler=sched if sched != "synchronous" else _Sync(),
+                          top=top, min_score=min_score, lang=lang, scheduler=sched if sched != "synchronous" else _Sync(),
                           partitions=partitions, delay=delay)
     if isinstance(scheduler, _Sync):
         scheduler = "synchronous"
     feeds = list(feeds)
     aggs, files_df, fresh = screen_aggregates(feeds, state_dir=state_dir, scheduler=scheduler,
                                               partitions=partitions, delay=delay)
-    table = rank_accounts(aggs, watchlist=watchlist, lang=lang)
+    resolved = resolve_aggregates(aggs)
+    table = rank_accounts(resolved, watchlist=watchlist, lang=lang, min_score=min_score, resolved=True)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     write_screen_csv(table, out / "screen.csv")
     written.append(out / "screen.csv")
-    resolved = resolve_aggregates(aggs)
     seen = set(resolved["pairs"]["src"]) | set(resolved["pairs"]["dst"])
     seen.discard("")
     shown = list(table["account"].head(top))
-    nb = neighbourhood(aggs, shown)
+    nb = neighbourhood(resolved, shown, resolved=True)
     write_text(out / "screen.html", render_summary(table, nb, top=top, accounts_seen=len(seen),
                                                    rows_read=int(files_df["rows_read"].sum()), lang=lang))
     written.append(out / "screen.html")
@@ -196,7 +200,7 @@ def screen(
     }
     if export_case:
         core = list(table["account"].head(export_case))
-        peers = neighbourhood(aggs, core, limit=0)
+        peers = neighbourhood(resolved, core, limit=0, resolved=True)
         members = sorted(set(core) | (set(peers["peer"]) - {""}))
         mapping = alias_map(aggs["aliases"]) if len(aggs["aliases"]) else {}
         rows = feed_statements(fresh, set(members), aliases=mapping, scheduler=scheduler)

@@ -41,6 +41,7 @@ __all__ = [
     "empty_aggregates",
     "merge_aggregates",
     "canonical",
+    "group_agg",
 ]
 
 #: Transaction columns the screen reads (a subset of :data:`fundgraph.schema.TRANSACTIONS`).
@@ -128,7 +129,11 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> pd.Series:
     s = df[col]
     if kind == "str":
         s = s.astype(object)
-        return s.where(s.notna(), "").map(lambda v: v if isinstance(v, str) else str(v))
+        if s.isna().any():
+            s = s.where(s.notna(), "")
+        if pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty"):
+            return s
+        return s.map(lambda v: v if isinstance(v, str) else str(v))
     if kind == "datetime":
         return pd.to_datetime(s).astype("datetime64[ns]")
     return s.astype("int64")
@@ -150,14 +155,35 @@ def empty_aggregates() -> dict[str, pd.DataFrame]:
     return {name: canonical(name, pd.DataFrame()) for name in TABLES}
 
 
+def group_agg(df: pd.DataFrame, keys: list[str], spec: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """``df.groupby(keys).agg(**spec)`` with the index reset, where the largest of a text
+    column is found through sorted integer codes (pandas falls back to a Python loop per
+    group for ``max`` of strings)."""
+    work = {}
+    decode = {}
+    for out, (col, op) in spec.items():
+        s = df[col]
+        if op in ("max", "min") and s.dtype == object:
+            codes, uniques = pd.factorize(s.where(s.notna(), ""), sort=True)
+            work[out] = (f"__{out}", op)
+            df = df.assign(**{f"__{out}": codes})
+            decode[out] = np.asarray(uniques, dtype=object)
+        else:
+            work[out] = (col, op)
+    g = df.groupby(keys, sort=False, dropna=False).agg(**work).reset_index()
+    for out, uniques in decode.items():
+        g[out] = uniques[g[out].to_numpy()] if len(uniques) else ""
+    return g
+
+
 def _group(name: str, df: pd.DataFrame) -> pd.DataFrame:
     keys, values = TABLES[name]
     if df.empty:
         return canonical(name, df)
     if not values:
         return canonical(name, df[keys].drop_duplicates())
-    g = df.groupby(keys, sort=False, dropna=False).agg(values)
-    return canonical(name, g.reset_index())
+    g = group_agg(df, keys, {c: (c, op) for c, op in values.items()})
+    return canonical(name, g)
 
 
 def merge_aggregates(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -231,16 +257,16 @@ def aggregate_rows(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     rows = rows[rows["currency"].isin(YUAN_CURRENCIES) & (rows["account"] != "")]
     if rows.empty:
         return empty_aggregates()
-    own = rows.groupby("account", sort=False).agg(
-        rows=("amount", "size"),
-        holder_name=("holder_name", "max"),
-        holder_id=("holder_id", "max"),
-        first_time=("time", "min"),
-        last_time=("time", "max"),
-    )
-    cp_names = rows.groupby(["account", "counterparty", "direction"], sort=False).agg(
-        cp_name=("counterparty_name", "max"), cp_id=("counterparty_id", "max")
-    )
+    own = group_agg(rows, ["account"], {
+        "rows": ("amount", "size"),
+        "holder_name": ("holder_name", "max"),
+        "holder_id": ("holder_id", "max"),
+        "first_time": ("time", "min"),
+        "last_time": ("time", "max"),
+    }).set_index("account")
+    cp_names = group_agg(rows, ["account", "counterparty", "direction"], {
+        "cp_name": ("counterparty_name", "max"), "cp_id": ("counterparty_id", "max")
+    }).set_index(["account", "counterparty", "direction"])
     d = distinct_rows(rows)
     out = d["direction"].to_numpy() == "out"
     acc = d["account"].to_numpy(dtype=object)

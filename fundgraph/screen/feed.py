@@ -22,7 +22,14 @@ import pandas as pd
 from ..errors import FundgraphError
 from ..ingest import find_exports, normalise_table, read_export
 from ..tables import conform
-from .aggregates import ROW_COLUMNS, YUAN_CURRENCIES, aggregate_rows, distinct_rows, merge_aggregates
+from .aggregates import (
+    ROW_COLUMNS,
+    YUAN_CURRENCIES,
+    aggregate_rows,
+    distinct_rows,
+    group_agg,
+    merge_aggregates,
+)
 
 __all__ = [
     "FeedFile",
@@ -282,15 +289,8 @@ def _distinct_with_names(rows: pd.DataFrame) -> pd.DataFrame:
         return rows.assign(weight=pd.Series(dtype="int64"))
     d = distinct_rows(rows)
     key = ["account", "direction", "counterparty", "amount", "time", "reference"]
-    names = rows.groupby(key, sort=False, dropna=False).agg(
-        holder_name=("holder_name", "max"),
-        holder_id=("holder_id", "max"),
-        counterparty_name=("counterparty_name", "max"),
-        counterparty_id=("counterparty_id", "max"),
-        currency=("currency", "max"),
-        memo=("memo", "max"),
-        channel=("channel", "max"),
-    )
+    cols = ("holder_name", "holder_id", "counterparty_name", "counterparty_id", "currency", "memo", "channel")
+    names = group_agg(rows, key, {c: (c, "max") for c in cols}).set_index(key)
     return d.join(names, on=key)
 
 

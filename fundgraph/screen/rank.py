@@ -40,7 +40,7 @@ from ..i18n import t
 from ..ingest import alias_map
 from ..money import format_cny
 from ..schema import CASH
-from .aggregates import TABLES, canonical
+from .aggregates import TABLES, canonical, group_agg
 
 __all__ = [
     "SCREEN_CODES",
@@ -113,7 +113,7 @@ def resolve_aggregates(aggregates: dict[str, pd.DataFrame]) -> dict[str, pd.Data
     """
     mapping = alias_map(aggregates["aliases"]) if len(aggregates["aliases"]) else {}
     if not mapping:
-        return {k: canonical(k, v) for k, v in aggregates.items()}
+        return dict(aggregates)
     out = {}
     for name, df in aggregates.items():
         df = df.copy()
@@ -132,7 +132,7 @@ def _regroup(name: str, df: pd.DataFrame) -> pd.DataFrame:
         return canonical(name, df)
     if not values:
         return canonical(name, df.drop_duplicates(subset=keys))
-    return canonical(name, df.groupby(keys, sort=False).agg(values).reset_index())
+    return canonical(name, group_agg(df, keys, {c: (c, op) for c, op in values.items()}))
 
 
 def _with_use(df: pd.DataFrame, obtained: set[str]) -> pd.DataFrame:
@@ -206,6 +206,8 @@ def rank_accounts(
     *,
     watchlist: pd.DataFrame | None = None,
     lang: str = "zh",
+    min_score: float = 0.0,
+    resolved: bool = False,
 ) -> pd.DataFrame:
     """Every account that meets at least one rule, highest score first.
 
@@ -217,13 +219,17 @@ def rank_accounts(
         From :func:`fundgraph.analysis.read_watchlist`.
     lang : {"zh", "en"}
         Language of the reasons.
+    min_score : float
+        Leave out accounts scoring less, unless on the watch list or named with a keyword.
+    resolved : bool
+        ``aggregates`` come from :func:`resolve_aggregates` already.
 
     Returns
     -------
     DataFrame
         :data:`SCREEN_COLUMNS`, sorted by score (descending) then account.
     """
-    agg = resolve_aggregates(aggregates)
+    agg = aggregates if resolved else resolve_aggregates(aggregates)
     accounts = agg["accounts"].set_index("account")
     obtained = set(accounts.index)
     pairs = _with_use(agg["pairs"], obtained)
@@ -253,7 +259,8 @@ def rank_accounts(
             pairs[["dst", "dst_name", "dst_id"]].set_axis(["account", "name", "id"], axis=1),
             pairs[["src", "src_name", "src_id"]].set_axis(["account", "name", "id"], axis=1),
         ]
-    ).groupby("account").max()
+    )
+    seen_names = group_agg(seen_names, ["account"], {"name": ("name", "max"), "id": ("id", "max")}).set_index("account")
     own_name = accounts["holder_name"].reindex(per.index).fillna("")
     own_id = accounts["holder_id"].reindex(per.index).fillna("")
     per["holder_name"] = own_name.where(own_name != "", seen_names["name"].reindex(per.index).fillna(""))
@@ -276,12 +283,24 @@ def rank_accounts(
               median=_yuan(r["median_paid"], lang)))
     fan_in = set(per.index[per["natural_payers"] >= 5])
 
+    months = _with_use(agg["months"], obtained)
+    # standing orders (rent, subscriptions): one sum, paid in three or more months
+    mi_pairs = months[months["use_in"] & (months["src"] != CASH)]
+    n_in_months = mi_pairs.groupby(["src", "dst"])["month"].nunique()
+
     # tiered and round sums (amounts paid by distinct payers into the account)
     amounts = _with_use(agg["amounts"], obtained)
     amounts = amounts[amounts["use_in"] & (amounts["src"] != CASH) & amounts["dst"].isin(fan_in)]
+    n_sums = amounts.groupby(["src", "dst"])["amount"].nunique()
+    standing = (n_sums == 1) & (n_in_months.reindex(n_sums.index).fillna(0) >= 3)
+    standing_pairs = set(n_sums.index[standing.to_numpy()])
+    if standing_pairs:
+        keyed = pd.MultiIndex.from_frame(amounts[["src", "dst"]])
+        amounts = amounts[~keyed.isin(list(standing_pairs))]
     big = amounts[amounts["amount"] >= MIN_TIER]
     tier_payers = big.groupby(["dst", "amount"])["src"].nunique().rename("k").reset_index()
     tiers = tier_payers[tier_payers["k"] >= 3]
+    collecting: set[str] = set()
     if len(tiers):
         tiered = big.merge(tiers[["dst", "amount"]], on=["dst", "amount"])
         n_tiered = tiered.groupby("dst")["src"].nunique()
@@ -291,33 +310,15 @@ def rank_accounts(
                 shown = "、".join(f"{_yuan(a, lang)}×{int(n)}" for a, n in zip(top["amount"], top["k"], strict=True))
                 add(acct, "tiered_sums", SCREEN_WEIGHTS["tiered_sums"],
                     t("screen.reason.tiered_sums", lang, n=int(k), tiers=shown))
+                collecting.add(acct)
     rnd = big[(big["amount"] % ROUND_UNIT == 0) & (big["amount"] >= MIN_ROUND)]
     for acct, k in rnd.groupby("dst")["src"].nunique().items():
         if k >= 5 and k >= 0.3 * per.at[acct, "payers"]:
             add(acct, "round_sums", SCREEN_WEIGHTS["round_sums"], t("screen.reason.round_sums", lang, n=int(k)))
-
-    # fan-in followed by concentration upstream
-    upstream: dict[str, list[str]] = {}
-    if len(pout):
-        po = pout[pout["src"].isin(fan_in)].sort_values(["src", "amount", "dst"], ascending=[True, False, True])
-        for acct, g in po.groupby("src", sort=True):
-            total = int(per.at[acct, "out_nc"])
-            top2 = int(g["amount"].head(2).sum())
-            if total and top2 >= 0.7 * total and total >= 0.5 * per.at[acct, "in_amount"]:
-                add(acct, "concentration", SCREEN_WEIGHTS["concentration"],
-                    t("screen.reason.concentration", lang, share=f"{100 * top2 / total:.0f}",
-                      to="、".join(g["dst"].head(2))))
-                head = g.iloc[0]
-                if head["amount"] >= 0.5 * total:
-                    upstream.setdefault(head["dst"], []).append(acct)
-    for acct in sorted(upstream):
-        feeders = sorted(upstream[acct])
-        if len(feeders) >= 2:
-            shown = "、".join(feeders[:5]) + ("…" if len(feeders) > 5 else "")
-            add(acct, "upstream_of_collectors", SCREEN_WEIGHTS["upstream_of_collectors"],
-                t("screen.reason.upstream_of_collectors", lang, n=len(feeders), feeders=shown))
+            collecting.add(acct)
 
     # fast forwarding, over hourly totals of candidate accounts only
+    fast: set[str] = set()
     cand = sorted(set(per.index[(per["payers"] >= 5) & (per["in_amount"] >= MIN_FAST_IN)]))
     if cand:
         hours = agg["hours"]
@@ -330,18 +331,45 @@ def rank_accounts(
                 add(acct, "fast_forwarding", SCREEN_WEIGHTS["fast_forwarding"],
                     t("screen.reason.fast_forwarding", lang, share=f"{100 * share:.0f}",
                       hours=f"{med:.0f}", window=FAST_HOURS))
+                fast.add(acct)
 
-    # returns-like periodic payouts to payers
-    months = _with_use(agg["months"], obtained)
+    # fan-in followed by concentration upstream
+    upstream: dict[str, list[str]] = {}
+    many = set(per.index[per["natural_payers"] >= MIN_PAYERS])
+    if len(pout):
+        po = pout[pout["src"].isin(many)].sort_values(["src", "amount", "dst"], ascending=[True, False, True])
+        top = po.groupby("src", sort=True).head(2)
+        top2 = top.groupby("src", sort=True)["amount"].sum()
+        to = top.groupby("src", sort=True)["dst"].agg("、".join)
+        head = po.groupby("src", sort=True).head(1).set_index("src")
+        total = per["out_nc"].reindex(top2.index)
+        inn = per["in_amount"].reindex(top2.index)
+        hit = (total > 0) & (top2 >= 0.7 * total) & (total >= 0.5 * inn)
+        for acct in top2.index[hit.to_numpy()]:
+            share = 100 * top2[acct] / total[acct]
+            small = per.at[acct, "median_paid"] < MIN_TIER  # a shop's customers, paying on
+            add(acct, "concentration", SCREEN_WEIGHTS["concentration"] * (0.5 if small else 1.0),
+                t("screen.reason.concentration", lang, share=f"{share:.0f}", to=to[acct]))
+            if head.at[acct, "amount"] >= 0.5 * total[acct] and acct in collecting | fast:
+                upstream.setdefault(head.at[acct, "dst"], []).append(acct)
+    for acct in sorted(upstream):
+        feeders = sorted(upstream[acct])
+        if len(feeders) >= 2:
+            shown = "、".join(feeders[:5]) + ("…" if len(feeders) > 5 else "")
+            add(acct, "upstream_of_collectors", SCREEN_WEIGHTS["upstream_of_collectors"],
+                t("screen.reason.upstream_of_collectors", lang, n=len(feeders), feeders=shown))
+            collecting.add(acct)
+
+    # returns-like periodic payouts to those who paid a collecting account
     mo = months[months["use_out"] & (months["dst"] != CASH)]
     n_months = mo.groupby(["src", "dst"])["month"].nunique()
     periodic = n_months[n_months >= 3].reset_index()[["src", "dst"]]
     if len(periodic):
-        invest = pin[(pin["max_amount"] >= MIN_TIER) & pin["dst"].isin(fan_in)][["src", "dst"]]
+        invest = pin[(pin["max_amount"] >= MIN_TIER) & pin["dst"].isin(collecting | fast)][["src", "dst"]]
         investors = set(invest["src"])
         paid_to = set(zip(pin["src"], pin["dst"], strict=True))
         ok = [
-            (p in investors) or ((p, x) in paid_to)
+            (p in investors) or ((p, x) in paid_to and x in collecting | fast)
             for x, p in zip(periodic["src"], periodic["dst"], strict=True)
         ]
         periodic = periodic[np.asarray(ok, dtype=bool)]
@@ -353,8 +381,10 @@ def rank_accounts(
     # sudden growth against the account's own months
     mi = months[months["use_in"] & (months["src"] != CASH)]
     monthly = mi.groupby(["dst", "month"])["amount"].sum().reset_index()
+    monthly = monthly[monthly.groupby("dst")["amount"].transform("max") >= MIN_GROWTH_PEAK]
     if len(monthly):
-        monthly["m"] = pd.PeriodIndex(monthly["month"], freq="M").asi8
+        ym = monthly["month"].astype(str)
+        monthly["m"] = ym.str.slice(0, 4).astype(int) * 12 + ym.str.slice(5, 7).astype(int)
         for acct, g in monthly.groupby("dst", sort=True):
             if g["amount"].max() < MIN_GROWTH_PEAK:
                 continue
@@ -395,6 +425,9 @@ def rank_accounts(
     rows = []
     for acct, items in reasons.items():
         items = sorted(items, key=lambda x: SCREEN_CODES.index(x[0]))
+        named = any(c in ("watchlist", "keyword_name") for c, _, _ in items)
+        if sum(w for _, w, _ in items) < min_score and not named:
+            continue
         r = per.loc[acct]
         rows.append(
             {
@@ -421,7 +454,9 @@ def rank_accounts(
     return conform(out, SCREEN_COLUMNS, extra=False)
 
 
-def neighbourhood(aggregates: dict[str, pd.DataFrame], accounts: list[str], *, limit: int = 10) -> pd.DataFrame:
+def neighbourhood(
+    aggregates: dict[str, pd.DataFrame], accounts: list[str], *, limit: int = 10, resolved: bool = False
+) -> pd.DataFrame:
     """The one-hop neighbourhood of ``accounts``: their biggest counterparties each way.
 
     Returns
@@ -431,7 +466,7 @@ def neighbourhood(aggregates: dict[str, pd.DataFrame], accounts: list[str], *, l
         ``n``, ``amount``, ``first_time``, ``last_time``, at most ``limit`` peers per account
         and direction, biggest first. ``peer`` is empty for cash.
     """
-    agg = resolve_aggregates(aggregates)
+    agg = aggregates if resolved else resolve_aggregates(aggregates)
     pairs = _with_use(agg["pairs"], set(agg["accounts"]["account"]))
     want = set(accounts)
     parts = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import C, C2, E, K, P01, PAYERS, Q, S, TIERS
+from conftest import C, C2, E, K, P01, Q, S, TIERS
 
 from fundgraph.screen import aggregate_rows, merge_aggregates, rank_accounts
 
@@ -15,15 +15,18 @@ def _row(table, acct):
 
 def test_collector_ranks_above_shop_and_payroll(full_run):
     table = full_run[0].table
-    rank = dict(zip(table["account"], table["rank"], strict=True))
+    assert S not in set(table["account"]) and E not in set(table["account"])  # below --min-score
+    everything = rank_accounts(full_run[0].aggregates, lang="en", min_score=0)
+    rank = dict(zip(everything["account"], everything["rank"], strict=True))
     assert rank[C] < rank[S]
     assert E not in rank or rank[C] < rank[E]
     c = _row(table, C)
     for code in ("many_payers", "tiered_sums", "fast_forwarding", "concentration", "sudden_growth"):
         assert code in c["codes"].split(";"), code
-    shop = _row(table, S)
+    shop = _row(everything, S)
+    assert "many_payers" in shop["codes"]
     assert "tiered_sums" not in shop["codes"] and "fast_forwarding" not in shop["codes"]
-    payroll = _row(table, E)
+    payroll = _row(everything, E)
     assert payroll is None or "many_payers" not in payroll["codes"]
 
 
@@ -105,3 +108,21 @@ def test_merge_is_exact_and_order_free():
     for name in ("pairs", "amounts", "months", "hours"):
         pd.testing.assert_frame_equal(merged[name], whole[name])
     assert int(whole["pairs"]["amount"].sum()) == sum(100 + i for i in range(12))
+
+
+def test_standing_orders_are_not_tiers():
+    # a landlord: 12 tenants pay 3,000 元 on the 1st of four months; the same 12 paying
+    # 3,000 元 once each would be a tier
+    recs = [("L", "in", f"T{i}", f"租{i}", 300_000, f"2024-0{m}-01 10:00") for i in range(12) for m in range(1, 5)]
+    table = rank_accounts(aggregate_rows(_rows(recs)), lang="en")
+    assert table.set_index("account").at["L", "codes"] == "many_payers"
+    once = [("L", "in", f"T{i}", f"租{i}", 300_000, "2024-01-01 10:00") for i in range(12)]
+    table = rank_accounts(aggregate_rows(_rows(once)), lang="en")
+    assert table.set_index("account").at["L", "codes"] == "many_payers;tiered_sums"
+
+
+def test_min_score_keeps_named_hits():
+    recs = [("X", "in", f"P{i}", f"张{i}", 5_000, "2024-01-01 10:00") for i in range(12)]
+    recs.append(("Y", "in", "Z", "某某投资有限公司", 100, "2024-01-01 10:00"))
+    table = rank_accounts(aggregate_rows(_rows(recs)), lang="en", min_score=3.0)
+    assert table["account"].tolist() == ["Z"]  # X: many small payers only, 1.5 < 3
