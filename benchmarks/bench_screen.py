@@ -61,7 +61,7 @@ class _Feed:
 def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     """Transfers of the feed (integer account codes) and the truth of the hidden schemes."""
     rng = np.random.default_rng(seed)
-    transfers = rows // 2
+    transfers = int(rows / 1.9)  # cash and one-sided rows: a little more than half the rows
     persons = max(2_000, transfers // 5)
     f = _Feed(rng)
     next_id = persons  # organisations and scheme accounts come after the persons
@@ -143,7 +143,12 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     f.add(cust, shop_of, amt, rng.integers(0, SECONDS, n_shop_tx))
     for i, s in enumerate(shops):
         for week in range(DAYS // 7):
-            f.add(s, suppliers[i % len(suppliers)], int(rng.integers(200_000, 2_000_000)), week * 7 * 86400 + 5 * 86400)
+            f.add(
+                s,
+                suppliers[i % len(suppliers)],
+                int(rng.integers(200_000, 2_000_000)),
+                week * 7 * 86400 + 5 * 86400,
+            )
     n_emp = max(5, budget // 40_000)
     employers = [new("company") for _ in range(n_emp)]
     funder = new("company")
@@ -160,14 +165,24 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
         tenants = rng.choice(persons, int(rng.integers(3, 12)), replace=False)
         rent = rng.choice([200_000, 300_000, 350_000, 450_000], len(tenants))
         for month in range(6):
-            f.add(tenants, landlord, rent, month * 30 * 86400 + 86400 + rng.integers(0, 3 * 86400, len(tenants)))
+            f.add(
+                tenants,
+                landlord,
+                rent,
+                month * 30 * 86400 + 86400 + rng.integers(0, 3 * 86400, len(tenants)),
+            )
         kinds.setdefault(-landlord - 1, "landlord")
     rest = max(0, transfers - f.size())
     n_cash = rest // 6
     p2p = rest - n_cash
     a = rng.integers(0, persons, p2p)
     b = rng.integers(0, persons, p2p)
-    f.add(a, b, np.maximum(100, rng.lognormal(np.log(50_000), 1.3, p2p).astype(np.int64)), rng.integers(0, SECONDS, p2p))
+    f.add(
+        a,
+        b,
+        np.maximum(100, rng.lognormal(np.log(50_000), 1.3, p2p).astype(np.int64)),
+        rng.integers(0, SECONDS, p2p),
+    )
     who = rng.integers(0, persons, n_cash)
     f.add(who, -1, rng.integers(1, 50, n_cash) * 10_000, rng.integers(0, SECONDS, n_cash))
 
@@ -182,8 +197,14 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     tf = tf[tf["src"] != tf["dst"]].reset_index(drop=True)
     landlords = sorted({-k - 1 for k, v in kinds.items() if v == "landlord"})
     kinds = {k: v for k, v in kinds.items() if k >= 0}
-    return tf, {"truth": truth, "kinds": kinds, "persons": persons, "shops": shops,
-                "employers": employers, "landlords": landlords}
+    return tf, {
+        "truth": truth,
+        "kinds": kinds,
+        "persons": persons,
+        "shops": shops,
+        "employers": employers,
+        "landlords": landlords,
+    }
 
 
 def _ids(codes: np.ndarray, persons: int) -> np.ndarray:
@@ -209,10 +230,16 @@ def _names(codes: np.ndarray, info: dict) -> np.ndarray:
     out[:] = ""
     p = (codes >= 0) & (codes < persons)
     c = codes[p]
-    out[p] = np.char.add(np.char.add(_SURNAMES[c % 20], _GIVEN[(c // 20) % 20]), _GIVEN[(c // 400) % 20])
+    out[p] = np.char.add(
+        np.char.add(_SURNAMES[c % 20], _GIVEN[(c // 20) % 20]), _GIVEN[(c // 400) % 20]
+    )
     kinds = info["kinds"]
-    labels = {"company_keyword": "投资咨询有限公司", "company": "商贸有限公司", "shop": "超市",
-              "person_scheme": None}
+    labels = {
+        "company_keyword": "投资咨询有限公司",
+        "company": "商贸有限公司",
+        "shop": "超市",
+        "person_scheme": None,
+    }
     for code in np.unique(codes[codes >= persons]):
         kind = kinds.get(int(code), "company")
         m = codes == code
@@ -234,14 +261,31 @@ def write_feed(rows: int, folder: Path, *, seed: int = 11, part_rows: int = 100_
     t = START + tf["t"].to_numpy().astype("timedelta64[s]")
     n = len(tf)
     ref = np.arange(n).astype(str)
-    out_rows = pd.DataFrame({"account": sid, "holder_name": sname, "time": t, "direction": "out",
-                             "amount": tf["amount"].to_numpy(), "counterparty": did, "counterparty_name": dname,
-                             "reference": np.char.add("O", ref)})
+    out_rows = pd.DataFrame(
+        {
+            "account": sid,
+            "holder_name": sname,
+            "time": t,
+            "direction": "out",
+            "amount": tf["amount"].to_numpy(),
+            "counterparty": did,
+            "counterparty_name": dname,
+            "reference": np.char.add("O", ref),
+        }
+    )
     has_dst = dst >= 0
-    in_rows = pd.DataFrame({"account": did[has_dst], "holder_name": dname[has_dst],
-                            "time": t[has_dst] + np.timedelta64(30, "s"), "direction": "in",
-                            "amount": tf["amount"].to_numpy()[has_dst], "counterparty": sid[has_dst],
-                            "counterparty_name": sname[has_dst], "reference": np.char.add("I", ref[has_dst])})
+    in_rows = pd.DataFrame(
+        {
+            "account": did[has_dst],
+            "holder_name": dname[has_dst],
+            "time": t[has_dst] + np.timedelta64(30, "s"),
+            "direction": "in",
+            "amount": tf["amount"].to_numpy()[has_dst],
+            "counterparty": sid[has_dst],
+            "counterparty_name": sname[has_dst],
+            "reference": np.char.add("I", ref[has_dst]),
+        }
+    )
     cash_src = src < 0
     out_rows = out_rows[~cash_src]
     allrows = pd.concat([out_rows, in_rows], ignore_index=True).sort_values("time", kind="stable")
@@ -250,16 +294,24 @@ def write_feed(rows: int, folder: Path, *, seed: int = 11, part_rows: int = 100_
         allrows[c] = ""
     folder.mkdir(parents=True, exist_ok=True)
     for i, start in enumerate(range(0, len(allrows), part_rows)):
-        allrows.iloc[start : start + part_rows].to_parquet(folder / f"part-{i:04d}.parquet", index=False)
-    truth = {k: {r: _ids(np.asarray(v[r], dtype=np.int64), persons).tolist() for r in v}
-             for k, v in info["truth"].items()}
+        allrows.iloc[start : start + part_rows].to_parquet(
+            folder / f"part-{i:04d}.parquet", index=False
+        )
+    truth = {
+        k: {r: _ids(np.asarray(v[r], dtype=np.int64), persons).tolist() for r in v}
+        for k, v in info["truth"].items()
+    }
     ordinary = {
         "shops": _ids(np.asarray(info["shops"]), persons).tolist(),
         "employers": _ids(np.asarray(info["employers"]), persons).tolist(),
         "landlords": _ids(np.asarray(info["landlords"], dtype=np.int64), persons).tolist(),
     }
-    return {"rows": len(allrows), "accounts": int(len(set(allrows["account"]) | set(allrows["counterparty"]))),
-            "truth": truth, "ordinary": ordinary}
+    return {
+        "rows": len(allrows),
+        "accounts": int(len(set(allrows["account"]) | set(allrows["counterparty"]))),
+        "truth": truth,
+        "ordinary": ordinary,
+    }
 
 
 def recall(table: pd.DataFrame, meta: dict) -> dict:
@@ -284,7 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--dir", type=Path, default=None, help="where to write the feed (default: a temporary folder)")
+    ap.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="where to write the feed (default: a temporary folder)",
+    )
     args = ap.parse_args(argv)
 
     from fundgraph.screen import dask_scheduler, screen
@@ -293,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
         root = args.dir or Path(tmp)
         t0 = time.perf_counter()
         meta = write_feed(args.rows, root / "feed")
-        print(f"generated {meta['rows']:,} rows, {meta['accounts']:,} accounts in {time.perf_counter() - t0:.1f} s",
-              file=sys.stderr)
+        print(
+            f"generated {meta['rows']:,} rows, {meta['accounts']:,} accounts in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
         walls = []
         with dask_scheduler(None, workers=args.workers) as client:
             for run in range(args.runs):

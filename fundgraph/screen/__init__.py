@@ -101,8 +101,13 @@ def screen_aggregates(
         new_aggs, new_files = None, None
     parts = [p for p in (old_aggs, new_aggs) if p is not None]
     aggs = merge_aggregates(*parts)
-    files_df = pd.concat([f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True) \
-        if any(f is not None and len(f) for f in (old_files, new_files)) else pd.DataFrame()
+    files_df = (
+        pd.concat(
+            [f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True
+        )
+        if any(f is not None and len(f) for f in (old_files, new_files))
+        else pd.DataFrame()
+    )
     from .state import _files_frame
 
     files_df = _files_frame(files_df)
@@ -165,16 +170,29 @@ def screen(
     check_lang(lang)
     if scheduler is None or isinstance(scheduler, str):
         with dask_scheduler(scheduler, workers=workers) as sched:
-            return screen(feeds, out_dir, state_dir=state_dir, watchlist=watchlist, export_case=export_case,
-                          top=top, min_score=min_score, lang=lang, scheduler=sched if sched != "synchronous" else _Sync(),
-                          partitions=partitions, delay=delay)
+            return screen(
+                feeds,
+                out_dir,
+                state_dir=state_dir,
+                watchlist=watchlist,
+                export_case=export_case,
+                top=top,
+                min_score=min_score,
+                lang=lang,
+                scheduler=sched if sched != "synchronous" else _Sync(),
+                partitions=partitions,
+                delay=delay,
+            )
     if isinstance(scheduler, _Sync):
         scheduler = "synchronous"
     feeds = list(feeds)
-    aggs, files_df, fresh = screen_aggregates(feeds, state_dir=state_dir, scheduler=scheduler,
-                                              partitions=partitions, delay=delay)
+    aggs, files_df, fresh = screen_aggregates(
+        feeds, state_dir=state_dir, scheduler=scheduler, partitions=partitions, delay=delay
+    )
     resolved = resolve_aggregates(aggs)
-    table = rank_accounts(resolved, watchlist=watchlist, lang=lang, min_score=min_score, resolved=True)
+    table = rank_accounts(
+        resolved, watchlist=watchlist, lang=lang, min_score=min_score, resolved=True
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -184,8 +202,17 @@ def screen(
     seen.discard("")
     shown = list(table["account"].head(top))
     nb = neighbourhood(resolved, shown, resolved=True)
-    write_text(out / "screen.html", render_summary(table, nb, top=top, accounts_seen=len(seen),
-                                                   rows_read=int(files_df["rows_read"].sum()), lang=lang))
+    write_text(
+        out / "screen.html",
+        render_summary(
+            table,
+            nb,
+            top=top,
+            accounts_seen=len(seen),
+            rows_read=int(files_df["rows_read"].sum()),
+            lang=lang,
+        ),
+    )
     written.append(out / "screen.html")
     summary = {
         "accounts_seen": len(seen),
@@ -196,7 +223,10 @@ def screen(
         "rows_accepted": int(files_df["rows_accepted"].sum()),
         "rows_rejected": int(files_df["rows_rejected"].sum()),
         "files_unreadable": sorted(files_df.loc[files_df["problem"] != "", "source_file"].tolist()),
-        "codes": {c: int(table["codes"].str.split(";").map(lambda xs, c=c: c in xs).sum()) for c in SCREEN_CODES},
+        "codes": {
+            c: int(table["codes"].str.split(";").map(lambda xs, c=c: c in xs).sum())
+            for c in SCREEN_CODES
+        },
     }
     if export_case:
         core = list(table["account"].head(export_case))
@@ -207,8 +237,12 @@ def screen(
         folder = out / "case-statements"
         paths = write_statements(rows, folder)
         written += paths
-        summary["export_case"] = {"accounts": len(core), "neighbourhood": len(members),
-                                  "statements": len(paths), "rows": int(rows["weight"].sum()) if len(rows) else 0}
+        summary["export_case"] = {
+            "accounts": len(core),
+            "neighbourhood": len(members),
+            "statements": len(paths),
+            "rows": int(rows["weight"].sum()) if len(rows) else 0,
+        }
     write_json(summary, out / "screen.json")
     written.append(out / "screen.json")
     return ScreenResult(table, aggs, files_df, summary, written)

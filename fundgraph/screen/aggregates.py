@@ -70,7 +70,13 @@ ROW_COLUMNS = {
 TABLES: dict[str, tuple[list[str], dict[str, str]]] = {
     "accounts": (
         ["account"],
-        {"rows": "sum", "holder_name": "max", "holder_id": "max", "first_time": "min", "last_time": "max"},
+        {
+            "rows": "sum",
+            "holder_name": "max",
+            "holder_id": "max",
+            "first_time": "min",
+            "last_time": "max",
+        },
     ),
     "pairs": (
         ["src", "dst", "seen"],
@@ -257,16 +263,22 @@ def aggregate_rows(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     rows = rows[rows["currency"].isin(YUAN_CURRENCIES) & (rows["account"] != "")]
     if rows.empty:
         return empty_aggregates()
-    own = group_agg(rows, ["account"], {
-        "rows": ("amount", "size"),
-        "holder_name": ("holder_name", "max"),
-        "holder_id": ("holder_id", "max"),
-        "first_time": ("time", "min"),
-        "last_time": ("time", "max"),
-    }).set_index("account")
-    cp_names = group_agg(rows, ["account", "counterparty", "direction"], {
-        "cp_name": ("counterparty_name", "max"), "cp_id": ("counterparty_id", "max")
-    }).set_index(["account", "counterparty", "direction"])
+    own = group_agg(
+        rows,
+        ["account"],
+        {
+            "rows": ("amount", "size"),
+            "holder_name": ("holder_name", "max"),
+            "holder_id": ("holder_id", "max"),
+            "first_time": ("time", "min"),
+            "last_time": ("time", "max"),
+        },
+    ).set_index("account")
+    cp_names = group_agg(
+        rows,
+        ["account", "counterparty", "direction"],
+        {"cp_name": ("counterparty_name", "max"), "cp_id": ("counterparty_id", "max")},
+    ).set_index(["account", "counterparty", "direction"])
     d = distinct_rows(rows)
     out = d["direction"].to_numpy() == "out"
     acc = d["account"].to_numpy(dtype=object)
@@ -287,7 +299,9 @@ def aggregate_rows(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "time": d["time"].to_numpy(),
         }
     )
-    pairs = edges.groupby(["src", "dst", "seen", "account", "counterparty", "direction"], sort=False).agg(
+    pairs = edges.groupby(
+        ["src", "dst", "seen", "account", "counterparty", "direction"], sort=False
+    ).agg(
         n=("n", "sum"),
         amount=("total", "sum"),
         max_amount=("amount", "max"),

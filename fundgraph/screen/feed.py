@@ -78,7 +78,11 @@ def find_feed(paths: list[str | os.PathLike]) -> list[FeedFile]:
             raise FundgraphError(f"{p}: no such file or folder")
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in _PARQUET and not sub.name.startswith("."):
+                if (
+                    sub.is_file()
+                    and sub.suffix.lower() in _PARQUET
+                    and not sub.name.startswith(".")
+                ):
                     out.append(FeedFile(str(sub), sub.relative_to(p).as_posix(), "parquet"))
         elif p.suffix.lower() in _PARQUET:
             out.append(FeedFile(str(p), p.name, "parquet"))
@@ -115,8 +119,14 @@ def _read_file(f: FeedFile, delay: float = 0.0) -> tuple[pd.DataFrame, pd.DataFr
     """Rows, alias pairs and counts of one input file (runs on a worker)."""
     if delay:
         time.sleep(delay)
-    info = {"source_file": f.name, "kind": f.kind, "rows_read": 0, "rows_accepted": 0,
-            "rows_rejected": 0, "problem": ""}
+    info = {
+        "source_file": f.name,
+        "kind": f.kind,
+        "rows_read": 0,
+        "rows_accepted": 0,
+        "rows_rejected": 0,
+        "problem": "",
+    }
     aliases = pd.DataFrame({"alias": pd.Series(dtype=object), "card": pd.Series(dtype=object)})
     if f.kind == "parquet":
         try:
@@ -149,7 +159,11 @@ def _read_file(f: FeedFile, delay: float = 0.0) -> tuple[pd.DataFrame, pd.DataFr
         info["rows_accepted"] += len(acc)
         info["rows_rejected"] += len(rej)
     info["rows_read"] = info["rows_accepted"] + info["rows_rejected"]
-    rows = conform(pd.concat(accepted, ignore_index=True), ROW_COLUMNS, extra=False) if accepted else _empty_rows()
+    rows = (
+        conform(pd.concat(accepted, ignore_index=True), ROW_COLUMNS, extra=False)
+        if accepted
+        else _empty_rows()
+    )
     if pairs:
         aliases = pd.concat(pairs, ignore_index=True)[["alias", "card"]].astype(object)
     return rows, aliases, info
@@ -201,13 +215,21 @@ def feed_rows(files: list[FeedFile], *, delay: float = 0.0):
     import dask
     import dask.dataframe as dd
 
-    read = [dask.delayed(_read_file, pure=True)(f, delay, dask_key_name=f"screen-read-{i}-{_key(f)}")
-            for i, f in enumerate(files)]
+    read = [
+        dask.delayed(_read_file, pure=True)(f, delay, dask_key_name=f"screen-read-{i}-{_key(f)}")
+        for i, f in enumerate(files)
+    ]
     parts = [dask.delayed(_first, pure=True)(r) for r in read]
-    aliases = dask.delayed(_concat_aliases, pure=True)(*[dask.delayed(_second, pure=True)(r) for r in read])
+    aliases = dask.delayed(_concat_aliases, pure=True)(
+        *[dask.delayed(_second, pure=True)(r) for r in read]
+    )
     infos = [dask.delayed(_third, pure=True)(r) for r in read]
     meta = _empty_rows()
-    rows = dd.from_delayed(parts, meta=meta, verify_meta=False) if parts else dd.from_pandas(meta, npartitions=1)
+    rows = (
+        dd.from_delayed(parts, meta=meta, verify_meta=False)
+        if parts
+        else dd.from_pandas(meta, npartitions=1)
+    )
     return rows, aliases, infos
 
 
@@ -255,16 +277,22 @@ def aggregate_feed(
     rows, aliases, infos = feed_rows(files, delay=delay)
     nparts = partitions or default_partitions(files)
     by_account = rows.shuffle(on="account", npartitions=nparts, shuffle_method="tasks")
-    aggs = [dask.delayed(_aggregate_partition, pure=True)(p, delay) for p in by_account.to_delayed()]
+    aggs = [
+        dask.delayed(_aggregate_partition, pure=True)(p, delay) for p in by_account.to_delayed()
+    ]
     # a tree of merges, so no single task holds every partition's aggregates at once
     while len(aggs) > 1:
-        aggs = [dask.delayed(_merge_all, pure=True)(*aggs[i : i + 8]) for i in range(0, len(aggs), 8)]
+        aggs = [
+            dask.delayed(_merge_all, pure=True)(*aggs[i : i + 8]) for i in range(0, len(aggs), 8)
+        ]
     kwargs = {"scheduler": scheduler} if scheduler is not None else {}
     merged, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
     merged = dict(merged)
     merged["aliases"] = merge_aggregates({"aliases": alias_pairs})["aliases"]
-    files_df = pd.DataFrame(info_list, columns=["source_file", "kind", "rows_read", "rows_accepted",
-                                                "rows_rejected", "problem"])
+    files_df = pd.DataFrame(
+        info_list,
+        columns=["source_file", "kind", "rows_read", "rows_accepted", "rows_rejected", "problem"],
+    )
     stats = {
         "files": len(files_df),
         "rows_read": int(files_df["rows_read"].sum()),
@@ -289,7 +317,15 @@ def _distinct_with_names(rows: pd.DataFrame) -> pd.DataFrame:
         return rows.assign(weight=pd.Series(dtype="int64"))
     d = distinct_rows(rows)
     key = ["account", "direction", "counterparty", "amount", "time", "reference"]
-    cols = ("holder_name", "holder_id", "counterparty_name", "counterparty_id", "currency", "memo", "channel")
+    cols = (
+        "holder_name",
+        "holder_id",
+        "counterparty_name",
+        "counterparty_id",
+        "currency",
+        "memo",
+        "channel",
+    )
     names = group_agg(rows, key, {c: (c, "max") for c in cols}).set_index(key)
     return d.join(names, on=key)
 
@@ -313,7 +349,9 @@ def feed_statements(
     keep = frozenset(accounts)
     mapping = dict(aliases or {})
     selected = rows.map_partitions(_select_rows, keep, mapping, meta=_empty_rows())
-    by_account = selected.shuffle(on="account", npartitions=default_partitions(files), shuffle_method="tasks")
+    by_account = selected.shuffle(
+        on="account", npartitions=default_partitions(files), shuffle_method="tasks"
+    )
     parts = [dask.delayed(_distinct_with_names, pure=True)(p) for p in by_account.to_delayed()]
     kwargs = {"scheduler": scheduler} if scheduler is not None else {}
     (got,) = dask.compute(parts, **kwargs)

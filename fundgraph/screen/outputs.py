@@ -69,12 +69,32 @@ def render_summary(
         "pre{margin:0;font-family:inherit;white-space:pre-wrap}h2{font-size:16px;margin-top:1.4em}</style>",
         "</head><body>",
         f"<h1>{e(t('screen.html.title', lang))}</h1>",
-        "<p>" + e(t("screen.html.summary", lang, accounts=len(table), seen=accounts_seen, rows=rows_read,
-                    top=len(head))) + "</p>",
+        "<p>"
+        + e(
+            t(
+                "screen.html.summary",
+                lang,
+                accounts=len(table),
+                seen=accounts_seen,
+                rows=rows_read,
+                top=len(head),
+            )
+        )
+        + "</p>",
         "<table><tr>"
         + "".join(
             f"<th>{e(t(f'screen.html.{k}', lang))}</th>"
-            for k in ("rank", "account", "holder", "score", "payers", "in_amount", "out_amount", "period", "reasons")
+            for k in (
+                "rank",
+                "account",
+                "holder",
+                "score",
+                "payers",
+                "in_amount",
+                "out_amount",
+                "period",
+                "reasons",
+            )
         )
         + "</tr>",
     ]
@@ -97,7 +117,9 @@ def render_summary(
     out.append("</table>")
     for _, r in head.iterrows():
         acct = str(r["account"])
-        out.append(f'<h2 id="a{int(r["rank"])}">{int(r["rank"])}. {e(acct)} {e(str(r["holder_name"]))}</h2>')
+        out.append(
+            f'<h2 id="a{int(r["rank"])}">{int(r["rank"])}. {e(acct)} {e(str(r["holder_name"]))}</h2>'
+        )
         nb = neighbours[neighbours["account"] == acct]
         for direction in ("in", "out"):
             part = nb[nb["direction"] == direction]
@@ -137,7 +159,9 @@ def write_statements(rows: pd.DataFrame, folder: str | os.PathLike) -> list[Path
     if rows.empty:
         return written
     rows = rows.loc[rows.index.repeat(rows["weight"].to_numpy())]
-    rows = rows.sort_values(["account", "time", "direction", "amount", "counterparty", "reference"], kind="stable")
+    rows = rows.sort_values(
+        ["account", "time", "direction", "amount", "counterparty", "reference"], kind="stable"
+    )
     for i, (acct, g) in enumerate(rows.groupby("account", sort=True), start=1):
         frame = pd.DataFrame(
             {

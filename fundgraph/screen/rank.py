@@ -11,19 +11,27 @@ Rules (stable codes)
                     weighted down when the median person paid less than 1,000 元 in all
                     (a shop's customers).
 ``tiered_sums``     several payers paying the same few sums of at least 1,000 元 each,
-                    whatever the digits (入会费 3,980, 20,666 …).
-``round_sums``      payers paying multiples of 1,000 元 of at least 5,000 元.
-``fast_forwarding`` 快进快出: most of the money in leaves within 48 hours (first in, first
-                    out over hourly totals), with the median dwell time.
-``concentration``   fan-in followed by concentration: most of the money out goes to one or
-                    two accounts.
-``upstream_of_collectors`` the account those concentrating fan-in accounts pay.
-``periodic_payouts`` returns-like payments: the same payees, who paid in (to it or to a
-                    fan-in account), paid in three or more distinct months.
+                    whatever the digits (入会费 3,980, 20,666 …): at least five payers, and
+                    at least 30 % of them, paid a sum that three or more payers paid.
+                    Standing orders (one payer, one sum, three or more months: rent) are
+                    not counted.
+``round_sums``      the same, for multiples of 1,000 元 of at least 5,000 元.
+``fast_forwarding`` 快进快出: at least 60 % of the money in leaves within 48 hours (first
+                    in, first out over hourly totals), with the median dwell time.
+``concentration``   fan-in followed by concentration: 70 % or more of the money out goes to
+                    one or two accounts (weighted down for a shop's small payments).
+``upstream_of_collectors`` the account that two or more concentrating accounts with tiered,
+                    round or fast-forwarded money pay most of it to.
+``periodic_payouts`` returns-like payments: five or more payees who paid money into a
+                    collecting account (tiered, round, fast-forwarding or upstream) are paid
+                    in three or more distinct months.
 ``keyword_name``    holder name with 投资 / 投资咨询 / 投资理财 / 融资理财 / 理财咨询.
 ``watchlist``       account, alias, holder id or name on the watch list.
-``sudden_growth``   the month with the most money in holds five times the account's own
-                    monthly average of the months before (at least two months of history).
+``sudden_growth``   the month with the most money in (at least 10万元) holds five times the
+                    account's own monthly average of the up to six months before (at least
+                    two months of history).
+
+All thresholds are constants of this module; weights are :data:`SCREEN_WEIGHTS`.
 """
 
 from __future__ import annotations
@@ -239,7 +247,9 @@ def rank_accounts(
     pin["natural"] = _natural(pin["src_name"], pin["src_id"])
     pout = outflow[outflow["dst"] != CASH]
 
-    per = pd.DataFrame(index=pd.Index(sorted(set(pairs["src"]) | set(pairs["dst"]) - {CASH}), name="account"))
+    per = pd.DataFrame(
+        index=pd.Index(sorted(set(pairs["src"]) | set(pairs["dst"]) - {CASH}), name="account")
+    )
     per["in_amount"] = inflow.groupby("dst")["amount"].sum()
     per["out_amount"] = outflow.groupby("src")["amount"].sum()
     per["payers"] = pin.groupby("dst")["src"].nunique()
@@ -249,8 +259,14 @@ def rank_accounts(
     per["in_n"] = inflow.groupby("dst")["n"].sum()
     for c in ("in_amount", "out_amount", "payers", "natural_payers", "out_nc", "in_n"):
         per[c] = per[c].fillna(0).astype("int64")
-    first = pd.concat([inflow.groupby("dst")["first_time"].min(), outflow.groupby("src")["first_time"].min()], axis=1).min(axis=1)
-    last = pd.concat([inflow.groupby("dst")["last_time"].max(), outflow.groupby("src")["last_time"].max()], axis=1).max(axis=1)
+    first = pd.concat(
+        [inflow.groupby("dst")["first_time"].min(), outflow.groupby("src")["first_time"].min()],
+        axis=1,
+    ).min(axis=1)
+    last = pd.concat(
+        [inflow.groupby("dst")["last_time"].max(), outflow.groupby("src")["last_time"].max()],
+        axis=1,
+    ).max(axis=1)
     per["first_time"] = first
     per["last_time"] = last
     # names: the own statement's, else what counterparties' statements print
@@ -260,10 +276,14 @@ def rank_accounts(
             pairs[["src", "src_name", "src_id"]].set_axis(["account", "name", "id"], axis=1),
         ]
     )
-    seen_names = group_agg(seen_names, ["account"], {"name": ("name", "max"), "id": ("id", "max")}).set_index("account")
+    seen_names = group_agg(
+        seen_names, ["account"], {"name": ("name", "max"), "id": ("id", "max")}
+    ).set_index("account")
     own_name = accounts["holder_name"].reindex(per.index).fillna("")
     own_id = accounts["holder_id"].reindex(per.index).fillna("")
-    per["holder_name"] = own_name.where(own_name != "", seen_names["name"].reindex(per.index).fillna(""))
+    per["holder_name"] = own_name.where(
+        own_name != "", seen_names["name"].reindex(per.index).fillna("")
+    )
     per["holder_id"] = own_id.where(own_id != "", seen_names["id"].reindex(per.index).fillna(""))
     per["obtained"] = per.index.isin(list(obtained))
 
@@ -278,9 +298,17 @@ def rank_accounts(
         strength = min(1.0, 0.5 + math.log10(r["natural_payers"] / MIN_PAYERS))
         if r["median_paid"] < MIN_TIER:
             strength *= 0.5
-        add(acct, "many_payers", SCREEN_WEIGHTS["many_payers"] * strength,
-            t("screen.reason.many_payers", lang, n=int(r["natural_payers"]),
-              median=_yuan(r["median_paid"], lang)))
+        add(
+            acct,
+            "many_payers",
+            SCREEN_WEIGHTS["many_payers"] * strength,
+            t(
+                "screen.reason.many_payers",
+                lang,
+                n=int(r["natural_payers"]),
+                median=_yuan(r["median_paid"], lang),
+            ),
+        )
     fan_in = set(per.index[per["natural_payers"] >= 5])
 
     months = _with_use(agg["months"], obtained)
@@ -306,15 +334,31 @@ def rank_accounts(
         n_tiered = tiered.groupby("dst")["src"].nunique()
         for acct, k in n_tiered.items():
             if k >= 5 and k >= 0.3 * per.at[acct, "payers"]:
-                top = tiers[tiers["dst"] == acct].sort_values(["k", "amount"], ascending=[False, True]).head(3)
-                shown = "、".join(f"{_yuan(a, lang)}×{int(n)}" for a, n in zip(top["amount"], top["k"], strict=True))
-                add(acct, "tiered_sums", SCREEN_WEIGHTS["tiered_sums"],
-                    t("screen.reason.tiered_sums", lang, n=int(k), tiers=shown))
+                top = (
+                    tiers[tiers["dst"] == acct]
+                    .sort_values(["k", "amount"], ascending=[False, True])
+                    .head(3)
+                )
+                shown = "、".join(
+                    f"{_yuan(a, lang)}×{int(n)}"
+                    for a, n in zip(top["amount"], top["k"], strict=True)
+                )
+                add(
+                    acct,
+                    "tiered_sums",
+                    SCREEN_WEIGHTS["tiered_sums"],
+                    t("screen.reason.tiered_sums", lang, n=int(k), tiers=shown),
+                )
                 collecting.add(acct)
     rnd = big[(big["amount"] % ROUND_UNIT == 0) & (big["amount"] >= MIN_ROUND)]
     for acct, k in rnd.groupby("dst")["src"].nunique().items():
         if k >= 5 and k >= 0.3 * per.at[acct, "payers"]:
-            add(acct, "round_sums", SCREEN_WEIGHTS["round_sums"], t("screen.reason.round_sums", lang, n=int(k)))
+            add(
+                acct,
+                "round_sums",
+                SCREEN_WEIGHTS["round_sums"],
+                t("screen.reason.round_sums", lang, n=int(k)),
+            )
             collecting.add(acct)
 
     # fast forwarding, over hourly totals of candidate accounts only
@@ -328,16 +372,27 @@ def rank_accounts(
         for acct, g in hours.groupby("account", sort=True):
             share, med = _fifo_fast(g.sort_values("hour"))
             if share >= 0.6:
-                add(acct, "fast_forwarding", SCREEN_WEIGHTS["fast_forwarding"],
-                    t("screen.reason.fast_forwarding", lang, share=f"{100 * share:.0f}",
-                      hours=f"{med:.0f}", window=FAST_HOURS))
+                add(
+                    acct,
+                    "fast_forwarding",
+                    SCREEN_WEIGHTS["fast_forwarding"],
+                    t(
+                        "screen.reason.fast_forwarding",
+                        lang,
+                        share=f"{100 * share:.0f}",
+                        hours=f"{med:.0f}",
+                        window=FAST_HOURS,
+                    ),
+                )
                 fast.add(acct)
 
     # fan-in followed by concentration upstream
     upstream: dict[str, list[str]] = {}
     many = set(per.index[per["natural_payers"] >= MIN_PAYERS])
     if len(pout):
-        po = pout[pout["src"].isin(many)].sort_values(["src", "amount", "dst"], ascending=[True, False, True])
+        po = pout[pout["src"].isin(many)].sort_values(
+            ["src", "amount", "dst"], ascending=[True, False, True]
+        )
         top = po.groupby("src", sort=True).head(2)
         top2 = top.groupby("src", sort=True)["amount"].sum()
         to = top.groupby("src", sort=True)["dst"].agg("、".join)
@@ -348,16 +403,24 @@ def rank_accounts(
         for acct in top2.index[hit.to_numpy()]:
             share = 100 * top2[acct] / total[acct]
             small = per.at[acct, "median_paid"] < MIN_TIER  # a shop's customers, paying on
-            add(acct, "concentration", SCREEN_WEIGHTS["concentration"] * (0.5 if small else 1.0),
-                t("screen.reason.concentration", lang, share=f"{share:.0f}", to=to[acct]))
+            add(
+                acct,
+                "concentration",
+                SCREEN_WEIGHTS["concentration"] * (0.5 if small else 1.0),
+                t("screen.reason.concentration", lang, share=f"{share:.0f}", to=to[acct]),
+            )
             if head.at[acct, "amount"] >= 0.5 * total[acct] and acct in collecting | fast:
                 upstream.setdefault(head.at[acct, "dst"], []).append(acct)
     for acct in sorted(upstream):
         feeders = sorted(upstream[acct])
         if len(feeders) >= 2:
             shown = "、".join(feeders[:5]) + ("…" if len(feeders) > 5 else "")
-            add(acct, "upstream_of_collectors", SCREEN_WEIGHTS["upstream_of_collectors"],
-                t("screen.reason.upstream_of_collectors", lang, n=len(feeders), feeders=shown))
+            add(
+                acct,
+                "upstream_of_collectors",
+                SCREEN_WEIGHTS["upstream_of_collectors"],
+                t("screen.reason.upstream_of_collectors", lang, n=len(feeders), feeders=shown),
+            )
             collecting.add(acct)
 
     # returns-like periodic payouts to those who paid a collecting account
@@ -365,7 +428,9 @@ def rank_accounts(
     n_months = mo.groupby(["src", "dst"])["month"].nunique()
     periodic = n_months[n_months >= 3].reset_index()[["src", "dst"]]
     if len(periodic):
-        invest = pin[(pin["max_amount"] >= MIN_TIER) & pin["dst"].isin(collecting | fast)][["src", "dst"]]
+        invest = pin[(pin["max_amount"] >= MIN_TIER) & pin["dst"].isin(collecting | fast)][
+            ["src", "dst"]
+        ]
         investors = set(invest["src"])
         paid_to = set(zip(pin["src"], pin["dst"], strict=True))
         ok = [
@@ -375,8 +440,12 @@ def rank_accounts(
         periodic = periodic[np.asarray(ok, dtype=bool)]
         for acct, g in periodic.groupby("src", sort=True):
             if len(g) >= 5:
-                add(acct, "periodic_payouts", SCREEN_WEIGHTS["periodic_payouts"],
-                    t("screen.reason.periodic_payouts", lang, n=len(g)))
+                add(
+                    acct,
+                    "periodic_payouts",
+                    SCREEN_WEIGHTS["periodic_payouts"],
+                    t("screen.reason.periodic_payouts", lang, n=len(g)),
+                )
 
     # sudden growth against the account's own months
     mi = months[months["use_in"] & (months["src"] != CASH)]
@@ -397,30 +466,59 @@ def rank_accounts(
             value = int(g.loc[g["m"] == peak, "amount"].iloc[0])
             if value >= 5 * max(prior, 1):
                 month = g.loc[g["m"] == peak, "month"].iloc[0]
-                add(acct, "sudden_growth", SCREEN_WEIGHTS["sudden_growth"],
-                    t("screen.reason.sudden_growth", lang, month=month, amount=_yuan(value, lang),
-                      average=_yuan(int(round(prior)), lang)))
+                add(
+                    acct,
+                    "sudden_growth",
+                    SCREEN_WEIGHTS["sudden_growth"],
+                    t(
+                        "screen.reason.sudden_growth",
+                        lang,
+                        month=month,
+                        amount=_yuan(value, lang),
+                        average=_yuan(int(round(prior)), lang),
+                    ),
+                )
 
     # names and the watch list
     names = per["holder_name"].astype(str)
     for acct, name in names[names != ""].items():
         word = next((w for w in NAME_KEYWORDS if w in name), "")
         if word:
-            add(acct, "keyword_name", SCREEN_WEIGHTS["keyword_name"], t("screen.reason.keyword_name", lang, word=word))
+            add(
+                acct,
+                "keyword_name",
+                SCREEN_WEIGHTS["keyword_name"],
+                t("screen.reason.keyword_name", lang, word=word),
+            )
     if watchlist is not None and len(watchlist):
         alias_of: dict[str, list[str]] = {}
         for a, c in alias_map(agg["aliases"]).items() if len(agg["aliases"]) else []:
             alias_of.setdefault(c, []).append(a)
-        values = {k: set(watchlist.loc[watchlist["kind"].isin([k, "any"]), "value"]) for k in ("name", "id", "account")}
+        values = {
+            k: set(watchlist.loc[watchlist["kind"].isin([k, "any"]), "value"])
+            for k in ("name", "id", "account")
+        }
         for acct, r in per.iterrows():
             hit = next(
-                (v for v, kind in [(acct, "account"), *((a, "account") for a in sorted(alias_of.get(acct, []))),
-                                   (r["holder_id"], "id"), (r["holder_name"], "name")]
-                 if v and v in values[kind]),
+                (
+                    v
+                    for v, kind in [
+                        (acct, "account"),
+                        *((a, "account") for a in sorted(alias_of.get(acct, []))),
+                        (r["holder_id"], "id"),
+                        (r["holder_name"], "name"),
+                    ]
+                    if v and v in values[kind]
+                ),
                 "",
             )
             if hit:
-                add(acct, "watchlist", SCREEN_WEIGHTS["watchlist"], t("screen.reason.watchlist", lang, entry=hit))
+                add(
+                    acct,
+                    "watchlist",
+                    SCREEN_WEIGHTS["watchlist"],
+                    t("screen.reason.watchlist", lang, entry=hit),
+                )
 
     rows = []
     for acct, items in reasons.items():
@@ -447,7 +545,9 @@ def rank_accounts(
             }
         )
     out = pd.DataFrame(rows, columns=[c for c in SCREEN_COLUMNS if c != "rank"])
-    out = out.sort_values(["score", "account"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["score", "account"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
     out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
     from ..tables import conform
 
@@ -455,7 +555,11 @@ def rank_accounts(
 
 
 def neighbourhood(
-    aggregates: dict[str, pd.DataFrame], accounts: list[str], *, limit: int = 10, resolved: bool = False
+    aggregates: dict[str, pd.DataFrame],
+    accounts: list[str],
+    *,
+    limit: int = 10,
+    resolved: bool = False,
 ) -> pd.DataFrame:
     """The one-hop neighbourhood of ``accounts``: their biggest counterparties each way.
 
@@ -471,15 +575,41 @@ def neighbourhood(
     want = set(accounts)
     parts = []
     pin = pairs[pairs["use_in"] & pairs["dst"].isin(want)]
-    parts.append(pd.DataFrame({"account": pin["dst"], "direction": "in", "peer": pin["src"],
-                               "peer_name": pin["src_name"], "n": pin["n"], "amount": pin["amount"],
-                               "first_time": pin["first_time"], "last_time": pin["last_time"]}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "account": pin["dst"],
+                "direction": "in",
+                "peer": pin["src"],
+                "peer_name": pin["src_name"],
+                "n": pin["n"],
+                "amount": pin["amount"],
+                "first_time": pin["first_time"],
+                "last_time": pin["last_time"],
+            }
+        )
+    )
     po = pairs[pairs["use_out"] & pairs["src"].isin(want)]
-    parts.append(pd.DataFrame({"account": po["src"], "direction": "out", "peer": po["dst"],
-                               "peer_name": po["dst_name"], "n": po["n"], "amount": po["amount"],
-                               "first_time": po["first_time"], "last_time": po["last_time"]}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "account": po["src"],
+                "direction": "out",
+                "peer": po["dst"],
+                "peer_name": po["dst_name"],
+                "n": po["n"],
+                "amount": po["amount"],
+                "first_time": po["first_time"],
+                "last_time": po["last_time"],
+            }
+        )
+    )
     nb = pd.concat(parts, ignore_index=True)
-    nb = nb.sort_values(["account", "direction", "amount", "peer"], ascending=[True, True, False, True], kind="stable")
+    nb = nb.sort_values(
+        ["account", "direction", "amount", "peer"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
     if limit:
         nb = nb.groupby(["account", "direction"], sort=False).head(limit)
     return nb.reset_index(drop=True)

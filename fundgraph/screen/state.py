@@ -21,12 +21,22 @@ from .aggregates import TABLES, canonical, empty_aggregates
 __all__ = ["STATE_FORMAT", "FILES_COLUMNS", "read_state", "write_state"]
 
 STATE_FORMAT = 1
-FILES_COLUMNS = ["source_file", "kind", "digest", "rows_read", "rows_accepted", "rows_rejected", "problem"]
+FILES_COLUMNS = [
+    "source_file",
+    "kind",
+    "digest",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "problem",
+]
 
 
 def _files_frame(df: pd.DataFrame | None) -> pd.DataFrame:
     if df is None or df.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c.startswith("rows") else object) for c in FILES_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c.startswith("rows") else object) for c in FILES_COLUMNS}
+        )
     out = df.reindex(columns=FILES_COLUMNS).copy()
     for c in FILES_COLUMNS:
         if c.startswith("rows"):
@@ -42,16 +52,22 @@ def read_state(folder: str | os.PathLike) -> tuple[dict[str, pd.DataFrame], pd.D
     meta = folder / "state.json"
     if not meta.exists():
         if folder.exists() and any((folder / f"{n}.parquet").exists() for n in TABLES):
-            raise FundgraphError(f"{folder}: incomplete state (no state.json): an earlier run was interrupted")
+            raise FundgraphError(
+                f"{folder}: incomplete state (no state.json): an earlier run was interrupted"
+            )
         return empty_aggregates(), _files_frame(None)
     info = read_json(meta)
     if info.get("format") != STATE_FORMAT:
-        raise FundgraphError(key="screen.error.state_version", path=str(folder), found=str(info.get("format")))
+        raise FundgraphError(
+            key="screen.error.state_version", path=str(folder), found=str(info.get("format"))
+        )
     aggs = {name: canonical(name, read_parquet(folder / f"{name}.parquet")) for name in TABLES}
     return aggs, _files_frame(read_parquet(folder / "files.parquet"))
 
 
-def write_state(folder: str | os.PathLike, aggregates: dict[str, pd.DataFrame], files: pd.DataFrame) -> None:
+def write_state(
+    folder: str | os.PathLike, aggregates: dict[str, pd.DataFrame], files: pd.DataFrame
+) -> None:
     """Write a state folder; ``state.json`` last and removed first, so an interrupted write
     is recognised instead of read as a complete state."""
     folder = Path(folder)

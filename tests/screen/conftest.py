@@ -58,7 +58,11 @@ TIERS = (2_066_600, 3_088_800, 998_000)  # cents
 def person(prefix: str, i: int) -> tuple[str, str]:
     """Account number and name of the i-th person of a group."""
     acct = f"62170{prefix}{i:06d}{i % 7}"
-    name = SURNAMES[(i * 7 + len(prefix)) % len(SURNAMES)] + GIVEN[i % len(GIVEN)] + GIVEN[(i // 3) % len(GIVEN)]
+    name = (
+        SURNAMES[(i * 7 + len(prefix)) % len(SURNAMES)]
+        + GIVEN[i % len(GIVEN)]
+        + GIVEN[(i // 3) % len(GIVEN)]
+    )
     return acct, name
 
 
@@ -75,8 +79,16 @@ def transfers() -> pd.DataFrame:
     rows = []
 
     def tr(src, dst, amount, time, src_name=None, dst_name=None):
-        rows.append((src, dst, int(amount), pd.Timestamp(time), src_name or NAMES.get(src, ""),
-                     dst_name or NAMES.get(dst, "")))
+        rows.append(
+            (
+                src,
+                dst,
+                int(amount),
+                pd.Timestamp(time),
+                src_name or NAMES.get(src, ""),
+                dst_name or NAMES.get(dst, ""),
+            )
+        )
 
     tr(MOTHER, C, 300_000, "2023-12-05 09:00:00")
     tr(MOTHER, C, 300_000, "2024-01-05 09:00:00")
@@ -97,20 +109,41 @@ def transfers() -> pd.DataFrame:
         for j in range(6):
             k = (d * 6 + j) % len(CUSTOMERS)
             acct, name = CUSTOMERS[k]
-            tr(acct, S, 1_000 + (d * 37 + j * 113) % 20_000, f"2024-02-{d:02d} {9 + j}:{(d * j) % 60:02d}:00", name)
+            tr(
+                acct,
+                S,
+                1_000 + (d * 37 + j * 113) % 20_000,
+                f"2024-02-{d:02d} {9 + j}:{(d * j) % 60:02d}:00",
+                name,
+            )
     for d in (5, 12, 19, 26):
         tr(S, SUPPLIER, 400_000 + d * 1_000, f"2024-02-{d:02d} 16:00:00")
     for month in range(1, 6):
         tr(PARENT, E, 25_000_000, f"2024-{month:02d}-08 10:00:00")
         for i, (acct, name) in enumerate(EMPLOYEES):
-            tr(E, acct, 600_000 + i * 7_300 + month * 100, f"2024-{month:02d}-10 09:{i:02d}:00", None, name)
+            tr(
+                E,
+                acct,
+                600_000 + i * 7_300 + month * 100,
+                f"2024-{month:02d}-10 09:{i:02d}:00",
+                None,
+                name,
+            )
     tr(Q, S, 88_800, "2024-02-03 13:00:00")
     tr(Q, S, 45_600, "2024-02-17 13:00:00")
     return pd.DataFrame(rows, columns=["src", "dst", "amount", "time", "src_name", "dst_name"])
 
 
-HEADER = ["Account Number", "Account Name", "Transaction Time", "Amount", "Direction",
-          "Counterparty Account", "Counterparty Name", "Reference"]
+HEADER = [
+    "Account Number",
+    "Account Name",
+    "Transaction Time",
+    "Amount",
+    "Direction",
+    "Counterparty Account",
+    "Counterparty Name",
+    "Reference",
+]
 
 
 def statement_rows(tf: pd.DataFrame) -> pd.DataFrame:

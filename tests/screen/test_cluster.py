@@ -37,7 +37,9 @@ def test_cluster_equals_in_process(client, feed, full_run, tmp_path):
     theirs = sorted(p.name for p in (full_run[1] / "case-statements").iterdir())
     assert ours == theirs
     for name in ours:
-        assert (tmp_path / "case-statements" / name).read_bytes() == (full_run[1] / "case-statements" / name).read_bytes()
+        assert (tmp_path / "case-statements" / name).read_bytes() == (
+            full_run[1] / "case-statements" / name
+        ).read_bytes()
 
 
 def test_worker_killed_mid_run(client, feed, full_run, tmp_path):

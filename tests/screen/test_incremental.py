@@ -14,7 +14,9 @@ def test_month_by_month_equals_full_run(feed, full_run, tmp_path):
     assert len(months) >= 5
     for month in months:
         res = screen([month], tmp_path / "out", state_dir=state, scheduler="synchronous", lang="en")
-    assert (tmp_path / "out" / "screen.csv").read_bytes() == (full_run[1] / "screen.csv").read_bytes()
+    assert (tmp_path / "out" / "screen.csv").read_bytes() == (
+        full_run[1] / "screen.csv"
+    ).read_bytes()
     aggs, files = read_state(state)
     for name in TABLES:
         pd.testing.assert_frame_equal(aggs[name], full_run[0].aggregates[name], check_dtype=False)
@@ -22,6 +24,10 @@ def test_month_by_month_equals_full_run(feed, full_run, tmp_path):
     assert res.summary["rows_read"] == full_run[0].summary["rows_read"]
 
     # the same month again: every file is already in the state, nothing counted twice
-    again = screen([months[1]], tmp_path / "again", state_dir=state, scheduler="synchronous", lang="en")
-    assert (tmp_path / "again" / "screen.csv").read_bytes() == (full_run[1] / "screen.csv").read_bytes()
+    again = screen(
+        [months[1]], tmp_path / "again", state_dir=state, scheduler="synchronous", lang="en"
+    )
+    assert (tmp_path / "again" / "screen.csv").read_bytes() == (
+        full_run[1] / "screen.csv"
+    ).read_bytes()
     assert again.summary["rows_read"] == full_run[0].summary["rows_read"]

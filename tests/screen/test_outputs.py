@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 from click.testing import CliRunner
-from conftest import C, K, TIERS
-
+from conftest import TIERS, C, K
 from fundgraph.cli import group
+
 from fundgraph.ingest import build_transfers, read_exports
 from fundgraph.screen import SCREEN_COLUMNS, aggregate_rows, rank_accounts
 from fundgraph.screen.outputs import render_summary, write_screen_csv
@@ -29,12 +29,24 @@ def test_hostile_names_escaped_and_neutralised(tmp_path):
     evil = "<img src=x onerror=alert(1)>"
     rows = pd.DataFrame(
         {
-            "account": ["A1", "A1"], "direction": ["in", "in"], "counterparty": ["B1", "B2"],
-            "counterparty_name": [evil, "=HYPERLINK(\"http://x\")"], "amount": [100, 200],
+            "account": ["A1", "A1"],
+            "direction": ["in", "in"],
+            "counterparty": ["B1", "B2"],
+            "counterparty_name": [evil, '=HYPERLINK("http://x")'],
+            "amount": [100, 200],
             "time": pd.to_datetime(["2024-01-01 10:00", "2024-01-02 10:00"]),
         }
     )
-    for c in ("source_file", "source_sheet", "holder_id", "counterparty_id", "reference", "currency", "memo", "channel"):
+    for c in (
+        "source_file",
+        "source_sheet",
+        "holder_id",
+        "counterparty_id",
+        "reference",
+        "currency",
+        "memo",
+        "channel",
+    ):
         rows[c] = ""
     rows["holder_name"] = "某某投资有限公司"
     agg = aggregate_rows(rows)
@@ -43,8 +55,14 @@ def test_hostile_names_escaped_and_neutralised(tmp_path):
     write_screen_csv(table, tmp_path / "screen.csv")
     text = (tmp_path / "screen.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
-    page = render_summary(table, neighbourhood(agg, list(table["account"])), top=5, accounts_seen=3,
-                          rows_read=2, lang="en")
+    page = render_summary(
+        table,
+        neighbourhood(agg, list(table["account"])),
+        top=5,
+        accounts_seen=3,
+        rows_read=2,
+        lang="en",
+    )
     assert evil not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "default-src 'none'" in page
     assert "http://" not in page.replace("http://x", "")  # no request of its own
@@ -81,8 +99,21 @@ def test_cli_screen(feed, tmp_path):
     runner = CliRunner()
     wl = tmp_path / "watch.csv"
     wl.write_text("账号\n" + C + "\n", encoding="utf-8")
-    res = runner.invoke(group, ["screen", str(feed / "2024-02"), "-o", str(tmp_path / "out"),
-                                "--scheduler", "synchronous", "--watchlist", str(wl), "--lang", "en"])
+    res = runner.invoke(
+        group,
+        [
+            "screen",
+            str(feed / "2024-02"),
+            "-o",
+            str(tmp_path / "out"),
+            "--scheduler",
+            "synchronous",
+            "--watchlist",
+            str(wl),
+            "--lang",
+            "en",
+        ],
+    )
     assert res.exit_code == 0, res.output
     table = read_csv(tmp_path / "out" / "screen.csv", SCREEN_COLUMNS)
     assert table.iloc[0]["account"] == C and "watchlist" in table.iloc[0]["codes"]
@@ -91,5 +122,7 @@ def test_cli_screen(feed, tmp_path):
     assert res.exit_code == 2
     empty = tmp_path / "empty"
     empty.mkdir()
-    res = runner.invoke(group, ["screen", str(empty), "-o", str(tmp_path / "o3"), "--scheduler", "synchronous"])
+    res = runner.invoke(
+        group, ["screen", str(empty), "-o", str(tmp_path / "o3"), "--scheduler", "synchronous"]
+    )
     assert res.exit_code == 1 and "Traceback" not in res.output

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import C, C2, E, K, P01, Q, S, TIERS
+from conftest import C2, P01, TIERS, C, E, K, Q, S
 
 from fundgraph.screen import aggregate_rows, merge_aggregates, rank_accounts
 
@@ -66,10 +66,22 @@ def test_tier_amounts_not_round(full_run):
 
 
 def _rows(records):
-    df = pd.DataFrame(records, columns=["account", "direction", "counterparty", "counterparty_name", "amount", "time"])
+    df = pd.DataFrame(
+        records,
+        columns=["account", "direction", "counterparty", "counterparty_name", "amount", "time"],
+    )
     df["time"] = pd.to_datetime(df["time"])
-    for c in ("source_file", "source_sheet", "holder_name", "holder_id", "counterparty_id", "reference",
-              "currency", "memo", "channel"):
+    for c in (
+        "source_file",
+        "source_sheet",
+        "holder_name",
+        "holder_id",
+        "counterparty_id",
+        "reference",
+        "currency",
+        "memo",
+        "channel",
+    ):
         df[c] = ""
     df["source_file"] = "x.csv"
     return df
@@ -87,8 +99,10 @@ def test_watchlist_hits_name_id_and_account():
 def test_fast_forwarding_is_first_in_first_out():
     # 10 persons pay 1万 each at 09:00 on day 1; 5万 leaves 3 h later, 5万 four days later
     recs = [("X", "in", f"P{i}", f"张{i}", 1_000_000, "2024-03-01 09:00") for i in range(10)]
-    recs += [("X", "out", "U", "上家", 5_000_000, "2024-03-01 12:00"),
-             ("X", "out", "U", "上家", 5_000_000, "2024-03-05 09:00")]
+    recs += [
+        ("X", "out", "U", "上家", 5_000_000, "2024-03-01 12:00"),
+        ("X", "out", "U", "上家", 5_000_000, "2024-03-05 09:00"),
+    ]
     table = rank_accounts(aggregate_rows(_rows(recs)), lang="en")
     assert "fast_forwarding" not in table.set_index("account").at["X", "codes"]  # only 50 % fast
     recs[-1] = ("X", "out", "U", "上家", 5_000_000, "2024-03-02 08:00")  # 23 h later
@@ -99,7 +113,10 @@ def test_fast_forwarding_is_first_in_first_out():
 
 
 def test_merge_is_exact_and_order_free():
-    recs = [("X", "in", f"P{i}", f"张{i}", 100 + i, f"2024-0{1 + i % 3}-0{1 + i % 5} 10:00") for i in range(12)]
+    recs = [
+        ("X", "in", f"P{i}", f"张{i}", 100 + i, f"2024-0{1 + i % 3}-0{1 + i % 5} 10:00")
+        for i in range(12)
+    ]
     rows = _rows(recs)
     whole = aggregate_rows(rows)
     a, b = rows.iloc[:5], rows.iloc[5:]
@@ -113,7 +130,11 @@ def test_merge_is_exact_and_order_free():
 def test_standing_orders_are_not_tiers():
     # a landlord: 12 tenants pay 3,000 元 on the 1st of four months; the same 12 paying
     # 3,000 元 once each would be a tier
-    recs = [("L", "in", f"T{i}", f"租{i}", 300_000, f"2024-0{m}-01 10:00") for i in range(12) for m in range(1, 5)]
+    recs = [
+        ("L", "in", f"T{i}", f"租{i}", 300_000, f"2024-0{m}-01 10:00")
+        for i in range(12)
+        for m in range(1, 5)
+    ]
     table = rank_accounts(aggregate_rows(_rows(recs)), lang="en")
     assert table.set_index("account").at["L", "codes"] == "many_payers"
     once = [("L", "in", f"T{i}", f"租{i}", 300_000, "2024-01-01 10:00") for i in range(12)]
