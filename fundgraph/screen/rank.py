@@ -205,6 +205,12 @@ def _fifo_fast(hours: pd.DataFrame) -> tuple[float, float]:
     return fast / total_in, float(med)
 
 
+def _exact(c: int) -> str:
+    """Cents as exact yuan (``¥20,666.00``): a tier's digits are the evidence."""
+    c = int(c)
+    return f"¥{c // 100:,}.{c % 100:02d}"
+
+
 def _yuan(c: int, lang: str) -> str:
     return format_cny(int(c), lang)
 
@@ -340,8 +346,7 @@ def rank_accounts(
                     .head(3)
                 )
                 shown = "、".join(
-                    f"{_yuan(a, lang)}×{int(n)}"
-                    for a, n in zip(top["amount"], top["k"], strict=True)
+                    f"{_exact(a)}×{int(n)}" for a, n in zip(top["amount"], top["k"], strict=True)
                 )
                 add(
                     acct,
