@@ -1,0 +1,252 @@
+"""Early warning over whole transaction feeds: rank accounts that may collect for a scheme.
+
+The transaction-level work (parse, normalise, de-duplicate, aggregate per account and per
+pair) runs as Dask tasks on a ``dask.distributed`` cluster (:mod:`.feed`); the mergeable
+aggregates (:mod:`.aggregates`) come back, are merged with an incremental state if one is
+kept (:mod:`.state`), and the aggregated account graph is ranked in this process
+(:mod:`.rank`).
+
+>>> from fundgraph.screen import screen                       # doctest: +SKIP
+>>> result = screen(["feeds/2024-05-01/"], "out/", state_dir="state/")  # doctest: +SKIP
+>>> result.table.head()                                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..i18n import check_lang
+from ..ingest import alias_map
+from ..tables import write_json
+from .aggregates import TABLES, aggregate_rows, merge_aggregates
+from .cluster import SCHEDULER_ENV, dask_scheduler
+from .feed import FeedFile, aggregate_feed, feed_statements, file_digest, find_feed
+from .outputs import render_summary, write_screen_csv, write_statements, write_text
+from .rank import SCREEN_CODES, SCREEN_COLUMNS, neighbourhood, rank_accounts, resolve_aggregates
+from .state import read_state, write_state
+
+__all__ = [
+    "ScreenResult",
+    "screen",
+    "screen_aggregates",
+    "aggregate_feed",
+    "aggregate_rows",
+    "merge_aggregates",
+    "rank_accounts",
+    "neighbourhood",
+    "find_feed",
+    "dask_scheduler",
+    "SCHEDULER_ENV",
+    "SCREEN_CODES",
+    "SCREEN_COLUMNS",
+    "TABLES",
+]
+
+
+@dataclass
+class ScreenResult:
+    """What a screening run produced."""
+
+    table: pd.DataFrame  # screen.csv as a frame
+    aggregates: dict[str, pd.DataFrame]
+    files: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+
+def _digests(files: list[FeedFile], scheduler) -> list[str]:
+    import dask
+
+    tasks = [dask.delayed(file_digest, pure=True)(f.path) for f in files]
+    kwargs = {"scheduler": scheduler} if scheduler is not None else {}
+    return list(dask.compute(*tasks, **kwargs)) if tasks else []
+
+
+def screen_aggregates(
+    feeds: Iterable[str | os.PathLike],
+    *,
+    state_dir: str | os.PathLike | None = None,
+    scheduler=None,
+    partitions: int | None = None,
+    delay: float = 0.0,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[FeedFile]]:
+    """Aggregate the feeds on Dask and merge them into the state (written back when given).
+
+    Returns the merged aggregates, the table of every file fed so far and the files of
+    this run that were read (files already in the state are skipped).
+    """
+    files = find_feed(list(feeds))
+    if not files:
+        raise InputError(key="error.no_exports", paths=", ".join(map(str, feeds)))
+    old_aggs, old_files = read_state(state_dir) if state_dir else (None, None)
+    digests = _digests(files, scheduler)
+    known = set(old_files["digest"]) if old_files is not None else set()
+    fresh, fresh_digests, seen = [], [], set()
+    for f, d in zip(files, digests, strict=True):
+        if d in known or d in seen:
+            continue
+        seen.add(d)
+        fresh.append(f)
+        fresh_digests.append(d)
+    if fresh:
+        got = aggregate_feed(fresh, scheduler=scheduler, partitions=partitions, delay=delay)
+        new_aggs, new_files = got.aggregates, got.files.assign(digest=fresh_digests)
+    else:
+        new_aggs, new_files = None, None
+    parts = [p for p in (old_aggs, new_aggs) if p is not None]
+    aggs = merge_aggregates(*parts)
+    files_df = (
+        pd.concat(
+            [f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True
+        )
+        if any(f is not None and len(f) for f in (old_files, new_files))
+        else pd.DataFrame()
+    )
+    from .state import _files_frame
+
+    files_df = _files_frame(files_df)
+    if state_dir:
+        write_state(state_dir, aggs, files_df)
+    return aggs, files_df, fresh
+
+
+def screen(
+    feeds: Iterable[str | os.PathLike],
+    out_dir: str | os.PathLike,
+    *,
+    state_dir: str | os.PathLike | None = None,
+    watchlist: pd.DataFrame | None = None,
+    export_case: int = 0,
+    top: int = 20,
+    min_score: float = 3.0,
+    lang: str = "zh",
+    scheduler=None,
+    workers: int = 2,
+    partitions: int | None = None,
+    delay: float = 0.0,
+) -> ScreenResult:
+    """Screen transaction feeds and write ``screen.csv``, ``screen.html`` and ``screen.json``.
+
+    Parameters
+    ----------
+    feeds : iterable of path
+        Files or folders: bank exports as ``fundgraph analyze`` reads them, and Parquet
+        files of the canonical transactions table (:data:`fundgraph.schema.TRANSACTIONS`).
+    out_dir : path
+        Folder to write to.
+    state_dir : path, optional
+        Incremental state: the aggregates of every feed given before are kept there and
+        this run's feed is merged in (see :mod:`fundgraph.screen.state`).
+    watchlist : DataFrame, optional
+        From :func:`fundgraph.analysis.read_watchlist`.
+    export_case : int
+        Write the statements of the top ``export_case`` accounts' one-hop neighbourhood
+        (from this run's feeds) to ``out_dir/case-statements/`` for ``fundgraph analyze``.
+    top : int
+        Accounts shown in ``screen.html``.
+    min_score : float
+        Accounts scoring less are left out of ``screen.csv`` (except watch-list and
+        keyword-name hits).
+    lang : {"zh", "en"}
+        Language of reasons and the HTML page.
+    scheduler : distributed.Client or str, optional
+        A client, a scheduler address, ``"synchronous"``; default ``FUNDGRAPH_DASK_SCHEDULER``
+        or a local cluster of ``workers`` processes.
+    partitions : int, optional
+        Partitions of the shuffle by account.
+    delay : float
+        Seconds each task sleeps (only for tests that interrupt a run).
+
+    Returns
+    -------
+    ScreenResult
+    """
+    check_lang(lang)
+    if scheduler is None or isinstance(scheduler, str):
+        with dask_scheduler(scheduler, workers=workers) as sched:
+            return screen(
+                feeds,
+                out_dir,
+                state_dir=state_dir,
+                watchlist=watchlist,
+                export_case=export_case,
+                top=top,
+                min_score=min_score,
+                lang=lang,
+                scheduler=sched if sched != "synchronous" else _Sync(),
+                partitions=partitions,
+                delay=delay,
+            )
+    if isinstance(scheduler, _Sync):
+        scheduler = "synchronous"
+    feeds = list(feeds)
+    aggs, files_df, fresh = screen_aggregates(
+        feeds, state_dir=state_dir, scheduler=scheduler, partitions=partitions, delay=delay
+    )
+    resolved = resolve_aggregates(aggs)
+    table = rank_accounts(
+        resolved, watchlist=watchlist, lang=lang, min_score=min_score, resolved=True
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    write_screen_csv(table, out / "screen.csv")
+    written.append(out / "screen.csv")
+    seen = set(resolved["pairs"]["src"]) | set(resolved["pairs"]["dst"])
+    seen.discard("")
+    shown = list(table["account"].head(top))
+    nb = neighbourhood(resolved, shown, resolved=True)
+    write_text(
+        out / "screen.html",
+        render_summary(
+            table,
+            nb,
+            top=top,
+            accounts_seen=len(seen),
+            rows_read=int(files_df["rows_read"].sum()),
+            lang=lang,
+        ),
+    )
+    written.append(out / "screen.html")
+    summary = {
+        "accounts_seen": len(seen),
+        "accounts_obtained": int(len(resolved["accounts"])),
+        "accounts_flagged": int(len(table)),
+        "files": int(len(files_df)),
+        "rows_read": int(files_df["rows_read"].sum()),
+        "rows_accepted": int(files_df["rows_accepted"].sum()),
+        "rows_rejected": int(files_df["rows_rejected"].sum()),
+        "files_unreadable": sorted(files_df.loc[files_df["problem"] != "", "source_file"].tolist()),
+        "codes": {
+            c: int(table["codes"].str.split(";").map(lambda xs, c=c: c in xs).sum())
+            for c in SCREEN_CODES
+        },
+    }
+    if export_case:
+        core = list(table["account"].head(export_case))
+        peers = neighbourhood(resolved, core, limit=0, resolved=True)
+        members = sorted(set(core) | (set(peers["peer"]) - {""}))
+        mapping = alias_map(aggs["aliases"]) if len(aggs["aliases"]) else {}
+        rows = feed_statements(fresh, set(members), aliases=mapping, scheduler=scheduler)
+        folder = out / "case-statements"
+        paths = write_statements(rows, folder)
+        written += paths
+        summary["export_case"] = {
+            "accounts": len(core),
+            "neighbourhood": len(members),
+            "statements": len(paths),
+            "rows": int(rows["weight"].sum()) if len(rows) else 0,
+        }
+    write_json(summary, out / "screen.json")
+    written.append(out / "screen.json")
+    return ScreenResult(table, aggs, files_df, summary, written)
+
+
+class _Sync:
+    """Marker: run tasks in this process."""
