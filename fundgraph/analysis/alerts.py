@@ -14,8 +14,7 @@ from ..errors import InputError
 from ..i18n import t
 from ..schema import ALERTS
 from ..tables import conform, empty_frame
-from .features import WAN, is_company_name
-from .structures import encode_accounts
+from .features import WAN, encode_accounts, is_company_name
 
 __all__ = [
     "ALERT_CODES",
