@@ -64,6 +64,9 @@ class SchemeRules:
         ``small_collector_share``
             A small collector passes at least this share of what returning investors paid
             it into the structure.
+        ``hub_forward_share``
+            A hub other than the core passes at least this share of the investments it
+            took on into the structure (else it is a person whose relatives pay it).
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
@@ -85,7 +88,8 @@ class SchemeRules:
         ``fraud_min_payers``
             Distinct natural-person payers of investments a collection point needs.
         ``fraud_forward_share``
-            Share of a point's inflow passed on to few receivers, assets or cash.
+            Share of the group's intake passed on to few receivers, assets or cash, or
+            still held by its largest keeper.
         ``fraud_max_receivers``
             At most this many accounts (cash counted as one) take that share.
         ``fraud_max_back_share``
@@ -124,6 +128,7 @@ class SchemeRules:
     min_returned: int = 3
     returned_share: float = 0.1
     small_collector_share: float = 0.8
+    hub_forward_share: float = 0.5
     min_benefit: int = 1_000_000
     # 传销
     tree_sponsor_share: float = 0.8
@@ -134,7 +139,7 @@ class SchemeRules:
     tree_relay_nodes: float = 0.5
     # fraud without returns
     fraud_min_payers: int = 10
-    fraud_forward_share: float = 0.7
+    fraud_forward_share: float = 0.5
     fraud_max_receivers: int = 5
     fraud_max_back_share: float = 0.05
     # alerts

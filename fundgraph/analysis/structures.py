@@ -218,12 +218,20 @@ def _looped_groups(
 ) -> tuple[list[int], dict[int, dict[str, Any]]]:
     """Step 5: groups where enough payers got money back through a real loop."""
     s, d, amt = c.s, c.d, c.amt
-    dep = pd.DataFrame({"payer": s[dep_mask], "node": d[dep_mask], "amount": amt[dep_mask]})
+    dep = pd.DataFrame(
+        {"payer": s[dep_mask], "node": d[dep_mask], "amount": amt[dep_mask], "t": c.tns[dep_mask]}
+    )
     dep = dep[active[dep["node"].to_numpy()]]
     dep["comp"] = comp[dep["node"].to_numpy()]
     ret_m2 = ret_mask & active[s]
-    ret = pd.DataFrame({"node": s[ret_m2], "payer": d[ret_m2], "amount": amt[ret_m2]})
+    ret = pd.DataFrame(
+        {"node": s[ret_m2], "payer": d[ret_m2], "amount": amt[ret_m2], "t": c.tns[ret_m2]}
+    )
     ret["comp"] = comp[ret["node"].to_numpy()]
+    # money back counts only after the payer's first investment into the group
+    first = dep.groupby(["comp", "payer"])["t"].min().rename("first").reset_index()
+    ret = ret.merge(first, on=["comp", "payer"], how="inner")
+    ret = ret[ret["t"] > ret["first"]]
     paid_nodes = dep[["payer", "comp", "node"]].drop_duplicates()
     ret_k = ret.merge(paid_nodes.assign(same=True), on=["payer", "comp", "node"], how="left")
     ret_k["other"] = ret_k["same"].isna()
@@ -283,6 +291,29 @@ def _small_collectors(
         hub = hub | small
         passed = _Pass(c, dep, hub, r)
     return hub, passed
+
+
+def _forwarding_hubs(
+    c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, p: _Pass, r: SchemeRules
+) -> tuple[np.ndarray, _Pass]:
+    """A collector passes its payers' money on: a hub that is not where its structure's
+    money stays and forwards less than ``hub_forward_share`` of the investments it took
+    into the structure is a person with relatives or friends paying it, not a collector;
+    such hubs are dropped and the search runs again."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    valid, comp = p.valid, p.comp
+    if not valid.any():
+        return hub, p
+    core, _ = _ponzi_core(c, p, valid, comp)
+    dm = p.dep_mask & valid[d]
+    inv_in = bincount(d[dm], famt[dm], n)
+    fm = valid[s] & valid[d] & (comp[s] == comp[d]) & (s != d)
+    fwd = bincount(s[fm], famt[fm], n)
+    weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * inv_in)
+    if not weak.any():
+        return hub, p
+    hub = hub & ~weak
+    return hub, _Pass(c, dep, hub, r)
 
 
 def _ponzi_core(
@@ -362,6 +393,7 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     hub = _distinct_payers(c, dep) >= r.min_payers
     passed = _Pass(c, dep, hub, r)
     hub, p = _small_collectors(c, dep, hub, passed, r)
+    hub, p = _forwarding_hubs(c, dep, hub, p, r)
     valid, comp = p.valid, p.comp
     core, fl = _ponzi_core(c, p, valid, comp)
     level = _flow_levels(c, valid, fl["e_v"], core)
@@ -561,12 +593,14 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
 def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules) -> _Found:
     """Concentration without returns (集资诈骗 / 跑路).
 
-    Collection points take investments from ``fraud_min_payers`` distinct natural persons
-    (everyday monthly payments such as rent left out); the group grows to accounts fed
+    Collection points take investments from ``fraud_min_payers`` distinct payers named as
+    natural persons (payers without a known name cannot be told from firms; everyday
+    monthly payments such as rent left out); the group grows to accounts fed
     mostly by it (as in the Ponzi closure). It is kept when at most
     ``fraud_max_back_share`` of its payers ever get money back from it and at most
     ``fraud_max_receivers`` exits (persons, cash, or lump sums of at least ten times
-    ``min_benefit``) take ``fraud_forward_share`` of what it took in. A shop (pays its
+    ``min_benefit``), together with what its largest keeper still holds, take
+    ``fraud_forward_share`` of what it took in. A shop (pays its
     many suppliers in regular instalments), a payroll, a landlord (monthly rent) or a
     family (few payers) fail.
     """
@@ -583,7 +617,9 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     if not m:
         return empty
     recurring = _recurring(s, d, c.amt, c.month)
-    strong = dep & ~recurring & ~c.company[s] & free[s] & free[d]
+    # many *persons*: payers whose statements name them as natural persons
+    named = (c.names.to_numpy(dtype=object) != "") & ~c.company
+    strong = dep & ~recurring & named[s] & free[s] & free[d]
     point = (_distinct_payers(c, strong) >= r.fraud_min_payers) & free & ~c.payroll
     if not point.any():
         return empty
@@ -619,9 +655,10 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         if cash_sum:
             sums.append(cash_sum)
         top = sorted(sums, reverse=True)[: r.fraud_max_receivers]
-        if sum(top) < r.fraud_forward_share * taken:
-            continue
         members = np.flatnonzero(gm)
+        kept = float(np.max(np.maximum(c.total_in[members] - c.total_out[members], 0)))
+        if sum(top) + kept < r.fraud_forward_share * taken:
+            continue
         # the core: the group account that keeps or passes out the most, fed by the group
         net_exit = bincount(s[ex], famt[ex], n) + bincount(
             c.s_all[cm], c.a_all[cm].astype(float), n
@@ -641,6 +678,7 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
             "payers": len(payers),
             "payers_paid_back": n_back,
             "exit_share": round(sum(top) / taken, 4) if taken else 0.0,
+            "kept_share": round(kept / taken, 4) if taken else 0.0,
             "exits": [str(c.nodes[x]) for x in top_d] + (["cash"] if cash_sum else []),
         }
     if not info:
@@ -877,10 +915,10 @@ def find_structures(
     t = transfers_table(G_or_table)
     c = code_transfers(t, accounts)
     dep = investment_mask(c, r)
-    ponzi = _ponzi(c, dep, r)
-    free = ~np.isin(ponzi.role, ["core", "collector", "transit"])
-    pyramid = _pyramid(c, free, r)
-    free &= pyramid.comp < 0
+    pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r)
+    free = pyramid.comp < 0
+    ponzi = _ponzi(c, dep & free[c.s] & free[c.d], r)
+    free &= ~np.isin(ponzi.role, ["core", "collector", "transit"])
     fraud = _fraud(c, dep, free, r)
     found = [ponzi, pyramid, fraud]
     role, level = _merge(c, found)
