@@ -32,6 +32,7 @@ from .communities import community_table, louvain_communities
 from .features import account_flows, dwell_hours
 from .participants import holder_fields, holder_ids, holder_names, participant_table
 from .restitution import restitution_plan
+from .rules import DEFAULT_RULES, SchemeRules
 from .structures import SchemeResult, find_structures
 from .thresholds import THRESHOLDS, evaluate_thresholds
 
@@ -39,6 +40,8 @@ __all__ = [
     "analyze_case",
     "find_structures",
     "SchemeResult",
+    "SchemeRules",
+    "DEFAULT_RULES",
     "participant_table",
     "holder_fields",
     "holder_ids",
@@ -95,6 +98,7 @@ def analyze_case(
     recovered: int | None = None,
     watchlist: pd.DataFrame | None = None,
     lang: str = "zh",
+    rules: SchemeRules = DEFAULT_RULES,
 ) -> Case:
     """Run every analysis on ``case`` and return it with the results filled.
 
@@ -108,6 +112,8 @@ def analyze_case(
         From :func:`read_watchlist`.
     lang : {"zh", "en"}
         Language of alert reasons and threshold texts.
+    rules : SchemeRules
+        Every threshold of the structures and alerts.
 
     Returns
     -------
@@ -136,7 +142,7 @@ def analyze_case(
     """
     transfers = case.transfers
     accounts = _base_accounts(case)
-    scheme = find_structures(transfers, accounts)
+    scheme = find_structures(transfers, accounts, rules=rules)
     cent = flow_centrality(transfers)
     comm = louvain_communities(transfers)
     dwell = dwell_hours(transfers)
@@ -166,7 +172,7 @@ def analyze_case(
     acc["payroll"] = sa["payroll"].fillna(False).astype(bool)
     acc = acc.reset_index(drop=True)
 
-    alerts = account_alerts(acc, transfers, watchlist=watchlist, lang=lang)
+    alerts = account_alerts(acc, transfers, watchlist=watchlist, lang=lang, rules=rules)
     score = alerts.set_index("account")["score"]
     acc["alert_score"] = acc["account"].map(score).fillna(0.0).astype(float)
     acc = acc.drop(columns=["payroll"]).sort_values("account", kind="stable")

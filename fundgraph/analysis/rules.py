@@ -143,7 +143,7 @@ class SchemeRules:
     fraud_max_receivers: int = 5
     fraud_max_back_share: float = 0.05
     # alerts
-    fan_min: int = 10
+    fan_min: int = 5
     fan_window_days: int = 30
     fast_hours: float = 48.0
     fast_min_amount: int = 500_000

@@ -479,7 +479,8 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
     sponsor is a *relay* when the member had just got as much from its own recruits, else
     the member's own fee. A tree is kept when it has ``tree_min_members`` members below the
     organiser, ``tree_min_levels`` levels (the organiser's included) and most members with
-    recruits both paid a fee of their own and relayed. The organiser and the account it
+    recruits both relayed and paid a fee of their own before their first recruit's money
+    came in (they joined, then recruited: a salesperson of a Ponzi scheme only forwards). The organiser and the account it
     passes the money to (the company) are the core; level = depth under the organiser.
     """
     s, d, n = c.s, c.d, c.n
@@ -511,8 +512,17 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
     own = up & ~relay
     has_children = np.zeros(n, dtype=bool)
     has_children[sponsor[sponsor >= 0]] = True
+    # a member joined (paid its own fee) before it recruited anyone: its first payment
+    # to its sponsor comes before the first money from its recruits
+    big = np.iinfo(np.int64).max
+    first_up = np.full(n, big, dtype=np.int64)
+    np.minimum.at(first_up, s[up], c.tns[up])
+    child_in = cand & (sponsor[s] == d)
+    first_child = np.full(n, big, dtype=np.int64)
+    np.minimum.at(first_child, d[child_in], c.tns[child_in])
     paid_own = np.zeros(n, dtype=bool)
     paid_own[s[own]] = True
+    paid_own &= first_up < first_child
     relays = np.zeros(n, dtype=bool)
     relays[s[relay]] = True
     # core chain: from the top, the single recruit that carries nearly the whole tree
