@@ -193,6 +193,20 @@ def analyze_case(
     lv = acc["level"].dropna()
     max_level = int(lv.max()) if len(lv) else 0
 
+    figures = {
+        "total_absorbed": absorbed,
+        "direct_loss": loss,
+        "participant_persons": persons,
+        "max_level": max_level,
+    }
+    trees = [st for st in structures if st.get("kind") == "pyramid"]
+    if trees:
+        big = max(trees, key=lambda st: (st["participant_persons"], -st["id"]))
+        members = participants[participants["structure"] == big["id"]]
+        figures["tree_members"] = int(members["person"].nunique())
+        figures["tree_levels"] = int(big["depth"])
+        figures["tree_amount"] = int(members["paid_in"].sum())
+
     summary = dict(case.summary)
     summary.update(
         {
@@ -201,15 +215,7 @@ def analyze_case(
             "participant_accounts": int(len(participants)),
             "direct_loss": yuan_decimal(loss),
             "max_level": max_level,
-            "thresholds": evaluate_thresholds(
-                {
-                    "total_absorbed": absorbed,
-                    "direct_loss": loss,
-                    "participant_persons": persons,
-                    "max_level": max_level,
-                },
-                lang,
-            ),
+            "thresholds": evaluate_thresholds(figures, lang),
             "structures": len(structures),
             "communities": int(comm.nunique()) if len(comm) else 0,
         }

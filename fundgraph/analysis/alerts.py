@@ -624,18 +624,22 @@ def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000)
             continue
         # a time-respecting walk: each hop after the previous, all within the window
         ok = False
-        for t_start in pair[(cyc[0], cyc[1])]:
-            t = t_start
-            good = True
-            for a, b in zip(cyc[1:], cyc[2:] + cyc[:1], strict=True):
-                ts = pair[(a, b)]
-                nxt = ts[ts >= t]
-                if not len(nxt) or nxt[0] - t_start > win:
-                    good = False
+        for r0 in range(len(cyc)):  # the money may have started at any account
+            rot = cyc[r0:] + cyc[:r0]
+            for t_start in pair[(rot[0], rot[1])]:
+                t = t_start
+                good = True
+                for a, b in zip(rot[1:], rot[2:] + rot[:1], strict=True):
+                    ts = pair[(a, b)]
+                    nxt = ts[ts >= t]
+                    if not len(nxt) or nxt[0] - t_start > win:
+                        good = False
+                        break
+                    t = nxt[0]
+                if good:
+                    ok = True
                     break
-                t = nxt[0]
-            if good:
-                ok = True
+            if ok:
                 break
         if ok:
             j = cyc.index(min(cyc))

@@ -30,6 +30,7 @@ __all__ = [
     "investment_score",
     "investment_mask",
     "bincount",
+    "passed_on",
 ]
 
 
@@ -219,6 +220,39 @@ def _forwarded_fast(c: CodedTransfers, hours: float) -> np.ndarray:
     fast = bincount(i_acc[ok], i_a[ok].astype(np.float64), n)
     np.divide(fast, tot, out=share, where=tot > 0)
     return share
+
+
+def passed_on(c: CodedTransfers, hours: float, share: float) -> np.ndarray:
+    """True for the account-to-account transfers of ``c`` whose receiver paid out at
+    least ``share`` of the sum (to accounts or cash) within ``hours`` after it came in.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["a", "b", "x"], "dst": ["b", "c", "y"],
+    ...     "amount": [100, 90, 100],
+    ...     "time": pd.to_datetime(["2022-01-01 09:00", "2022-01-01 12:00", "2022-01-01 00:00"])})
+    >>> passed_on(code_transfers(t), 24, 0.5).tolist()
+    [True, False, False]
+    """
+    m = len(c.s)
+    out = np.zeros(m, dtype=bool)
+    sout = c.s_all >= 0
+    if not m or not sout.any():
+        return out
+    ti = c.t_all.astype(np.int64)
+    win = int(hours * 3600 * 1e9)
+    o_acc, o_t, o_a = c.s_all[sout], ti[sout], c.a_all[sout]
+    order = np.lexsort((o_t, o_acc))
+    o_acc, o_t, o_a = o_acc[order], o_t[order], o_a[order]
+    cum = np.cumsum(o_a)
+    base = int(ti.min())
+    span = float(int(ti.max()) - base + 2 * win + 1)
+    key = o_acc.astype(np.float64) * span + (o_t - base)
+    k0 = c.d.astype(np.float64) * span + (c.tns - base)
+    lo = np.searchsorted(key, k0, side="left")
+    hi = np.searchsorted(key, k0 + win, side="right")
+    got = np.where(hi > lo, cum[np.maximum(hi - 1, 0)] - np.where(lo > 0, cum[lo - 1], 0), 0)
+    return got >= share * c.amt
 
 
 def investment_score(

@@ -94,6 +94,9 @@ class SchemeRules:
             At most this many accounts (cash counted as one) take that share.
         ``fraud_max_back_share``
             At most this share of the payers ever get anything back from the group.
+        ``fraud_min_days``
+            The payments span at least this many days (the public is recruited over
+            weeks; a burst of a few days is a laundering fan-in, left to the alerts).
 
     Alerts
         ``fan_min``
@@ -131,7 +134,7 @@ class SchemeRules:
     hub_forward_share: float = 0.5
     min_benefit: int = 1_000_000
     # 传销
-    tree_sponsor_share: float = 0.8
+    tree_sponsor_share: float = 0.5
     tree_relay_hours: float = 72.0
     tree_relay_share: float = 0.5
     tree_min_members: int = 10
@@ -142,6 +145,7 @@ class SchemeRules:
     fraud_forward_share: float = 0.5
     fraud_max_receivers: int = 5
     fraud_max_back_share: float = 0.05
+    fraud_min_days: int = 30
     # alerts
     fan_min: int = 5
     fan_window_days: int = 30

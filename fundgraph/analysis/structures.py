@@ -41,7 +41,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from ..money import yuan_decimal
-from .coded import CodedTransfers, bincount, code_transfers, investment_mask
+from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
 from .features import encode_accounts
 from .rules import SchemeRules, rules_with
 
@@ -494,7 +494,9 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
         np.zeros(m, dtype=bool),
     )
     cand = (c.amt >= r.min_investment) & ~c.everyday & ~c.payroll[s] if m else np.zeros(0, bool)
-    sponsor = _sponsors(c, cand, free, r)
+    # a sponsor passes a recruit's fee on within hours (family, rent, loans are not)
+    relayed = cand & passed_on(c, r.tree_relay_hours, r.tree_relay_share)
+    sponsor = _sponsors(c, relayed, free, r)
     if (sponsor >= 0).sum() < r.tree_min_members:
         return empty
     # follow the sponsor chain to its top (a cycle stops at its smallest account)
@@ -562,6 +564,12 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
                 break
         org = core[-1]
         base = depth[org]
+        # the account the organiser passes the fees to (the company) is core too
+        top_out = cand & (s == top_acc) & free[d]
+        if top_out.any():
+            recv = pd.Series(c.famt[top_out]).groupby(d[top_out]).sum()
+            if recv.max() >= r.tree_sponsor_share * recv.sum() and int(recv.idxmax()) not in depth:
+                core.insert(0, int(recv.idxmax()))
         members = [y for y in order if depth[y] > base]
         if len(members) < r.tree_min_members:
             continue
@@ -603,10 +611,11 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
 def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules) -> _Found:
     """Concentration without returns (集资诈骗 / 跑路).
 
-    Collection points take investments from ``fraud_min_payers`` distinct payers named as
+    Collection points take investments from ``min_payers`` distinct payers named as
     natural persons (payers without a known name cannot be told from firms; everyday
     monthly payments such as rent left out); the group grows to accounts fed
-    mostly by it (as in the Ponzi closure). It is kept when at most
+    mostly by it (as in the Ponzi closure). It is kept when it has ``fraud_min_payers``
+    payers over at least ``fraud_min_days``, at most
     ``fraud_max_back_share`` of its payers ever get money back from it and at most
     ``fraud_max_receivers`` exits (persons, cash, or lump sums of at least ten times
     ``min_benefit``), together with what its largest keeper still holds, take
@@ -630,7 +639,7 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     # many *persons*: payers whose statements name them as natural persons
     named = (c.names.to_numpy(dtype=object) != "") & ~c.company
     strong = dep & ~recurring & named[s] & free[s] & free[d]
-    point = (_distinct_payers(c, strong) >= r.fraud_min_payers) & free & ~c.payroll
+    point = (_distinct_payers(c, strong) >= r.min_payers) & free & ~c.payroll
     if not point.any():
         return empty
     group = _closure(c, strong, point, r) & free
@@ -646,6 +655,10 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     for g, grp in payer_of.groupby("g", sort=True):
         payers = set(grp["p"].tolist())
         if len(payers) < r.fraud_min_payers:
+            continue
+        # the public pays over weeks; a burst of a few days is a laundering fan-in
+        tg = c.tns[inv][payer_of["g"].to_numpy() == g]
+        if (int(tg.max()) - int(tg.min())) < r.fraud_min_days * 86_400 * 10**9:
             continue
         taken = float(grp["a"].sum())
         gm = comp == g
@@ -669,13 +682,19 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         kept = float(np.max(np.maximum(c.total_in[members] - c.total_out[members], 0)))
         if sum(top) + kept < r.fraud_forward_share * taken:
             continue
-        # the core: the group account that keeps or passes out the most, fed by the group
-        net_exit = bincount(s[ex], famt[ex], n) + bincount(
-            c.s_all[cm], c.a_all[cm].astype(float), n
-        )
-        core_i = members[np.argmax(net_exit[members])]
+        # the core: where the group's money concentrates (most received from the group
+        # and its payers); the accounts it pays on are beneficiaries, not members
+        e_in = gm[s] & gm[d]
+        got_in = bincount(d[e_in], famt[e_in], n) + bincount(d[inv], famt[inv], n)
+        core_i = members[np.argmax(got_in[members])]
         core = np.zeros(n, dtype=bool)
         core[core_i] = True
+        rev = sparse.coo_matrix(
+            (np.ones(int(e_in.sum())), (d[e_in], s[e_in])), shape=(n, n)
+        ).tocsr()
+        reach = csgraph.breadth_first_order(rev, core_i, directed=True, return_predecessors=False)
+        gm = gm & np.isin(np.arange(n), reach)
+        members = np.flatnonzero(gm)
         e_g = gm[s] & gm[d]
         lv = _flow_levels(c, gm, e_g, core)
         role[members] = "collector"

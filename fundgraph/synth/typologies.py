@@ -218,7 +218,11 @@ def _ponzi(D: _Draw, P: int, *, amounts: str, topology: str, returns: str, tag: 
             for tp, a in principal_times:
                 m = 1
                 while tp + m * 30 * _DAY < collapse * _DAY:
-                    r = int(a * rate) // 100 * 100 if returns == "periodic" else int(a * rate * rng.uniform(0.5, 1.5))
+                    r = (
+                        int(a * rate) // 100 * 100
+                        if returns == "periodic"
+                        else int(a * rate * rng.uniform(0.5, 1.5))
+                    )
                     D.pay(payout, p, r, tp + m * 30 * _DAY, "interest", str(rng.choice(["利息", "返利", "收益", ""])))  # fmt: skip
                     back += r
                     m += 1
@@ -230,7 +234,7 @@ def _ponzi(D: _Draw, P: int, *, amounts: str, topology: str, returns: str, tag: 
         for k in range(n_f):
             D.pay(core, payout, int(paid_back / n_f * rng.uniform(1.0, 1.1)), (k * 7 + 0.5) * _DAY, "funding")  # fmt: skip
     keep = int(intake * rng.uniform(0.4, 0.75))
-    for k in range(int(rng.integers(3, 10))):
+    for _ in range(int(rng.integers(3, 10))):
         c = str(rng.choice(ctrls))
         D.pay(core, c, keep // 10, D.when(20, collapse + 1), "siphon")
     for c in ctrls:
@@ -292,7 +296,9 @@ def _pyramid(D: _Draw, N: int, *, amounts: str, depth: int, returns: str, tag: i
     for m in sorted(members, key=lambda x: joined[x]):
         fee = int(rng.choice(tiers))
         t = joined[m]
-        D.pay(m, sponsor[m], fee, t, "fee", str(rng.choice(["入会费", "会员费", "套餐", "转账", ""])))
+        D.pay(
+            m, sponsor[m], fee, t, "fee", str(rng.choice(["入会费", "会员费", "套餐", "转账", ""]))
+        )
         part_truth[m] = {"paid_in": fee, "received_back": 0, "to": sponsor[m], "structure": tag}
         x, amt, tt = sponsor[m], fee, t
         while x != org:
@@ -342,7 +348,14 @@ def _noise(D: _Draw, people: list[str]) -> dict[str, list[str]]:
     for b in buyers:
         for _ in range(int(rng.integers(1, 8))):
             a = int(np.clip(rng.lognormal(np.log(150), 1.0), 5, 4_000) * 100)
-            D.pay(str(b), shop, a, D.when(0, days), "shopping", str(rng.choice(["消费", "", "扫码支付"])))
+            D.pay(
+                str(b),
+                shop,
+                a,
+                D.when(0, days),
+                "shopping",
+                str(rng.choice(["消费", "", "扫码支付"])),
+            )
             takings += a
     for w in range(days // 7):
         D.pay(shop, str(rng.choice(sups)), int(takings / (days / 7) * rng.uniform(0.5, 0.9)), (w * 7 + 2) * _DAY + 11 * _HOUR, "supplier")  # fmt: skip
@@ -536,7 +549,9 @@ def generate_typology_case(
         rng.shuffle(pool)
         for kind in AML_TYPOLOGIES:
             for _ in range(2):
-                size = int(rng.integers(6, 16)) if kind not in ("cycle",) else int(rng.integers(3, 8))
+                size = (
+                    int(rng.integers(6, 16)) if kind not in ("cycle",) else int(rng.integers(3, 8))
+                )
                 if len(pool) < size:
                     break
                 accts, pool = pool[:size], pool[size:]
@@ -576,7 +591,7 @@ def generate_typology_case(
     parts_truth: dict[str, dict[str, Any]] = {}
     for si, s in enumerate(schemes):
         sch = set(s["scheme"])
-        for p, v in s["participants"].items():
+        for p in s["participants"]:
             pin = rows[(rows["src"] == p) & rows["dst"].isin(sch | set(s["participants"]))
                        & np.isin(kind_of, ["deposit", "fee"])]["amount"].sum()  # fmt: skip
             back = rows[(rows["dst"] == p) & rows["src"].isin(sch)
@@ -593,9 +608,17 @@ def generate_typology_case(
             v["role"] = "other"
             v["level"] = None
     truth = {
-        "params": {"seed": seed, "scheme": scheme, "amounts": amounts, "topology": topology,
-                   "returns": returns, "obtained": obtained, "participants": P, "days": days,
-                   "depth": schemes[0].get("depth") if schemes else None},  # fmt: skip
+        "params": {
+            "seed": seed,
+            "scheme": scheme,
+            "amounts": amounts,
+            "topology": topology,
+            "returns": returns,
+            "obtained": obtained,
+            "participants": P,
+            "days": days,
+            "depth": schemes[0].get("depth") if schemes else None,
+        },  # fmt: skip
         "accounts": accounts,
         "participants": parts_truth,
         "structures": [{"kind": s["kind"], "core": s["core"]} for s in schemes],
