@@ -19,8 +19,8 @@ analysis reads directly) and the truth::
 Examples
 --------
 >>> c = generate_typology_case(seed=3, scheme="ponzi", participants=40)
->>> sorted(c.truth)[:4]
-['accounts', 'decoys', 'direct_loss', 'params']
+>>> sorted(c.truth)[:3]
+['accounts', 'background', 'decoys']
 >>> c.transfers["amount"].dtype.name
 'int64'
 """
