@@ -666,6 +666,20 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         n_back = len(set(d[back].tolist()))
         if n_back > r.fraud_max_back_share * len(payers):
             continue
+        # the core: where the group's money concentrates (most received from the group
+        # and its payers); the accounts it pays on are beneficiaries, not members
+        e_in = gm[s] & gm[d]
+        got_in = bincount(d[e_in], famt[e_in], n) + bincount(d[inv], famt[inv], n)
+        members = np.flatnonzero(gm)
+        core_i = members[np.argmax(got_in[members])]
+        core = np.zeros(n, dtype=bool)
+        core[core_i] = True
+        rev = sparse.coo_matrix(
+            (np.ones(int(e_in.sum())), (d[e_in], s[e_in])), shape=(n, n)
+        ).tocsr()
+        reach = csgraph.breadth_first_order(rev, core_i, directed=True, return_predecessors=False)
+        gm = gm & np.isin(np.arange(n), reach)
+        members = np.flatnonzero(gm)
         ex = gm[s] & ~gm[d] & ~np.isin(d, list(payers))
         exits = pd.DataFrame({"d": d[ex], "a": c.amt[ex]})
         per = exits.groupby("d")["a"].agg(["sum", "size", "max"])
@@ -682,19 +696,6 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         kept = float(np.max(np.maximum(c.total_in[members] - c.total_out[members], 0)))
         if sum(top) + kept < r.fraud_forward_share * taken:
             continue
-        # the core: where the group's money concentrates (most received from the group
-        # and its payers); the accounts it pays on are beneficiaries, not members
-        e_in = gm[s] & gm[d]
-        got_in = bincount(d[e_in], famt[e_in], n) + bincount(d[inv], famt[inv], n)
-        core_i = members[np.argmax(got_in[members])]
-        core = np.zeros(n, dtype=bool)
-        core[core_i] = True
-        rev = sparse.coo_matrix(
-            (np.ones(int(e_in.sum())), (d[e_in], s[e_in])), shape=(n, n)
-        ).tocsr()
-        reach = csgraph.breadth_first_order(rev, core_i, directed=True, return_predecessors=False)
-        gm = gm & np.isin(np.arange(n), reach)
-        members = np.flatnonzero(gm)
         e_g = gm[s] & gm[d]
         lv = _flow_levels(c, gm, e_g, core)
         role[members] = "collector"
