@@ -94,6 +94,9 @@ class SchemeRules:
             At most this many accounts (cash counted as one) take that share.
         ``fraud_max_back_share``
             At most this share of the payers ever get anything back from the group.
+        ``fraud_intake_share``
+            Investments make up at least this share of what the group gets from
+            outside (a shop with a few large customers lives on its sales).
         ``fraud_min_days``
             The payments span at least this many days (the public is recruited over
             weeks; a burst of a few days is a laundering fan-in, left to the alerts).
@@ -146,6 +149,7 @@ class SchemeRules:
     fraud_max_receivers: int = 5
     fraud_max_back_share: float = 0.05
     fraud_min_days: int = 30
+    fraud_intake_share: float = 0.5
     # alerts
     fan_min: int = 5
     fan_window_days: int = 30

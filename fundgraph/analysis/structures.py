@@ -680,6 +680,11 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         reach = csgraph.breadth_first_order(rev, core_i, directed=True, return_predecessors=False)
         gm = gm & np.isin(np.arange(n), reach)
         members = np.flatnonzero(gm)
+        # the group lives on the investments: not a shop with a few large customers
+        e_int = gm[s] & gm[d]
+        outside_in = float(c.total_in[members].sum() - famt[e_int].sum())
+        if taken < r.fraud_intake_share * outside_in:
+            continue
         ex = gm[s] & ~gm[d] & ~np.isin(d, list(payers))
         exits = pd.DataFrame({"d": d[ex], "a": c.amt[ex]})
         per = exits.groupby("d")["a"].agg(["sum", "size", "max"])
