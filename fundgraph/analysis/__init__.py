@@ -32,6 +32,7 @@ from .communities import community_table, louvain_communities
 from .features import account_flows, dwell_hours
 from .participants import holder_fields, holder_ids, holder_names, participant_table
 from .restitution import restitution_plan, restitution_summary
+from .rules import DEFAULT_RULES, SchemeRules
 from .structures import SchemeResult, find_structures
 from .thresholds import THRESHOLDS, evaluate_thresholds
 
@@ -39,6 +40,8 @@ __all__ = [
     "analyze_case",
     "find_structures",
     "SchemeResult",
+    "SchemeRules",
+    "DEFAULT_RULES",
     "participant_table",
     "holder_fields",
     "holder_ids",
@@ -96,6 +99,7 @@ def analyze_case(
     recovered: int | None = None,
     watchlist: pd.DataFrame | None = None,
     lang: str = "zh",
+    rules: SchemeRules = DEFAULT_RULES,
 ) -> Case:
     """Run every analysis on ``case`` and return it with the results filled.
 
@@ -109,6 +113,8 @@ def analyze_case(
         From :func:`read_watchlist`.
     lang : {"zh", "en"}
         Language of alert reasons and threshold texts.
+    rules : SchemeRules
+        Every threshold of the structures and alerts.
 
     Returns
     -------
@@ -137,7 +143,7 @@ def analyze_case(
     """
     transfers = case.transfers
     accounts = _base_accounts(case)
-    scheme = find_structures(transfers, accounts)
+    scheme = find_structures(transfers, accounts, rules=rules)
     cent = flow_centrality(transfers)
     comm = louvain_communities(transfers)
     dwell = dwell_hours(transfers)
@@ -167,7 +173,7 @@ def analyze_case(
     acc["payroll"] = sa["payroll"].fillna(False).astype(bool)
     acc = acc.reset_index(drop=True)
 
-    alerts = account_alerts(acc, transfers, watchlist=watchlist, lang=lang)
+    alerts = account_alerts(acc, transfers, watchlist=watchlist, lang=lang, rules=rules)
     score = alerts.set_index("account")["score"]
     acc["alert_score"] = acc["account"].map(score).fillna(0.0).astype(float)
     acc = acc.drop(columns=["payroll"]).sort_values("account", kind="stable")
@@ -188,6 +194,20 @@ def analyze_case(
     lv = acc["level"].dropna()
     max_level = int(lv.max()) if len(lv) else 0
 
+    figures = {
+        "total_absorbed": absorbed,
+        "direct_loss": loss,
+        "participant_persons": persons,
+        "max_level": max_level,
+    }
+    trees = [st for st in structures if st.get("kind") == "pyramid"]
+    if trees:
+        big = max(trees, key=lambda st: (st["participant_persons"], -st["id"]))
+        members = participants[participants["structure"] == big["id"]]
+        figures["tree_members"] = int(members["person"].nunique())
+        figures["tree_levels"] = int(big["depth"])
+        figures["tree_amount"] = int(members["paid_in"].sum())
+
     summary = dict(case.summary)
     summary.update(
         {
@@ -196,15 +216,7 @@ def analyze_case(
             "participant_accounts": int(len(participants)),
             "direct_loss": yuan_decimal(loss),
             "max_level": max_level,
-            "thresholds": evaluate_thresholds(
-                {
-                    "total_absorbed": absorbed,
-                    "direct_loss": loss,
-                    "participant_persons": persons,
-                    "max_level": max_level,
-                },
-                lang,
-            ),
+            "thresholds": evaluate_thresholds(figures, lang),
             "structures": len(structures),
             "communities": int(comm.nunique()) if len(comm) else 0,
         }

@@ -12,10 +12,10 @@ import pandas as pd
 
 from ..errors import InputError
 from ..i18n import t
-from ..schema import ALERTS
+from ..schema import ALERTS, CASH
 from ..tables import conform, empty_frame
-from .features import WAN, is_company_name
-from .structures import encode_accounts
+from .features import WAN, encode_accounts, is_company_name
+from .rules import DEFAULT_RULES, SchemeRules
 
 __all__ = [
     "ALERT_CODES",
@@ -24,6 +24,10 @@ __all__ = [
     "REPORTING_LIMITS",
     "read_watchlist",
     "fund_cycles",
+    "fan_counts",
+    "scatter_gather",
+    "gather_scatter",
+    "time_cycles",
     "account_alerts",
 ]
 
@@ -34,6 +38,8 @@ ALERT_CODES = (
     "cycle",
     "fan_in",
     "fan_out",
+    "scatter_gather",
+    "gather_scatter",
     "structuring",
     "round_amounts",
     "night_activity",
@@ -47,6 +53,8 @@ ALERT_WEIGHTS = {
     "cycle": 2.0,
     "fan_in": 1.5,
     "fan_out": 1.0,
+    "scatter_gather": 2.0,
+    "gather_scatter": 2.0,
     "structuring": 2.0,
     "round_amounts": 0.5,
     "night_activity": 0.5,
@@ -204,9 +212,7 @@ def account_alerts(
     G: nx.DiGraph | None = None,
     watchlist: pd.DataFrame | None = None,
     lang: str = "zh",
-    fan_in_min: int = 10,
-    fan_out_min: int = 10,
-    fast_hours: float = 48.0,
+    rules: SchemeRules = DEFAULT_RULES,
     fast_min_amount: int = 50 * WAN,
     structuring_band: float = 0.9,
     structuring_min: int = 3,
@@ -231,12 +237,17 @@ def account_alerts(
         From :func:`read_watchlist`.
     lang : {"zh", "en"}
         Language of ``reasons``.
-    fan_in_min, fan_out_min : int
-        Distinct investment payers / natural-person receivers that raise ``fan_in`` /
-        ``fan_out`` (an employer's steady payroll does not).
-    fast_hours, fast_min_amount : float, int
-        ``fast_in_fast_out``: median dwell at most ``fast_hours``, at least
-        ``fast_min_amount`` cents in, out within 20 % of in.
+    rules : SchemeRules
+        ``fan_min`` distinct counterparties within ``fan_window_days`` raise ``fan_in`` /
+        ``fan_out`` whatever the sums (an employer's steady payroll does not fan out);
+        ``scatter_gather`` / ``gather_scatter`` need ``sg_min_members`` intermediaries
+        (senders and receivers) within ``sg_window_days``; ``cycle`` follows transfers in
+        time order, three to ``cycle_max_length`` accounts within ``cycle_window_days``;
+        ``fast_in_fast_out`` needs a median dwell of at most ``fast_hours`` and out within
+        ``fast_balance`` of in. Transfers below ``min_investment`` are left out of the
+        pattern searches.
+    fast_min_amount : int
+        ``fast_in_fast_out``: cents that must have come in at least.
     structuring_band, structuring_min : float, int
         ``structuring``: at least ``structuring_min`` amounts in ``[band*limit, limit)`` of a
         reporting limit (cash 5万, person 50万, company 200万).
@@ -281,7 +292,8 @@ def account_alerts(
     if "median_dwell_hours" in a:
         dw = a["median_dwell_hours"]
         ratio = a["out_amount"] / a["in_amount"].where(a["in_amount"] > 0)
-        m = (dw <= fast_hours) & (a["in_amount"] >= fast_min_amount) & ratio.between(0.8, 1.2)
+        lo, hi = 1 - rules.fast_balance, 1 + rules.fast_balance
+        m = (dw <= rules.fast_hours) & (a["in_amount"] >= fast_min_amount) & ratio.between(lo, hi)
         m = m.fillna(False).astype(bool)
         add(
             idx[m],
@@ -292,9 +304,11 @@ def account_alerts(
             ],
         )
 
-    payers = a["distinct_payers"] if "distinct_payers" in a else a["in_degree"]
-    m = payers >= fan_in_min
-    add(idx[m], "fan_in", [t("alert.fan_in", lang, n=int(v)) for v in payers[m]])
+    edges = _account_edges(transfers, rules.min_investment)
+    days = rules.fan_window_days
+    fin = fan_counts(edges, "dst", days).reindex(idx).fillna(0).astype("int64")
+    m = fin >= rules.fan_min
+    add(idx[m], "fan_in", [t("alert.fan_in", lang, n=int(v), days=days) for v in fin[m]])
     # per-account counts over the transfers, on integer codes
     nodes, s_all, d_all = encode_accounts(transfers)
     n = len(nodes)
@@ -308,16 +322,13 @@ def account_alerts(
     comp_node = np.zeros(n, dtype=bool)
     comp_node[pos[pos >= 0]] = company.to_numpy()[pos >= 0]
     amount = transfers["amount"].to_numpy(np.int64)
-    both_ok = (s_all >= 0) & (d_all >= 0)
 
-    # fan-out to natural persons (paying many shops or suppliers is everyday spending)
-    pm = both_ok & ~comp_node[np.maximum(d_all, 0)]
-    pairs = np.unique(s_all[pm] * max(n, 1) + d_all[pm])
-    fo = per_account(np.bincount(pairs // max(n, 1), minlength=n) if len(pairs) else np.zeros(n))
+    # fan-out to distinct accounts (an employer's steady payroll is no pattern)
+    fo = fan_counts(edges, "src", days).reindex(idx).fillna(0).astype("int64")
     payroll = a["payroll"] if "payroll" in a else pd.Series(False, index=idx)
-    m = (fo >= fan_out_min) & (~payroll.astype(bool) | sch)
-    add(idx[m], "fan_out", [t("alert.fan_out", lang, n=int(v)) for v in fo[m]])
-    strong = set(idx[sch]) | set(idx[(payers >= fan_in_min)]) | set(idx[m])
+    m = (fo >= rules.fan_min) & (~payroll.astype(bool) | sch)
+    add(idx[m], "fan_out", [t("alert.fan_out", lang, n=int(v), days=days) for v in fo[m]])
+    _patterns(add, edges, rules, lang, set(idx[payroll.astype(bool) & ~sch]))
 
     # structuring just below the large-transaction reporting limits
     cash = (s_all < 0) | (d_all < 0)
@@ -383,33 +394,22 @@ def account_alerts(
         hit = _watch_hits(a, watchlist)
         add(hit.index, "watchlist", [t("alert.watchlist", lang, entry=v) for v in hit])
 
-    # cycles among the suspicious accounts only (bounded search)
-    strong |= {
-        k
-        for k, v in codes.items()
-        if any(c in ("fast_in_fast_out", "keyword_name", "watchlist") for c, _ in v)
-    }
-    cand = sorted(strong)
-    if cand:
-        if G is None:
-            from ..graph import flow_graph
-
-            sub = transfers[transfers["src"].isin(cand) & transfers["dst"].isin(cand)]
-            G = flow_graph(sub)
-        order = a.loc[[c for c in cand if c in a.index]]
-        if "pagerank" in order:
-            order = order.sort_values(["pagerank", "account"], ascending=[False, True])
-        cyc = fund_cycles(G, list(order["account"]))
-        for acct in sorted(cyc):
-            peers = sorted(cyc[acct])
-            shown = "、".join(peers[:5]) + ("…" if len(peers) > 5 else "")
-            add([acct], "cycle", [t("alert.cycle", lang, n=len(peers), peers=shown)])
+    # money cycles in time order over all accounts (bounded search)
+    known = set(idx)
+    for cyc in time_cycles(edges, rules):
+        path = " → ".join(cyc + cyc[:1])
+        txt = t("alert.cycle_members", lang, path=path, days=rules.cycle_window_days)
+        members = [x for x in cyc if x in known]
+        add(members, "cycle", [txt] * len(members))
 
     if not codes:
         return empty_frame(ALERTS)
     rows = []
     for acct, items in codes.items():
-        items = sorted(items, key=lambda x: ALERT_CODES.index(x[0]))
+        first: dict[str, str] = {}
+        for c_, x_ in items:
+            first.setdefault(c_, x_)
+        items = sorted(first.items(), key=lambda x: ALERT_CODES.index(x[0]))
         score = sum(
             _ROLE_WEIGHTS.get(role.get(acct, "other"), 0.0)
             if c == "scheme_role"
@@ -453,3 +453,213 @@ def _watch_hits(a: pd.DataFrame, watchlist: pd.DataFrame) -> pd.Series:
     m = (alias_hit != "") & (hit == "")
     hit = hit.where(~m, alias_hit)
     return hit[hit != ""].sort_index()
+
+
+def _patterns(add, edges: pd.DataFrame, rules: SchemeRules, lang: str, skip: set) -> None:
+    """Add ``scatter_gather`` and ``gather_scatter`` to every member of each pattern."""
+    days = rules.sg_window_days
+    for p in scatter_gather(edges, rules):
+        if p["source"] in skip:
+            continue
+        shown = "、".join(p["members"][:5]) + ("…" if len(p["members"]) > 5 else "")
+        for acct, part in [(p["source"], "source"), (p["target"], "target")] + [
+            (x, "member") for x in p["members"]
+        ]:
+            txt = t(
+                "alert.scatter_gather", lang, part=t(f"alert.part.{part}", lang),
+                source=p["source"], target=p["target"], k=len(p["members"]), days=days,
+                members=shown,
+            )  # fmt: skip
+            add([acct], "scatter_gather", [txt])
+    for p in gather_scatter(edges, rules):
+        if p["hub"] in skip:
+            continue
+        shown = "、".join((p["senders"] + p["receivers"])[:5]) + "…"
+        parts = [(p["hub"], "hub")] + [(x, "sender") for x in p["senders"]]
+        parts += [(x, "receiver") for x in p["receivers"]]
+        for acct, part in parts:
+            txt = t(
+                "alert.gather_scatter", lang, part=t(f"alert.part.{part}", lang), hub=p["hub"],
+                n_in=len(p["senders"]), n_out=len(p["receivers"]), days=days, members=shown,
+            )  # fmt: skip
+            add([acct], "gather_scatter", [txt])
+
+
+# ------------------------------------------------------------------- typologies
+
+
+def _account_edges(transfers: pd.DataFrame, min_amount: int) -> pd.DataFrame:
+    """Account-to-account transfers of at least ``min_amount`` cents: src, dst, amount, t."""
+    t = transfers[(transfers["src"] != CASH) & (transfers["dst"] != CASH)]
+    t = t[(t["amount"] >= min_amount) & (t["src"] != t["dst"])]
+    return pd.DataFrame(
+        {
+            "src": t["src"].astype(str).to_numpy(dtype=object),
+            "dst": t["dst"].astype(str).to_numpy(dtype=object),
+            "amount": t["amount"].to_numpy(np.int64),
+            "t": pd.to_datetime(t["time"]).to_numpy().astype("datetime64[ns]"),
+        }
+    )
+
+
+def fan_counts(edges: pd.DataFrame, side: str, window_days: int) -> pd.Series:
+    """Most distinct counterparties of each account within any ``window_days`` span
+    (``side="dst"``: senders into it, fan-in; ``"src"``: receivers, fan-out).
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"src": ["a", "b", "c"], "dst": "h", "amount": 1,
+    ...     "t": pd.to_datetime(["2022-01-01", "2022-01-05", "2022-03-01"])})
+    >>> fan_counts(e, "dst", 30).to_dict()
+    {'h': 2}
+    """
+    other = "src" if side == "dst" else "dst"
+    if edges.empty:
+        return pd.Series(dtype="int64")
+    first = edges.groupby([side, other], sort=False)["t"].min().reset_index()
+    first = first.sort_values([side, "t"], kind="stable")
+    win = np.timedelta64(int(window_days * 86400), "s")
+    out = {}
+    for acct, g in first.groupby(side, sort=True):
+        ts = g["t"].to_numpy()
+        if len(ts) < 2:
+            out[acct] = len(ts)
+            continue
+        hi = np.searchsorted(ts, ts + win, side="right")
+        out[acct] = int((hi - np.arange(len(ts))).max())
+    return pd.Series(out, dtype="int64")
+
+
+def scatter_gather(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
+    """Scatter-gather: a source pays several intermediaries that each pass most of it on
+    to one target, all within ``sg_window_days`` (AMLSim ``scatter_gather``).
+
+    Examples
+    --------
+    >>> t0 = pd.Timestamp("2022-01-01")
+    >>> rows = [("s", f"m{i}", 100, t0) for i in range(3)]
+    >>> rows += [(f"m{i}", "t", 95, t0 + pd.Timedelta(hours=5)) for i in range(3)]
+    >>> e = pd.DataFrame(rows, columns=["src", "dst", "amount", "t"])
+    >>> [(p["source"], p["target"], p["members"]) for p in scatter_gather(e, SchemeRules())]
+    [('s', 't', ['m0', 'm1', 'm2'])]
+    """
+    if edges.empty:
+        return []
+    e1 = edges.rename(columns={"src": "s", "dst": "m", "amount": "a1", "t": "t1"})
+    e2 = edges.rename(columns={"src": "m", "dst": "d", "amount": "a2", "t": "t2"})
+    # intermediaries deal with few accounts (a bounded join)
+    deg_in = edges.groupby("dst")["src"].nunique()
+    deg_out = edges.groupby("src")["dst"].nunique()
+    mids = set(deg_in.index[deg_in <= 5]) & set(deg_out.index[deg_out <= 5])
+    e1 = e1[e1["m"].isin(mids)]
+    e2 = e2[e2["m"].isin(mids)]
+    j = e1.merge(e2, on="m")
+    win = np.timedelta64(int(rules.sg_window_days * 86400), "s")
+    j = j[(j["s"] != j["d"]) & (j["t2"] >= j["t1"]) & (j["t2"] - j["t1"] <= win)]
+    j = j[(j["a2"] <= j["a1"]) & (j["a2"] >= 0.5 * j["a1"])]
+    out = []
+    for (s, d), g in j.groupby(["s", "d"], sort=True):
+        ms = sorted(set(g["m"]))
+        if len(ms) >= rules.sg_min_members:
+            out.append({"source": s, "target": d, "members": ms})
+    return out
+
+
+def gather_scatter(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
+    """Gather-scatter: a hub takes money from several accounts and soon pays most of it
+    out to several others, all within ``sg_window_days`` (AMLSim ``gather_scatter``).
+
+    Examples
+    --------
+    >>> t0 = pd.Timestamp("2022-01-01")
+    >>> rows = [(f"i{i}", "h", 100, t0) for i in range(3)]
+    >>> rows += [("h", f"o{i}", 90, t0 + pd.Timedelta(days=2)) for i in range(3)]
+    >>> e = pd.DataFrame(rows, columns=["src", "dst", "amount", "t"])
+    >>> [(p["hub"], p["senders"], p["receivers"]) for p in gather_scatter(e, SchemeRules())]
+    [('h', ['i0', 'i1', 'i2'], ['o0', 'o1', 'o2'])]
+    """
+    if edges.empty:
+        return []
+    k = rules.sg_min_members
+    win = np.timedelta64(int(rules.sg_window_days * 86400), "s")
+    n_in = edges.groupby("dst")["src"].nunique()
+    n_out = edges.groupby("src")["dst"].nunique()
+    hubs = sorted(set(n_in.index[n_in >= k]) & set(n_out.index[n_out >= k]))
+    ins = edges[edges["dst"].isin(hubs)].groupby("dst")
+    outs = edges[edges["src"].isin(hubs)].groupby("src")
+    found = []
+    for h in hubs:
+        gi = ins.get_group(h).sort_values("t")
+        go = outs.get_group(h).sort_values("t")
+        # windows starting at each inflow: senders in it, then receivers after them
+        for t0 in gi["t"].drop_duplicates().to_numpy():
+            wi = gi[(gi["t"] >= t0) & (gi["t"] <= t0 + win)]
+            last_in = wi["t"].max()
+            wo = go[(go["t"] >= t0) & (go["t"] <= t0 + win) & (go["t"] >= wi["t"].min())]
+            senders = sorted(set(wi["src"]) - set(wo["dst"]))
+            receivers = sorted(set(wo[wo["t"] >= last_in - (last_in - t0) / 2]["dst"]) - set(senders))
+            a_in = int(wi["amount"].sum())
+            a_out = int(wo["amount"].sum())
+            if (
+                len(senders) >= k
+                and len(receivers) >= k
+                and 0.5 * a_in <= a_out <= 1.5 * a_in
+            ):
+                found.append({"hub": h, "senders": senders, "receivers": receivers})
+                break
+    return found
+
+
+def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000) -> list[list[str]]:
+    """Money cycles (资金闭环) of three or more accounts whose transfers follow one another
+    in time within ``cycle_window_days`` (AMLSim ``cycle``).
+
+    Examples
+    --------
+    >>> t0 = pd.Timestamp("2022-01-01")
+    >>> e = pd.DataFrame({"src": ["a", "b", "c"], "dst": ["b", "c", "a"], "amount": 1,
+    ...     "t": [t0, t0 + pd.Timedelta(hours=1), t0 + pd.Timedelta(hours=2)]})
+    >>> time_cycles(e, SchemeRules())
+    [['a', 'b', 'c']]
+    """
+    if edges.empty:
+        return []
+    pair = edges.groupby(["src", "dst"], sort=True)["t"].agg(lambda x: np.sort(x.to_numpy()))
+    G = nx.DiGraph()
+    G.add_edges_from(pair.index)
+    # only accounts that both send and receive can be on a cycle
+    H = G.subgraph([n for n in G if G.in_degree(n) and G.out_degree(n)])
+    win = np.timedelta64(int(rules.cycle_window_days * 86400), "s")
+    out = []
+    seen = set()
+    for i, cyc in enumerate(nx.simple_cycles(H, length_bound=rules.cycle_max_length)):
+        if i >= max_cycles:
+            break
+        if len(cyc) < 3:
+            continue
+        # a time-respecting walk: each hop after the previous, all within the window
+        ok = False
+        for r0 in range(len(cyc)):  # the money may have started at any account
+            rot = cyc[r0:] + cyc[:r0]
+            for t_start in pair[(rot[0], rot[1])]:
+                t = t_start
+                good = True
+                for a, b in zip(rot[1:], rot[2:] + rot[:1], strict=True):
+                    ts = pair[(a, b)]
+                    nxt = ts[ts >= t]
+                    if not len(nxt) or nxt[0] - t_start > win:
+                        good = False
+                        break
+                    t = nxt[0]
+                if good:
+                    ok = True
+                    break
+            if ok:
+                break
+        if ok:
+            j = cyc.index(min(cyc))
+            norm = tuple(cyc[j:] + cyc[:j])
+            if norm not in seen:
+                seen.add(norm)
+                out.append(list(norm))
+    return sorted(out)

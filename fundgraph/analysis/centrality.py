@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .structures import encode_accounts
+from .features import encode_accounts
 
 __all__ = ["edge_codes", "edge_table", "flow_centrality", "EXACT_BETWEENNESS_MAX_NODES"]
 

@@ -15,6 +15,9 @@ __all__ = [
     "WAN",
     "COMPANY_PATTERN",
     "NON_INVESTMENT_MEMO",
+    "INVESTMENT_MEMO",
+    "encode_accounts",
+    "memo_matches",
     "is_company_name",
     "is_round_amount",
     "non_investment_memo",
@@ -32,11 +35,62 @@ COMPANY_PATTERN = (
     r"工作室|协会|合作社|学校|医院|店$|Co\.|Ltd|Inc\b|LLC|Company|Corp|Shop|Store|Bank"
 )
 
+#: Memo words of investments, fees and scheme products (DOMAIN §1).
+INVESTMENT_MEMO = r"投资|理财|入股|认购|集资|入会|会员费|会费|套餐|加盟|股金|invest|membership"
+
 #: Memo words of everyday payments that are never an investment nor a return.
 NON_INVESTMENT_MEMO = (
     r"工资|薪|代发|奖金|报销|社保|公积金|货款|房租|租金|水电|物业|生活费|退款|退货|学费|医药|"
     r"salary|payroll|wage|rent|refund|invoice|goods"
 )
+
+
+def encode_accounts(
+    transfers: pd.DataFrame, accounts: pd.DataFrame | None = None
+) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Sorted account ids and the integer code of each transfer's ``src``/``dst`` (-1: cash).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["b", "", "a"], "dst": ["a", "b", ""]})
+    >>> nodes, s, d = encode_accounts(t)
+    >>> list(nodes), s.tolist(), d.tolist()
+    (['a', 'b'], [1, -1, 0], [0, 1, -1])
+    """
+    m = len(transfers)
+    parts = [transfers["src"].to_numpy(dtype=object), transfers["dst"].to_numpy(dtype=object)]
+    if accounts is not None and len(accounts):
+        parts.append(accounts["account"].to_numpy(dtype=object))
+    codes, uniques = pd.factorize(np.concatenate(parts), sort=True)
+    uniques = np.asarray(uniques, dtype=object)
+    is_cash = uniques == CASH
+    # drop the cash placeholder and renumber
+    shift = np.cumsum(~is_cash) - 1
+    mapped = np.where(codes >= 0, shift[np.maximum(codes, 0)], -1)
+    if is_cash.any():
+        mapped = np.where(codes == np.flatnonzero(is_cash)[0], -1, mapped)
+    nodes = pd.Index(uniques[~is_cash], dtype=object)
+    return nodes, mapped[:m].astype(np.int64), mapped[m : 2 * m].astype(np.int64)
+
+
+def memo_matches(memo: pd.Series, pattern: str) -> np.ndarray:
+    """True where a memo matches the regular expression ``pattern`` (case-insensitive).
+
+    Examples
+    --------
+    >>> memo_matches(pd.Series(["入会费", "", None]), INVESTMENT_MEMO).tolist()
+    [True, False, False]
+    """
+    codes, uniques = pd.factorize(memo.to_numpy(dtype=object), use_na_sentinel=True)
+    if len(uniques) == 0:
+        return np.zeros(len(memo), dtype=bool)
+    hit = (
+        pd.Series(uniques, dtype=object)
+        .astype(str)
+        .str.contains(pattern, case=False, regex=True)
+        .to_numpy()
+    )
+    return np.where(codes >= 0, hit[np.maximum(codes, 0)], False)
 
 
 def is_company_name(names: pd.Series) -> pd.Series:
@@ -179,8 +233,6 @@ def account_flows(transfers: pd.DataFrame) -> pd.DataFrame:
     >>> account_flows(t)[["in_amount", "out_amount", "out_degree", "cash_in"]].values.tolist()
     [[5, 3, 1, 5], [3, 0, 0, 0]]
     """
-    from .structures import encode_accounts
-
     nodes, s, d = encode_accounts(transfers)
     n = len(nodes)
     amt = transfers["amount"].to_numpy(np.int64)

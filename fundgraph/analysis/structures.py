@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -41,10 +41,20 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from ..money import yuan_decimal
-from ..schema import CASH
-from .features import is_company_name, non_investment_memo
+from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
+from .features import encode_accounts
+from .rules import SchemeRules, rules_with
 
-__all__ = ["SchemeResult", "find_structures", "transfers_table", "encode_accounts"]
+__all__ = [
+    "SchemeResult",
+    "STRUCTURE_KINDS",
+    "find_structures",
+    "transfers_table",
+    "encode_accounts",
+]
+
+#: Kinds of structure, in the order they are searched.
+STRUCTURE_KINDS = ("ponzi", "pyramid", "fraud")
 
 
 @dataclass
@@ -90,97 +100,6 @@ def transfers_table(G_or_table: nx.Graph | pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def encode_accounts(
-    transfers: pd.DataFrame, accounts: pd.DataFrame | None = None
-) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """Sorted account ids and the integer code of each transfer's ``src``/``dst`` (-1: cash).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"src": ["b", "", "a"], "dst": ["a", "b", ""]})
-    >>> nodes, s, d = encode_accounts(t)
-    >>> list(nodes), s.tolist(), d.tolist()
-    (['a', 'b'], [1, -1, 0], [0, 1, -1])
-    """
-    m = len(transfers)
-    parts = [transfers["src"].to_numpy(dtype=object), transfers["dst"].to_numpy(dtype=object)]
-    if accounts is not None and len(accounts):
-        parts.append(accounts["account"].to_numpy(dtype=object))
-    codes, uniques = pd.factorize(np.concatenate(parts), sort=True)
-    uniques = np.asarray(uniques, dtype=object)
-    is_cash = uniques == CASH
-    # drop the cash placeholder and renumber
-    shift = np.cumsum(~is_cash) - 1
-    mapped = np.where(codes >= 0, shift[np.maximum(codes, 0)], -1)
-    if is_cash.any():
-        mapped = np.where(codes == np.flatnonzero(is_cash)[0], -1, mapped)
-    nodes = pd.Index(uniques[~is_cash], dtype=object)
-    return nodes, mapped[:m].astype(np.int64), mapped[m : 2 * m].astype(np.int64)
-
-
-def _names(
-    nodes: pd.Index,
-    transfers: pd.DataFrame,
-    accounts: pd.DataFrame | None,
-    s_all: np.ndarray,
-    d_all: np.ndarray,
-) -> pd.Series:
-    n = len(nodes)
-    out = np.full(n, "", dtype=object)
-    filled = np.zeros(n, dtype=bool)
-    sources = []
-    if accounts is not None and "holder_name" in accounts and len(accounts):
-        sources.append(
-            (
-                nodes.get_indexer(accounts["account"].to_numpy(dtype=object)),
-                accounts["holder_name"].to_numpy(dtype=object),
-            )
-        )
-    for codes, col in ((s_all, "src_name"), (d_all, "dst_name")):
-        if col in transfers:
-            sources.append((codes, transfers[col].to_numpy(dtype=object)))
-    for codes, vals in sources:
-        ok = (codes >= 0) & (pd.Series(vals, dtype=object).fillna("").to_numpy() != "")
-        if not ok.any():
-            continue
-        first = pd.Series(vals[ok]).groupby(codes[ok], sort=False).first()
-        idx = first.index.to_numpy()
-        new = ~filled[idx]
-        out[idx[new]] = first.to_numpy()[new]
-        filled[idx[new]] = True
-    return pd.Series(out, index=nodes)
-
-
-def _payroll_codes(
-    s: np.ndarray,
-    d: np.ndarray,
-    famt: np.ndarray,
-    month: np.ndarray,
-    n: int,
-    *,
-    min_receivers: int = 5,
-    max_cv: float = 0.25,
-    min_share: float = 0.6,
-) -> np.ndarray:
-    if len(s) == 0:
-        return np.zeros(n, dtype=bool)
-    df = pd.DataFrame({"s": s, "d": d, "m": month, "a": famt})
-    pair = df.groupby(["s", "d"], sort=False).agg(
-        months=("m", "nunique"), mean=("a", "mean"), std=("a", "std")
-    )
-    steady = (pair["months"] >= 2) & (pair["std"].fillna(0) <= max_cv * pair["mean"])
-    src = pair.index.get_level_values(0).to_numpy()
-    receivers = np.bincount(src, minlength=n)
-    n_steady = np.bincount(src, weights=steady.to_numpy().astype(float), minlength=n)
-    return (n_steady >= min_receivers) & (n_steady >= min_share * receivers)
-
-
-def _bincount(idx: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    if len(idx) == 0:
-        return np.zeros(n)
-    return np.bincount(idx, weights=weights, minlength=n)
-
-
 def _recurring(s: np.ndarray, d: np.ndarray, amt: np.ndarray, month: np.ndarray) -> np.ndarray:
     """True for transfers of a pair that pays about the same sum month after month (rent,
     bills, a salary): everyday payments, not a share of the scheme's money."""
@@ -194,35 +113,786 @@ def _recurring(s: np.ndarray, d: np.ndarray, amt: np.ndarray, month: np.ndarray)
     return (months >= 3) & (std <= 0.1 * mean)
 
 
-class _SchemePass(NamedTuple):
-    """What one pass of the scheme search (closure, activity, structures) found."""
+def _pairs(s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    if len(s) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.stack([s, d], axis=1), axis=0)
 
-    in_s: np.ndarray
-    dep_mask: np.ndarray
-    depositor: np.ndarray
-    ret_mask: np.ndarray
-    active: np.ndarray
+
+def _distinct_payers(c: CodedTransfers, mask: np.ndarray) -> np.ndarray:
+    """Per account: distinct senders of the transfers in ``mask``."""
+    pairs = _pairs(c.s[mask], c.d[mask])
+    return bincount(pairs[:, 1], None, c.n).astype(np.int64)
+
+
+@dataclass
+class _Found:
+    """Accounts and transfers of one kind of structure, before numbering.
+
+    ``comp`` holds a raw group id per account (-1 outside), ``role`` and ``level`` per
+    account, ``inv``/``ret`` are boolean masks over the coded transfers (investments into
+    and returns out of the group) and ``info`` the evidence per raw group id.
+    """
+
+    kind: str
     comp: np.ndarray
-    valid: np.ndarray
-    valid_comps: list[int]
-    dep: pd.DataFrame
-    returned_by: np.ndarray
+    role: np.ndarray
+    level: np.ndarray
+    inv: np.ndarray
+    ret: np.ndarray
+    info: dict[int, dict[str, Any]] = field(default_factory=dict)
+    returned_by: np.ndarray | None = None
+    closure: np.ndarray | None = None
+
+
+# ------------------------------------------------------------------- Ponzi: steps 2–5
+
+
+def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules) -> np.ndarray:
+    """Step 3: every account whose money comes mostly from the scheme, not a net payer in."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    in_s = hub.copy()
+    dep_out = bincount(s[dep], famt[dep], n)
+    for _ in range(50):
+        m = in_s[s]
+        from_s = bincount(d[m], famt[m], n)
+        dm = dep & hub[d] & ~in_s[s]  # investments into the collectors
+        dep_to_s = bincount(s[dm], famt[dm], n)
+        # a participant living on its returns spends far more than it gets from the
+        # scheme: money of its own went in
+        funded = (c.total_out <= 2 * c.total_in) | (from_s >= 3 * dep_out)
+        new = (
+            (~in_s)
+            & (from_s > 0)
+            & (from_s >= r.closure_share * c.total_in)
+            & (from_s >= 3 * dep_to_s)
+            & funded
+        )
+        if not new.any():
+            break
+        in_s |= new
+    return in_s
+
+
+def _activity(
+    c: CodedTransfers, dep: np.ndarray, in_s: np.ndarray, r: SchemeRules
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 4: accounts paying money back to payers, and those feeding them."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    dep_mask = dep & in_s[d] & ~in_s[s]
+    depositor = np.zeros(n, dtype=bool)
+    depositor[s[dep_mask]] = True
+    ret_mask = in_s[s] & depositor[d] & ~in_s[d] & ~c.everyday
+    rpairs = _pairs(s[ret_mask], d[ret_mask])
+    returned_by = bincount(rpairs[:, 0], None, n).astype(np.int64)
+    active = in_s & (returned_by >= 2)
+    for _ in range(50):
+        m = active[d]
+        to_active = bincount(s[m], famt[m], n)
+        new = in_s & ~active & (to_active > 0) & (to_active >= r.active_share * c.out_acc)
+        if not new.any():
+            break
+        active |= new
+    return dep_mask, ret_mask, active, returned_by
+
+
+def _components(c: CodedTransfers, member: np.ndarray) -> np.ndarray:
+    """Weakly connected groups of ``member`` accounts over their transfers (-1 outside)."""
+    s, d, n = c.s, c.d, c.n
+    e = member[s] & member[d]
+    comp = np.full(n, -1, dtype=np.int64)
+    if member.any():
+        adj = sparse.coo_matrix((np.ones(int(e.sum())), (s[e], d[e])), shape=(n, n)).tocsr()
+        _, labels = csgraph.connected_components(adj, directed=True, connection="weak")
+        comp[member] = labels[member]
+    return comp
+
+
+def _looped_groups(
+    c: CodedTransfers,
+    dep_mask: np.ndarray,
+    ret_mask: np.ndarray,
+    active: np.ndarray,
+    comp: np.ndarray,
+    r: SchemeRules,
+) -> tuple[list[int], dict[int, dict[str, Any]]]:
+    """Step 5: groups where enough payers got money back through a real loop."""
+    s, d, amt = c.s, c.d, c.amt
+    dep = pd.DataFrame(
+        {"payer": s[dep_mask], "node": d[dep_mask], "amount": amt[dep_mask], "t": c.tns[dep_mask]}
+    )
+    dep = dep[active[dep["node"].to_numpy()]]
+    dep["comp"] = comp[dep["node"].to_numpy()]
+    ret_m2 = ret_mask & active[s]
+    ret = pd.DataFrame(
+        {"node": s[ret_m2], "payer": d[ret_m2], "amount": amt[ret_m2], "t": c.tns[ret_m2]}
+    )
+    ret["comp"] = comp[ret["node"].to_numpy()]
+    # money back counts only after the payer's first investment into the group
+    first = dep.groupby(["comp", "payer"])["t"].min().rename("first").reset_index()
+    ret = ret.merge(first, on=["comp", "payer"], how="inner")
+    ret = ret[ret["t"] > ret["first"]]
+    paid_nodes = dep[["payer", "comp", "node"]].drop_duplicates()
+    ret_k = ret.merge(paid_nodes.assign(same=True), on=["payer", "comp", "node"], how="left")
+    ret_k["other"] = ret_k["same"].isna()
+    per_payer = ret_k.groupby(["comp", "payer"]).agg(n=("amount", "size"), other=("other", "any"))
+    looped = per_payer[(per_payer["n"] >= 2) | per_payer["other"]].reset_index()
+    n_looped = looped.groupby("comp").size()
+    n_payers = dep.groupby("comp")["payer"].nunique()
+    need = np.maximum(r.min_returned, np.ceil(r.returned_share * n_payers))
+    got = n_looped.reindex(n_payers.index).fillna(0)
+    ok = (n_payers >= r.min_payers) & (got >= need)
+    valid = sorted(int(x) for x in n_payers.index[ok])
+    info = {
+        g: {"payers": int(n_payers[g]), "looped_payers": int(got[g]), "required": int(need[g])}
+        for g in valid
+    }
+    return valid, info
+
+
+class _Pass:
+    """One pass of the Ponzi search (closure, activity, loop-validated groups)."""
+
+    def __init__(self, c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules):
+        self.in_s = _closure(c, dep, hub, r)
+        self.dep_mask, self.ret_mask, self.active, self.returned_by = _activity(
+            c, dep, self.in_s, r
+        )
+        self.comp = _components(c, self.active)
+        self.valid_comps, self.info = _looped_groups(
+            c, self.dep_mask, self.ret_mask, self.active, self.comp, r
+        )
+        self.valid = np.isin(self.comp, self.valid_comps) & self.active
+
+
+def _small_collectors(
+    c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, passed: _Pass, r: SchemeRules
+) -> tuple[np.ndarray, _Pass]:
+    """Accounts with too few payers to be hubs that take investments from people the
+    scheme pays back and pass them on into it: added as hubs, and the search runs again."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    for _ in range(5):
+        valid = passed.valid
+        rm = valid[s] & ~valid[d] & ~c.everyday
+        got_back = np.zeros(n, dtype=bool)
+        got_back[d[rm]] = True
+        m = dep & got_back[s] & ~valid[s] & ~valid[d] & ~c.payroll[s]
+        from_returned = bincount(d[m], famt[m], n)
+        fv = valid[d] & ~valid[s]
+        to_valid = bincount(s[fv], famt[fv], n)
+        small = (
+            (~hub)
+            & (from_returned > 0)
+            & (to_valid >= r.small_collector_share * from_returned)
+            & ~c.payroll
+        )
+        if not small.any():
+            break
+        hub = hub | small
+        passed = _Pass(c, dep, hub, r)
+    return hub, passed
+
+
+def _forwarding_hubs(
+    c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, p: _Pass, r: SchemeRules
+) -> tuple[np.ndarray, _Pass]:
+    """A collector passes its payers' money on: a hub that is not where its structure's
+    money stays and forwards less than ``hub_forward_share`` of the investments it took
+    into the structure is a person with relatives or friends paying it, not a collector;
+    such hubs are dropped and the search runs again."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    valid, comp = p.valid, p.comp
+    if not valid.any():
+        return hub, p
+    core, _ = _ponzi_core(c, p, valid, comp)
+    dm = p.dep_mask & valid[d]
+    inv_in = bincount(d[dm], famt[dm], n)
+    fm = valid[s] & valid[d] & (comp[s] == comp[d]) & (s != d)
+    fwd = bincount(s[fm], famt[fm], n)
+    weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * inv_in)
+    if not weak.any():
+        return hub, p
+    hub = hub & ~weak
+    return hub, _Pass(c, dep, hub, r)
+
+
+def _ponzi_core(
+    c: CodedTransfers, p: _Pass, valid: np.ndarray, comp: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Step 6a: the core of each group: the largest net keeper that is not a payout."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    e_v = valid[s] & valid[d] & (comp[s] == comp[d])
+    in_from = bincount(d[e_v], famt[e_v], n)
+    out_to = bincount(s[e_v], famt[e_v], n)
+    dep_v = p.dep_mask & valid[d]
+    dep_in = bincount(d[dep_v], famt[dep_v], n)
+    ret_v = p.ret_mask & valid[s]
+    ret_out = bincount(s[ret_v], famt[ret_v], n)
+    net = in_from + dep_in - out_to
+    # a payout account passes most of what it gets on as returns; the core keeps money
+    not_payout = ~((ret_out >= 0.5 * c.total_out) & (c.total_out >= 0.7 * c.total_in))
+    core = np.zeros(n, dtype=bool)
+    vi = np.flatnonzero(valid)
+    if len(vi):
+        vc = pd.DataFrame({"i": vi, "comp": comp[vi], "net": net[vi], "np": not_payout[vi]})
+        cand = vc[vc["np"]] if vc["np"].any() else vc
+        best = cand.groupby("comp")["net"].transform("max")
+        core[cand["i"][cand["net"] >= 0.5 * best].to_numpy()] = True
+        # a structure whose accounts all pay returns: the largest keeper is the core
+        missing = set(vc["comp"]) - set(comp[core])
+        if missing:
+            sub = vc[vc["comp"].isin(missing)]
+            core[sub.loc[sub.groupby("comp")["net"].idxmax(), "i"].to_numpy()] = True
+    flows = {"e_v": e_v, "in_from": in_from, "out_to": out_to, "ret_out": ret_out}
+    flows["not_payout"] = not_payout
+    return core, flows
+
+
+def _flow_levels(
+    c: CodedTransfers, members: np.ndarray, edges: np.ndarray, core: np.ndarray
+) -> np.ndarray:
+    """Hops against the flow from the core over substantial internal edges (-1 outside)."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    level = np.full(n, -1, dtype=np.int64)
+    vi = np.flatnonzero(members)
+    if not len(vi):
+        return level
+    out_to = bincount(s[edges], famt[edges], n)
+    ea = pd.DataFrame({"s": s[edges], "d": d[edges], "a": famt[edges]})
+    ea = ea.groupby(["s", "d"])["a"].sum().reset_index()
+    ea = ea[ea["a"] >= 0.1 * out_to[ea["s"].to_numpy()]]
+    rev = sparse.coo_matrix(
+        (np.ones(len(ea)), (ea["d"].to_numpy(), ea["s"].to_numpy())), shape=(n, n)
+    ).tocsr()
+    fwd = rev.T.tocsr()
+    cores = np.flatnonzero(core)
+    up = csgraph.dijkstra(rev, unweighted=True, indices=cores, min_only=True)
+    down = csgraph.dijkstra(fwd, unweighted=True, indices=cores, min_only=True)
+    lv = np.where(np.isfinite(up), up, down)
+    lv = np.where(np.isfinite(lv), lv, 1)
+    level[vi] = lv[vi].astype(np.int64)
+    level[core] = 0
+    return level
+
+
+def _participant_levels(
+    c: CodedTransfers, inv_mask: np.ndarray, level: np.ndarray, part: np.ndarray
+) -> None:
+    """Participants sit one level below the highest account they paid (in place)."""
+    s, d = c.s, c.d
+    if not inv_mask.any():
+        return
+    p_level = pd.Series(level[d[inv_mask]]).groupby(s[inv_mask]).min()
+    idx = p_level.index.to_numpy()
+    level[idx] = np.where(part[idx], p_level.to_numpy() + 1, level[idx])
+
+
+def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
+    """Collection with returns (Ponzi / 非法吸收): steps 2–6 of the module docstring."""
+    s, d, n = c.s, c.d, c.n
+    hub = _distinct_payers(c, dep) >= r.min_payers
+    passed = _Pass(c, dep, hub, r)
+    hub, p = _small_collectors(c, dep, hub, passed, r)
+    hub, p = _forwarding_hubs(c, dep, hub, p, r)
+    valid, comp = p.valid, p.comp
+    core, fl = _ponzi_core(c, p, valid, comp)
+    level = _flow_levels(c, valid, fl["e_v"], core)
+    dep_v = p.dep_mask & valid[d]
+    dp = _pairs(s[dep_v], d[dep_v])
+    dep_payers = bincount(dp[:, 1], None, n).astype(np.int64)
+    # transit: no investor of its own and a pure conduit (pays the returns, or nearly all
+    # of its money comes from and goes to the structure); a leader that only forwards its
+    # team's money but has a life of its own (salary, cash, shopping) is a collector
+    conduit = (fl["in_from"] >= 0.9 * c.total_in) & (
+        fl["out_to"] + fl["ret_out"] >= 0.9 * c.total_out
+    )
+    payout = ~fl["not_payout"]
+    role = np.array(["other"] * n, dtype=object)
+    role[valid] = "collector"
+    role[valid & (dep_payers == 0) & (conduit | payout)] = "transit"
+    role[core] = "core"
+    inv_mask = p.dep_mask & valid[d]
+    part = np.zeros(n, dtype=bool)
+    part[s[inv_mask]] = True
+    part &= ~valid
+    _participant_levels(c, inv_mask, level, part)
+    role[part] = "participant"
+    ret = valid[s] & part[d] & ~c.everyday
+    cm = np.where(valid, comp, -1)
+    info = {g: dict(p.info[g], evidence="returns") for g in p.valid_comps}
+    return _Found("ponzi", cm, role, level, inv_mask, ret, info, p.returned_by, p.in_s)
+
+
+# ---------------------------------------------------------- 传销: recruitment trees
+
+
+def _sponsors(c: CodedTransfers, cand: np.ndarray, free: np.ndarray, r: SchemeRules) -> np.ndarray:
+    """Per account, the account receiving ``tree_sponsor_share`` of its candidate outflow
+    (-1: none)."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    m = cand & free[s] & free[d] & (s != d)
+    sponsor = np.full(n, -1, dtype=np.int64)
+    if not m.any():
+        return sponsor
+    df = pd.DataFrame({"s": s[m], "d": d[m], "a": famt[m]})
+    per = df.groupby(["s", "d"], sort=True)["a"].sum().reset_index()
+    tot = per.groupby("s")["a"].transform("sum")
+    per = per.sort_values(["s", "a", "d"], ascending=[True, False, True]).drop_duplicates("s")
+    top = per[per["a"] >= r.tree_sponsor_share * tot.reindex(per.index)]
+    sponsor[top["s"].to_numpy()] = top["d"].to_numpy()
+    return sponsor
+
+
+def _relay_flags(
+    c: CodedTransfers, up: np.ndarray, sponsor: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """For the transfers ``up`` (member -> its sponsor): True when the member got at least
+    as much from its own recruits within ``tree_relay_hours`` before (passing fees up)."""
+    s, d = c.s, c.d
+    relay = np.zeros(len(s), dtype=bool)
+    child_in = (sponsor[s] == d) & (c.amt >= r.min_investment)  # recruit -> member
+    if not up.any() or not child_in.any():
+        return relay
+    win = np.int64(r.tree_relay_hours * 3600 * 1e9)
+    ci = np.flatnonzero(child_in)
+    acc = d[ci]
+    order = np.lexsort((c.tns[ci], acc))
+    acc, tt, aa = acc[order], c.tns[ci][order], c.amt[ci][order]
+    cum = np.cumsum(aa)
+    base = int(c.tns.min())
+    span = float(int(c.tns.max()) - base + 2 * int(win) + 1)
+    key = acc.astype(np.float64) * span + (tt - base)
+    ui = np.flatnonzero(up)
+    who = s[ui]
+    k_hi = who.astype(np.float64) * span + (c.tns[ui] - base)
+    hi = np.searchsorted(key, k_hi, side="right")
+    lo = np.searchsorted(key, k_hi - float(win), side="left")
+    got = np.where(hi > lo, cum[np.maximum(hi - 1, 0)] - np.where(lo > 0, cum[lo - 1], 0), 0)
+    relay[ui] = got >= c.amt[ui]
+    return relay
+
+
+def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
+    """Recruitment trees (传销): fees passed up sponsor by sponsor within hours.
+
+    A member's sponsor is the one account taking most of what it pays; a transfer to the
+    sponsor is a *relay* when the member had just got as much from its own recruits, else
+    the member's own fee. A tree is kept when it has ``tree_min_members`` members below the
+    organiser, ``tree_min_levels`` levels (the organiser's included) and most members with
+    recruits both relayed and paid a fee of their own before their first recruit's money
+    came in (they joined, then recruited: a salesperson of a Ponzi scheme only forwards). The organiser and the account it
+    passes the money to (the company) are the core; level = depth under the organiser.
+    """
+    s, d, n = c.s, c.d, c.n
+    m = len(s)
+    empty = _Found(
+        "pyramid",
+        np.full(n, -1, dtype=np.int64),
+        np.array(["other"] * n, dtype=object),
+        np.full(n, -1, dtype=np.int64),
+        np.zeros(m, dtype=bool),
+        np.zeros(m, dtype=bool),
+    )
+    cand = (c.amt >= r.min_investment) & ~c.everyday & ~c.payroll[s] if m else np.zeros(0, bool)
+    # a sponsor passes a recruit's fee on within hours (family, rent, loans are not)
+    relayed = cand & passed_on(c, r.tree_relay_hours, r.tree_relay_share)
+    sponsor = _sponsors(c, relayed, free, r)
+    if (sponsor >= 0).sum() < r.tree_min_members:
+        return empty
+    # follow the sponsor chain to its top (a cycle stops at its smallest account)
+    root = np.arange(n)
+    hop = sponsor.copy()
+    top = np.where(hop >= 0, hop, np.arange(n))
+    for _ in range(64):
+        nxt = np.where(sponsor[top] >= 0, sponsor[top], top)
+        if (nxt == top).all():
+            break
+        top = nxt
+    root = top
+    up = cand & (sponsor[s] == d) & free[s]
+    relay = _relay_flags(c, up, sponsor, r)
+    own = up & ~relay
+    has_children = np.zeros(n, dtype=bool)
+    has_children[sponsor[sponsor >= 0]] = True
+    # a member joined (paid its own fee) before it recruited anyone: its first payment
+    # to its sponsor comes before the first money from its recruits
+    big = np.iinfo(np.int64).max
+    first_up = np.full(n, big, dtype=np.int64)
+    np.minimum.at(first_up, s[up], c.tns[up])
+    child_in = cand & (sponsor[s] == d)
+    first_child = np.full(n, big, dtype=np.int64)
+    np.minimum.at(first_child, d[child_in], c.tns[child_in])
+    paid_own = np.zeros(n, dtype=bool)
+    paid_own[s[own]] = True
+    paid_own &= first_up < first_child
+    relays = np.zeros(n, dtype=bool)
+    relays[s[relay]] = True
+    # core chain: from the top, the single recruit that carries nearly the whole tree
+    kids: dict[int, list[int]] = {}
+    for x in np.flatnonzero(sponsor >= 0):
+        kids.setdefault(int(sponsor[x]), []).append(int(x))
+    comp = np.full(n, -1, dtype=np.int64)
+    role = np.array(["other"] * n, dtype=object)
+    level = np.full(n, -1, dtype=np.int64)
+    info: dict[int, dict[str, Any]] = {}
+    for top_acc in sorted(set(int(x) for x in root[sponsor >= 0])):
+        if sponsor[top_acc] >= 0:
+            continue  # inside a sponsor cycle
+        # depths by breadth-first walk
+        order = [top_acc]
+        depth = {top_acc: 0}
+        i = 0
+        while i < len(order):
+            x = order[i]
+            i += 1
+            for k in kids.get(x, ()):
+                if k not in depth:
+                    depth[k] = depth[x] + 1
+                    order.append(k)
+        size = {x: 1 for x in order}
+        for x in reversed(order[1:]):
+            size[int(sponsor[x])] += size[x]
+        core = [top_acc]
+        x = top_acc
+        while True:
+            ks = kids.get(x, [])
+            heavy = [k for k in ks if size[k] >= 0.9 * (size[x] - 1)]
+            if len(ks) and len(heavy) == 1 and len(ks) <= 2 and relays[heavy[0]]:
+                x = heavy[0]
+                core.append(x)
+            else:
+                break
+        org = core[-1]
+        base = depth[org]
+        # the account the organiser passes the fees to (the company) is core too
+        top_out = cand & (s == top_acc) & free[d]
+        if top_out.any():
+            recv = pd.Series(c.famt[top_out]).groupby(d[top_out]).sum()
+            if recv.max() >= r.tree_sponsor_share * recv.sum() and int(recv.idxmax()) not in depth:
+                core.insert(0, int(recv.idxmax()))
+        members = [y for y in order if depth[y] > base]
+        if len(members) < r.tree_min_members:
+            continue
+        levels = max(depth[y] for y in members) - base + 1
+        inner = [y for y in members if has_children[y]]
+        ok_inner = [y for y in inner if relays[y] and paid_own[y]]
+        share = len(ok_inner) / len(inner) if inner else 0.0
+        if levels < r.tree_min_levels or share < r.tree_relay_nodes:
+            continue
+        g = int(top_acc)
+        for y in core:
+            comp[y] = g
+            role[y] = "core"
+            level[y] = 0
+        for y in members:
+            comp[y] = g
+            role[y] = "participant"
+            level[y] = depth[y] - base
+        info[g] = {
+            "evidence": "recruitment_tree",
+            "members": len(members),
+            "levels": int(levels),
+            "relaying_sponsors": len(ok_inner),
+            "sponsors": len(inner),
+            "organiser": str(c.nodes[org]),
+        }
+    if not info:
+        return empty
+    in_tree = comp >= 0
+    inv = own & in_tree[s] & (comp[s] == comp[d])
+    core_m = role == "core"
+    ret = core_m[s] & (role[d] == "participant") & (comp[s] == comp[d]) & ~c.everyday
+    return _Found("pyramid", comp, role, level, inv, ret, info)
+
+
+# ------------------------------------------------------- fraud without returns
+
+
+def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules) -> _Found:
+    """Concentration without returns (集资诈骗 / 跑路).
+
+    Collection points take investments from ``min_payers`` distinct payers named as
+    natural persons (payers without a known name cannot be told from firms; everyday
+    monthly payments such as rent left out); the group grows to accounts fed
+    mostly by it (as in the Ponzi closure). It is kept when it has ``fraud_min_payers``
+    payers over at least ``fraud_min_days``, at most
+    ``fraud_max_back_share`` of its payers ever get money back from it and at most
+    ``fraud_max_receivers`` exits (persons, cash, or lump sums of at least ten times
+    ``min_benefit``), together with what its largest keeper still holds, take
+    ``fraud_forward_share`` of what it took in. A shop (pays its
+    many suppliers in regular instalments), a payroll, a landlord (monthly rent) or a
+    family (few payers) fail.
+    """
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    m = len(s)
+    empty = _Found(
+        "fraud",
+        np.full(n, -1, dtype=np.int64),
+        np.array(["other"] * n, dtype=object),
+        np.full(n, -1, dtype=np.int64),
+        np.zeros(m, dtype=bool),
+        np.zeros(m, dtype=bool),
+    )
+    if not m:
+        return empty
+    recurring = _recurring(s, d, c.amt, c.month)
+    # many *persons*: payers whose statements name them as natural persons
+    named = (c.names.to_numpy(dtype=object) != "") & ~c.company
+    strong = dep & ~recurring & named[s] & free[s] & free[d]
+    point = (_distinct_payers(c, strong) >= r.min_payers) & free & ~c.payroll
+    if not point.any():
+        return empty
+    group = _closure(c, strong, point, r) & free
+    comp = _components(c, group)
+    # evidence per group
+    inv = strong & group[d] & ~group[s]
+    info: dict[int, dict[str, Any]] = {}
+    role = np.array(["other"] * n, dtype=object)
+    level = np.full(n, -1, dtype=np.int64)
+    keep_comp = np.full(n, -1, dtype=np.int64)
+    payer_of = pd.DataFrame({"p": s[inv], "g": comp[d[inv]], "a": c.amt[inv]})
+    cash_out = (c.s_all >= 0) & (c.d_all < 0)
+    for g, grp in payer_of.groupby("g", sort=True):
+        payers = set(grp["p"].tolist())
+        if len(payers) < r.fraud_min_payers:
+            continue
+        # the public pays over weeks; a burst of a few days is a laundering fan-in
+        tg = c.tns[inv][payer_of["g"].to_numpy() == g]
+        if (int(tg.max()) - int(tg.min())) < r.fraud_min_days * 86_400 * 10**9:
+            continue
+        taken = float(grp["a"].sum())
+        gm = comp == g
+        back = gm[s] & np.isin(d, list(payers))
+        n_back = len(set(d[back].tolist()))
+        if n_back > r.fraud_max_back_share * len(payers):
+            continue
+        # the core: where the group's money concentrates (most received from the group
+        # and its payers); the accounts it pays on are beneficiaries, not members
+        e_in = gm[s] & gm[d]
+        got_in = bincount(d[e_in], famt[e_in], n) + bincount(d[inv], famt[inv], n)
+        members = np.flatnonzero(gm)
+        core_i = members[np.argmax(got_in[members])]
+        core = np.zeros(n, dtype=bool)
+        core[core_i] = True
+        rev = sparse.coo_matrix(
+            (np.ones(int(e_in.sum())), (d[e_in], s[e_in])), shape=(n, n)
+        ).tocsr()
+        reach = csgraph.breadth_first_order(rev, core_i, directed=True, return_predecessors=False)
+        gm = gm & np.isin(np.arange(n), reach)
+        members = np.flatnonzero(gm)
+        # the group lives on the investments: not a shop with a few large customers
+        e_int = gm[s] & gm[d]
+        outside_in = float(c.total_in[members].sum() - famt[e_int].sum())
+        if taken < r.fraud_intake_share * outside_in:
+            continue
+        ex = gm[s] & ~gm[d] & ~np.isin(d, list(payers))
+        exits = pd.DataFrame({"d": d[ex], "a": c.amt[ex]})
+        per = exits.groupby("d")["a"].agg(["sum", "size", "max"])
+        lump = per["max"] >= 10 * r.min_benefit
+        person = ~c.company[per.index.to_numpy()]
+        per = per[person | (lump & (per["size"] <= 3))]
+        cm = cash_out & np.isin(c.s_all, np.flatnonzero(gm))
+        sums = per["sum"].astype(float).tolist()
+        cash_sum = float(c.a_all[cm].sum())
+        if cash_sum:
+            sums.append(cash_sum)
+        top = sorted(sums, reverse=True)[: r.fraud_max_receivers]
+        members = np.flatnonzero(gm)
+        kept = float(np.max(np.maximum(c.total_in[members] - c.total_out[members], 0)))
+        if sum(top) + kept < r.fraud_forward_share * taken:
+            continue
+        e_g = gm[s] & gm[d]
+        lv = _flow_levels(c, gm, e_g, core)
+        role[members] = "collector"
+        role[core_i] = "core"
+        level[members] = lv[members]
+        keep_comp[members] = g
+        top_d = per.sort_values("sum", ascending=False).index[: r.fraud_max_receivers]
+        info[int(g)] = {
+            "evidence": "concentration",
+            "payers": len(payers),
+            "payers_paid_back": n_back,
+            "exit_share": round(sum(top) / taken, 4) if taken else 0.0,
+            "kept_share": round(kept / taken, 4) if taken else 0.0,
+            "exits": [str(c.nodes[x]) for x in top_d] + (["cash"] if cash_sum else []),
+        }
+    if not info:
+        return empty
+    kept = keep_comp >= 0
+    inv = strong & kept[d] & ~kept[s]
+    part = np.zeros(n, dtype=bool)
+    part[s[inv]] = True
+    part &= ~kept
+    role[part] = "participant"
+    _participant_levels(c, inv, level, part)
+    keep_comp[part] = -1  # assigned per structure later
+    found = _Found("fraud", keep_comp, role, level, inv, np.zeros(m, dtype=bool), info)
+    found.closure = group
+    return found
+
+
+# ------------------------------------------------------------- beneficiaries
+
+
+def _beneficiaries(
+    c: CodedTransfers,
+    role: np.ndarray,
+    scheme: np.ndarray,
+    part: np.ndarray,
+    closure: np.ndarray,
+    r: SchemeRules,
+) -> np.ndarray:
+    """Scheme money out that is not a return, followed through (controllers -> relatives,
+    property sellers): from the core and transit accounts (a collector's own shopping is
+    its private life), single sums of at least ``min_benefit``."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    recurring = _recurring(s, d, c.amt, c.month)
+    src_ok = (role == "core") | (scheme & (role == "transit"))
+    benef = np.zeros(n, dtype=bool)
+    big = c.amt >= r.min_benefit
+    for _ in range(10):
+        bmask = src_ok[s] & ~scheme[d] & ~part[d] & ~c.payroll[d] & ~recurring & big
+        got = bincount(d[bmask], famt[bmask], n)
+        lump = np.zeros(n)
+        if bmask.any():
+            np.maximum.at(lump, d[bmask], famt[bmask])
+        # mostly living on scheme money, or a lump sum (property, a car): rent and bills
+        # paid by the scheme are neither
+        new = (
+            (~scheme)
+            & (~part)
+            & ~c.payroll
+            & ~benef
+            & (
+                ((got >= r.min_benefit) & (closure | (got >= r.closure_share * c.total_in)))
+                | (lump >= 10 * r.min_benefit)
+            )
+        )
+        if not new.any():
+            break
+        benef |= new
+        src_ok = src_ok | benef
+    return benef
+
+
+# ------------------------------------------------------------------- assembly
+
+
+def _merge(c: CodedTransfers, found: list[_Found]) -> tuple[np.ndarray, np.ndarray]:
+    """Roles and levels of every kind in one pair of arrays: a scheme role (core,
+    collector, transit) wins over participant, an earlier kind over a later one."""
+    n = c.n
+    role = np.array(["other"] * n, dtype=object)
+    level = np.full(n, -1, dtype=np.int64)
+    for sch in (True, False):
+        for f in found:
+            is_sch = np.isin(f.role, ["core", "collector", "transit"])
+            take = (is_sch if sch else (f.role == "participant")) & (role == "other")
+            role[take] = f.role[take]
+            level[take] = f.level[take]
+    return role, level
+
+
+def _frames(c: CodedTransfers, found: list[_Found]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Investments and returns of every kind with their raw ``(kind, group)`` key."""
+    t_np = c.time.to_numpy()
+    invs, rets = [], []
+    for k, f in enumerate(found):
+        if f.kind == "pyramid":
+            g_inv = f.comp[c.s[f.inv]]
+        else:
+            g_inv = f.comp[c.d[f.inv]]
+        invs.append(
+            pd.DataFrame(
+                {
+                    "src": c.nodes[c.s[f.inv]],
+                    "dst": c.nodes[c.d[f.inv]],
+                    "amount": c.amt[f.inv],
+                    "time": t_np[f.inv],
+                    "key": [(k, int(g)) for g in g_inv],
+                }
+            )
+        )
+        rets.append(
+            pd.DataFrame(
+                {
+                    "src": c.nodes[c.s[f.ret]],
+                    "dst": c.nodes[c.d[f.ret]],
+                    "amount": c.amt[f.ret],
+                    "time": t_np[f.ret],
+                    "key": [(k, int(g)) for g in f.comp[c.s[f.ret]]],
+                }
+            )
+        )
+    inv = pd.concat(invs, ignore_index=True)
+    ret = pd.concat(rets, ignore_index=True)
+    for df in (inv, ret):
+        df["amount"] = df["amount"].astype("int64")
+        df["time"] = pd.to_datetime(df["time"])
+    return inv, ret
+
+
+def _number(
+    c: CodedTransfers, found: list[_Found], inv: pd.DataFrame, role: np.ndarray
+) -> tuple[dict[tuple[int, int], int], np.ndarray]:
+    """Structure ids by amount absorbed (desc), then smallest core account; the id of
+    every scheme account."""
+    keys = [(k, g) for k, f in enumerate(found) for g in sorted(f.info)]
+    absorbed = inv.groupby("key")["amount"].sum() if len(inv) else pd.Series(dtype="int64")
+
+    def core_of(k, g):
+        f = found[k]
+        m = (f.comp == g) & (f.role == "core")
+        return min(c.nodes[np.flatnonzero(m)]) if m.any() else ""
+
+    order = sorted(keys, key=lambda kg: (-int(absorbed.get(kg, 0)), core_of(*kg), kg))
+    renum = {kg: i for i, kg in enumerate(order)}
+    struct = np.full(c.n, -1, dtype=np.int64)
+    for (k, g), i in renum.items():
+        f = found[k]
+        m = (f.comp == g) & (struct < 0)
+        struct[m] = i
+    return renum, struct
+
+
+def _assign_members(
+    c: CodedTransfers,
+    inv: pd.DataFrame,
+    struct: np.ndarray,
+    benef: np.ndarray,
+    bsrc: np.ndarray,
+) -> None:
+    """Participants and beneficiaries belong to the structure they dealt most with."""
+    s, d, amt = c.s, c.d, c.amt
+    if len(inv):
+        main = inv.groupby(["src", "structure"])["amount"].sum().reset_index()
+        main = main.sort_values(["src", "amount", "structure"], ascending=[True, False, True])
+        main = main.drop_duplicates("src")
+        idx = c.nodes.get_indexer(main["src"])
+        free = struct[idx] < 0
+        struct[idx[free]] = main["structure"].to_numpy()[free]
+    if benef.any():
+        bmask = bsrc[s] & benef[d]
+        for _ in range(10):
+            todo = benef & (struct < 0)
+            pay = bmask & (struct[s] >= 0) & todo[d]
+            if not pay.any():
+                break
+            bb = pd.DataFrame({"dst": d[pay], "c": struct[s[pay]], "a": amt[pay]})
+            bb = bb.groupby(["dst", "c"])["a"].sum().reset_index()
+            bb = bb.sort_values(["dst", "a", "c"], ascending=[True, False, True])
+            bb = bb.drop_duplicates("dst")
+            struct[bb["dst"].to_numpy()] = bb["c"].to_numpy()
 
 
 def find_structures(
     G_or_table: nx.Graph | pd.DataFrame,
     accounts: pd.DataFrame | None = None,
     *,
-    min_payers: int = 3,
-    min_deposit: int = 500_000,
-    deposit_unit: int = 100_000,
-    closure_share: float = 0.5,
-    active_share: float = 0.05,
-    min_returned: int = 3,
-    returned_share: float = 0.1,
-    min_benefit: int = 1_000_000,
+    rules: SchemeRules | None = None,
+    **overrides: Any,
 ) -> SchemeResult:
-    """Find collection structures and the role of every account.
+    """Find collection structures of the three kinds and the role of every account.
 
     Parameters
     ----------
@@ -231,25 +901,16 @@ def find_structures(
         ``time``, optional ``memo``) or a transfer multigraph.
     accounts : DataFrame, optional
         Accounts table (for holder names and accounts without transfers).
-    min_payers : int
-        Distinct investment payers that make an account a fan-in hub.
-    min_deposit, deposit_unit : int
-        Investment-like transfers are multiples of ``deposit_unit`` cents (default 1,000元)
-        of at least ``min_deposit`` cents (default 5,000元).
-    closure_share : float
-        Share of an account's inflow that must come from the scheme for it to join.
-    active_share : float
-        Share of outflow sent to active scheme accounts that makes an account active.
-    min_returned, returned_share : int, float
-        A structure needs at least ``max(min_returned, returned_share * payers)`` payers who
-        got money back through a loop.
-    min_benefit : int
-        Cents: smallest single sum, and smallest total, that makes an account receiving
-        from the core or a transit account (or from another beneficiary) a beneficiary.
+    rules : SchemeRules, optional
+        Every threshold (:class:`~fundgraph.analysis.rules.SchemeRules`).
+    **overrides
+        Fields of :class:`SchemeRules` to replace (``min_payers=4`` ...).
 
     Returns
     -------
     SchemeResult
+        Each structure dict has ``kind`` (``ponzi``, ``pyramid``, ``fraud``) and the
+        ``evidence`` that kept it.
 
     Examples
     --------
@@ -267,10 +928,13 @@ def find_structures(
     ['core', 'collector', 'transit', 'participant', 'beneficiary']
     >>> r.accounts.loc[["core", "col", "pay", "p0"], "level"].tolist()
     [0, 1, 1, 2]
+    >>> r.structures[0]["kind"]
+    'ponzi'
 
     Notes
     -----
-    Every step is a vectorised pass over the transfers (``numpy.bincount``, pandas
+    Every step is a vectorised pass over one coded transfers table
+    (:func:`~fundgraph.analysis.coded.code_transfers`: ``numpy.bincount``, pandas
     group-bys, sparse connected components), so a million transfers take seconds.
 
     References
@@ -279,311 +943,64 @@ def find_structures(
        (法释〔2022〕5号), 第一条: 向社会公众吸收资金、承诺还本付息或者给付回报.
     .. [2] Li, X. et al. "FlowScope: Spotting Money Laundering Based on Graphs",
        AAAI 2020 (dense multi-hop flows through pass-through accounts).
+    .. [3] 两高一部《关于办理组织领导传销活动刑事案件适用法律若干问题的意见》(2013):
+       层级 and 人数 of a recruitment tree.
     """
-    transfers = transfers_table(G_or_table)
-    nodes, s_all, d_all = encode_accounts(transfers, accounts)
-    n = len(nodes)
-    a_all = transfers["amount"].to_numpy(np.int64)
-    total_in = _bincount(d_all[d_all >= 0], a_all[d_all >= 0].astype(np.float64), n)
-    total_out = _bincount(s_all[s_all >= 0], a_all[s_all >= 0].astype(np.float64), n)
-    keep = (s_all >= 0) & (d_all >= 0)
-    s = s_all[keep]
-    d = d_all[keep]
-    amt = a_all[keep]
-    famt = amt.astype(np.float64)
-    time = pd.Series(transfers["time"].to_numpy()[keep])
-    if "memo" in transfers:
-        everyday = non_investment_memo(transfers["memo"])[keep]
-    else:
-        everyday = np.zeros(len(s), dtype=bool)
-    out_acc = _bincount(s, famt, n)
-
-    month = (time.dt.year * 12 + time.dt.month).to_numpy()
-    payroll = _payroll_codes(s, d, famt, month, n)
-    names = _names(nodes, transfers, accounts, s_all, d_all)
-    company = is_company_name(names).to_numpy()
-
-    deposit_like = (amt >= min_deposit) & (amt % deposit_unit == 0) & ~everyday & ~payroll[s]
-
-    # fan-in hubs: distinct senders of investment-like transfers
-    pairs = (
-        np.unique(np.stack([s[deposit_like], d[deposit_like]], axis=1), axis=0)
-        if len(s)
-        else (np.zeros((0, 2), dtype=np.int64))
-    )
-    payers = _bincount(pairs[:, 1], None, n).astype(np.int64)
-    hub = payers >= min_payers
-
-    def scheme_pass(hub):
-        # closure: accounts whose money comes mostly from the scheme, not net payers into it
-        in_s = hub.copy()
-        dep_out = _bincount(s[deposit_like], famt[deposit_like], n)
-        for _ in range(50):
-            m = in_s[s]
-            from_s = _bincount(d[m], famt[m], n)
-            dm = deposit_like & hub[d] & ~in_s[s]  # investments into the collectors
-            dep_to_s = _bincount(s[dm], famt[dm], n)
-            # a participant living on its returns spends far more than it gets from the
-            # scheme: money of its own went in
-            funded = (total_out <= 2 * total_in) | (from_s >= 3 * dep_out)
-            new = (
-                (~in_s)
-                & (from_s > 0)
-                & (from_s >= closure_share * total_in)
-                & (from_s >= 3 * dep_to_s)
-                & funded
-            )
-            if not new.any():
-                break
-            in_s |= new
-
-        # depositors into the closure, and money coming back to them
-        dep_mask = deposit_like & in_s[d] & ~in_s[s]
-        depositor = np.zeros(n, dtype=bool)
-        depositor[s[dep_mask]] = True
-        ret_mask = in_s[s] & depositor[d] & ~in_s[d] & ~everyday
-        rpairs = (
-            np.unique(np.stack([s[ret_mask], d[ret_mask]], axis=1), axis=0)
-            if ret_mask.any()
-            else (np.zeros((0, 2), dtype=np.int64))
-        )
-        returned_by = _bincount(rpairs[:, 0], None, n).astype(np.int64)
-        active = in_s & (returned_by >= 2)
-        for _ in range(50):
-            m = active[d]
-            to_active = _bincount(s[m], famt[m], n)
-            new = in_s & ~active & (to_active > 0) & (to_active >= active_share * out_acc)
-            if not new.any():
-                break
-            active |= new
-
-        # weakly connected groups of active accounts
-        e_act = active[s] & active[d]
-        comp = np.full(n, -1, dtype=np.int64)
-        if active.any():
-            adj = sparse.coo_matrix(
-                (np.ones(int(e_act.sum())), (s[e_act], d[e_act])), shape=(n, n)
-            ).tocsr()
-            _, labels = csgraph.connected_components(adj, directed=True, connection="weak")
-            comp[active] = labels[active]
-
-        # validate each group by its loop of money back to payers
-        dep = pd.DataFrame({"payer": s[dep_mask], "node": d[dep_mask], "amount": amt[dep_mask]})
-        dep = dep[active[dep["node"].to_numpy()]]
-        dep["comp"] = comp[dep["node"].to_numpy()]
-        ret_m2 = ret_mask & active[s]
-        ret = pd.DataFrame({"node": s[ret_m2], "payer": d[ret_m2], "amount": amt[ret_m2]})
-        ret["comp"] = comp[ret["node"].to_numpy()]
-        paid_nodes = dep[["payer", "comp", "node"]].drop_duplicates()
-        ret_k = ret.merge(paid_nodes.assign(same=True), on=["payer", "comp", "node"], how="left")
-        ret_k["other"] = ret_k["same"].isna()
-        per_payer = ret_k.groupby(["comp", "payer"]).agg(
-            n=("amount", "size"), other=("other", "any")
-        )
-        looped = per_payer[(per_payer["n"] >= 2) | per_payer["other"]].reset_index()
-        n_looped = looped.groupby("comp").size()
-        n_payers = dep.groupby("comp")["payer"].nunique()
-        need = np.maximum(min_returned, np.ceil(returned_share * n_payers))
-        ok = (n_payers >= min_payers) & (n_looped.reindex(n_payers.index).fillna(0) >= need)
-        valid_comps = sorted(int(c) for c in n_payers.index[ok])
-        valid = np.isin(comp, valid_comps) & active
-        return _SchemePass(
-            in_s, dep_mask, depositor, ret_mask, active, comp, valid, valid_comps, dep, returned_by
-        )
-
-    passed = scheme_pass(hub)
-    # small collectors: accounts with too few payers to be a hub that take investments from
-    # people the scheme pays returns to and pass them on into the structure
-    for _ in range(5):
-        valid = passed.valid
-        rm = valid[s] & ~valid[d] & ~everyday
-        got_back = np.zeros(n, dtype=bool)
-        got_back[d[rm]] = True
-        m = deposit_like & got_back[s] & ~valid[s] & ~valid[d] & ~payroll[s]
-        from_returned = _bincount(d[m], famt[m], n)
-        fv = valid[d] & ~valid[s]
-        to_valid = _bincount(s[fv], famt[fv], n)
-        small = (~hub) & (from_returned > 0) & (to_valid >= 0.8 * from_returned) & ~payroll
-        if not small.any():
-            break
-        hub = hub | small
-        passed = scheme_pass(hub)
-    in_s, dep_mask, depositor, ret_mask, active, comp, valid, valid_comps, dep, returned_by = passed
-
-    # roles inside each valid structure
-    role = np.array(["other"] * n, dtype=object)
-    level = np.full(n, -1, dtype=np.int64)
-    e_v = valid[s] & valid[d] & (comp[s] == comp[d])
-    in_from = _bincount(d[e_v], famt[e_v], n)
-    out_to = _bincount(s[e_v], famt[e_v], n)
-    dep_v = dep_mask & valid[d]
-    dep_in = _bincount(d[dep_v], famt[dep_v], n)
-    ret_v = ret_mask & valid[s]
-    ret_out = _bincount(s[ret_v], famt[ret_v], n)
-    net = in_from + dep_in - out_to
-    # a payout account passes most of what it gets on as returns; the core keeps money
-    not_payout = ~((ret_out >= 0.5 * total_out) & (total_out >= 0.7 * total_in))
-    core = np.zeros(n, dtype=bool)
-    vi = np.flatnonzero(valid)
-    if len(vi):
-        vc = pd.DataFrame({"i": vi, "comp": comp[vi], "net": net[vi], "np": not_payout[vi]})
-        cand = vc[vc["np"]] if vc["np"].any() else vc
-        best = cand.groupby("comp")["net"].transform("max")
-        core[cand["i"][cand["net"] >= 0.5 * best].to_numpy()] = True
-        # a structure whose accounts all pay returns: the largest keeper is the core
-        missing = set(vc["comp"]) - set(comp[core])
-        if missing:
-            sub = vc[vc["comp"].isin(missing)]
-            core[sub.loc[sub.groupby("comp")["net"].idxmax(), "i"].to_numpy()] = True
-
-    # levels: hops against the flow from the core over substantial internal edges
-    if len(vi):
-        ea = pd.DataFrame({"s": s[e_v], "d": d[e_v], "a": famt[e_v]}).groupby(["s", "d"])["a"].sum()
-        ea = ea.reset_index()
-        ea = ea[ea["a"] >= 0.1 * out_to[ea["s"].to_numpy()]]
-        rev = sparse.coo_matrix(
-            (np.ones(len(ea)), (ea["d"].to_numpy(), ea["s"].to_numpy())), shape=(n, n)
-        ).tocsr()
-        fwd = rev.T.tocsr()
-        cores = np.flatnonzero(core)
-        up = csgraph.dijkstra(rev, unweighted=True, indices=cores, min_only=True)
-        down = csgraph.dijkstra(fwd, unweighted=True, indices=cores, min_only=True)
-        lv = np.where(np.isfinite(up), up, down)
-        lv = np.where(np.isfinite(lv), lv, 1)
-        level[vi] = lv[vi].astype(np.int64)
-        level[core] = 0
-
-    dp = pd.DataFrame({"s": s[dep_v], "d": d[dep_v]}).drop_duplicates()
-    dep_payers = _bincount(dp["d"].to_numpy(), None, n).astype(np.int64)
-    # transit: no investor of its own and a pure conduit (pays the returns, or nearly all
-    # of its money comes from and goes to the structure); a leader that only forwards its
-    # team's money but has a life of its own (salary, cash, shopping) is a collector
-    conduit = (in_from >= 0.9 * total_in) & (out_to + ret_out >= 0.9 * total_out)
-    payout = ~not_payout
-    role[valid] = "collector"
-    role[valid & (dep_payers == 0) & (conduit | payout)] = "transit"
-    role[core] = "core"
-
-    # participants: investment transfers into valid scheme accounts
-    inv_mask = dep_mask & valid[d]
-    inv = pd.DataFrame(
-        {
-            "src": nodes[s[inv_mask]],
-            "dst": nodes[d[inv_mask]],
-            "amount": amt[inv_mask],
-            "time": time.to_numpy()[inv_mask],
-            "structure": comp[d[inv_mask]],
-        }
-    )
-    part = np.zeros(n, dtype=bool)
-    part[s[inv_mask]] = True
-    part &= ~valid
-    p_level = pd.Series(level[d[inv_mask]]).groupby(s[inv_mask]).min()
-    level[p_level.index.to_numpy()] = np.where(
-        part[p_level.index.to_numpy()], p_level.to_numpy() + 1, level[p_level.index.to_numpy()]
-    )
-    role[part] = "participant"
-    rmask = valid[s] & part[d] & ~everyday
-    rets = pd.DataFrame(
-        {
-            "src": nodes[s[rmask]],
-            "dst": nodes[d[rmask]],
-            "amount": amt[rmask],
-            "time": time.to_numpy()[rmask],
-            "structure": comp[s[rmask]],
-        }
-    )
-
-    # beneficiaries: scheme money out that is not a return, followed through the closure
-    # (controllers -> relatives, property sellers)
-    recurring = _recurring(s, d, amt, month)
-    # from the core and the transit accounts (a collector's own shopping is its private
-    # life), single sums of at least ``min_benefit``
-    src_ok = core | (valid & (role == "transit"))
-    benef = np.zeros(n, dtype=bool)
-    big = amt >= min_benefit
-    for _ in range(10):
-        bmask = src_ok[s] & ~valid[d] & ~part[d] & ~payroll[d] & ~recurring & big
-        got = _bincount(d[bmask], famt[bmask], n)
-        lump = np.zeros(n)
-        if bmask.any():
-            np.maximum.at(lump, d[bmask], famt[bmask])
-        # mostly living on scheme money, or a lump sum (property, a car): rent and bills
-        # paid by the scheme are neither
-        new = (
-            (~valid)
-            & (~part)
-            & ~payroll
-            & ~benef
-            & (
-                ((got >= min_benefit) & (in_s | (got >= closure_share * total_in)))
-                | (lump >= 10 * min_benefit)
-            )
-        )
-        if not new.any():
-            break
-        benef |= new
-        src_ok = src_ok | benef
-    bmask = src_ok[s] & benef[d]
+    r = rules_with(rules, overrides)
+    t = transfers_table(G_or_table)
+    c = code_transfers(t, accounts)
+    dep = investment_mask(c, r)
+    pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r)
+    free = pyramid.comp < 0
+    ponzi = _ponzi(c, dep & free[c.s] & free[c.d], r)
+    free &= ~np.isin(ponzi.role, ["core", "collector", "transit"])
+    fraud = _fraud(c, dep, free, r)
+    found = [ponzi, pyramid, fraud]
+    role, level = _merge(c, found)
+    inv, rets = _frames(c, found)
+    renum, struct = _number(c, found, inv, role)
+    inv["structure"] = inv.pop("key").map(renum).astype("int64")
+    rets["structure"] = rets.pop("key").map(renum).astype("int64")
+    scheme = np.isin(role, ["core", "collector", "transit"])
+    part = role == "participant"
+    closure = ponzi.closure.copy()
+    if fraud.closure is not None:
+        closure |= fraud.closure
+    benef = _beneficiaries(c, role, scheme, part, closure, r)
     role[benef] = "beneficiary"
+    bsrc = (role == "core") | (scheme & (role == "transit")) | benef
+    _assign_members(c, inv, struct, benef, bsrc)
 
-    # structure ids: by absorbed desc, then smallest core account
-    absorbed = inv.groupby("structure")["amount"].sum() if len(inv) else pd.Series(dtype="int64")
-    order = sorted(
-        valid_comps,
-        key=lambda c: (-int(absorbed.get(c, 0)), nodes[np.flatnonzero(core & (comp == c))].min()),
-    )
-    renum = {c: i for i, c in enumerate(order)}
-    struct = np.full(n, -1, dtype=np.int64)
-    struct[valid] = [renum[c] for c in comp[valid]]
-    inv["structure"] = inv["structure"].map(renum).astype("int64")
-    rets["structure"] = rets["structure"].map(renum).astype("int64")
-    # participants and beneficiaries belong to the structure they dealt most with
-    if len(inv):
-        main = inv.groupby(["src", "structure"])["amount"].sum().reset_index()
-        main = main.sort_values(["src", "amount", "structure"], ascending=[True, False, True])
-        main = main.drop_duplicates("src")
-        struct[nodes.get_indexer(main["src"])] = main["structure"].to_numpy()
-    if benef.any():
-        # the structure each beneficiary got most from, directly or through another one
-        for _ in range(10):
-            todo = benef & (struct < 0)
-            pay = bmask & (struct[s] >= 0) & todo[d]
-            if not pay.any():
-                break
-            bb = pd.DataFrame({"dst": d[pay], "c": struct[s[pay]], "a": amt[pay]})
-            bb = bb.groupby(["dst", "c"])["a"].sum().reset_index()
-            bb = bb.sort_values(["dst", "a", "c"], ascending=[True, False, True])
-            bb = bb.drop_duplicates("dst")
-            struct[bb["dst"].to_numpy()] = bb["c"].to_numpy()
-
-    fwd_share = np.divide(total_out, total_in, out=np.zeros(n), where=total_in > 0)
+    fwd_share = np.divide(c.total_out, c.total_in, out=np.zeros(c.n), where=c.total_in > 0)
     acc = pd.DataFrame(
         {
             "role": role,
             "level": pd.array(np.where(level >= 0, level, 0), dtype="Int64"),
             "structure": pd.array(np.where(struct >= 0, struct, 0), dtype="Int64"),
-            "distinct_payers": payers,
-            "returned_payers": returned_by,
+            "distinct_payers": _distinct_payers(c, dep),
+            "returned_payers": ponzi.returned_by,
             "forward_share": np.minimum(fwd_share, 10.0),
-            "company": company,
-            "payroll": payroll,
+            "company": c.company,
+            "payroll": c.payroll,
         },
-        index=pd.Index(nodes, name="account"),
+        index=pd.Index(c.nodes, name="account"),
     )
     acc.loc[level < 0, "level"] = pd.NA
     acc.loc[acc["role"] == "beneficiary", "level"] = pd.NA
     acc.loc[struct < 0, "structure"] = pd.NA
+    acc.loc[acc["role"] == "other", ["level", "structure"]] = pd.NA
 
-    structures = _describe(acc, inv, order, renum)
+    meta = {i: (found[k].kind, found[k].info[g]) for (k, g), i in renum.items()}
+    structures = _describe(acc, inv, meta)
     return SchemeResult(accounts=acc, investments=inv, returns=rets, structures=structures)
 
 
 def _describe(
-    acc: pd.DataFrame, inv: pd.DataFrame, order: list[int], renum: dict[int, int]
+    acc: pd.DataFrame, inv: pd.DataFrame, meta: dict[int, tuple[str, dict[str, Any]]]
 ) -> list[dict[str, Any]]:
     out = []
-    for c in range(len(order)):
+    for c in range(len(meta)):
+        kind, evidence = meta[c]
         members = acc[acc["structure"] == c]
         by_role = {
             r: sorted(members.index[members["role"] == r])
@@ -599,6 +1016,7 @@ def _describe(
         out.append(
             {
                 "id": c,
+                "kind": kind,
                 "core": by_role["core"],
                 "collectors": by_level,
                 "transit": by_role["transit"],
@@ -610,6 +1028,7 @@ def _describe(
                 else Decimal("0.00"),
                 "max_level": max_level,
                 "depth": max_level + 1,
+                "evidence": {k: v for k, v in sorted(evidence.items())},
             }
         )
     return out

@@ -39,7 +39,9 @@ def evaluate_thresholds(figures: dict[str, int], lang: str = "zh") -> list[dict[
     ----------
     figures : dict
         ``total_absorbed`` and ``direct_loss`` in cents, ``participant_persons`` and
-        ``max_level`` (hops from the core; the core is level 0) as ints.
+        ``max_level`` (hops from the core; the core is level 0) as ints; with
+        ``tree_members``, ``tree_levels`` and ``tree_amount`` (of the largest 传销
+        recruitment tree) the 刑法第224条之一 rows use those instead.
     lang : {"zh", "en"}
         Language of ``law``, ``clause``, ``note``.
 
@@ -81,9 +83,14 @@ def evaluate_thresholds(figures: dict[str, int], lang: str = "zh") -> list[dict[
     values["levels"] = (
         int(figures.get("max_level", 0)) + 1 if figures.get("participant_persons", 0) else 0
     )
+    # 传销 rules are evaluated on the recruitment tree when one was found
+    tree = {"participant_persons": "tree_members", "levels": "tree_levels",
+            "total_absorbed": "tree_amount"}  # fmt: skip
     out = []
     for key, metric, threshold in THRESHOLDS:
         v = int(values.get(metric, 0))
+        if key.startswith("224") and "tree_members" in figures:
+            v = int(figures.get(tree[metric], 0))
         if metric in _MONEY:
             value: Decimal | int = yuan_decimal(v)
             thr: Decimal | int = yuan_decimal(threshold)

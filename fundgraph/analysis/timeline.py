@@ -12,11 +12,11 @@ whose role is ``core``, ``collector`` or ``transit`` and *participants* the acco
 
 ``deposits_in``
     participant → scheme account, counted as the role analysis counts an investment: a
-    round sum (a multiple of ``deposit_unit``, at least ``min_deposit``: the defaults of
-    :func:`fundgraph.analysis.structures.find_structures`, 1,000元 and 5,000元) whose memo
-    does not name an everyday payment
-    (:func:`fundgraph.analysis.features.non_investment_memo`). So the series sums to
-    ``participants.paid_in``.
+    transfer that scores as an investment under the same
+    :class:`~fundgraph.analysis.rules.SchemeRules`
+    (:func:`fundgraph.analysis.coded.investment_mask`). So the series sums to
+    ``participants.paid_in`` (for a recruitment tree, a member's relays of its recruits'
+    fees to the organiser count here too).
 ``returns_out``
     scheme account → participant, with the same memo exclusion (interest, 返利, redemptions).
 ``commissions``
@@ -36,7 +36,6 @@ whose role is ``core``, ``collector`` or ``transit`` and *participants* the acco
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
@@ -44,7 +43,9 @@ import pandas as pd
 
 from ..errors import InputError
 from ..schema import CASH
+from .coded import code_transfers, investment_mask
 from .features import non_investment_memo
+from .rules import DEFAULT_RULES, SchemeRules
 from .tracing import _UNTRACED, METHODS, _event_order, _Flows, _labelled_sweep
 
 __all__ = ["SCHEME_ROLES", "TIMELINE_COLUMNS", "scheme_flows", "timeline", "timeline_facts"]
@@ -62,17 +63,6 @@ TIMELINE_COLUMNS = (
 )
 
 _FREQ = {"month": "M", "week": "W-SUN", "day": "D"}
-
-
-def _investment_rule() -> tuple[int, int]:
-    """``min_deposit`` and ``deposit_unit`` (cents) of the role analysis, so both agree."""
-    try:
-        from .structures import find_structures
-
-        params = inspect.signature(find_structures).parameters
-        return int(params["min_deposit"].default), int(params["deposit_unit"].default)
-    except (ImportError, KeyError, TypeError, ValueError):
-        return 500_000, 100_000
 
 
 def _roles(case) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -93,7 +83,13 @@ def _roles(case) -> tuple[pd.Series, pd.Series, pd.Series]:
     return role, level, struct
 
 
-def scheme_flows(case, *, structure: int | None = None, account: str | None = None) -> pd.DataFrame:
+def scheme_flows(
+    case,
+    *,
+    structure: int | None = None,
+    account: str | None = None,
+    rules: SchemeRules = DEFAULT_RULES,
+) -> pd.DataFrame:
     """The case's transfers with the scheme flow each one is (or "" for none).
 
     Parameters
@@ -106,6 +102,8 @@ def scheme_flows(case, *, structure: int | None = None, account: str | None = No
     account : str, optional
         Only the flows of this one scheme account (its deposits, returns ...); the core
         balance is then this account's own.
+    rules : SchemeRules, optional
+        The rules the roles were found with (what counts as an investment).
 
     Returns
     -------
@@ -127,15 +125,17 @@ def scheme_flows(case, *, structure: int | None = None, account: str | None = No
     ['deposits_in', 'returns_out']
     """
     # the report asks for the same flows several times (series, facts, tracing): reuse them
-    key = (structure, account, id(case.transfers), len(case.transfers), id(case.accounts))
+    key = (structure, account, id(case.transfers), len(case.transfers), id(case.accounts), rules)
     cache = case.__dict__.setdefault("_scheme_flows", {})
     if key not in cache:
         cache.clear()
-        cache[key] = _scheme_flows(case, structure=structure, account=account)
+        cache[key] = _scheme_flows(case, structure=structure, account=account, rules=rules)
     return cache[key].copy()
 
 
-def _scheme_flows(case, *, structure: int | None, account: str | None) -> pd.DataFrame:
+def _scheme_flows(
+    case, *, structure: int | None, account: str | None, rules: SchemeRules
+) -> pd.DataFrame:
     role, level, struct = _roles(case)
     scheme_all = set(role.index[role.isin(SCHEME_ROLES)])
     if account is not None:
@@ -186,10 +186,11 @@ def _scheme_flows(case, *, structure: int | None, account: str | None) -> pd.Dat
     l_src = out["src"].map(level).to_numpy(dtype="float64")
     l_dst = out["dst"].map(level).to_numpy(dtype="float64")
 
-    min_deposit, unit = _investment_rule()
     amt = out["amount"].to_numpy(np.int64)
-    round_sum = (amt >= min_deposit) & (amt % unit == 0)
-    deposit = src_p & dst_in & ~everyday & round_sum
+    coded = code_transfers(t.reset_index(drop=True), case.accounts)
+    invest = np.zeros(len(out), dtype=bool)
+    invest[coded.row] = investment_mask(coded, rules)
+    deposit = src_p & dst_in & ~everyday & invest
     ret = src_in & dst_p & ~everyday
     downstream = (r_src == "core") | (np.isfinite(l_src) & np.isfinite(l_dst) & (l_dst > l_src))
     commission = src_in & (r_dst == "collector") & downstream & (out["src"] != out["dst"]).to_numpy()

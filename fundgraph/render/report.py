@@ -569,6 +569,20 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
     )
 
 
+def _evidence_text(st: Mapping[str, Any], T: _Text) -> str:
+    """The kind of a structure and the evidence that kept it, as one line of text."""
+    kind = str(st.get("kind") or "")
+    ev = st.get("evidence") or {}
+    if kind not in ("ponzi", "pyramid", "fraud") or not isinstance(ev, Mapping):
+        return "—"
+    fields = {k: ev.get(k, "") for k in ("payers", "looped_payers", "required", "members",
+              "levels", "relaying_sponsors", "sponsors", "organiser", "payers_paid_back")}  # fmt: skip
+    fields["exit"] = f"{100 * float(ev.get('exit_share', 0) or 0):.0f}"
+    fields["kept"] = f"{100 * float(ev.get('kept_share', 0) or 0):.0f}"
+    fields["exits"] = "、".join(str(x) for x in (ev.get("exits") or [])[:5]) or "—"
+    return T(f"report.kind.{kind}") + ": " + T(f"report.ev.{kind}", **fields)
+
+
 def _structures(case: Case, T: _Text) -> str:
     infos = [_structure_info(case, st, i) for i, st in enumerate(case.structures or []) if isinstance(st, Mapping)]
     if not infos:
@@ -582,7 +596,10 @@ def _structures(case: Case, T: _Text) -> str:
         (T("report.st.depth"), "num"),
         (T("report.st.participants"), "num"),
         (T("report.st.absorbed"), "num"),
+        (T("report.st.evidence"), ""),
     ]
+    raw = {_first(st, "id", "structure", default=i): st for i, st in enumerate(case.structures or [])
+           if isinstance(st, Mapping)}  # fmt: skip
     rows = []
     for info in infos:
         core = "<br>".join(
@@ -609,6 +626,7 @@ def _structures(case: Case, T: _Text) -> str:
             + _td(T.count(info["depth"]), "num")
             + _td(parts_text, "num")
             + _td(T.money(info["absorbed"]) if info["absorbed"] is not None else "—", "num")
+            + _td(_evidence_text(raw.get(info["id"], {}), T))
             + "</tr>"
         )
     main = infos[0]

@@ -1,0 +1,335 @@
+"""One coded transfers table per case, and the investment score of every transfer.
+
+:func:`encode_accounts` numbers the accounts; :func:`code_transfers` builds a
+:class:`CodedTransfers` once per case (integer account codes, amounts, times, months,
+memo flags, holder names, company and payroll flags, totals) that every structure step
+reads. :func:`investment_score` is the per-transfer score of DOMAIN §3: signals that add
+up, none of them required (see :class:`~fundgraph.analysis.rules.SchemeRules`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .features import (
+    INVESTMENT_MEMO,
+    encode_accounts,
+    is_company_name,
+    memo_matches,
+    non_investment_memo,
+)
+from .rules import DEFAULT_RULES, SchemeRules
+
+__all__ = [
+    "CodedTransfers",
+    "code_transfers",
+    "encode_accounts",
+    "investment_score",
+    "investment_mask",
+    "bincount",
+    "passed_on",
+]
+
+
+def bincount(idx: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+    """``numpy.bincount`` of length ``n`` that accepts an empty ``idx``."""
+    if len(idx) == 0:
+        return np.zeros(n)
+    return np.bincount(idx, weights=weights, minlength=n)
+
+
+@dataclass
+class CodedTransfers:
+    """The transfers of one case as integer-coded arrays.
+
+    ``s``/``d``/``amt``/``time``/``month``/``everyday``/``memo_inv`` hold the transfers
+    between two accounts (cash left out), ``row`` their row in the original table;
+    ``s_all``/``d_all``/``a_all`` every transfer (-1 for cash). Per account (length ``n``):
+    ``names``, ``company``, ``payroll``, ``total_in``, ``total_out`` (cash included),
+    ``out_acc`` (to accounts).
+    """
+
+    transfers: pd.DataFrame
+    nodes: pd.Index
+    n: int
+    s_all: np.ndarray
+    d_all: np.ndarray
+    a_all: np.ndarray
+    t_all: np.ndarray
+    row: np.ndarray
+    s: np.ndarray
+    d: np.ndarray
+    amt: np.ndarray
+    famt: np.ndarray
+    time: pd.Series
+    tns: np.ndarray
+    month: np.ndarray
+    everyday: np.ndarray
+    memo_inv: np.ndarray
+    names: pd.Series
+    company: np.ndarray
+    payroll: np.ndarray
+    total_in: np.ndarray
+    total_out: np.ndarray
+    out_acc: np.ndarray
+
+
+def _names(nodes, transfers, accounts, s_all, d_all) -> pd.Series:
+    n = len(nodes)
+    out = np.full(n, "", dtype=object)
+    filled = np.zeros(n, dtype=bool)
+    sources = []
+    if accounts is not None and "holder_name" in accounts and len(accounts):
+        sources.append(
+            (
+                nodes.get_indexer(accounts["account"].to_numpy(dtype=object)),
+                accounts["holder_name"].to_numpy(dtype=object),
+            )
+        )
+    for codes, col in ((s_all, "src_name"), (d_all, "dst_name")):
+        if col in transfers:
+            sources.append((codes, transfers[col].to_numpy(dtype=object)))
+    for codes, vals in sources:
+        ok = (codes >= 0) & (pd.Series(vals, dtype=object).fillna("").to_numpy() != "")
+        if not ok.any():
+            continue
+        first = pd.Series(vals[ok]).groupby(codes[ok], sort=False).first()
+        idx = first.index.to_numpy()
+        new = ~filled[idx]
+        out[idx[new]] = first.to_numpy()[new]
+        filled[idx[new]] = True
+    return pd.Series(out, index=nodes)
+
+
+def _payroll_codes(
+    s: np.ndarray,
+    d: np.ndarray,
+    famt: np.ndarray,
+    month: np.ndarray,
+    n: int,
+    *,
+    min_receivers: int = 5,
+    max_cv: float = 0.25,
+    min_share: float = 0.6,
+) -> np.ndarray:
+    if len(s) == 0:
+        return np.zeros(n, dtype=bool)
+    df = pd.DataFrame({"s": s, "d": d, "m": month, "a": famt})
+    pair = df.groupby(["s", "d"], sort=False).agg(
+        months=("m", "nunique"), mean=("a", "mean"), std=("a", "std")
+    )
+    steady = (pair["months"] >= 2) & (pair["std"].fillna(0) <= max_cv * pair["mean"])
+    src = pair.index.get_level_values(0).to_numpy()
+    receivers = np.bincount(src, minlength=n)
+    n_steady = np.bincount(src, weights=steady.to_numpy().astype(float), minlength=n)
+    return (n_steady >= min_receivers) & (n_steady >= min_share * receivers)
+
+
+def code_transfers(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) -> CodedTransfers:
+    """Build the :class:`CodedTransfers` of a transfers table (once per case).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["a", ""], "dst": ["b", "a"], "amount": [5, 7],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02"])})
+    >>> c = code_transfers(t)
+    >>> c.n, c.s.tolist(), c.total_in.tolist()
+    (2, [0], [7.0, 5.0])
+    """
+    nodes, s_all, d_all = encode_accounts(transfers, accounts)
+    n = len(nodes)
+    a_all = transfers["amount"].to_numpy(np.int64)
+    t_all = pd.to_datetime(transfers["time"]).to_numpy().astype("datetime64[ns]")
+    total_in = bincount(d_all[d_all >= 0], a_all[d_all >= 0].astype(np.float64), n)
+    total_out = bincount(s_all[s_all >= 0], a_all[s_all >= 0].astype(np.float64), n)
+    keep = (s_all >= 0) & (d_all >= 0)
+    s = s_all[keep]
+    d = d_all[keep]
+    amt = a_all[keep]
+    famt = amt.astype(np.float64)
+    time = pd.Series(t_all[keep])
+    if "memo" in transfers:
+        memo = transfers["memo"].reset_index(drop=True)
+        everyday = non_investment_memo(memo)[keep]
+        memo_inv = memo_matches(memo, INVESTMENT_MEMO)[keep]
+    else:
+        everyday = np.zeros(len(s), dtype=bool)
+        memo_inv = np.zeros(len(s), dtype=bool)
+    month = (time.dt.year * 12 + time.dt.month).to_numpy()
+    names = _names(nodes, transfers, accounts, s_all, d_all)
+    return CodedTransfers(
+        transfers=transfers,
+        nodes=nodes,
+        n=n,
+        s_all=s_all,
+        d_all=d_all,
+        a_all=a_all,
+        t_all=t_all,
+        row=np.flatnonzero(keep),
+        s=s,
+        d=d,
+        amt=amt,
+        famt=famt,
+        time=time,
+        tns=t_all[keep].astype(np.int64),
+        month=month,
+        everyday=everyday,
+        memo_inv=memo_inv,
+        names=names,
+        company=is_company_name(names).to_numpy(),
+        payroll=_payroll_codes(s, d, famt, month, n),
+        total_in=total_in,
+        total_out=total_out,
+        out_acc=bincount(s, famt, n),
+    )
+
+
+def _forwarded_fast(c: CodedTransfers, hours: float) -> np.ndarray:
+    """Per account: share of its inflow (cents) followed by outflows of at least as much
+    within ``hours`` (cash out counted)."""
+    n = c.n
+    share = np.zeros(n)
+    din = c.d_all >= 0
+    sout = c.s_all >= 0
+    if not din.any() or not sout.any():
+        return share
+    ti = c.t_all.astype(np.int64)
+    win = int(hours * 3600 * 1e9)
+    # cumulative outflow per account over time
+    o_acc = c.s_all[sout]
+    o_t = ti[sout]
+    o_a = c.a_all[sout]
+    order = np.lexsort((o_t, o_acc))
+    o_acc, o_t, o_a = o_acc[order], o_t[order], o_a[order]
+    cum = np.cumsum(o_a)
+    i_acc = c.d_all[din]
+    i_t = ti[din]
+    i_a = c.a_all[din]
+    # key so that one searchsorted handles all accounts
+    span = int(max(ti.max() - ti.min(), 0)) + 2 * win + 1
+    base = ti.min()
+    o_key = o_acc.astype(np.float64) * span + (o_t - base)
+    lo = np.searchsorted(o_key, i_acc.astype(np.float64) * span + (i_t - base), side="left")
+    hi = np.searchsorted(o_key, i_acc.astype(np.float64) * span + (i_t - base + win), side="right")
+    got = np.where(hi > lo, cum[np.maximum(hi - 1, 0)] - np.where(lo > 0, cum[lo - 1], 0), 0)
+    ok = got >= i_a
+    tot = bincount(i_acc, i_a.astype(np.float64), n)
+    fast = bincount(i_acc[ok], i_a[ok].astype(np.float64), n)
+    np.divide(fast, tot, out=share, where=tot > 0)
+    return share
+
+
+def passed_on(c: CodedTransfers, hours: float, share: float) -> np.ndarray:
+    """True for the account-to-account transfers of ``c`` whose receiver paid out at
+    least ``share`` of the sum (to accounts or cash) within ``hours`` after it came in.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["a", "b", "x"], "dst": ["b", "c", "y"],
+    ...     "amount": [100, 90, 100],
+    ...     "time": pd.to_datetime(["2022-01-01 09:00", "2022-01-01 12:00", "2022-01-01 00:00"])})
+    >>> passed_on(code_transfers(t), 24, 0.5).tolist()
+    [True, False, False]
+    """
+    m = len(c.s)
+    out = np.zeros(m, dtype=bool)
+    sout = c.s_all >= 0
+    if not m or not sout.any():
+        return out
+    ti = c.t_all.astype(np.int64)
+    win = int(hours * 3600 * 1e9)
+    o_acc, o_t, o_a = c.s_all[sout], ti[sout], c.a_all[sout]
+    order = np.lexsort((o_t, o_acc))
+    o_acc, o_t, o_a = o_acc[order], o_t[order], o_a[order]
+    cum = np.cumsum(o_a)
+    base = int(ti.min())
+    span = float(int(ti.max()) - base + 2 * win + 1)
+    key = o_acc.astype(np.float64) * span + (o_t - base)
+    k0 = c.d.astype(np.float64) * span + (c.tns - base)
+    lo = np.searchsorted(key, k0, side="left")
+    hi = np.searchsorted(key, k0 + win, side="right")
+    got = np.where(hi > lo, cum[np.maximum(hi - 1, 0)] - np.where(lo > 0, cum[lo - 1], 0), 0)
+    return got >= share * c.amt
+
+
+def investment_score(
+    c: CodedTransfers, rules: SchemeRules = DEFAULT_RULES
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Score of every account-to-account transfer of ``c`` as an investment.
+
+    One point each: the payer is a natural person; the sum is large for that person
+    (``large_sum``; a company's large payment is trade); it is round (a multiple of ``round_unit``); the memo names an
+    investment (投资, 理财, 入会费 …); it is a tier (``tier_payers`` distinct payers paid the
+    receiver this very sum); the payer paid the receiver ``repeat_payments`` times or more;
+    the receiver forwarded ``forward_share`` of its inflow within ``forward_hours``.
+    Transfers below ``min_investment``, with an everyday memo or from a payroll sender
+    score 0.
+
+    Returns
+    -------
+    score : ndarray of int
+    signals : dict of boolean arrays, by signal name
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["p", "q"], "dst": ["c", "c"],
+    ...     "amount": [2_066_600, 2_000_000], "memo": ["", "工资"],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02"])})
+    >>> score, sig = investment_score(code_transfers(t))
+    >>> score.tolist(), sig["large"].tolist(), sig["round"].tolist()
+    ([2, 0], [True, True], [False, True])
+    """
+    s, d, amt = c.s, c.d, c.amt
+    m = len(s)
+    person = ~c.company[s] if m else np.zeros(0, dtype=bool)
+    large = (amt >= rules.large_sum) & person  # large *for a natural person*
+    rnd = (amt % rules.round_unit == 0) & (amt >= rules.round_unit)
+    if m:
+        df = pd.DataFrame({"s": s, "d": d, "a": amt})
+        tier = df.groupby(["d", "a"], sort=False)["s"].transform("nunique") >= rules.tier_payers
+        tier = tier.to_numpy()
+        repeat = df.groupby(["s", "d"], sort=False)["a"].transform("size") >= rules.repeat_payments
+        repeat = repeat.to_numpy()
+        fast = _forwarded_fast(c, rules.forward_hours)[d] >= rules.forward_share
+    else:
+        tier = repeat = fast = np.zeros(0, dtype=bool)
+    signals = {
+        "person": person,
+        "large": large,
+        "round": rnd,
+        "memo": c.memo_inv,
+        "tier": tier,
+        "repeat": repeat,
+        "forwarded": fast,
+    }
+    score = np.zeros(m, dtype=np.int64)
+    for v in signals.values():
+        score += v.astype(np.int64)
+    barred = (amt < rules.min_investment) | c.everyday
+    if m:
+        barred |= c.payroll[s]
+    score[barred] = 0
+    return score, signals
+
+
+def investment_mask(c: CodedTransfers, rules: SchemeRules = DEFAULT_RULES) -> np.ndarray:
+    """True for the account-to-account transfers of ``c`` that score as investments.
+
+    The score must reach ``investment_score`` and one of the signals must be about the
+    sum itself (large for a person, a tier, or an investment memo): a person's repeated
+    small payments (pocket money, family help) are never investments by repetition alone.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["p", "p", "q"], "dst": ["c", "c", "c"],
+    ...     "amount": [472_000, 283_000, 2_003_700], "memo": "",
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-02-01", "2022-01-02"])})
+    >>> investment_mask(code_transfers(t)).tolist()
+    [False, False, True]
+    """
+    score, sig = investment_score(c, rules)
+    about_sum = sig["large"] | sig["tier"] | sig["memo"]
+    return (score >= rules.investment_score) & about_sum

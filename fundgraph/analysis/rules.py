@@ -1,0 +1,187 @@
+"""Every threshold of the scheme analysis, named and documented in one place.
+
+:class:`SchemeRules` is a frozen dataclass: :func:`~fundgraph.analysis.structures.
+find_structures`, :func:`~fundgraph.analysis.timeline.scheme_flows` and
+:func:`~fundgraph.analysis.alerts.account_alerts` all read the same object, so the
+timeline's deposits are the role analysis's investments and an alert threshold is never a
+second copy of a structure threshold. Money is in cents, durations in hours.
+
+Examples
+--------
+>>> r = SchemeRules()
+>>> r.investment_score, r.min_investment
+(2, 100000)
+>>> SchemeRules(min_payers=4).min_payers
+4
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+__all__ = ["SchemeRules", "DEFAULT_RULES", "rules_with"]
+
+
+@dataclass(frozen=True)
+class SchemeRules:
+    """Thresholds of the investment score, the three structure kinds and the alerts.
+
+    Investment score (one point per signal, no signal required)
+        ``min_investment``
+            Smallest sum (cents) that can be an investment at all (1,000元): below it a
+            payment is shopping or pocket money.
+        ``large_sum``
+            A sum at least this large (5,000元) is large for a natural person: one point.
+        ``round_unit``
+            A multiple of this (1,000元) is a round sum: one point.
+        ``tier_payers``
+            At least this many distinct payers paying one account the very same sum make
+            that sum a tier (a product price, an entry fee): one point.
+        ``repeat_payments``
+            A payer paying the same account at least this many times: one point.
+        ``forward_hours``, ``forward_share``
+            The receiver passed at least ``forward_share`` of what it got on within
+            ``forward_hours`` (快进快出): one point.
+        ``investment_score``
+            Points that make a transfer an investment, one of them about the sum itself
+            (large, a tier or an investment memo). A natural person's large sum (two
+            points) is one whether round or not; so is a tier of fees.
+        Memo words of investments (投资, 理财, 入会费 …) give one point; a payer's being a
+        natural person gives one point; everyday memos (salary, rent, refunds, goods) and
+        payroll senders never invest.
+
+    Ponzi structures (collection with returns)
+        ``min_payers``
+            Distinct investment payers that make an account a fan-in hub.
+        ``closure_share``
+            Share of an account's inflow that must come from the scheme for it to join.
+        ``active_share``
+            Share of outflow sent to active scheme accounts that makes an account active.
+        ``min_returned``, ``returned_share``
+            A structure needs ``max(min_returned, returned_share * payers)`` payers who got
+            money back through a loop.
+        ``small_collector_share``
+            A small collector passes at least this share of what returning investors paid
+            it into the structure.
+        ``hub_forward_share``
+            A hub other than the core passes at least this share of the investments it
+            took on into the structure (else it is a person whose relatives pay it).
+        ``min_benefit``
+            Smallest single sum, and total, making a receiver of scheme money a
+            beneficiary (1万元).
+
+    Pyramid selling (传销 recruitment trees)
+        ``tree_sponsor_share``
+            Share of an account's investment-like outflow that must go to one account
+            for that account to be its sponsor.
+        ``tree_relay_hours``, ``tree_relay_share``
+            A sponsor relays: at least ``tree_relay_share`` of what its recruits paid it
+            goes on to its own sponsor within ``tree_relay_hours``.
+        ``tree_min_members``, ``tree_min_levels``
+            Smallest tree kept (members below the organiser, levels counted with the
+            organiser's).
+        ``tree_relay_nodes``
+            Share of a tree's members with recruits that must relay.
+
+    Fraud without returns (concentration)
+        ``fraud_min_payers``
+            Distinct natural-person payers of investments a collection point needs.
+        ``fraud_forward_share``
+            Share of the group's intake passed on to few receivers, assets or cash, or
+            still held by its largest keeper.
+        ``fraud_max_receivers``
+            At most this many accounts (cash counted as one) take that share.
+        ``fraud_max_back_share``
+            At most this share of the payers ever get anything back from the group.
+        ``fraud_intake_share``
+            Investments make up at least this share of what the group gets from
+            outside (a shop with a few large customers lives on its sales).
+        ``fraud_min_days``
+            The payments span at least this many days (the public is recruited over
+            weeks; a burst of a few days is a laundering fan-in, left to the alerts).
+
+    Alerts
+        ``fan_min``
+            Distinct counterparties raising ``fan_in`` / ``fan_out``.
+        ``fan_window_days``
+            ``fan_in`` / ``fan_out`` count the counterparties of any window of this many
+            days.
+        ``fast_hours``, ``fast_min_amount``, ``fast_balance``
+            ``fast_in_fast_out``: median dwell at most ``fast_hours``, at least
+            ``fast_min_amount`` in, out within ``fast_balance`` of in.
+        ``sg_min_members``
+            Intermediaries of a scatter-gather / gather-scatter pattern.
+        ``sg_window_days``
+            All the pattern's transfers fall within this many days.
+        ``cycle_max_length``, ``cycle_window_days``
+            Longest cycle searched and the span its transfers may take.
+    """
+
+    # investment score
+    min_investment: int = 100_000
+    large_sum: int = 500_000
+    round_unit: int = 100_000
+    tier_payers: int = 3
+    repeat_payments: int = 2
+    forward_hours: float = 72.0
+    forward_share: float = 0.8
+    investment_score: int = 2
+    # Ponzi
+    min_payers: int = 3
+    closure_share: float = 0.5
+    active_share: float = 0.05
+    min_returned: int = 3
+    returned_share: float = 0.1
+    small_collector_share: float = 0.8
+    hub_forward_share: float = 0.5
+    min_benefit: int = 1_000_000
+    # 传销
+    tree_sponsor_share: float = 0.5
+    tree_relay_hours: float = 72.0
+    tree_relay_share: float = 0.5
+    tree_min_members: int = 10
+    tree_min_levels: int = 3
+    tree_relay_nodes: float = 0.5
+    # fraud without returns
+    fraud_min_payers: int = 10
+    fraud_forward_share: float = 0.5
+    fraud_max_receivers: int = 5
+    fraud_max_back_share: float = 0.05
+    fraud_min_days: int = 30
+    fraud_intake_share: float = 0.5
+    # alerts
+    fan_min: int = 5
+    fan_window_days: int = 30
+    fast_hours: float = 48.0
+    fast_min_amount: int = 500_000
+    fast_balance: float = 0.2
+    sg_min_members: int = 3
+    sg_window_days: int = 15
+    cycle_max_length: int = 6
+    cycle_window_days: int = 30
+
+
+#: The rules used when none are given.
+DEFAULT_RULES = SchemeRules()
+
+
+def rules_with(rules: SchemeRules | None, overrides: dict[str, Any]) -> SchemeRules:
+    """``rules`` (default :data:`DEFAULT_RULES`) with the named fields replaced.
+
+    Raises
+    ------
+    TypeError
+        For a name that is not a field of :class:`SchemeRules`.
+
+    Examples
+    --------
+    >>> rules_with(None, {"min_payers": 5}).min_payers
+    5
+    """
+    base = rules or DEFAULT_RULES
+    names = {f.name for f in fields(SchemeRules)}
+    bad = sorted(set(overrides) - names)
+    if bad:
+        raise TypeError(f"unknown scheme rule: {', '.join(bad)}")
+    return replace(base, **overrides) if overrides else base

@@ -1,0 +1,343 @@
+"""The three structure kinds, the investment score and the typology alerts on small
+hand-built tables with hand-computed expectations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import DAY, T0, WAN, pyramid_rows, table
+
+from fundgraph.analysis import analyze_case, find_structures
+from fundgraph.analysis.coded import code_transfers, investment_mask
+from fundgraph.analysis.rules import SchemeRules, rules_with
+from fundgraph.case import Case
+
+H = pd.Timedelta(hours=1)
+
+
+def _odd(rows, offsets):
+    """Add ``offsets[i]`` cents to the i-th deposit (a row into sale/lead/core from p..)."""
+    out, k = [], 0
+    for r in rows:
+        if str(r[0]).startswith("p") and r[1] in ("lead", "sale1", "sale2", "core"):
+            r = (r[0], r[1], r[2] + offsets[k % len(offsets)], *r[3:])
+            k += 1
+        out.append(r)
+    return out
+
+
+# ------------------------------------------------------------------ investment score
+
+
+def test_score_accepts_odd_large_sums_and_rejects_pocket_money():
+    rows = [
+        ("p", "c", 20 * WAN + 66_600, T0),  # 20,666元 from a person: large
+        ("q", "c", 398_000, T0 + DAY, "入会费"),  # 3,980元 with a fee memo
+        ("f", "c", 472_000, T0 + 2 * DAY),  # 4,720元, no other signal
+        ("f", "c", 283_000, T0 + 3 * DAY),  # repeated, still pocket money
+        ("e", "c", 20 * WAN, T0 + 4 * DAY, "工资"),  # everyday memo
+        ("s", "c", 90_000, T0 + 5 * DAY, "投资"),  # below 1,000元
+    ]
+    t = table(rows)
+    c = code_transfers(t)
+    got = dict(zip(t["src"].to_numpy()[c.row], investment_mask(c), strict=True))
+    assert got == {"p": True, "q": True, "f": False, "e": False, "s": False}
+
+
+def test_rules_reject_unknown_names():
+    with pytest.raises(TypeError):
+        rules_with(None, {"min_paers": 3})
+    assert SchemeRules(min_payers=4).min_payers == 4
+
+
+# ------------------------------------------------------------------- Ponzi, odd sums
+
+
+def test_odd_sum_ponzi_gives_the_same_structures_as_round():
+    rows, expected = pyramid_rows()
+    offsets = [66_600, 3_750, 123_400, 8_800, 50, 99_900]  # +666, +37.50, +1,234 ...
+    odd = _odd(rows, offsets)
+    a = find_structures(table(rows))
+    b = find_structures(table(odd))
+    cols = ["role", "level", "structure"]
+    pd.testing.assert_frame_equal(a.accounts[cols], b.accounts[cols])
+    assert [s["kind"] for s in b.structures] == ["ponzi"]
+    paid = b.investments.groupby("src")["amount"].sum().to_dict()
+    want = {}
+    k = 0
+    for r in rows:
+        if str(r[0]).startswith("p") and r[1] in ("lead", "sale1", "sale2", "core"):
+            want[r[0]] = want.get(r[0], 0) + r[2] + offsets[k % len(offsets)]
+            k += 1
+    assert paid == want
+    assert sum(want.values()) == sum(expected["paid_in"].values()) + sum(
+        offsets[i % len(offsets)] for i in range(k)
+    )
+
+
+def test_generated_case_with_odd_deposits_keeps_its_structures(tmp_path):
+    synth = pytest.importorskip("fundgraph.synth")
+    synth.generate_case(tmp_path, seed=5, participants=80)
+    tt = pd.read_csv(tmp_path / "truth_transfers.csv", dtype={"src": str, "dst": str})
+    tt = tt.fillna({"src": "", "dst": ""})
+    tt["amount"] = (tt["amount"].astype(str).map(lambda x: round(float(x) * 100))).astype("int64")
+    tt["time"] = pd.to_datetime(tt["time"])
+    tt["memo"] = ""
+    dep = (tt["kind"] == "deposit").to_numpy()
+    rng = pd.Series(range(int(dep.sum())))
+    odd = tt.copy()
+    odd.loc[dep, "amount"] += ((rng * 7919) % 2_999 + 1).to_numpy() * 100 + (
+        rng % 2
+    ).to_numpy() * 50
+    a = find_structures(tt)
+    b = find_structures(odd)
+    cols = ["role", "level", "structure"]
+    pd.testing.assert_frame_equal(a.accounts[cols], b.accounts[cols])
+    # the same deposits counted, each with its odd sum in full
+    key = ["src", "dst", "time"]
+    ia = a.investments.sort_values(key).reset_index(drop=True)
+    ib = b.investments.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ia[key], ib[key])
+    o = odd.loc[dep, key + ["amount"]].drop_duplicates(key)
+    want = ia[key].merge(o, on=key, how="left")["amount"].fillna(ia["amount"])
+    assert (ib["amount"].to_numpy() == want.to_numpy()).all()
+
+
+# --------------------------------------------------------------------- 传销 tree
+
+
+def _tree_rows(levels=5, fee=398_000, cut=0.2, bonus=True):
+    """Organiser ``O`` -> company ``Y``; below ``O`` a binary tree of ``levels - 1``
+    levels of members; each pays ``fee`` to its sponsor when joining, and every sponsor
+    passes 80 % of what comes in on to its own sponsor one hour later."""
+    rows = []
+    sponsor = {}
+    level = {"O": 0}
+    order = ["O"]
+    for lv in range(1, levels):
+        for parent in [x for x in order if level[x] == lv - 1]:
+            for k in range(2):
+                m = f"m{lv}{parent[1:] if parent != 'O' else ''}{k}"
+                sponsor[m] = parent
+                level[m] = lv
+                order.append(m)
+    joined = {"O": T0}
+    for m in order[1:]:
+        joined[m] = joined[sponsor[m]] + 3 * DAY + len(joined) * H / 10
+        rows.append((m, sponsor[m], fee, joined[m], "入会费"))
+        x, amt, t = sponsor[m], fee, joined[m]
+        while x != "O":
+            amt = int(amt * (1 - cut)) // 100 * 100
+            t = t + H
+            rows.append((x, sponsor[x], amt, t))
+            x = sponsor[x]
+        rows.append(("O", "Y", int(amt * (1 - cut)) // 100 * 100, t + H))
+    back = {}
+    if bonus:
+        for m in order[1:]:
+            if level[m] < levels - 1:
+                down = 2 ** (levels - level[m]) - 2
+                rows.append(("Y", m, 5_000 * down, T0 + 60 * DAY, "返利"))
+                back[m] = 5_000 * down
+    return rows, level, back
+
+
+def test_five_level_pyramid_tree():
+    rows, level, back = _tree_rows()
+    names = {"Y": "黔东某某商贸有限公司", "O": "王五"}
+    names |= {m: f"会员{m}" for m in level if m != "O"}
+    r = find_structures(table(rows, names=names))
+    a = r.accounts
+    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    s = r.structures[0]
+    assert s["core"] == ["O", "Y"]
+    assert s["evidence"]["members"] == 30 and s["evidence"]["levels"] == 5
+    assert s["max_level"] == 4 and s["depth"] == 5
+    members = [m for m in level if m != "O"]
+    assert (a.loc[members, "role"] == "participant").all()
+    assert a.loc[members, "level"].tolist() == [level[m] for m in members]
+    assert a.loc[["O", "Y"], "level"].tolist() == [0, 0]
+    # paid in: each member's own fee only (its relays of recruits' fees are not)
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert paid.to_dict() == {m: 398_000 for m in members}
+    got = r.returns.groupby("dst")["amount"].sum().to_dict()
+    assert got == back
+
+
+def test_pyramid_meets_the_224_thresholds():
+    rows, level, _ = _tree_rows()
+    names = {"Y": "黔东某某商贸有限公司", "O": "王五"}
+    case = analyze_case(Case(transfers=table(rows, names=names)), lang="en")
+    assert case.summary["participant_persons"] == 30
+    assert case.summary["max_level"] == 4
+    th = case.summary["thresholds"]
+    members = [x for x in th if x["metric"] == "participant_persons" and x["threshold"] == 30]
+    levels = [x for x in th if x["metric"] == "levels"]
+    assert members[0]["value"] == 30 and members[0]["met"]
+    assert levels[0]["value"] == 5 and levels[0]["met"]
+    serious = [x for x in th if x["metric"] == "participant_persons" and x["threshold"] == 120]
+    assert serious[0]["value"] == 30 and not serious[0]["met"]
+
+
+def test_collector_hierarchy_without_own_fees_is_not_a_tree():
+    # a Ponzi sales team: salespeople only forward what participants paid
+    rows, _ = pyramid_rows(participants=20)
+    r = find_structures(table(rows))
+    assert [s["kind"] for s in r.structures] == ["ponzi"]
+
+
+# ---------------------------------------------------------- fraud without returns
+
+
+def _fraud_rows():
+    rows = []
+    names = {"core": "某某投资咨询有限公司", "boss": "赵六", "col1": "钱一", "col2": "孙二"}
+    for i in range(12):
+        p = f"v{i:02d}"
+        names[p] = f"受害人{i}"
+        to = "col1" if i % 2 else "col2"
+        amt = 30 * WAN + i * 37_750  # odd sums
+        when = T0 + i * 5 * DAY
+        rows.append((p, to, amt, when))
+        rows.append((to, "core", amt, when + 3 * H))
+    rows.append(("core", "boss", 250 * WAN, T0 + 70 * DAY))
+    rows.append(("boss", "", 80 * WAN, T0 + 72 * DAY))
+    return rows, names
+
+
+def test_fraud_without_returns():
+    rows, names = _fraud_rows()
+    r = find_structures(table(rows, names=names))
+    a = r.accounts
+    assert [s["kind"] for s in r.structures] == ["fraud"]
+    s = r.structures[0]
+    assert s["core"] == ["core"]
+    assert s["collectors"] == {"1": ["col1", "col2"]}
+    assert s["evidence"]["payers"] == 12 and s["evidence"]["payers_paid_back"] == 0
+    assert a.loc["boss", "role"] == "beneficiary"
+    parts = sorted(a.index[a["role"] == "participant"])
+    assert parts == [f"v{i:02d}" for i in range(12)]
+    assert int(r.investments["amount"].sum()) == sum(30 * WAN + i * 37_750 for i in range(12))
+    assert a.loc["v00", "level"] == 2
+
+
+def test_burst_fan_in_is_not_fraud():
+    rows, names = _fraud_rows()
+    rows = [(x[0], x[1], x[2], T0 + (x[3] - T0) / 20, *x[4:]) for x in rows]  # 3 days
+    r = find_structures(table(rows, names=names))
+    assert r.structures == []
+
+
+# ------------------------------------------------------------------------- decoys
+
+
+def test_shop_payroll_landlord_family_are_never_schemes():
+    rows, names = (
+        [],
+        {"shop": "好又多超市", "sup": "某某商贸有限公司", "factory": "某某制造有限公司"},
+    )
+    for i in range(40):
+        names[f"c{i}"] = f"顾客{i}"
+        for k in range(3):
+            rows.append((f"c{i}", "shop", 2_000 + (i * 7919 + k * 104_729) % 290_000,
+                         T0 + (i % 20 + 7 * k) * DAY))  # fmt: skip
+    for w in range(10):
+        rows.append(("shop", "sup", 300_000 + 1_234 * w, T0 + 7 * w * DAY))
+    for i in range(15):
+        names[f"e{i}"] = f"员工{i}"
+        for m in range(4):
+            rows.append(("factory", f"e{i}", 600_000 + 10_000 * (i % 5), T0 + (30 * m + 9) * DAY))
+    names["ll"] = "房东"
+    for i in range(8):
+        names[f"t{i}"] = f"租客{i}"
+        for m in range(6):
+            rows.append((f"t{i}", "ll", 300_000, T0 + (30 * m + i) * DAY))
+    rows.append(("ll", "mortgage", 200 * WAN, T0 + 40 * DAY))
+    fam = ["f0", "f1", "f2", "f3"]
+    names |= {f: f"家人{k}" for k, f in enumerate(fam)}
+    for k in range(12):
+        rows.append((fam[k % 4], fam[(k + 1) % 4], 200_000 + 61_000 * k, T0 + 9 * k * DAY))
+    r = find_structures(table(rows, names=names))
+    assert r.structures == []
+    assert set(r.accounts["role"]) == {"other"}
+
+
+# -------------------------------------------------------------- AMLSim typologies
+
+
+def _alerts(rows):
+    case = analyze_case(Case(transfers=table(rows)), lang="en")
+    al = case.alerts.set_index("account")
+    return {a: set(c.split(";")) for a, c in al["codes"].items()}, al
+
+
+def test_fan_in_and_fan_out_whatever_the_amounts():
+    rows = [(f"s{i}", "fi", 123_456 + 7_777 * i, T0 + i * DAY) for i in range(6)]
+    rows += [("fo", f"r{i}", 98_765 + 3_333 * i, T0 + i * DAY) for i in range(6)]
+    rows += [("x", "y", 500_000, T0)]
+    codes, al = _alerts(rows)
+    assert "fan_in" in codes["fi"] and "6 distinct" in al.loc["fi", "reasons"]
+    assert "fan_out" in codes["fo"]
+    assert "x" not in codes and "y" not in codes
+
+
+def test_fan_in_spread_over_months_is_not_raised():
+    rows = [(f"s{i}", "fi", 200_000, T0 + 40 * i * DAY) for i in range(6)]
+    codes, _ = _alerts(rows)
+    assert "fan_in" not in codes.get("fi", set())
+
+
+def test_cycle_names_its_members_in_time_order():
+    rows = [("a", "b", 900_000, T0), ("b", "c", 870_000, T0 + 5 * H),
+            ("c", "d", 850_000, T0 + 9 * H), ("d", "a", 830_000, T0 + DAY)]  # fmt: skip
+    # u -> v after v -> w after w -> u: the money cannot have gone round
+    rows += [("u", "v", 900_000, T0 + 2 * DAY), ("v", "w", 900_000, T0 + DAY),
+             ("w", "u", 900_000, T0)]  # fmt: skip
+    codes, al = _alerts(rows)
+    for x in "abcd":
+        assert "cycle" in codes[x]
+    assert "a → b → c → d → a" in al.loc["c", "reasons"]
+    assert not any("cycle" in codes.get(x, set()) for x in "uvw")
+
+
+def test_scatter_gather_and_gather_scatter():
+    rows = []
+    for i in range(4):
+        rows.append(("src", f"m{i}", 300_000 + i * 1_111, T0 + i * H))
+        rows.append((f"m{i}", "dst", 290_000 + i * 1_000, T0 + (i + 6) * H))
+    for i in range(4):
+        rows.append((f"g{i}", "hub", 250_000 + i * 999, T0 + 10 * DAY + i * H))
+        rows.append(("hub", f"o{i}", 240_000 + i * 500, T0 + 12 * DAY + i * H))
+    codes, al = _alerts(rows)
+    for x in ["src", "dst", "m0", "m3"]:
+        assert "scatter_gather" in codes[x]
+    assert "src → 4 intermediaries → dst" in al.loc["src", "reasons"]
+    for x in ["hub", "g0", "o3"]:
+        assert "gather_scatter" in codes[x]
+    assert "scatter_gather" not in codes["hub"]
+
+
+def test_bipartite_and_stack_raise_fan_codes():
+    rows = [(f"a{i}", f"b{j}", 150_000 + 100 * i + j, T0 + (i + j) * H)
+            for i in range(5) for j in range(5)]  # fmt: skip
+    rows += [(f"b{i}", f"c{j}", 140_000 + 100 * i + j, T0 + DAY + (i + j) * H)
+             for i in range(5) for j in range(5)]  # fmt: skip
+    codes, _ = _alerts(rows)
+    for i in range(5):
+        assert "fan_out" in codes[f"a{i}"]
+        assert {"fan_in", "fan_out"} <= codes[f"b{i}"]
+        assert "fan_in" in codes[f"c{i}"]
+
+
+def test_typology_generator_is_deterministic_and_hides_unobtained():
+    typ = pytest.importorskip("fundgraph.synth.typologies")
+    a = typ.generate_typology_case(4, scheme="pyramid", participants=40, depth=5)
+    b = typ.generate_typology_case(4, scheme="pyramid", participants=40, depth=5)
+    pd.testing.assert_frame_equal(a.transfers, b.transfers)
+    assert a.truth["params"]["depth"] == 5
+    levels = [v["level"] for v in a.truth["accounts"].values() if v["role"] == "participant"]
+    assert max(levels) == 4
+    c = typ.generate_typology_case(4, scheme="ponzi", obtained="core_few", participants=60)
+    assert len(c.transfers) < len(
+        typ.generate_typology_case(4, scheme="ponzi", participants=60).transfers
+    )
