@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ from ..i18n import t
 from ..tables import conform
 from .balance import balance_breaks
 from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
-from .normalise import normalise_table, parse_cents, parse_times
+from .normalise import FileInfo, normalise_table, normalise_table_info, parse_cents, parse_times
+from .layouts import Layout, LayoutSet, load_layouts
 from .readers import FileProblem, RawTable, find_exports, read_export
 
 __all__ = [
@@ -37,6 +39,11 @@ __all__ = [
     "parse_times",
     "RawTable",
     "FileProblem",
+    "FileInfo",
+    "normalise_table_info",
+    "Layout",
+    "LayoutSet",
+    "load_layouts",
 ]
 
 
@@ -111,45 +118,65 @@ def _merge_by_layout(tables: list[RawTable]) -> list[RawTable]:
     return merged
 
 
-def _read_chunk(items: list[tuple[str, str]]) -> dict:
+def _read_chunk(items: list[tuple[str, str]], layouts: object | None = None) -> dict:
     """Read and normalise a list of files (one worker's share)."""
     tables: list[RawTable] = []
     problems: list[FileProblem] = []
     for path, name in items:
-        t_, p_ = read_export(path, name)
+        t_, p_ = read_export(path, name, layouts)
         tables += t_
         problems += p_
     accepted, rejected, pairs = [], [], []
+    infos: dict[tuple[str, str], FileInfo] = {}
     for tb in _merge_by_layout(tables):
-        acc, rej, al = normalise_table(tb)
+        acc, rej, al, info = normalise_table_info(tb, layouts.match(tb) if layouts else None)
         accepted.append(acc)
         rejected.append(rej)
         pairs.append(al)
+        infos.update(info)
     acc = pd.concat(accepted, ignore_index=True) if accepted else None
     rej = pd.concat(rejected, ignore_index=True) if rejected else None
     files = []
+    file_warn: list[dict] = []
     n_acc = acc.groupby(["source_file", "source_sheet"]).size() if acc is not None else {}
     n_rej = rej.groupby(["source_file", "source_sheet"]).size() if rej is not None else {}
     for tb in tables:
         key = (tb.source_file, tb.source_sheet)
         a, r = int(n_acc.get(key, 0)), int(n_rej.get(key, 0))
+        fi = infos.get(key, FileInfo())
         files.append(
             {
                 "source_file": tb.source_file,
                 "source_sheet": tb.source_sheet,
-                "layout": _layout(tb),
+                "layout": _layout(tb, layouts),
                 "encoding": tb.encoding,
                 "rows_read": a + r,
                 "rows_accepted": a,
                 "rows_rejected": r,
+                "account_source": fi.account_source,
+                "direction_rule": fi.direction_rule,
+                "date_order": fi.date_order,
+                "status_values": ";".join(f"{k}:{v}" for k, v in fi.statuses.items()),
+                "currencies": ";".join(f"{k or '-'}:{v}" for k, v in fi.currencies.items()),
             }
         )
+        for wcode, detail, row in fi.warnings:
+            file_warn.append(
+                {
+                    "code": wcode,
+                    "account": "",
+                    "source_file": tb.source_file,
+                    "source_row": row if row is not None else pd.NA,
+                    "detail": f"{tb.source_sheet}: {detail}" if tb.source_sheet else detail,
+                }
+            )
     return {
         "accepted": acc,
         "rejected": rej,
         "pairs": pairs,
         "files": files,
         "problems": problems,
+        "warnings": file_warn,
         "names": [n for _, n in items],
     }
 
@@ -166,9 +193,11 @@ def _chunks(items: list[tuple[str, str]], parts: int) -> list[list[tuple[str, st
     return [c for c in out if c]
 
 
-def _layout(tb: RawTable) -> str:
+def _layout(tb: RawTable, layouts: object | None = None) -> str:
     got = sorted({f for f in tb.fields if f})
-    return f"{tb.kind}: " + ",".join(got)
+    matched = layouts.match(tb) if layouts else None
+    name = f"{matched.name} " if matched is not None else ""
+    return f"{name}{tb.kind}: " + ",".join(got)
 
 
 def read_exports(
@@ -177,6 +206,7 @@ def read_exports(
     lang: str = "en",
     workers: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    layouts: LayoutSet | Iterable[str | os.PathLike] | None = None,
 ) -> Ingested:
     """Read every export under ``paths`` (files or folders, recursively).
 
@@ -190,6 +220,8 @@ def read_exports(
         Processes reading files in parallel (default: one per core when there are many files).
     progress : callable, optional
         Called as ``progress(done, total, file_name)`` after each file.
+    layouts : LayoutSet or paths of layout files, optional
+        User layouts (TOML, see :mod:`fundgraph.ingest.layouts`) for matching files.
 
     Returns
     -------
@@ -197,6 +229,8 @@ def read_exports(
         Accepted transactions (aliases resolved), rejects with reasons, per-file counts, and
         data-quality warnings (balance breaks, skipped sheets).
     """
+    if layouts is not None and not isinstance(layouts, LayoutSet):
+        layouts = load_layouts(list(layouts))
     items = [(str(p), n) for p, n in find_exports(list(paths))]
     total_bytes = sum(os.path.getsize(p) for p, _ in items)
     if workers is None:
@@ -208,14 +242,14 @@ def read_exports(
     done = 0
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for res in pool.map(_read_chunk, chunks):
+            for res in pool.map(partial(_read_chunk, layouts=layouts), chunks):
                 results.append(res)
                 done += len(res["names"])
                 if progress:
                     progress(done, len(items), res["names"][-1])
     else:
         for chunk in chunks:
-            results.append(_read_chunk(chunk))
+            results.append(_read_chunk(chunk, layouts))
             done += len(chunk)
             if progress:
                 progress(done, len(items), chunk[-1][1])
@@ -228,6 +262,7 @@ def read_exports(
             rejected.append(res["rejected"])
         pairs += res["pairs"]
         files += res["files"]
+        warn += res["warnings"]
         problems = res["problems"]
         for p in problems:
             if p.fatal:

@@ -77,11 +77,14 @@ def resolve_aliases(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.D
 
 def find_duplicate_rows(transactions: pd.DataFrame) -> np.ndarray:
     """Positions of rows repeated within one statement (same reference, account, direction,
-    amount and time as an earlier row of the same file and sheet). Rows without a
+    amount, time, balance, counterparty, memo and other cells as an earlier row of the same
+    file and sheet). Rows without a
     reference are never called duplicates: two equal payments in one second can be real."""
     t = transactions
     has_ref = t["reference"] != ""
     key = ["source_file", "source_sheet", "account", "reference", "direction", "amount", "time"]
+    # a duplicate is the same row twice: balance, memo and the other cells included
+    key += [c for c in ("balance", "counterparty", "memo", "channel", "extra") if c in t.columns]
     dup = t.duplicated(subset=key, keep="first") & has_ref
     return np.flatnonzero(dup.to_numpy())
 

@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .vocabulary import TITLE_FIELDS, header_field
+from .vocabulary import TITLE_FIELDS, header_field, header_key
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -183,9 +184,24 @@ def _looks_binary(data: bytes) -> bool:
 
 # ---------------------------------------------------------------- header finding
 
+#: Header aliases and by-position columns of the user layouts for the file being read.
+_USER: dict[str, object] = {"aliases": {}, "columns": ()}
+
+
+def _field(cell: str) -> str | None:
+    aliases = _USER["aliases"]
+    if aliases:
+        f = aliases.get(header_key(cell))
+        if f:
+            return f
+    return header_field(cell)
+
+
 
 def _score_header(cells: list[str]) -> tuple[int, set[str]]:
-    fields = {f for f in (header_field(c) for c in cells if c) if f}
+    fields = {f for f in (_field(c) for c in cells if c) if f}
+    if "counterparty_info" in fields:
+        fields.add("counterparty")
     has_amount = bool(fields & {"amount", "in_amount", "out_amount"})
     if "time" not in fields or not has_amount:
         return 0, fields
@@ -215,25 +231,66 @@ _TITLE_RE_CACHE: dict[str, re.Pattern[str]] = {}
 # a value ends at two spaces, a delimiter, the end of the line, or where the next
 # "label：" starts after a single space ("户名：张三 账号：6222…")
 _TITLE_VALUE = r"\s*[:：]\s*([^\s,;|:：][^,;|:：\n]*?)(?=\s*$|\s*\n|\s{2,}|\s*[,;|]|\s+[^\s:：]+\s*[:：])"
+_LABEL_WS = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def _label_key(cell: str) -> str:
+    """A cell as a title label: full-width folded, every space removed (``账　　号：`` is
+    ``账号``), one trailing colon dropped, lower case."""
+    s = unicodedata.normalize("NFKC", cell)
+    s = _LABEL_WS.sub("", s).rstrip(":：").lower()
+    return s
+
+
+_TITLE_LABELS: dict[str, str] = {
+    _label_key(name): fld for fld, names in TITLE_FIELDS.items() for name in names
+}
+
+
+def _title_value(fld: str, value: str) -> str:
+    value = value.strip().strip("'\"\t`[]【】").strip() if fld != "nickname" else value.strip()
+    if fld == "account":
+        value = re.sub(r"[\s-]", "", value)  # "6222 0202 …" as printed on a card
+    return value
 
 
 def _title_info(rows: list[list[str]]) -> dict[str, str]:
-    """``账号：6222…``-style facts from the lines above the header."""
+    """``账号：6222…``-style facts from the lines above the header (or below the table).
+
+    Labels may be spaced (``账　　号：``, any spacing, ideographic spaces included) and
+    may stand in their own cell with the value in the next cell, with or without a colon.
+    """
     info: dict[str, str] = {}
+    # label and value in two neighbouring cells
+    for r in rows:
+        cells = [c.strip() if isinstance(c, str) else "" for c in r]
+        for j, c in enumerate(cells):
+            if not c or len(c) > 24:
+                continue
+            fld = _TITLE_LABELS.get(_label_key(c))
+            if fld is None or fld in info:
+                continue
+            nxt = next((x for x in cells[j + 1 :] if x), "")
+            if nxt and _label_key(nxt) not in _TITLE_LABELS:
+                value = _title_value(fld, nxt)
+                if value:
+                    info[fld] = value
     text = "\n".join("  ".join(c.strip() for c in r if c and c.strip()) for r in rows)
     if not text.strip():
         return info
+    text = unicodedata.normalize("NFKC", text)
     for fld, names in TITLE_FIELDS.items():
+        if fld in info:
+            continue
         for name in names:
             pat = _TITLE_RE_CACHE.get(name)
             if pat is None:
-                pat = re.compile(r"(?:^|(?<=[\s,;|]))" + re.escape(name) + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE)
+                label = r"[ \t]*".join(re.escape(ch) for ch in unicodedata.normalize("NFKC", name))
+                pat = re.compile(r"(?:^|(?<=[\s,;|\"]))" + label + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE)
                 _TITLE_RE_CACHE[name] = pat
             m = pat.search(text)
-            if m and fld not in info:
-                value = m.group(1).strip().strip("'\"\t`")
-                if fld == "account":
-                    value = re.sub(r"[\s-]", "", value)  # "6222 0202 …" as printed on a card
+            if m:
+                value = _title_value(fld, m.group(1))
                 if value:
                     info[fld] = value
                     break
@@ -264,6 +321,8 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
             score, _ = _score_header(_split_line(line.rstrip("\r"), delim))
             if score > 2 and (best is None or (score, -i) > (best[0], -best[1])):
                 best = (score, i, delim)
+    if best is None and _USER["columns"] and text.strip():
+        return _read_by_position(text, name, encoding, list(_USER["columns"]))
     if best is None:
         if not text.strip():
             return [], [FileProblem(name, "", "empty_file", "the file is empty")]
@@ -282,9 +341,24 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
     cells = _parse_body(body_lines, delim, len(header))
     # one spreadsheet row per record: a quoted cell holding line breaks stays one row
     rows = np.arange(hidx + 2, hidx + 2 + len(cells), dtype=np.int64)
-    fields = [header_field(h) for h in header]
+    fields = [_field(h) for h in header]
     table = RawTable(name, "", encoding, "text", header, fields, cells, rows, title)
     return [table], []
+
+
+def _read_by_position(text: str, name: str, encoding: str, columns: list[str]) -> tuple[list[RawTable], list[FileProblem]]:
+    """A file without a header row, read with the columns a user layout gives by position."""
+    lines = text.split("\n")
+    delim = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in lines[:HEADER_SCAN_ROWS]))
+    if lines and lines[-1] == "":
+        lines.pop()
+    cells = _parse_body(lines, delim, len(columns))
+    rows = np.arange(1, 1 + len(cells), dtype=np.int64)
+    fields = [c or None for c in columns] + [None] * max(0, cells.shape[1] - len(columns))
+    header = [c or f"column{i + 1}" for i, c in enumerate(columns)] + [
+        f"column{i + 1}" for i in range(len(columns), cells.shape[1])
+    ]
+    return [RawTable(name, "", encoding, "text", header, fields, cells, rows, {})], []
 
 
 #: A quoted cell may run over at most this many lines (a memo typed with line breaks).
@@ -494,7 +568,7 @@ def _tables_from_grid(
         encoding,
         kind,
         header,
-        [header_field(h) for h in header],
+        [_field(h) for h in header],
         body.reset_index(drop=True),
         rows,
         _title_info(head[:hidx]),
@@ -608,13 +682,29 @@ def _read_html(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
 _MARKUP_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<!--", b"<head", b"<body", b"<style", b"<workbook")
 
 
-def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[RawTable], list[FileProblem]]:
+def read_export(
+    path: str | os.PathLike, name: str | None = None, layouts: object | None = None
+) -> tuple[list[RawTable], list[FileProblem]]:
     """Read one export file into raw tables (one per statement sheet) and problems.
 
-    Never raises for bad content: an unreadable file comes back as a :class:`FileProblem`.
+    ``layouts`` (a :class:`fundgraph.ingest.layouts.LayoutSet`) adds header aliases, and
+    columns by position for a file without a header row. Never raises for bad content: an
+    unreadable file comes back as a :class:`FileProblem`.
     """
     path = Path(path)
     name = name or path.name
+    if layouts:
+        matching = layouts.for_file(name)
+        _USER["aliases"] = layouts.aliases_for(name)
+        _USER["columns"] = next((lay.columns for lay in matching if lay.columns), ())
+        try:
+            return _read_export(path, name)
+        finally:
+            _USER["aliases"], _USER["columns"] = {}, ()
+    return _read_export(path, name)
+
+
+def _read_export(path: Path, name: str) -> tuple[list[RawTable], list[FileProblem]]:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
