@@ -118,7 +118,17 @@ def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np
             "row": np.arange(n),  # position in ``t``
         }
     )
+    n_rows = len(t)
+    kind = (
+        t["counterparty_kind"].to_numpy(dtype=object)
+        if "counterparty_kind" in t
+        else np.where(cp == CASH, "cash", "account").astype(object)
+    )
     cols = {
+        "kind": np.where(cp == CASH, np.where(kind == "account", "unknown", kind), "account").astype(object),
+        "currency": (
+            t["currency"].to_numpy(dtype=object) if "currency" in t else np.full(n_rows, "", dtype=object)
+        ),
         "memo": t["memo"].to_numpy(dtype=object),
         "channel": t["channel"].to_numpy(dtype=object),
         "src_name": np.where(out, own_name, cp_name),
@@ -289,6 +299,8 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
             "src": accounts[src_c][order],
             "dst": accounts[dst_c][order],
             "amount": amount[order],
+            "currency": pick("currency")[order],
+            "counterparty_kind": cols["kind"][row_r][order],
             "time": time[order],
             "memo": pick("memo")[order],
             "channel": pick("channel")[order],
