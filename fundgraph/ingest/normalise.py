@@ -771,6 +771,8 @@ def normalise_table_info(
         info_name, info_acct = _split_cp_info(col("counterparty_info"))
         counterparty = counterparty.where(counterparty != "", info_acct)
         cp_name = cp_name.where(cp_name != "", info_name)
+    if any(r == "merchant" for r in roles):
+        cp_name = cp_name.where(cp_name != "", role_col("merchant"))
     counterparty = counterparty.where(~counterparty.isin(FILLER_NAMES), "")
     cp_name = cp_name.where(~cp_name.isin(FILLER_NAMES), "")
 

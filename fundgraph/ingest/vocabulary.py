@@ -198,10 +198,12 @@ CASH_FLAG_COLUMNS = ("现金标志", "现转标志", "现金/转账", "钞转标
 CASH_FLAG_YES = frozenset({"现金", "现金交易", "现", "CASH", "现金存入", "现金支取"})
 #: How a payment was funded (a card, a balance, pay-later): information, not the counterparty.
 FUNDING_COLUMNS = ("收/付款方式", "支付方式", "付款方式", "收付款方式", "Payment Method")
+#: A merchant's name: the counterparty's name where no other column gives one.
+MERCHANT_COLUMNS = ("商户名称", "商家名称", "Merchant", "Merchant Name")
 #: A payment app's category of the row.
 CATEGORY_COLUMNS = ("交易分类", "交易类型", "Type", "Transaction Type")
 #: Memo or channel text that marks a real cash deposit or withdrawal.
-CASH_MEMO_RE = r"现金|存现|取现|现存|现支|ATM|取款|CASH WITHDRAWAL|CASH DEPOSIT|CASH WDL"
+CASH_MEMO_RE = r"现金(?!奖励|红包|返|券|分期)|存现|取现|现存|现支|ATM|取款|CASH WITHDRAWAL|CASH DEPOSIT|CASH WDL"
 
 #: Neutral rows: what the row says happened decides the direction.
 NEUTRAL_REFUND_RE = r"退款|退货|退回|REFUND"
@@ -295,6 +297,7 @@ for _role, _names in (
     ("cash_flag", CASH_FLAG_COLUMNS),
     ("funding", FUNDING_COLUMNS),
     ("category", CATEGORY_COLUMNS),
+    ("merchant", MERCHANT_COLUMNS),
 ):
     for _name in _names:
         _ROLES.setdefault(header_key(_name), _role)
