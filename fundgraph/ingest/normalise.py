@@ -554,9 +554,9 @@ def normalise_table_info(
     for i, f in enumerate(fields):
         if f:
             by_field.setdefault(f, []).append(i)
-    for f in ("amount", "in_amount", "out_amount"):
+    for f in ("amount", "in_amount", "out_amount", "currency"):
         if f in by_field:
-            by_field[f] = sorted(by_field[f], key=lambda i: roles[i] != "settle_amount")
+            by_field[f] = sorted(by_field[f], key=lambda i: roles[i] not in ("settle_amount", "settle_currency"))
     prefix_idx = [i for i in by_field.get("account", []) if roles[i] == "account_prefix"]
     if prefix_idx:
         by_field["account"] = [i for i in by_field["account"] if i not in prefix_idx]
@@ -891,6 +891,8 @@ def normalise_table_info(
                 why = "sign (layout)"
             elif (amt_text[m].str.startswith("+")).any():
                 conv, why = 1, "sign"  # a file that writes "+" means money in by it
+            elif not (signed[m] < 0).any() and (invert[m].any() and normal[m].any()):
+                conv, why = 0, ""  # unsigned amounts: the running balance decides row by row
             elif vi > vn:
                 conv, why = -1, "sign (positive is out: from evidence)"
             elif vn > 0 or (signed[m] < 0).any() or explicit_sign[m].any():
@@ -901,9 +903,11 @@ def normalise_table_info(
                 direction[m] = np.where(signed[m] * conv < 0, "out", "in")
                 rule[m] = why
             else:
-                # unsigned amounts and no evidence: the running balance row by row, if any
+                # unsigned amounts: the running balance row by row (a first row whose balance
+                # is its amount opened the account)
                 bv = bal_vote[m]
-                dm = np.where(bv > 0, "in", np.where(bv < 0, "out", ""))
+                opened = (balance.to_numpy(dtype="float64", na_value=np.nan)[m] == amount[m]) & (bv == 0)
+                dm = np.where((bv > 0) | opened, "in", np.where(bv < 0, "out", ""))
                 direction[m] = dm
                 rule[m] = np.where(dm != "", "balance", "")
             group_rule[int(gcode[np.flatnonzero(m)[0]])] = why or "balance"
@@ -911,13 +915,15 @@ def normalise_table_info(
     flag(account == "", "no_account")
 
     # cash only where the statement says so; an empty counterparty is otherwise unknown
+    # the bank's own cash mark decides where it is filled; a cash memo or channel elsewhere
     cash_flag = _norm_flag(role_col("cash_flag"))
     is_cash = cash_flag.isin(CASH_FLAG_YES).to_numpy().copy() | cash_flag.str.contains("现金", regex=False).to_numpy(dtype=bool)
     no_cp = (counterparty == "").to_numpy()
-    if no_cp.any():
+    ask = no_cp & (cash_flag == "").to_numpy()
+    if ask.any():
         look = np.zeros(n, dtype=bool)
-        look[no_cp] = _search((memo + " " + channel)[no_cp], CASH_MEMO_RE)
-        is_cash |= look
+        look[ask] = _search((memo + " " + channel)[ask], CASH_MEMO_RE)
+        is_cash = is_cash | look
     kind = np.where(~no_cp, "account", np.where(is_cash, "cash", "unknown"))
 
     # per file: how direction was decided, status values, currencies
@@ -947,9 +953,17 @@ def normalise_table_info(
         cv = currency[m & ok]
         if len(cv):
             fi.currencies = {str(k): int(v) for k, v in cv.value_counts().sort_index().items()}
-    rev = ok & (rule == "balance") & has_flag_col & (signed < 0)
+    rev = ok & (rule == "balance") & has_flag_col & (signed < 0) & (direction == "in")
     for i in np.flatnonzero(rev):
-        infos[groups[gcode[i]]].warnings.append(("reversal", f"{direction[i]} {amount[i]}", int(raw_rows[i])))
+        # the row it reverses: the latest earlier outflow of the same amount on the account
+        same = np.flatnonzero(
+            ok & (gcode == gcode[i]) & (account.to_numpy() == account.iloc[i]) & (direction == "out")
+            & (amount == amount[i]) & (times.to_numpy() <= times.iloc[i])
+        )
+        target = f", reverses row {int(raw_rows[same[-1]])}" if len(same) else ""
+        infos[groups[gcode[i]]].warnings.append(
+            ("reversal", f"money back in: {amount[i] // 100}.{amount[i] % 100:02d}{target}", int(raw_rows[i]))
+        )
 
     # columns fundgraph does not interpret, kept as they are
     extra_idx = [i for i, f in enumerate(fields[:ncols]) if f is None]

@@ -191,6 +191,8 @@ POSTING_TIME = ("记账日期", "记账日", "记账时间", "入账日期", "�
 #: Amount columns that hold what moved on the account (settlement, billing, 入账).
 SETTLE_AMOUNT = ("结算金额", "入账金额", "记账金额", "Billing Amount", "实付金额", "人民币金额",
                  "Settlement Amount", "记账金额(收入)", "记账金额(支出)")
+#: Currency columns of the settlement amount.
+SETTLE_CURRENCY = ("结算币种", "记账币种", "Billing Currency")
 #: Account columns that are a bank code printed before the account number.
 ACCOUNT_PREFIX = ("Sort Code", "BSB", "Routing Number")
 #: The bank's own mark of a cash transaction.
@@ -293,6 +295,7 @@ _ROLES: dict[str, str] = {}
 for _role, _names in (
     ("posting_time", POSTING_TIME),
     ("settle_amount", SETTLE_AMOUNT),
+    ("settle_currency", SETTLE_CURRENCY),
     ("account_prefix", ACCOUNT_PREFIX),
     ("cash_flag", CASH_FLAG_COLUMNS),
     ("funding", FUNDING_COLUMNS),
