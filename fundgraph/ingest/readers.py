@@ -119,9 +119,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
         return data.decode("utf-16-be", errors="replace"), "utf-16-be"
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _gb_looks_utf8(data, text):
+            return text, "utf-8"
+        return data.decode("gb18030"), "gb18030"
     # GB18030 decodes UTF-8 bytes without an error (as the wrong characters), so a file that
     # mixes the two is recognised by lines that are valid UTF-8 with Chinese in them
     if not _has_utf8_lines(data):
@@ -130,6 +134,27 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     return _decode_lines(data, None), "mixed"
+
+
+_TWO_BYTE_SCRIPTS = re.compile("[\u0370-\u07ff]")
+_WIDE = re.compile("[\u0800-\uffff]")
+_CJK = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _gb_looks_utf8(data: bytes, text: str) -> bool:
+    """A short GBK text can be valid UTF-8 by chance (``转转`` in GBK is ``תת`` in UTF-8):
+    when the UTF-8 reading holds only two-byte letters of other scripts (Greek to Arabic),
+    no character of three bytes, and the GB18030 reading is Chinese, it is GBK."""
+    if text.isascii() or _WIDE.search(text):
+        return False
+    odd = len(_TWO_BYTE_SCRIPTS.findall(text))
+    if not odd:
+        return False
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return len(_CJK.findall(gb)) >= odd
 
 
 def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
