@@ -64,7 +64,7 @@ def group(ctx: click.Context, debug: bool) -> None:
 def _register() -> None:
     from . import analyze as _analyze  # noqa: F401  (commands register themselves)
 
-    for name in ("trace", "render", "store", "timeline"):
+    for name in ("inspect", "trace", "render", "store", "timeline"):
         try:
             __import__(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:

@@ -374,3 +374,71 @@ def read_exports(
     ing = Ingested(tx, rej, files_df, warnings, mapping)
     ing.check_conservation()
     return ing
+
+
+def inspect_exports(
+    paths: Iterable[str | os.PathLike],
+    *,
+    layouts: LayoutSet | Iterable[str | os.PathLike] | None = None,
+    rows: int = 5,
+    lang: str = "en",
+) -> list[dict]:
+    """How each file (sheet) under ``paths`` is read, without analysing anything.
+
+    Returns one dict per file or sheet: ``file``, ``sheet``, ``kind``, ``encoding``,
+    ``layout`` (the user layout that matched, or ``built-in``), ``columns`` (header cell →
+    field, None where unmapped), ``unmapped``, ``account_source``, ``direction_rule``,
+    ``date_order``, ``statuses`` (value → count), ``rows_read``/``rows_accepted``/
+    ``rows_rejected``, ``rejects`` (code → count), ``first_rows`` (the first accepted rows
+    as read: row, account, time, direction, amount in cents, currency, counterparty, kind,
+    name) and ``problem`` (why a file cannot be read at all, else "").
+    """
+    if layouts is not None and not isinstance(layouts, LayoutSet):
+        layouts = load_layouts(list(layouts))
+    out: list[dict] = []
+    for path, name in find_exports(list(paths)):
+        tables, problems = read_export(path, name, layouts)
+        for p in problems:
+            out.append({"file": name, "sheet": p.source_sheet, "problem": f"{p.code}: {p.detail}",
+                        "fatal": p.fatal})
+        for tb in tables:
+            lay = layouts.match(tb) if layouts else None
+            acc, rej, _, info = normalise_table_info(tb, lay)
+            fi = info.get((tb.source_file, tb.source_sheet), FileInfo())
+            first = acc.head(rows)
+            out.append(
+                {
+                    "file": name,
+                    "sheet": tb.source_sheet,
+                    "kind": tb.kind,
+                    "encoding": tb.encoding,
+                    "layout": lay.name if lay is not None else "built-in",
+                    "columns": [(h, f) for h, f in zip(tb.header, tb.fields, strict=False)],
+                    "unmapped": [h for h, f in zip(tb.header, tb.fields, strict=False) if not f and h],
+                    "title": {k: v for k, v in tb.title.items() if isinstance(v, str)},
+                    "account_source": fi.account_source,
+                    "direction_rule": fi.direction_rule,
+                    "date_order": fi.date_order,
+                    "statuses": dict(fi.statuses),
+                    "currencies": dict(fi.currencies),
+                    "warnings": [f"{c}: {d}" for c, d, _ in fi.warnings],
+                    "rows_read": len(acc) + len(rej),
+                    "rows_accepted": len(acc),
+                    "rows_rejected": len(rej),
+                    "rejects": {str(k): int(v) for k, v in rej["code"].value_counts().sort_index().items()},
+                    "first_rows": [
+                        {
+                            "row": int(r.source_row), "account": r.account, "time": str(r.time),
+                            "direction": r.direction, "amount": int(r.amount), "currency": r.currency,
+                            "counterparty": r.counterparty, "kind": r.counterparty_kind,
+                            "name": r.counterparty_name,
+                        }
+                        for r in first.itertuples()
+                    ],
+                    "problem": "",
+                }
+            )
+    return out
+
+
+__all__ += ["inspect_exports"]

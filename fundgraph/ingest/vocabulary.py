@@ -1,5 +1,9 @@
 """The alias table: how banks spell each field. A new bank layout is a data entry here.
 
+The header spellings, direction flags and status values live in ``vocabulary.toml`` beside
+this module, written in the format of a user layout file (``fundgraph analyze --layout``);
+the rules that refine them (posting dates, settlement amounts, neutral rows …) follow.
+
 Header cells are compared after :func:`header_key` (full-width to half-width, spaces
 removed, lower case, a trailing unit such as ``(元)`` dropped), so ``交易金额（元）`` and
 ``Transaction Amount`` need no entries of their own.
@@ -10,8 +14,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 
 __all__ = [
+    "VOCABULARY_FILE",
     "FIELDS",
     "DIRECTION_IN",
     "DIRECTION_OUT",
@@ -33,123 +44,27 @@ __all__ = [
     "header_field",
 ]
 
+#: The data file holding the header spellings, direction flags and status values, in the
+#: format of a user layout (:mod:`fundgraph.ingest.layouts`).
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
+_DATA = tomllib.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))["layout"][0]
+
 #: field -> header spellings (CONTRACT §2, plus variants seen in the wild)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "account": (
-        "交易卡号", "交易账号", "卡号", "账号", "帐号", "本方账号", "本方卡号", "本方帐号",
-        "查询账号", "查询卡号", "客户账号", "账户账号", "借记卡号", "主账号",
-        "Account Number", "Account No", "Account No.", "Account", "Card Number", "Card No",
-        "First Bank Card", "卡末四位", "Sort Code",
-    ),
-    "holder_name": (
-        "交易方户名", "交易户名", "账户开户名称", "户名", "本方户名", "账户名称", "客户名称",
-        "账户名", "开户名称", "本方名称", "持卡人", "持卡人姓名",
-        "Account Name", "Name", "Account Holder", "Holder Name",
-    ),
-    "holder_id": (
-        "交易方证件号码", "交易证件号码", "开户人证件号码", "证件号码", "身份证号", "本方证件号码",
-        "身份证号码", "证件号", "客户证件号码",
-        "ID Number", "ID No", "Holder ID",
-    ),
-    "time": (
-        "交易时间", "交易日期", "交易日期时间", "记账日期", "记账时间", "入账日期", "入账时间",
-        "发生时间", "交易发生时间", "发生日期", "时间", "日期",
-        "Transaction Time", "Transaction Date", "Date", "Time", "Posting Date", "Value Date",
-        "交易日", "记账日", "交易创建时间", "付款时间", "创建时间", "Started Date", "Completed Date", "Date Posted", "Transaction Posted Date",
-    ),
-    "amount": (
-        "交易金额", "发生额", "金额", "交易额", "交易发生额",
-        "Amount", "Transaction Amount",
-        "结算金额", "入账金额", "记账金额", "Billing Amount", "实付金额", "订单金额", "人民币金额", "金额(元)", "Settlement Amount",
-    ),
-    "out_amount": (
-        "借方发生额", "支出金额", "支出", "付款金额", "转出金额", "借方金额", "支取金额",
-        "Debit", "Debit Amount", "Withdrawal", "Withdrawals",
-        "交易金额(支出)", "记账金额(支出)", "取出金额", "支出(元)", "Paid Out", "Money Out",
-    ),
-    "in_amount": (
-        "贷方发生额", "收入金额", "存入", "收款金额", "转入金额", "贷方金额", "存入金额", "收入",
-        "Credit", "Credit Amount", "Deposit", "Deposits",
-        "交易金额(收入)", "记账金额(收入)", "收入(元)", "Paid In", "Money In",
-    ),
-    "direction": (
-        "收付标志", "借贷标志", "借贷标记", "借贷方向", "收支标志", "收支方向", "交易方向",
-        "资金流向", "借贷", "收付方向",
-        "Direction", "Dr/Cr", "D/C", "Debit/Credit", "Cr/Dr",
-        "收/支", "收支", "收支类型", "Credit / Debit", "Credit/Debit", "Debit / Credit",
-    ),
-    "balance": (
-        "交易余额", "余额", "账户余额", "联机余额", "账面余额", "可用余额",
-        "Balance", "Running Balance",
-    ),
-    "counterparty": (
-        "交易对手账卡号", "对手账号", "对方账号", "对方帐号", "对手卡号", "对方卡号", "对方账户",
-        "对方帐户", "对手账户", "交易对手账号", "对方账卡号", "收/付方账号", "对方账号卡号",
-        "Counterparty Account", "Opposite Account", "Beneficiary Account",
-        "Counterparty Account No", "Counterparty Account Number",
-        "对方卡号/账号", "对方账号/卡号", "对手账号/卡号", "对方账户号", "收/付款方账号", "Payee Account",
-    ),
-    "counterparty_name": (
-        "对手户名", "对方户名", "对方名称", "对手名称", "对方账户名称", "对方账户名",
-        "对方单位名称", "交易对手名称", "交易对手户名", "收/付方名称",
-        "Counterparty Name", "Beneficiary Name", "Opposite Name",
-        "交易对方", "对方", "对方账户户名", "收/付款方", "Payee", "Counterparty",
-    ),
-    "counterparty_info": ("对手信息", "对方信息", "交易对手信息", "对手账户信息"),
-    "counterparty_id": (
-        "对手身份证号", "对手证件号码", "对方证件号码", "交易对手证照号码", "对方身份证号",
-        "Counterparty ID",
-    ),
-    "counterparty_bank": (
-        "对手开户银行", "对方行名", "对方开户行", "对方银行", "对方开户银行", "对方开户机构",
-        "Counterparty Bank", "Beneficiary Bank",
-    ),
-    "memo": (
-        "摘要说明", "摘要", "交易摘要", "用途", "附言", "备注", "交易附言", "交易用途",
-        "Description", "Memo", "Remark", "Remarks", "Narrative",
-        "交易说明", "商品说明", "商品", "交易描述", "交易名称", "客户摘要", "Transaction Description", "Narration",
-    ),
-    "channel": ("交易渠道", "渠道", "交易方式", "交易类型", "Channel"),
-    "reference": (
-        "交易流水号", "流水号", "银行流水号", "交易序号", "传票号", "交易参考号", "凭证号",
-        "Reference No", "Reference", "Transaction ID", "Ref No", "Reference Number",
-        "交易订单号", "交易单号", "订单号", "日志号",
-    ),
-    "branch": ("交易网点名称", "交易网点", "网点名称", "交易机构", "Branch"),
-    "status": ("交易是否成功", "交易状态", "是否成功", "Status", "Transaction Status", "当前状态", "State", "交易结果"),
-    "currency": ("交易币种", "币种", "Currency", "结算币种", "记账币种", "币别", "货币", "Billing Currency", "Transaction Currency"),
-}
+FIELDS: dict[str, tuple[str, ...]] = {f: tuple(names) for f, names in _DATA["headers"].items()}
 
 #: Headers of the account field that name the card (the canonical id when both are shown).
 CARD_HINTS = ("卡号", "card")
 
 #: Direction flags, compared after stripping and upper-casing.
-DIRECTION_IN = frozenset(
-    {"进", "收", "入", "贷", "收入", "转入", "存入", "C", "CR", "CREDIT", "IN", "+"}
-)
-DIRECTION_OUT = frozenset(
-    {"出", "付", "支", "借", "支出", "转出", "支取", "D", "DR", "DEBIT", "OUT", "-"}
-)
+DIRECTION_IN = frozenset(_DATA["direction"]["in"])
+DIRECTION_OUT = frozenset(_DATA["direction"]["out"])
 
 #: Status values, compared after stripping and upper-casing. Executed rows are read; rows
 #: not executed are rejected; an order "closed" is not executed unless its row names a
 #: direction (a payment refunded later is still a payment); any other value is kept and
 #: reported.
-STATUS_OK = frozenset(
-    {
-        "是", "成功", "Y", "YES", "SUCCESS", "SUCCEEDED", "OK", "交易成功", "正常", "1", "01",
-        "支付成功", "已支付", "已存入零钱", "已转账", "朋友已收钱", "已收钱", "提现已到账", "充值完成",
-        "充值成功", "已到账", "退款成功", "已退款", "已全额退款", "等待确认收货", "交易完成", "已完成",
-        "还款成功", "入账成功", "COMPLETED", "COMPLETE", "SETTLED", "POSTED", "BOOKED",
-    }
-)
-STATUS_FAILED = frozenset(
-    {
-        "否", "失败", "N", "NO", "FAILED", "FAIL", "FAILURE", "交易失败", "0", "02", "支付失败",
-        "已撤销", "撤销", "已取消", "取消", "未支付", "等待付款", "待支付", "已失效", "处理中", "退款失败",
-        "DECLINED", "CANCELLED", "CANCELED", "PENDING", "REVERTED", "REJECTED",
-    }
-)
+STATUS_OK = frozenset(_DATA["status"]["executed"])
+STATUS_FAILED = frozenset(_DATA["status"]["not_executed"])
 #: An order closed: not executed, unless the row says money moved (支出 / 收入).
 STATUS_CLOSED = frozenset({"交易关闭", "已关闭", "关闭", "CLOSED"})
 
