@@ -16,8 +16,14 @@ from .analyze import LAYOUT_OPTION
 @group.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @LAYOUT_OPTION
-@click.option("-n", "--rows", type=click.IntRange(0, 1000), default=5, show_default=True,
-              help="First rows to show as read.")
+@click.option(
+    "-n",
+    "--rows",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="First rows to show as read.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def inspect(files, layout, rows, as_json):
     """Show how each FILE (or every export under a folder) is read: layout, column map,
@@ -38,18 +44,33 @@ def inspect(files, layout, rows, as_json):
         click.echo("  columns: " + ", ".join(f"{h.strip()}→{f}" for h, f in r["columns"] if f))
         if r["unmapped"]:
             click.echo("  kept as they are: " + ", ".join(h.strip() for h in r["unmapped"]))
-        click.echo(f"  own account from: {r['account_source'] or '-'}; direction: {r['direction_rule'] or '-'};"
-                   f" date order: {r['date_order'] or 'year first'}")
+        click.echo(
+            f"  own account from: {r['account_source'] or '-'}; direction: {r['direction_rule'] or '-'};"
+            f" date order: {r['date_order'] or 'year first'}"
+        )
         if r["statuses"]:
-            click.echo("  status values: " + ", ".join(f"{k} ({v})" for k, v in r["statuses"].items()))
+            click.echo(
+                "  status values: " + ", ".join(f"{k} ({v})" for k, v in r["statuses"].items())
+            )
         if r["currencies"]:
-            click.echo("  currencies: " + ", ".join(f"{k or '(unstated)'} ({v})" for k, v in r["currencies"].items()))
-        click.echo(f"  rows: {r['rows_read']} read, {r['rows_accepted']} accepted, {r['rows_rejected']} rejected"
-                   + (" (" + ", ".join(f"{k} {v}" for k, v in r["rejects"].items()) + ")" if r["rejects"] else ""))
+            click.echo(
+                "  currencies: "
+                + ", ".join(f"{k or '(unstated)'} ({v})" for k, v in r["currencies"].items())
+            )
+        click.echo(
+            f"  rows: {r['rows_read']} read, {r['rows_accepted']} accepted, {r['rows_rejected']} rejected"
+            + (
+                " (" + ", ".join(f"{k} {v}" for k, v in r["rejects"].items()) + ")"
+                if r["rejects"]
+                else ""
+            )
+        )
         for w in r["warnings"]:
             click.echo(f"  warning: {w}")
         for x in r["first_rows"]:
             cp = x["counterparty"] or f"({x['kind']})"
             name = f" {x['name']}" if x["name"] else ""
-            click.echo(f"    row {x['row']}: {x['account']} {x['time']} {x['direction']:>3} "
-                       f"{yuan(x['amount'])} {x['currency']} {cp}{name}")
+            click.echo(
+                f"    row {x['row']}: {x['account']} {x['time']} {x['direction']:>3} "
+                f"{yuan(x['amount'])} {x['currency']} {cp}{name}"
+            )

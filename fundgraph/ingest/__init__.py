@@ -22,8 +22,8 @@ from ..i18n import t
 from ..tables import conform
 from .balance import balance_breaks
 from .dedupe import alias_map, build_transfers, find_duplicate_rows, resolve_aliases
-from .normalise import FileInfo, normalise_table, normalise_table_info, parse_cents, parse_times
 from .layouts import Layout, LayoutSet, load_layouts
+from .normalise import FileInfo, normalise_table, normalise_table_info, parse_cents, parse_times
 from .readers import FileProblem, RawTable, find_exports, read_export
 
 __all__ = [

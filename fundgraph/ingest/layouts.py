@@ -50,8 +50,18 @@ __all__ = ["Layout", "LayoutSet", "load_layouts", "SIGNS", "DATE_ORDERS"]
 SIGNS = ("negative_out", "positive_out")
 DATE_ORDERS = ("dmy", "mdy")
 _KEYS = {
-    "name", "files", "headers_present", "columns", "date_order", "sign", "currency", "account",
-    "account_labels", "headers", "status", "direction",
+    "name",
+    "files",
+    "headers_present",
+    "columns",
+    "date_order",
+    "sign",
+    "currency",
+    "account",
+    "account_labels",
+    "headers",
+    "status",
+    "direction",
 }
 
 
@@ -108,7 +118,9 @@ class LayoutSet:
 
     def match(self, table: object) -> Layout | None:
         """The first layout for a raw table (its file name and header), or None."""
-        name = table.source_file if isinstance(table.source_file, str) else str(table.source_file[0])
+        name = (
+            table.source_file if isinstance(table.source_file, str) else str(table.source_file[0])
+        )
         for lay in self.layouts:
             if lay.matches_name(name) and lay.matches_header(list(table.header)):
                 return lay
@@ -177,7 +189,9 @@ def parse_layout(data: dict, where: str) -> Layout:
             lay.aliases[header_key(h)] = fld
     status = data.get("status", {})
     lay.status_ok = _upper(_strings(status.get("executed", []), f"{where}: status.executed"))
-    lay.status_failed = _upper(_strings(status.get("not_executed", []), f"{where}: status.not_executed"))
+    lay.status_failed = _upper(
+        _strings(status.get("not_executed", []), f"{where}: status.not_executed")
+    )
     direction = data.get("direction", {})
     lay.direction_in = _upper(_strings(direction.get("in", []), f"{where}: direction.in"))
     lay.direction_out = _upper(_strings(direction.get("out", []), f"{where}: direction.out"))

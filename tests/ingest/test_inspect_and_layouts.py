@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from fundgraph.cli import group
+
 from fundgraph.errors import InputError
 from fundgraph.ingest import inspect_exports, load_layouts, read_exports
 
@@ -22,14 +22,19 @@ def test_inspect_library_reports_every_decision():
     assert "收/付款方式" in [h.strip() for h in r["unmapped"]]
     assert r["account_source"] == "title" and r["direction_rule"] == "flag;words"
     assert r["statuses"]["交易关闭"] == 2 and r["rejects"] == {"order_closed": 1}
-    assert [(x["row"], x["direction"], x["amount"]) for x in r["first_rows"]] == [(15, "out", 10000), (16, "in", 3000)]
+    assert [(x["row"], x["direction"], x["amount"]) for x in r["first_rows"]] == [
+        (15, "out", 10000),
+        (16, "in", 3000),
+    ]
 
 
 def test_inspect_command_names_layout_and_problems(tmp_path):
     bad = tmp_path / "notes.csv"
     bad.write_text("hello\nworld\n", encoding="utf-8")
-    res = CliRunner().invoke(group, ["inspect", str(DATA / "td-activity.csv"), str(bad), "--layout",
-                                     str(DATA / "td.toml")])
+    res = CliRunner().invoke(
+        group,
+        ["inspect", str(DATA / "td-activity.csv"), str(bad), "--layout", str(DATA / "td.toml")],
+    )
     assert res.exit_code == 0, res.output
     assert "layout: TD Canada Trust activity" in res.output
     assert "date order: mdy" in res.output
@@ -47,14 +52,20 @@ def test_layout_adds_aliases_status_direction_sign_and_account(tmp_path):
         encoding="utf-8",
     )
     stmt = tmp_path / "acme-2024.csv"
-    stmt.write_text("Txn Stamp,Amt,Way,Status\n2024-01-01 10:00:00,5.00,DEP,DONE\n2024-01-02 10:00:00,3.00,WDL,VOID\n"
-                    "2024-01-03 10:00:00,2.00,WDL,DONE\n", encoding="utf-8")
+    stmt.write_text(
+        "Txn Stamp,Amt,Way,Status\n2024-01-01 10:00:00,5.00,DEP,DONE\n2024-01-02 10:00:00,3.00,WDL,VOID\n"
+        "2024-01-03 10:00:00,2.00,WDL,DONE\n",
+        encoding="utf-8",
+    )
     other = tmp_path / "card.csv"  # the layout's sign convention is not applied to other files
     other.write_text("交易时间,交易金额,摘要\n2024-01-01 10:00:00,-1.00,x\n", encoding="utf-8")
     ing = read_exports([tmp_path], workers=1, layouts=[lay])
     tx = ing.transactions.set_index("source_file")
-    assert tx.loc["acme-2024.csv", ["direction", "amount", "account", "currency"]].values.tolist() == [
-        ["in", 500, "ACME-1", "USD"], ["out", 200, "ACME-1", "USD"],
+    assert tx.loc[
+        "acme-2024.csv", ["direction", "amount", "account", "currency"]
+    ].values.tolist() == [
+        ["in", 500, "ACME-1", "USD"],
+        ["out", 200, "ACME-1", "USD"],
     ]
     assert ing.rejects["code"].tolist() == ["failed_transaction"]
     assert tx.loc["card.csv", "direction"] == "out"
@@ -65,10 +76,15 @@ def test_layout_adds_aliases_status_direction_sign_and_account(tmp_path):
 
 def test_layout_positive_out_sign(tmp_path):
     lay = tmp_path / "card.toml"
-    lay.write_text('[[layout]]\nname = "card"\nfiles = ["card*.csv"]\nsign = "positive_out"\n', encoding="utf-8")
+    lay.write_text(
+        '[[layout]]\nname = "card"\nfiles = ["card*.csv"]\nsign = "positive_out"\n',
+        encoding="utf-8",
+    )
     stmt = tmp_path / "card1.csv"
-    stmt.write_text("卡号,交易时间,交易金额\n4367,2024-01-01 10:00:00,5.00\n4367,2024-01-02 10:00:00,-3.00\n",
-                    encoding="utf-8")
+    stmt.write_text(
+        "卡号,交易时间,交易金额\n4367,2024-01-01 10:00:00,5.00\n4367,2024-01-02 10:00:00,-3.00\n",
+        encoding="utf-8",
+    )
     tx = read_exports([stmt], workers=1, layouts=[lay]).transactions
     assert tx["direction"].tolist() == ["out", "in"]
 
@@ -78,7 +94,10 @@ def test_layout_positive_out_sign(tmp_path):
     [
         ("[[layout]]\nfiles = ['x']\n", "needs a name"),
         ("[[layout]]\nname = 'x'\nsign = 'up'\n", "sign must be one of"),
-        ("[[layout]]\nname = 'x'\n[layout.headers]\nnot_a_field = ['A']\n", "'not_a_field' is not a field"),
+        (
+            "[[layout]]\nname = 'x'\n[layout.headers]\nnot_a_field = ['A']\n",
+            "'not_a_field' is not a field",
+        ),
         ("[[layout]]\nname = 'x'\ncolour = 'red'\n", "unknown key 'colour'"),
         ("not toml = = 1\n", "not a valid TOML layout file"),
         ("title = 'no layouts'\n", "no [[layout]] table"),
@@ -104,8 +123,12 @@ def test_builtin_vocabulary_is_a_layout_file():
 def test_failed_run_writes_files_and_rejects(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    (src / "a.csv").write_text("交易时间,交易金额,账号\n2022-01-01 10:00:00,abc,6222\n", encoding="utf-8")
-    (src / "bill.csv").write_text("交易时间,金额,摘要\n2024-01-01 10:00:00,5.00,x\n", encoding="utf-8")
+    (src / "a.csv").write_text(
+        "交易时间,交易金额,账号\n2022-01-01 10:00:00,abc,6222\n", encoding="utf-8"
+    )
+    (src / "bill.csv").write_text(
+        "交易时间,金额,摘要\n2024-01-01 10:00:00,5.00,x\n", encoding="utf-8"
+    )
     out = tmp_path / "case"
     res = CliRunner().invoke(group, ["analyze", str(src), "-o", str(out), "-q"])
     assert res.exit_code == 1

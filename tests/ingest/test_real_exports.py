@@ -23,19 +23,43 @@ LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
 # cents, counterparty account, counterparty name, time)
 EXPECTED: dict[str, dict] = {
     "deg/alipay-2023-gbk.csv": {
-        "read": 10, "account": "xx@gmail.com", "source": "title",
-        "in": {"": (4, 22239387)}, "out": {"": (5, 21164)},
+        "read": 10,
+        "account": "xx@gmail.com",
+        "source": "title",
+        "in": {"": (4, 22239387)},
+        "out": {"": (5, 21164)},
         "rejects": [(31, "order_closed")],
         "cp": {"rim***@qq.com", "xxx***@163.com", "fin***@jieyisoft.com"},
         "spot": {
-            27: ("out", 2000, "rim***@qq.com", "x4***6", "2023-02-08 14:16:52"),  # 等待确认收货: paid
-            29: ("in", 9934, "", "蚂蚁财富-蚂蚁（杭州）基金销售有限公司", "2023-02-02 15:24:35"),  # 卖出至余额宝
-            33: ("out", 5000, "fin***@jieyisoft.com", "一卡通", "2023-01-09 18:21:50"),  # closed, refunded
+            27: (
+                "out",
+                2000,
+                "rim***@qq.com",
+                "x4***6",
+                "2023-02-08 14:16:52",
+            ),  # 等待确认收货: paid
+            29: (
+                "in",
+                9934,
+                "",
+                "蚂蚁财富-蚂蚁（杭州）基金销售有限公司",
+                "2023-02-02 15:24:35",
+            ),  # 卖出至余额宝
+            33: (
+                "out",
+                5000,
+                "fin***@jieyisoft.com",
+                "一卡通",
+                "2023-01-09 18:21:50",
+            ),  # closed, refunded
         },
     },
     "deg/wechat.csv": {
-        "read": 27, "account": "@[测试]", "source": "derived",
-        "in": {"": (7, 332849)}, "out": {"": (18, 2306941)},
+        "read": 27,
+        "account": "@[测试]",
+        "source": "derived",
+        "in": {"": (7, 332849)},
+        "out": {"": (18, 2306941)},
         "rejects": [(30, "internal_transfer"), (31, "internal_transfer")],
         "cp": set(),
         "spot": {
@@ -45,8 +69,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/icbc-debit-v1.csv": {
-        "read": 12, "account": "1234****9876", "source": "title",
-        "in": {"CNY": (5, 284174)}, "out": {"CNY": (6, 424108)},
+        "read": 12,
+        "account": "1234****9876",
+        "source": "title",
+        "in": {"CNY": (5, 284174)},
+        "out": {"CNY": (6, 424108)},
         "rejects": [(20, "totals_line")],
         "cp": set(),
         "spot": {
@@ -56,8 +83,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/icbc-credit.csv": {
-        "read": 10, "account": "1234****5678", "source": "title",
-        "in": {"CNY": (1, 462101)}, "out": {"CNY": (8, 36313)},
+        "read": 10,
+        "account": "1234****5678",
+        "source": "title",
+        "in": {"CNY": (1, 462101)},
+        "out": {"CNY": (8, 36313)},
         "rejects": [(18, "totals_line")],
         "cp": set(),
         "spot": {
@@ -67,10 +97,18 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/ccb-debit.xls": {
-        "read": 7, "account": "xxxxx*********1546", "source": "file_name",
-        "in": {}, "out": {"CNY": (6, 70326)},
+        "read": 7,
+        "account": "xxxxx*********1546",
+        "source": "file_name",
+        "in": {},
+        "out": {"CNY": (6, 70326)},
         "rejects": [(13, "footer")],
-        "cp": {"20883313166*****0156", "2088131*****0121", "20880216448*****0156", "802080*****0015"},
+        "cp": {
+            "20883313166*****0156",
+            "2088131*****0121",
+            "20880216448*****0156",
+            "802080*****0015",
+        },
         "spot": {
             7: ("out", 6700, "20883313166*****0156", "中***融科技有限公司", "2025-01-01 18:53:19"),
             10: ("out", 51502, "802080*****0015", "中***网络有限公司", "2025-01-05 17:12:28"),
@@ -78,8 +116,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/cmb-debit.csv": {
-        "read": 5, "account": "@deg/cmb-debit.csv", "source": "derived",
-        "in": {"CNY": (1, 123400)}, "out": {"CNY": (4, 201314)},
+        "read": 5,
+        "account": "@deg/cmb-debit.csv",
+        "source": "derived",
+        "in": {"CNY": (1, 123400)},
+        "out": {"CNY": (4, 201314)},
         "rejects": [],
         "cp": {"1111111111", "66666666666666", "99999999999999", "888888888"},
         "spot": {
@@ -90,12 +131,25 @@ EXPECTED: dict[str, dict] = {
         "cash": {5},
     },
     "deg/boc-debit.csv": {
-        "read": 17, "account": "3167", "source": "column",
-        "in": {"CNY": (4, 982100)}, "out": {"CNY": (13, 939430)},
+        "read": 17,
+        "account": "3167",
+        "source": "column",
+        "in": {"CNY": (4, 982100)},
+        "out": {"CNY": (13, 939430)},
         "rejects": [],
-        "cp": {"6226******5669", "Z200******010N", "8000******1303", "6222******4664", "6225******4294",
-               "3101******6787", "4888******N", "4520******1924", "2088******0156", "6205******2260",
-               "6222******0258"},
+        "cp": {
+            "6226******5669",
+            "Z200******010N",
+            "8000******1303",
+            "6222******4664",
+            "6225******4294",
+            "3101******6787",
+            "4888******N",
+            "4520******1924",
+            "2088******0156",
+            "6205******2260",
+            "6222******0258",
+        },
         "spot": {
             4: ("out", 32600, "Z200******010N", "支付宝-李四", "2025-08-22 12:24:20"),
             14: ("in", 577100, "4520******1924", "美金数据有限公司", "2025-08-05 16:00:44"),  # 工资
@@ -103,19 +157,37 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/bocom-debit.csv": {
-        "read": 6, "account": "@deg/bocom-debit.csv", "source": "derived",
-        "in": {"": (3, 1125)}, "out": {"": (3, 11400)},
+        "read": 6,
+        "account": "@deg/bocom-debit.csv",
+        "source": "derived",
+        "in": {"": (3, 1125)},
+        "out": {"": (3, 11400)},
         "rejects": [],
         "cp": {"1323132313211331313", "6666666666666666", "555551312313213123", "11111111111111"},
         "spot": {
-            2: ("in", 123, "1323132313211331313", "应付个人活期储蓄存款利息", "2025-01-01 00:00:00"),
+            2: (
+                "in",
+                123,
+                "1323132313211331313",
+                "应付个人活期储蓄存款利息",
+                "2025-01-01 00:00:00",
+            ),
             3: ("out", 321, "6666666666666666", "哈哈", "2024-02-02 13:15:12"),
-            7: ("out", 10079, "11111111111111", "京东肯特瑞基金销售有限公司", "2024-06-06 11:30:54"),
+            7: (
+                "out",
+                10079,
+                "11111111111111",
+                "京东肯特瑞基金销售有限公司",
+                "2024-06-06 11:30:54",
+            ),
         },
     },
     "deg/abc-debit.csv": {
-        "read": 5, "account": "@deg/abc-debit.csv", "source": "derived",
-        "in": {"": (2, 1000001)}, "out": {"": (2, 1235589)},
+        "read": 5,
+        "account": "@deg/abc-debit.csv",
+        "source": "derived",
+        "in": {"": (2, 1000001)},
+        "out": {"": (2, 1235589)},
         "rejects": [(6, "zero_amount")],
         "cp": {"12341234123412341"},
         "spot": {
@@ -125,8 +197,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/citic-credit.xls": {
-        "read": 13, "account": "6688", "source": "column",
-        "in": {"CNY": (2, 141)}, "out": {"CNY": (11, 109880)},
+        "read": 13,
+        "account": "6688",
+        "source": "column",
+        "in": {"CNY": (2, 141)},
+        "out": {"CNY": (11, 109880)},
         "rejects": [],
         "cp": set(),
         "spot": {
@@ -136,8 +211,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/jd.csv": {
-        "read": 26, "account": "jd_55370d18d5bb4", "source": "title",
-        "in": {"": (6, 109759)}, "out": {"": (17, 274602)},
+        "read": 26,
+        "account": "jd_55370d18d5bb4",
+        "source": "title",
+        "in": {"": (6, 109759)},
+        "out": {"": (17, 274602)},
         "rejects": [(28, "zero_amount"), (29, "zero_amount"), (38, "pay_later")],
         "cp": set(),
         "spot": {
@@ -147,8 +225,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/hsbchk-debit.csv": {
-        "read": 10, "account": "@deg/hsbchk-debit.csv", "source": "derived",
-        "in": {"HKD": (3, 1300545), "CNY": (1, 1250000)}, "out": {"HKD": (6, 352650)},
+        "read": 10,
+        "account": "@deg/hsbchk-debit.csv",
+        "source": "derived",
+        "in": {"HKD": (3, 1300545), "CNY": (1, 1250000)},
+        "out": {"HKD": (6, 352650)},
         "rejects": [],
         "cp": set(),
         "date_order": "dmy",
@@ -160,8 +241,11 @@ EXPECTED: dict[str, dict] = {
         "cash": {6},
     },
     "deg/bmo-debit.csv": {
-        "read": 4, "account": "5678653123124124", "source": "column",
-        "in": {"": (1, 1)}, "out": {"": (3, 15832)},
+        "read": 4,
+        "account": "5678653123124124",
+        "source": "column",
+        "in": {"": (1, 1)},
+        "out": {"": (3, 15832)},
         "rejects": [],
         "cp": set(),
         "spot": {
@@ -171,8 +255,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "deg/td.csv": {
-        "read": 9, "account": "@deg/td.csv", "source": "derived",  # read with tests/data/layouts/td.toml
-        "in": {"CAD": (2, 33223)}, "out": {"CAD": (7, 31917)},
+        "read": 9,
+        "account": "@deg/td.csv",
+        "source": "derived",  # read with tests/data/layouts/td.toml
+        "in": {"CAD": (2, 33223)},
+        "out": {"CAD": (7, 31917)},
         "rejects": [],
         "cp": set(),
         "date_order": "mdy",
@@ -183,8 +270,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "ofx/lloyds.csv": {
-        "read": 12, "account": "9988741515152252", "source": "column",
-        "in": {"": (2, 250000)}, "out": {"": (10, 638199)},
+        "read": 12,
+        "account": "9988741515152252",
+        "source": "column",
+        "in": {"": (2, 250000)},
+        "out": {"": (10, 638199)},
         "rejects": [],
         "cp": set(),
         "date_order": "dmy",
@@ -195,8 +285,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "ofx/revolut-2021-10.csv": {
-        "read": 7, "account": "@ofx/revolut-2021-10.csv", "source": "derived",
-        "in": {"EUR": (1, 50000)}, "out": {"EUR": (6, 33469)},
+        "read": 7,
+        "account": "@ofx/revolut-2021-10.csv",
+        "source": "derived",
+        "in": {"EUR": (1, 50000)},
+        "out": {"EUR": (6, 33469)},
         "rejects": [],
         "cp": set(),
         "spot": {
@@ -206,8 +299,11 @@ EXPECTED: dict[str, dict] = {
         },
     },
     "chase/chase-checking.csv": {
-        "read": 16, "account": "@chase/chase-checking.csv", "source": "derived",
-        "in": {"": (5, 18719)}, "out": {"": (11, 562491)},
+        "read": 16,
+        "account": "@chase/chase-checking.csv",
+        "source": "derived",
+        "in": {"": (5, 18719)},
+        "out": {"": (11, 562491)},
         "rejects": [],
         "cp": set(),
         "date_order": "mdy",
@@ -236,7 +332,11 @@ def _sums(tx: pd.DataFrame, direction: str) -> dict[str, tuple[int, int]]:
 def test_all_seventeen_are_described():
     if not ROOT.is_dir():
         pytest.skip(f"the real exports are not beside the repository ({ROOT})")
-    found = {p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.suffix.lower() in (".csv", ".xls")}
+    found = {
+        p.relative_to(ROOT).as_posix()
+        for p in ROOT.rglob("*")
+        if p.suffix.lower() in (".csv", ".xls")
+    }
     assert found == set(EXPECTED)
 
 
@@ -259,8 +359,13 @@ def test_real_export_read_exactly(real, name):
     by_row = tx.set_index("source_row")
     for row, (direction, cents, cp, cp_name, time) in exp["spot"].items():
         r = by_row.loc[row]
-        assert (r["direction"], int(r["amount"]), r["counterparty"], r["counterparty_name"],
-                str(r["time"])) == (direction, cents, cp, cp_name, time), row
+        assert (
+            r["direction"],
+            int(r["amount"]),
+            r["counterparty"],
+            r["counterparty_name"],
+            str(r["time"]),
+        ) == (direction, cents, cp, cp_name, time), row
     cash_rows = set(tx.loc[tx["counterparty_kind"] == "cash", "source_row"])
     assert cash_rows == exp.get("cash", set())
     assert (tx.loc[tx["counterparty"] != "", "counterparty_kind"] == "account").all()
