@@ -169,7 +169,7 @@ def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if len(text.encode("utf-8")) - len(text) >= 2:
+        if len(text.encode("utf-8")) - len(text) >= 2 and not _gb_looks_utf8(line, text):
             return True
     return False
 
@@ -182,14 +182,14 @@ def _decode_lines(data: bytes, first: str | None) -> str:
             pass
     out = []
     for line in data.split(b"\n"):
-        for enc in ("utf-8", "gb18030"):
-            try:
-                out.append(line.decode(enc))
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            out.append(line.decode("gb18030", errors="replace"))
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not _gb_looks_utf8(line, text):
+            out.append(text)
+            continue
+        out.append(line.decode("gb18030", errors="replace"))
     return "\n".join(out)
 
 

@@ -211,6 +211,8 @@ _ROW = {"cents": 100, "secs": 0, "out": False, "memo": "", "style": 0}
 # a short GBK text that is valid UTF-8 by chance (转转 would come back as תת)
 @example([_spec(encoding="gbk", rows=[{**_ROW, "memo": "转转"}])])
 @example([_spec(encoding="gb18030", rows=[{**_ROW, "memo": "转转"}, {**_ROW, "out": True, "memo": "转"}])])
+# the same memo in a GBK file whose Chinese header is not UTF-8 (read line by line)
+@example([_spec(encoding="gbk", account_header="交易卡号", rows=[{**_ROW, "memo": "投转"}])])
 # signed amounts all positive: no direction, every row rejected and counted
 @example([_spec(amount_mode="signed", rows=[_ROW, _ROW], junk=[(0, "total")])])
 def test_random_statements_round_trip(specs):
