@@ -81,8 +81,8 @@ def balance_breaks(transactions: pd.DataFrame) -> pd.DataFrame:
 def _breaks(t: pd.DataFrame, keys: list[str]):
     """Breaks of ``t`` in its row order: (rows, expected, shown, -, breaks per statement key,
     statement key of each row)."""
-    gkey = t[keys].astype(str).agg("\x00".join, axis=1).to_numpy()
-    grp = pd.factorize(gkey)[0]
+    grp = t.groupby(keys, sort=False).ngroup().to_numpy()
+    gkey = grp
     bal = t["balance"].to_numpy(dtype=np.int64)
     signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
     same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
@@ -98,6 +98,6 @@ def _breaks(t: pd.DataFrame, keys: list[str]):
     n_fwd = np.bincount(grp, weights=fwd, minlength=grp.max() + 1)
     use_rev = (n_rev < n_fwd)[grp]
     mask = np.where(use_rev, rev, fwd)
-    per_key = pd.Series(np.minimum(n_rev, n_fwd), index=pd.unique(gkey))
+    per_key = pd.Series(np.minimum(n_rev, n_fwd), index=np.arange(len(n_rev)))
     expected = np.where(use_rev, exp_rev, exp_fwd)[mask]
     return t[mask], expected, bal[mask], None, per_key, gkey[mask]

@@ -114,6 +114,14 @@ _MONEY_JUNK = "[ \t\r\n\u3000\u00a0,，¥￥$元]|RMB|CNY|HKD|USD|EUR|GBP|CAD|�
 _DECIMAL_COMMA_RE = r"^\s*[+\-]?[¥￥$]?\s*(?:\d{1,3}(?:\.\d{3})+|\d+),\d{1,2}\s*(?:元)?\s*$"
 
 
+def _is_ascii(x: pd.Series) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(x.to_numpy(dtype=object), type=pa.large_string())
+    return pc.string_is_ascii(arr).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _fold_digits(v: str) -> str:
     """Full-width and other Unicode decimal digits (and signs) as ASCII."""
     v = unicodedata.normalize("NFKC", v)
@@ -144,11 +152,13 @@ def parse_cents(s: pd.Series, by: np.ndarray | None = None) -> tuple[pd.Series, 
     [12345, 1200000, 1250]
     """
     x = s.astype(str)
-    nonascii = ~x.map(str.isascii).to_numpy(dtype=bool)
+    nonascii = ~_is_ascii(x)
     if nonascii.any():
         x = x.copy()
         x[nonascii] = x[nonascii].map(_fold_digits)
-    comma = x.str.contains(_DECIMAL_COMMA_RE, regex=True).to_numpy(dtype=bool)
+    comma = x.str.contains(",", regex=False).to_numpy(dtype=bool).copy()
+    if comma.any():
+        comma[comma] = x[comma].str.contains(_DECIMAL_COMMA_RE, regex=True).to_numpy(dtype=bool)
     if comma.any():
         point = x.str.contains(r"\d,\d{3}(?:,\d{3})*\.\d{1,2}\s*$", regex=True).to_numpy(dtype=bool)
         if by is None:
@@ -668,14 +678,25 @@ def normalise_table_info(
     has_dc = "in_amount" in by_field or "out_amount" in by_field
     has_amt = "amount" in by_field
     amt_text = col("amount") if has_amt else pd.Series([""] * n, dtype=object)
-    note = amt_text.str.contains(AMOUNT_NOTE_RE, regex=True).to_numpy(dtype=bool) if has_amt else np.zeros(n, bool)
+    note = amt_text.str.endswith((")", "）")).to_numpy(dtype=bool).copy() if has_amt else np.zeros(n, bool)
+    if note.any():
+        note[note] = amt_text[note].str.contains(AMOUNT_NOTE_RE, regex=True).to_numpy(dtype=bool)
     if note.any():
         amt_text = amt_text.where(~note, amt_text.str.replace(AMOUNT_NOTE_RE, "", regex=True))
-    amt, a_present, a_ok = parse_cents(amt_text, by=gcode)
+    if has_amt:
+        amt, a_present, a_ok = parse_cents(amt_text, by=gcode)
+    else:
+        amt = pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+        a_present = a_ok = pd.Series(np.zeros(n, dtype=bool))
     explicit_sign = amt_text.str.startswith(("+", "-")).to_numpy(dtype=bool)
     in_text, out_text = col("in_amount"), col("out_amount")
-    c_in, in_present, in_ok = parse_cents(in_text, by=gcode)
-    c_out, out_present, out_ok = parse_cents(out_text, by=gcode)
+    if has_dc:
+        c_in, in_present, in_ok = parse_cents(in_text, by=gcode)
+        c_out, out_present, out_ok = parse_cents(out_text, by=gcode)
+    else:
+        none = pd.Series(np.zeros(n, dtype=bool))
+        c_in = c_out = pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+        in_present = in_ok = out_present = out_ok = none
     vin = c_in.fillna(0).to_numpy(dtype=np.int64)
     vout = c_out.fillna(0).to_numpy(dtype=np.int64)
     dc_row = (vin != 0) | (vout != 0) | (in_present & ~in_ok).to_numpy() | (out_present & ~out_ok).to_numpy()
@@ -718,7 +739,8 @@ def normalise_table_info(
     account_src = np.where(account.to_numpy() != "", "column", "")
     # title lines, then footer lines, then the file name, else one derived id per file
     title_acc = per_row(table.title["account"]) if _has_title(table, "account") else np.full(n, "", dtype=object)
-    title_ok = np.array([_named_account(v) for v in title_acc], dtype=bool) if n else np.zeros(0, bool)
+    named_of = {v: _named_account(v) for v in pd.unique(title_acc)} if n else {}
+    title_ok = np.array([named_of[v] for v in title_acc], dtype=bool) if n else np.zeros(0, bool)
     fill = (account.to_numpy() == "") & title_ok
     account = account.where(~fill, title_acc)
     account_src = np.where(fill, "title", account_src)
@@ -750,9 +772,10 @@ def normalise_table_info(
             account_src = np.where(m, src, account_src)
             if src == "derived":
                 infos[groups[gi]].warnings.append(("derived_account", acc_id, None))
+    src_df = pd.DataFrame({"g": gcode, "s": account_src}).drop_duplicates()
+    src_of = src_df[src_df["s"] != ""].sort_values(["g", "s"]).groupby("g")["s"].agg(";".join)
     for gi, g in enumerate(groups):
-        srcs = account_src[gcode == gi]
-        infos[g].account_source = ";".join(sorted(set(s for s in srcs if s)))
+        infos[g].account_source = src_of.get(gi, "")
 
     # counterparty: its account and name (a cell holding both is split)
     cp_idx = by_field.get("counterparty", [])
@@ -788,7 +811,9 @@ def normalise_table_info(
     channel = col("channel")
     category = role_col("category")
     funding = role_col("funding")
-    words = memo + " " + channel.where(channel != "", "") + " " + category
+
+    def words_of(mask: np.ndarray) -> pd.Series:
+        return memo[mask] + " " + channel[mask] + " " + category[mask]
 
     # direction: a flag, debit/credit columns, the sign with the file's convention, the
     # running balance; never guessed
@@ -798,9 +823,11 @@ def normalise_table_info(
     bal_vote = None
     if has_flag_col:
         d = _norm_flag(col("direction"))
-        d_tok = d.str.replace(r"\s+", " ", regex=True)
-        fin = d.isin(DIRECTION_IN) | d_tok.map(lambda v: bool(v) and all(x in DIRECTION_IN for x in v.split(" ")))
-        fout = d.isin(DIRECTION_OUT) | d_tok.map(lambda v: bool(v) and all(x in DIRECTION_OUT for x in v.split(" ")))
+        # "贷 Cr": every word of the value a flag of the same direction
+        uniq = pd.unique(d.to_numpy(dtype=object))
+        tok = {v: v.split() for v in uniq}
+        fin = d.map({v: bool(t) and all(x in DIRECTION_IN for x in t) for v, t in tok.items()}).astype(bool)
+        fout = d.map({v: bool(t) and all(x in DIRECTION_OUT for x in t) for v, t in tok.items()}).astype(bool)
         if layout is not None:
             fin |= d.isin(layout.direction_in)
             fout |= d.isin(layout.direction_out)
@@ -835,7 +862,7 @@ def normalise_table_info(
         flag(st_closed & ~flagged, "order_closed", status)
         # neutral rows of payment apps: what the row says happened decides
         if neutral.any():
-            w = words[neutral]
+            w = words_of(neutral)
             refund = _search(w, NEUTRAL_REFUND_RE)
             paid = note[neutral]
             later = _search(w + " " + funding[neutral], PAY_LATER_RE)
@@ -864,7 +891,6 @@ def normalise_table_info(
     rule[dcm] = "debit/credit"
     # the sign, with the convention decided per file (and account) from evidence
     need_sign &= direction == ""
-    group_rule: dict[int, str] = {}
     if need_sign.any():
         if bal_vote is None:
             bal_vote = _balance_votes(balance, signed, times, gcode, account)
@@ -873,44 +899,52 @@ def normalise_table_info(
         card_in = np.zeros(n, dtype=bool)
         card_out = np.zeros(n, dtype=bool)
         ns = np.flatnonzero(need_sign)
-        card_in[ns] = _search(words[need_sign], CARD_IN_RE)
-        card_out[ns] = _search(words[need_sign], CARD_OUT_RE) & ~card_in[ns]
+        w_ns = words_of(need_sign)
+        card_in[ns] = _search(w_ns, CARD_IN_RE)
+        card_out[ns] = _search(w_ns, CARD_OUT_RE) & ~card_in[ns]
         # a vote for "negative is out": balance moves with the sign, refunds positive ...
         normal = (bal_vote == sg) & (bal_vote != 0)
         invert = (bal_vote == -sg) & (bal_vote != 0)
         normal_w = (card_in & (sg > 0)) | (card_out & (sg < 0))
         invert_w = (card_in & (sg < 0)) | (card_out & (sg > 0))
-        gkey = pd.Series(gcode.astype(np.int64) * (acc_c.max() + 2) + acc_c)
+        gkey = pd.factorize(gcode.astype(np.int64) * (int(acc_c.max()) + 2) + acc_c)[0]
         forced_sign = getattr(layout, "sign", None) if layout is not None else None
-        for k in pd.unique(gkey[need_sign]):
-            m = need_sign & (gkey.to_numpy() == k)
-            vn = int(normal[m].sum() + normal_w[m].sum())
-            vi = int(invert[m].sum() + invert_w[m].sum())
-            if forced_sign in ("negative_out", "positive_out"):
-                conv = 1 if forced_sign == "negative_out" else -1
-                why = "sign (layout)"
-            elif (amt_text[m].str.startswith("+")).any():
-                conv, why = 1, "sign"  # a file that writes "+" means money in by it
-            elif not (signed[m] < 0).any() and (invert[m].any() and normal[m].any()):
-                conv, why = 0, ""  # unsigned amounts: the running balance decides row by row
-            elif vi > vn:
-                conv, why = -1, "sign (positive is out: from evidence)"
-            elif vn > 0 or (signed[m] < 0).any() or explicit_sign[m].any():
-                conv, why = 1, "sign"
-            else:
-                conv, why = 0, ""
-            if conv:
-                direction[m] = np.where(signed[m] * conv < 0, "out", "in")
-                rule[m] = why
-            else:
-                # unsigned amounts: the running balance row by row (a first row whose balance
-                # is its amount opened the account)
-                bv = bal_vote[m]
-                opened = (balance.to_numpy(dtype="float64", na_value=np.nan)[m] == amount[m]) & (bv == 0)
-                dm = np.where((bv > 0) | opened, "in", np.where(bv < 0, "out", ""))
-                direction[m] = dm
-                rule[m] = np.where(dm != "", "balance", "")
-            group_rule[int(gcode[np.flatnonzero(m)[0]])] = why or "balance"
+        # the evidence summed per file and account (one pass, no loop over statements)
+        ns_idx = np.flatnonzero(need_sign)
+        gk = gkey[ns_idx]
+        ng = int(gk.max()) + 1
+
+        def per(v: np.ndarray) -> np.ndarray:
+            return np.bincount(gk, weights=v[ns_idx].astype(np.float64), minlength=ng)
+
+        vn = per(normal.astype(np.int64) + normal_w)
+        vi = per(invert.astype(np.int64) + invert_w)
+        plus = per(amt_text.str.startswith("+").to_numpy(dtype=bool)) > 0
+        neg = per(signed < 0) > 0
+        expl = per(explicit_sign) > 0
+        mixed = (per(invert) > 0) & (per(normal) > 0) & ~neg
+        if forced_sign in ("negative_out", "positive_out"):
+            conv_g = np.full(ng, 1 if forced_sign == "negative_out" else -1)
+            why_g = np.full(ng, "sign (layout)", dtype=object)
+        else:
+            conv_g = np.select(
+                [plus, mixed, vi > vn, (vn > 0) | neg | expl], [1, 0, -1, 1], default=0
+            )
+            why_g = np.where(conv_g == -1, "sign (positive is out: from evidence)", np.where(conv_g == 1, "sign", ""))
+        conv = conv_g[gk]
+        why = why_g[gk]
+        by_sign = ns_idx[conv != 0]
+        direction[by_sign] = np.where(signed[by_sign] * conv[conv != 0] < 0, "out", "in")
+        rule[by_sign] = why[conv != 0]
+        # unsigned amounts: the running balance row by row (a first row whose balance is
+        # its amount opened the account)
+        by_bal = ns_idx[conv == 0]
+        if len(by_bal):
+            bv = bal_vote[by_bal]
+            opened = (balance.to_numpy(dtype="float64", na_value=np.nan)[by_bal] == amount[by_bal]) & (bv == 0)
+            dm = np.where((bv > 0) | opened, "in", np.where(bv < 0, "out", ""))
+            direction[by_bal] = dm
+            rule[by_bal] = np.where(dm != "", "balance", "")
     flag(direction == "", "no_direction")
     flag(account == "", "no_account")
 
@@ -922,7 +956,7 @@ def normalise_table_info(
     ask = no_cp & (cash_flag == "").to_numpy()
     if ask.any():
         look = np.zeros(n, dtype=bool)
-        look[ask] = _search((memo + " " + channel)[ask], CASH_MEMO_RE)
+        look[ask] = _search(memo[ask] + " " + channel[ask], CASH_MEMO_RE)
         is_cash = is_cash | look
     kind = np.where(~no_cp, "account", np.where(is_cash, "cash", "unknown"))
 
@@ -934,25 +968,33 @@ def normalise_table_info(
         currency = currency.where(currency != "", tc)
     if layout is not None and getattr(layout, "currency", None):
         currency = currency.where(currency != "", layout.currency)
+    rules_df = pd.DataFrame({"g": gcode[ok], "r": rule[ok]}).drop_duplicates()
+    rules_of = rules_df[rules_df["r"] != ""].sort_values(["g", "r"]).groupby("g")["r"].agg(";".join)
+    nodir = set(np.unique(gcode[code.to_numpy() == "no_direction"]).tolist())
+    sv = status.to_numpy(dtype=object)
+    has_st = sv != ""
+    st_counts = pd.DataFrame({"g": gcode[has_st], "s": sv[has_st], "u": st_unknown[has_st]})
+    st_counts = st_counts.groupby(["g", "s"], sort=True).agg(n=("u", "size"), u=("u", "any")).reset_index()
+    cur_counts = (
+        pd.DataFrame({"g": gcode[ok], "c": currency.to_numpy(dtype=object)[ok]})
+        .groupby(["g", "c"], sort=True).size().reset_index(name="n")
+    )
     for gi, g in enumerate(groups):
-        m = gcode == gi
-        rules = sorted(set(r for r in rule[m & ok] if r))
         fi = infos[g]
-        if not rules and (m & (code.to_numpy() == "no_direction")).any():
+        r = rules_of.get(gi, "")
+        if not r and gi in nodir:
             fi.direction_rule = "none"
             fi.warnings.append(("no_direction_info", "amounts unsigned and no direction column", None))
         else:
-            fi.direction_rule = ";".join(rules)
-        sv = status[m]
-        if (sv != "").any():
-            fi.statuses = {str(k): int(v) for k, v in sv[sv != ""].value_counts().sort_index().items()}
-            for k, v in fi.statuses.items():
-                unknown_m = st_unknown[m] & (sv == k).to_numpy()
-                if unknown_m.any():
-                    fi.warnings.append(("unknown_status", f"{k} ({v})", None))
-        cv = currency[m & ok]
-        if len(cv):
-            fi.currencies = {str(k): int(v) for k, v in cv.value_counts().sort_index().items()}
+            fi.direction_rule = r
+    for gi, sub in st_counts.groupby("g"):
+        fi = infos[groups[gi]]
+        fi.statuses = {str(k): int(v) for k, v in zip(sub["s"], sub["n"], strict=True)}
+        for k, v, u in zip(sub["s"], sub["n"], sub["u"], strict=True):
+            if u:
+                fi.warnings.append(("unknown_status", f"{k} ({v})", None))
+    for gi, sub in cur_counts.groupby("g"):
+        infos[groups[gi]].currencies = {str(k): int(v) for k, v in zip(sub["c"], sub["n"], strict=True)}
     rev = ok & (rule == "balance") & has_flag_col & (signed < 0) & (direction == "in")
     for i in np.flatnonzero(rev):
         # the row it reverses: the latest earlier outflow of the same amount on the account
