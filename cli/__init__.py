@@ -79,7 +79,7 @@ def group(ctx: click.Context, debug: bool) -> None:
 def _register() -> None:
     from . import analyze as _analyze  # noqa: F401  (commands register themselves)
 
-    for name in ("trace", "render", "store", "timeline", "export", "screen"):
+    for name in ("inspect", "trace", "render", "store", "timeline", "export", "screen"):
         try:
             __import__(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:

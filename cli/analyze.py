@@ -33,6 +33,22 @@ def _recovered(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return c
 
 
+LAYOUT_OPTION = click.option(
+    "--layout", "layout", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="User layout file (TOML): header aliases, status values, date order, sign convention, "
+         "own account for matching files. May be given several times.",
+)
+
+
+def report_no_direction(case, lang: str) -> None:
+    """Name the files whose amounts carry no direction at all (their rows are rejected)."""
+    f = case.files
+    if "direction_rule" not in f:
+        return
+    for _, r in f[f["direction_rule"] == "none"].iterrows():
+        click.echo(t("cli.no_direction_info", lang, file=r["source_file"]), err=True)
+
+
 def report_unreadable(case, lang: str) -> None:
     rej = case.rejects
     for _, r in rej[rej["source_row"].isna()].iterrows():
@@ -55,24 +71,44 @@ def report_unreadable(case, lang: str) -> None:
 @click.option("--strict", is_flag=True, help="Stop with an error when a file cannot be read at all.")
 @click.option("--timings", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the seconds spent per stage to this JSON file.")
+@LAYOUT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.pass_context
 def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, excel_headers, no_html,
-            strict, timings, quiet):
+            strict, timings, layout, quiet):
     """Read bank exports under PATHS, analyse them and write the case folder."""
     from fundgraph.analysis import read_watchlist
-    from fundgraph.pipeline import build_case, check_output, write_case
+    from fundgraph.ingest import load_layouts
+    from fundgraph.pipeline import (
+        NoRowsAccepted,
+        build_case,
+        check_output,
+        write_case,
+        write_failed_run,
+    )
 
     check_output(out_dir)
     msg_lang = ctx.obj.get("cli_lang", "en")
     progress = Progress(enabled=False if quiet else None, lang=msg_lang)
     wl = read_watchlist(watchlist) if watchlist else None
-    case = build_case(
-        paths, lang=lang, recovered=recovered, watchlist=wl,
-        mirror_window=mirror_window, strict=strict, keep_transactions=False, progress=progress,
-    )
+    layouts = load_layouts(list(layout)) if layout else None
+    try:
+        case = build_case(
+            paths, lang=lang, recovered=recovered, watchlist=wl, layouts=layouts,
+            mirror_window=mirror_window, strict=strict, keep_transactions=False, progress=progress,
+        )
+    except NoRowsAccepted as exc:
+        progress.done()
+        write_failed_run(exc.ingested, out_dir)
+        for _, r in exc.ingested.files[exc.ingested.files["direction_rule"] == "none"].iterrows():
+            click.echo(t("cli.no_direction_info", msg_lang, file=r["source_file"]), err=True)
+        click.echo(exc.localized(msg_lang), err=True)
+        raise InputError(
+            key="error.no_rows_written", rejects=out_dir / "rejects.csv", files=out_dir / "files.csv"
+        ) from None
     if not quiet:
         report_unreadable(case, msg_lang)
+        report_no_direction(case, msg_lang)
     write_case(case, out_dir, html=not no_html, excel_headers=excel_headers, progress=progress)
     if timings:
         timings.write_text(json.dumps(case.timings, indent=2) + "\n", encoding="utf-8")

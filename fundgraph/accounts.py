@@ -46,7 +46,8 @@ def account_table(
     """One row per account seen (in a statement or as a counterparty), sorted by account.
 
     ``in_amount``/``out_amount`` include cash deposits and withdrawals (also shown apart as
-    ``cash_in``/``cash_out``); ``in_degree``/``out_degree`` count distinct counterparty
+    ``cash_in``/``cash_out``) and money from or to a counterparty the statement does not
+    name (``unknown_in``/``unknown_out``: not cash unless the statement says so); ``in_degree``/``out_degree`` count distinct counterparty
     accounts. Analysis columns (role, level, ...) are left empty.
     """
     t = transfers
@@ -62,8 +63,13 @@ def account_table(
     flows = t[(t["src"] != CASH) & (t["dst"] != CASH)]
     df["in_degree"] = flows.groupby("dst")["src"].nunique()
     df["out_degree"] = flows.groupby("src")["dst"].nunique()
-    df["cash_in"] = t[t["src"] == CASH].groupby("dst")["amount"].sum()
-    df["cash_out"] = t[t["dst"] == CASH].groupby("src")["amount"].sum()
+    kind = t["counterparty_kind"] if "counterparty_kind" in t else pd.Series("cash", index=t.index)
+    cash = kind == "cash"
+    unknown = ~cash & (kind != "account")
+    df["cash_in"] = t[(t["src"] == CASH) & cash].groupby("dst")["amount"].sum()
+    df["cash_out"] = t[(t["dst"] == CASH) & cash].groupby("src")["amount"].sum()
+    df["unknown_in"] = t[(t["src"] == CASH) & unknown].groupby("dst")["amount"].sum()
+    df["unknown_out"] = t[(t["dst"] == CASH) & unknown].groupby("src")["amount"].sum()
     times = pd.concat(
         [t.loc[t["src"] != CASH, ["src", "time"]].set_axis(["account", "time"], axis=1),
          t.loc[t["dst"] != CASH, ["dst", "time"]].set_axis(["account", "time"], axis=1)],
@@ -71,7 +77,8 @@ def account_table(
     ).groupby("account")["time"]
     df["first_time"] = times.min()
     df["last_time"] = times.max()
-    for c in ("in_amount", "in_count", "out_amount", "out_count", "in_degree", "out_degree", "cash_in", "cash_out"):
+    for c in ("in_amount", "in_count", "out_amount", "out_count", "in_degree", "out_degree", "cash_in",
+              "cash_out", "unknown_in", "unknown_out"):
         df[c] = df[c].fillna(0).astype("int64")
     names = best_names(transactions, t)
     df = df.join(names)

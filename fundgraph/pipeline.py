@@ -23,7 +23,72 @@ from .i18n import check_lang
 from .ingest import build_transfers, read_exports
 from .progress import Progress
 
-__all__ = ["build_case", "write_case", "analyze", "check_output"]
+__all__ = [
+    "build_case",
+    "write_case",
+    "analyze",
+    "check_output",
+    "NoRowsAccepted",
+    "write_failed_run",
+    "main_currency",
+]
+
+
+class NoRowsAccepted(InputError):
+    """No row of any file was accepted; ``ingested`` holds the files and rejects that say why."""
+
+    def __init__(self, ingested, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ingested = ingested
+
+
+def main_currency(transfers: pd.DataFrame) -> str:
+    """The currency a case is analysed in: CNY when present, else the one with the most money
+    (a transfer whose statement names no currency counts as the case's currency).
+
+    >>> main_currency(pd.DataFrame({"currency": ["HKD", "USD", "USD"], "amount": [500, 300, 300]}))
+    'USD'
+    """
+    cur = transfers["currency"].fillna("").astype(str) if "currency" in transfers else pd.Series(dtype=object)
+    named = cur[cur != ""]
+    if named.empty:
+        return ""
+    if (named == "CNY").any():
+        return "CNY"
+    sums = transfers.loc[named.index, "amount"].groupby(named).sum()
+    return str(sorted(sums.items(), key=lambda kv: (-int(kv[1]), kv[0]))[0][0])
+
+
+def _currency_totals(transfers: pd.DataFrame, main: str) -> dict:
+    from .money import yuan_decimal
+
+    cur = transfers["currency"].fillna("").astype(str)
+    out = {}
+    for code in sorted(set(cur)):
+        m = cur == code
+        t = transfers[m]
+        key = code or "unstated"
+        out[key] = {
+            "transfers": int(m.sum()),
+            "amount": yuan_decimal(int(t["amount"].sum())),
+            "in_analysis": code in (main, ""),
+        }
+    return out
+
+
+def write_failed_run(ingested, out_dir: str | os.PathLike) -> Path:
+    """A run where no row was accepted still writes ``files.csv``, ``rejects.csv`` and
+    ``warnings.csv`` (never ``case.json``) so the user can see why. Returns the folder."""
+    from . import schema as S
+    from .case import claim_case_folder
+    from .tables import write_csv
+
+    out = Path(out_dir)
+    claim_case_folder(out)
+    write_csv(ingested.files, out / "files.csv", S.FILES)
+    write_csv(ingested.rejects, out / "rejects.csv", S.REJECTS)
+    write_csv(ingested.warnings, out / "warnings.csv", S.WARNINGS)
+    return out
 
 
 @contextmanager
@@ -45,6 +110,7 @@ def build_case(
     workers: int | None = None,
     keep_transactions: bool = True,
     progress: Progress | None = None,
+    layouts=None,
 ) -> Case:
     """Read, normalise, de-duplicate and analyse the exports under ``paths``.
 
@@ -67,6 +133,15 @@ def build_case(
         Keep the accepted statement rows in ``case.transactions``. Nothing written to the
         case folder needs them once the analysis is done, so ``fundgraph analyze`` lets them
         go (a million rows hold several hundred megabytes).
+    layouts : LayoutSet or paths of TOML layout files, optional
+        User layouts for files the built-in vocabulary does not read
+        (:mod:`fundgraph.ingest.layouts`).
+
+    Raises
+    ------
+    NoRowsAccepted
+        When no row of any file was accepted (its ``ingested`` says why; see
+        :func:`write_failed_run`).
 
     Returns
     -------
@@ -79,7 +154,7 @@ def build_case(
     case = Case(lang=lang)
     paths = list(paths)
     with _timed(case, "read", progress):
-        ing = read_exports(paths, lang=lang, workers=workers, progress=progress.count)
+        ing = read_exports(paths, lang=lang, workers=workers, progress=progress.count, layouts=layouts)
     unreadable = ing.rejects[ing.rejects["source_row"].isna()]
     if strict and len(unreadable):
         r = unreadable.iloc[0]
@@ -88,14 +163,23 @@ def build_case(
         raise InputError(key="error.no_exports", paths=", ".join(map(str, paths)))
     if ing.rows_accepted == 0:
         first = ing.rejects.iloc[0] if len(ing.rejects) else None
-        raise InputError(
+        raise NoRowsAccepted(
+            ing,
             key="error.no_rows",
             paths=", ".join(map(str, paths)),
             files=len(ing.files),
             example=f"{first['source_file']}: {first['reason']}" if first is not None else "-",
         )
     with _timed(case, "deduplicate", progress):
-        transfers = build_transfers(ing.transactions, mirror_window=mirror_window)
+        all_transfers = build_transfers(ing.transactions, mirror_window=mirror_window)
+    # never two currencies in one sum: the analysis runs on the case's main currency, the
+    # other currencies' transfers are kept (transfers.csv) and totalled apart (case.json)
+    main = main_currency(all_transfers)
+    in_main = all_transfers["currency"].isin([main, ""]).to_numpy()
+    transfers = all_transfers[in_main].reset_index(drop=True)
+    transfers["transfer_id"] = range(len(transfers))
+    other = all_transfers[~in_main].reset_index(drop=True)
+    other["transfer_id"] = range(len(transfers), len(transfers) + len(other))
     with _timed(case, "accounts", progress):
         accounts = account_table(ing.transactions, transfers, ing.aliases)
     case.transactions = ing.transactions
@@ -120,9 +204,13 @@ def build_case(
         "date_from": times.min().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
         "date_to": times.max().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
         "warnings": len(ing.warnings),
+        "currency": main,
+        "currencies": _currency_totals(all_transfers, main),
     }
     with _timed(case, "analysis", progress):
         case = analyze_case(case, recovered=recovered, watchlist=watchlist, lang=lang)
+    if len(other):
+        case.transfers = pd.concat([case.transfers, other[case.transfers.columns]], ignore_index=True)
     if not keep_transactions:
         case.transactions = case.transactions.iloc[:0]
         del ing

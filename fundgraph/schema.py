@@ -30,7 +30,8 @@ __all__ = [
     "ROLES",
 ]
 
-#: Placeholder used in ``src``/``dst`` for cash (no counterparty account).
+#: Placeholder used in ``src``/``dst`` for cash or an unknown counterparty (no account);
+#: ``counterparty_kind`` says which.
 CASH = ""
 
 #: Roles an account can take (CONTRACT §3), in the order used for display.
@@ -50,6 +51,7 @@ TRANSACTIONS = {
     "amount": "int64",  # cents, > 0
     "balance": "Int64",  # cents after the transaction, <NA> when not shown
     "counterparty": "str",  # canonical id, "" for cash / not shown
+    "counterparty_kind": "str",  # "account", "cash" (the statement says so) or "unknown"
     "counterparty_name": "str",
     "counterparty_id": "str",
     "counterparty_bank": "str",
@@ -75,6 +77,8 @@ TRANSFERS = {
     "src": "str",
     "dst": "str",
     "amount": "int64",
+    "currency": "str",  # ISO code as the statement gives it ("" where it does not say)
+    "counterparty_kind": "str",  # "account"; "cash" or "unknown" where src or dst is empty
     "time": "datetime",
     "memo": "str",
     "channel": "str",
@@ -104,8 +108,10 @@ ACCOUNTS = {
     "out_count": "int64",
     "in_degree": "int64",  # distinct senders
     "out_degree": "int64",  # distinct receivers
-    "cash_in": "int64",
+    "cash_in": "int64",  # cash deposits (the statement says cash)
     "cash_out": "int64",
+    "unknown_in": "int64",  # money from a counterparty the statement does not name
+    "unknown_out": "int64",
     "first_time": "datetime",
     "last_time": "datetime",
     "alert_score": "float",
@@ -149,4 +155,9 @@ FILES = {
     "rows_read": "int64",
     "rows_accepted": "int64",
     "rows_rejected": "int64",
+    "account_source": "str",  # column, title, footer, file_name, layout or derived
+    "direction_rule": "str",  # flag, debit/credit, sign, words, balance; "none": no direction info
+    "date_order": "str",  # dmy / mdy for dd/mm/yyyy-style dates ("dmy?": ambiguous)
+    "status_values": "str",  # "value:count;…" of the status column
+    "currencies": "str",  # "code:rows;…" of the accepted rows
 }

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,8 @@ from .dedupe import (
     find_duplicate_rows,
     resolve_aliases,
 )
-from .normalise import normalise_table, parse_cents, parse_times
+from .layouts import Layout, LayoutSet, load_layouts
+from .normalise import FileInfo, normalise_table, normalise_table_info, parse_cents, parse_times
 from .readers import FileProblem, RawTable, find_exports, read_export
 
 __all__ = [
@@ -44,6 +46,11 @@ __all__ = [
     "parse_times",
     "RawTable",
     "FileProblem",
+    "FileInfo",
+    "normalise_table_info",
+    "Layout",
+    "LayoutSet",
+    "load_layouts",
 ]
 
 
@@ -131,50 +138,70 @@ def _concat_row_codes(group: list[RawTable]) -> tuple[np.ndarray | None, np.ndar
     return np.concatenate(codes), np.concatenate(values)
 
 
-def _read_chunk(items: list[tuple[str, str]]) -> dict:
+def _read_chunk(items: list[tuple[str, str]], layouts: object | None = None) -> dict:
     """Read and normalise a list of files (one worker's share)."""
     tables: list[RawTable] = []
     problems: list[FileProblem] = []
     for path, name in items:
-        t_, p_ = read_export(path, name)
+        t_, p_ = read_export(path, name, layouts)
         tables += t_
         problems += p_
     accepted, rejected, pairs = [], [], []
+    infos: dict[tuple[str, str], FileInfo] = {}
     for tb in _merge_by_layout(tables):
-        acc, rej, al = normalise_table(tb)
+        acc, rej, al, info = normalise_table_info(tb, layouts.match(tb) if layouts else None)
         accepted.append(acc)
         rejected.append(rej)
         pairs.append(al)
+        infos.update(info)
     acc = pd.concat(accepted, ignore_index=True) if accepted else None
     rej = pd.concat(rejected, ignore_index=True) if rejected else None
     files = []
+    file_warn: list[dict] = []
     n_acc = acc.groupby(["source_file", "source_sheet"]).size() if acc is not None else {}
     n_rej = rej.groupby(["source_file", "source_sheet"]).size() if rej is not None else {}
-    layouts: dict[tuple[str, str], list[str]] = {}
+    layout_names: dict[tuple[str, str], list[str]] = {}
     for tb in tables:
-        layouts.setdefault((tb.source_file, tb.source_sheet), []).append(_layout(tb))
+        layout_names.setdefault((tb.source_file, tb.source_sheet), []).append(_layout(tb, layouts))
     for tb in tables:
         key = (tb.source_file, tb.source_sheet)
-        if key not in layouts:
+        if key not in layout_names:
             continue  # a file holding several statement tables is one row of files.csv
         a, r = int(n_acc.get(key, 0)), int(n_rej.get(key, 0))
+        fi = infos.get(key, FileInfo())
         files.append(
             {
                 "source_file": tb.source_file,
                 "source_sheet": tb.source_sheet,
-                "layout": " + ".join(dict.fromkeys(layouts.pop(key))),
+                "layout": " + ".join(dict.fromkeys(layout_names.pop(key))),
                 "encoding": tb.encoding,
                 "rows_read": a + r,
                 "rows_accepted": a,
                 "rows_rejected": r,
+                "account_source": fi.account_source,
+                "direction_rule": fi.direction_rule,
+                "date_order": fi.date_order,
+                "status_values": ";".join(f"{k}:{v}" for k, v in fi.statuses.items()),
+                "currencies": ";".join(f"{k or '-'}:{v}" for k, v in fi.currencies.items()),
             }
         )
+        for wcode, detail, row in fi.warnings:
+            file_warn.append(
+                {
+                    "code": wcode,
+                    "account": "",
+                    "source_file": tb.source_file,
+                    "source_row": row if row is not None else pd.NA,
+                    "detail": f"{tb.source_sheet}: {detail}" if tb.source_sheet else detail,
+                }
+            )
     return {
         "accepted": acc,
         "rejected": rej,
         "pairs": pairs,
         "files": files,
         "problems": problems,
+        "warnings": file_warn,
         "names": [n for _, n in items],
     }
 
@@ -236,9 +263,11 @@ def _reject_rows(
     return rej, files_df
 
 
-def _layout(tb: RawTable) -> str:
+def _layout(tb: RawTable, layouts: object | None = None) -> str:
     got = sorted({f for f in tb.fields if f})
-    return f"{tb.kind}: " + ",".join(got)
+    matched = layouts.match(tb) if layouts else None
+    name = f"{matched.name} " if matched is not None else ""
+    return f"{name}{tb.kind}: " + ",".join(got)
 
 
 def _problem_text(p: FileProblem, lang: str) -> str:
@@ -253,6 +282,7 @@ def read_exports(
     lang: str = "en",
     workers: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    layouts: LayoutSet | Iterable[str | os.PathLike] | None = None,
 ) -> Ingested:
     """Read every export under ``paths`` (files or folders, recursively).
 
@@ -266,6 +296,8 @@ def read_exports(
         Processes reading files in parallel (default: one per core when there are many files).
     progress : callable, optional
         Called as ``progress(done, total, file_name)`` after each file.
+    layouts : LayoutSet or paths of layout files, optional
+        User layouts (TOML, see :mod:`fundgraph.ingest.layouts`) for matching files.
 
     Returns
     -------
@@ -273,6 +305,8 @@ def read_exports(
         Accepted transactions (aliases resolved), rejects with reasons, per-file counts, and
         data-quality warnings (balance breaks, skipped sheets).
     """
+    if layouts is not None and not isinstance(layouts, LayoutSet):
+        layouts = load_layouts(list(layouts))
     skipped: list[FileProblem] = []
     items = [(str(p), n) for p, n in find_exports(list(paths), skipped)]
     total_bytes = sum(os.path.getsize(p) for p, _ in items)
@@ -285,14 +319,14 @@ def read_exports(
     done = 0
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for res in pool.map(_read_chunk, chunks):
+            for res in pool.map(partial(_read_chunk, layouts=layouts), chunks):
                 results.append(res)
                 done += len(res["names"])
                 if progress:
                     progress(done, len(items), res["names"][-1])
     else:
         for chunk in chunks:
-            results.append(_read_chunk(chunk))
+            results.append(_read_chunk(chunk, layouts))
             done += len(chunk)
             if progress:
                 progress(done, len(items), chunk[-1][1])
@@ -307,6 +341,7 @@ def read_exports(
             rejected.append(res["rejected"])
         pairs += res["pairs"]
         files += res["files"]
+        warn += res["warnings"]
         problems = res["problems"]
         for p in problems:
             if p.fatal:
@@ -409,3 +444,71 @@ def read_exports(
     ing = Ingested(tx, rej, files_df, warnings, mapping)
     ing.check_conservation()
     return ing
+
+
+def inspect_exports(
+    paths: Iterable[str | os.PathLike],
+    *,
+    layouts: LayoutSet | Iterable[str | os.PathLike] | None = None,
+    rows: int = 5,
+    lang: str = "en",
+) -> list[dict]:
+    """How each file (sheet) under ``paths`` is read, without analysing anything.
+
+    Returns one dict per file or sheet: ``file``, ``sheet``, ``kind``, ``encoding``,
+    ``layout`` (the user layout that matched, or ``built-in``), ``columns`` (header cell →
+    field, None where unmapped), ``unmapped``, ``account_source``, ``direction_rule``,
+    ``date_order``, ``statuses`` (value → count), ``rows_read``/``rows_accepted``/
+    ``rows_rejected``, ``rejects`` (code → count), ``first_rows`` (the first accepted rows
+    as read: row, account, time, direction, amount in cents, currency, counterparty, kind,
+    name) and ``problem`` (why a file cannot be read at all, else "").
+    """
+    if layouts is not None and not isinstance(layouts, LayoutSet):
+        layouts = load_layouts(list(layouts))
+    out: list[dict] = []
+    for path, name in find_exports(list(paths)):
+        tables, problems = read_export(path, name, layouts)
+        for p in problems:
+            out.append({"file": name, "sheet": p.source_sheet, "problem": f"{p.code}: {p.detail}",
+                        "fatal": p.fatal})
+        for tb in tables:
+            lay = layouts.match(tb) if layouts else None
+            acc, rej, _, info = normalise_table_info(tb, lay)
+            fi = info.get((tb.source_file, tb.source_sheet), FileInfo())
+            first = acc.head(rows)
+            out.append(
+                {
+                    "file": name,
+                    "sheet": tb.source_sheet,
+                    "kind": tb.kind,
+                    "encoding": tb.encoding,
+                    "layout": lay.name if lay is not None else "built-in",
+                    "columns": [(h, f) for h, f in zip(tb.header, tb.fields, strict=False)],
+                    "unmapped": [h for h, f in zip(tb.header, tb.fields, strict=False) if not f and h],
+                    "title": {k: v for k, v in tb.title.items() if isinstance(v, str)},
+                    "account_source": fi.account_source,
+                    "direction_rule": fi.direction_rule,
+                    "date_order": fi.date_order,
+                    "statuses": dict(fi.statuses),
+                    "currencies": dict(fi.currencies),
+                    "warnings": [f"{c}: {d}" for c, d, _ in fi.warnings],
+                    "rows_read": len(acc) + len(rej),
+                    "rows_accepted": len(acc),
+                    "rows_rejected": len(rej),
+                    "rejects": {str(k): int(v) for k, v in rej["code"].value_counts().sort_index().items()},
+                    "first_rows": [
+                        {
+                            "row": int(r.source_row), "account": r.account, "time": str(r.time),
+                            "direction": r.direction, "amount": int(r.amount), "currency": r.currency,
+                            "counterparty": r.counterparty, "kind": r.counterparty_kind,
+                            "name": r.counterparty_name,
+                        }
+                        for r in first.itertuples()
+                    ],
+                    "problem": "",
+                }
+            )
+    return out
+
+
+__all__ += ["inspect_exports"]

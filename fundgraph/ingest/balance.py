@@ -17,7 +17,9 @@ __all__ = ["balance_breaks"]
 def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Rows whose balance does not follow from the row before in the same statement.
 
-    Statements listed newest first are recognised (the order with fewer breaks is used).
+    Statements listed newest first are recognised, and so are rows not in file order
+    (checked in time order); per statement the order with fewest breaks is used, and each
+    currency's balance is checked apart.
     Returns :data:`fundgraph.schema.WARNINGS` rows with code ``balance_break``.
 
     Examples
@@ -31,27 +33,35 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     t = transactions[transactions["balance"].notna()]
     if t.empty:
         return conform(pd.DataFrame(), WARNINGS, extra=False)
-    t = t.sort_values(["source_file", "source_sheet", "account", "source_row"], kind="stable")
-    grp = t.groupby(["source_file", "source_sheet", "account"], sort=False).ngroup().to_numpy()
-    bal = t["balance"].to_numpy(dtype=np.int64)
-    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
-    same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
-    same_next = np.r_[grp[:-1] == grp[1:], False]
-    prev = np.r_[0, bal[:-1]]
-    nxt = np.r_[bal[1:], 0]
-    # oldest first: balance = previous + this row; newest first: balance = next + this row
-    exp_fwd = prev + signed
-    exp_rev = nxt + signed
-    fwd = same_prev & (exp_fwd != bal)
-    rev = same_next & (exp_rev != bal)
-    use_rev = (np.bincount(grp, weights=rev, minlength=grp.max() + 1)
-               < np.bincount(grp, weights=fwd, minlength=grp.max() + 1))[grp]
-    mask = np.where(use_rev, rev, fwd)
-    if not mask.any():
+    keys = ["source_file", "source_sheet", "account"] + (["currency"] if "currency" in t else [])
+    # file order (oldest or newest first) or time order: rows of several banks merged into
+    # one file are seldom in time order; per statement the order with fewest breaks is used
+    best = None
+    orders: tuple[list[str], ...] = (["source_row"],)
+    if "time" in t:
+        t = t.assign(_back=-t["source_row"].to_numpy())  # equal times tried both ways
+        orders = (["source_row"], ["time", "source_row"], ["time", "_back"])
+    for order in orders:
+        got = _breaks(t.sort_values(keys + order, kind="stable"), keys)
+        if best is None:
+            best = got
+            continue
+        better = got[4] < best[4].reindex(got[4].index).to_numpy()
+        keep = set(got[4].index[better])
+        if keep:
+            take_new = np.isin(got[5], list(keep))
+            take_old = ~np.isin(best[5], list(keep))
+            best = (
+                pd.concat([best[0][take_old], got[0][take_new]]),
+                np.r_[best[1][take_old], got[1][take_new]],
+                np.r_[best[2][take_old], got[2][take_new]],
+                None,
+                best[4],
+                np.r_[best[5][take_old], got[5][take_new]],
+            )
+    hits, expected, shown = best[0], best[1], best[2]
+    if not len(hits):
         return conform(pd.DataFrame(), WARNINGS, extra=False)
-    expected = np.where(use_rev, exp_rev, exp_fwd)[mask]
-    shown = bal[mask]
-    hits = t[mask]
     detail = [
         _t("warning.balance_break", lang, expected=yuan(e), shown=yuan(v), difference=yuan(v - e))
         for e, v in zip(expected.tolist(), shown.tolist(), strict=True)
@@ -67,3 +77,28 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     )
     df = df.sort_values(["source_file", "source_row"], kind="stable")
     return conform(df, WARNINGS, extra=False)
+
+
+def _breaks(t: pd.DataFrame, keys: list[str]):
+    """Breaks of ``t`` in its row order: (rows, expected, shown, -, breaks per statement key,
+    statement key of each row)."""
+    grp = t.groupby(keys, sort=False).ngroup().to_numpy()
+    gkey = grp
+    bal = t["balance"].to_numpy(dtype=np.int64)
+    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
+    same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
+    same_next = np.r_[grp[:-1] == grp[1:], False]
+    prev = np.r_[0, bal[:-1]]
+    nxt = np.r_[bal[1:], 0]
+    # oldest first: balance = previous + this row; newest first: balance = next + this row
+    exp_fwd = prev + signed
+    exp_rev = nxt + signed
+    fwd = same_prev & (exp_fwd != bal)
+    rev = same_next & (exp_rev != bal)
+    n_rev = np.bincount(grp, weights=rev, minlength=grp.max() + 1)
+    n_fwd = np.bincount(grp, weights=fwd, minlength=grp.max() + 1)
+    use_rev = (n_rev < n_fwd)[grp]
+    mask = np.where(use_rev, rev, fwd)
+    per_key = pd.Series(np.minimum(n_rev, n_fwd), index=np.arange(len(n_rev)))
+    expected = np.where(use_rev, exp_rev, exp_fwd)[mask]
+    return t[mask], expected, bal[mask], None, per_key, gkey[mask]

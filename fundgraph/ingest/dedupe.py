@@ -166,7 +166,8 @@ def resolve_aliases(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.D
 
 def find_duplicate_rows(transactions: pd.DataFrame) -> np.ndarray:
     """Positions of rows repeated within one statement (same reference, account, direction,
-    amount and time as an earlier row of the same file and sheet).
+    amount, time, balance, counterparty, memo and other cells as an earlier row of the same
+    file and sheet: the same row twice).
 
     Only a reference that is a serial counts: rows without one are never called duplicates
     (two equal payments in one second can be real), nor are rows of a statement in which
@@ -185,6 +186,8 @@ def find_duplicate_rows(transactions: pd.DataFrame) -> np.ndarray:
     )
     stmt = ["source_file", "source_sheet"]
     key = [*stmt, "account", "reference", "direction", "amount", "time"]
+    # a duplicate is the same row twice: balance, memo and the other cells included
+    key += [c for c in ("balance", "counterparty", "memo", "channel", "extra") if c in t.columns]
     dup = t.duplicated(subset=key, keep="first") & has_ref
     if not dup.any():
         return np.flatnonzero(dup.to_numpy())
@@ -228,7 +231,17 @@ def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np
             "row": np.arange(n),  # position in ``t``
         }
     )
+    n_rows = len(t)
+    kind = (
+        t["counterparty_kind"].to_numpy(dtype=object)
+        if "counterparty_kind" in t
+        else np.where(cp == CASH, "cash", "account").astype(object)
+    )
     cols = {
+        "kind": np.where(cp == CASH, np.where(kind == "account", "unknown", kind), "account").astype(object),
+        "currency": (
+            t["currency"].to_numpy(dtype=object) if "currency" in t else np.full(n_rows, "", dtype=object)
+        ),
         "memo": t["memo"].to_numpy(dtype=object),
         "channel": t["channel"].to_numpy(dtype=object),
         "src_name": np.where(out, own_name, cp_name),
@@ -406,6 +419,8 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
             "src": accounts[src_c][order],
             "dst": accounts[dst_c][order],
             "amount": amount[order],
+            "currency": pick("currency")[order],
+            "counterparty_kind": cols["kind"][row_r][order],
             "time": time[order],
             "memo": pick("memo")[order],
             "channel": pick("channel")[order],

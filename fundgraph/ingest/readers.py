@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -208,9 +209,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
         return data.decode("utf-16-be", errors="replace"), "utf-16-be"
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _gb_looks_utf8(data, text):
+            return text, "utf-8"
+        return data.decode("gb18030"), "gb18030"
     # GB18030 decodes UTF-8 bytes without an error (as the wrong characters), so a file that
     # mixes the two is recognised by lines that are valid UTF-8 with Chinese in them
     if not _has_utf8_lines(data):
@@ -219,6 +224,27 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     return _decode_lines(data, None), "mixed"
+
+
+_TWO_BYTE_SCRIPTS = re.compile("[\u0370-\u07ff]")
+_WIDE = re.compile("[\u0800-\uffff]")
+_CJK = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _gb_looks_utf8(data: bytes, text: str) -> bool:
+    """A short GBK text can be valid UTF-8 by chance (``转转`` in GBK is ``תת`` in UTF-8):
+    when the UTF-8 reading holds only two-byte letters of other scripts (Greek to Arabic),
+    no character of three bytes, and the GB18030 reading is Chinese, it is GBK."""
+    if text.isascii() or _WIDE.search(text):
+        return False
+    odd = len(_TWO_BYTE_SCRIPTS.findall(text))
+    if not odd:
+        return False
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return len(_CJK.findall(gb)) >= odd
 
 
 def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
@@ -233,29 +259,9 @@ def _has_utf8_lines(data: bytes, sample: int = 4000) -> bool:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if len(text.encode("utf-8")) - len(text) >= 2 and _CJK.search(text):
+        if len(text.encode("utf-8")) - len(text) >= 2 and not _gb_looks_utf8(line, text):
             return True
     return False
-
-
-# characters a Chinese statement holds beyond ASCII: CJK text and punctuation, full-width forms
-_CJK = re.compile("[\u00a5\u00b7\u2010-\u206f\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def _decode_line(line: bytes) -> str:
-    """One line of a file mixing encodings: UTF-8 unless that gives no Chinese while
-    GB18030 does (GBK text can be valid UTF-8 by chance: ``投投`` reads as ``ͶͶ``)."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("gb18030", errors="replace")
-    if text.isascii() or _CJK.search(text):
-        return text
-    try:
-        other = line.decode("gb18030")
-    except UnicodeDecodeError:
-        return text
-    return other if _CJK.search(other) else text
 
 
 def _decode_lines(data: bytes, first: str | None) -> str:
@@ -264,7 +270,17 @@ def _decode_lines(data: bytes, first: str | None) -> str:
             return data.decode(first)
         except UnicodeDecodeError:
             pass
-    return "\n".join(_decode_line(line) for line in data.split(b"\n"))
+    out = []
+    for line in data.split(b"\n"):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not _gb_looks_utf8(line, text):
+            out.append(text)
+            continue
+        out.append(line.decode("gb18030", errors="replace"))
+    return "\n".join(out)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -285,9 +301,24 @@ def _looks_binary(data: bytes) -> bool:
 
 # ---------------------------------------------------------------- header finding
 
+#: Header aliases and by-position columns of the user layouts for the file being read.
+_USER: dict[str, object] = {"aliases": {}, "columns": ()}
+
+
+def _field(cell: str) -> str | None:
+    aliases = _USER["aliases"]
+    if aliases:
+        f = aliases.get(header_key(cell))
+        if f:
+            return f
+    return header_field(cell)
+
+
 
 def _score_header(cells: list[str]) -> tuple[int, set[str]]:
-    fields = {f for f in (header_field(c) for c in cells if c) if f}
+    fields = {f for f in (_field(c) for c in cells if c) if f}
+    if "counterparty_info" in fields:
+        fields.add("counterparty")
     has_amount = bool(fields & {"amount", "in_amount", "out_amount"})
     if "time" not in fields or not has_amount:
         return 0, fields
@@ -317,25 +348,66 @@ _TITLE_RE_CACHE: dict[str, re.Pattern[str]] = {}
 # a value ends at two spaces, a delimiter, the end of the line, or where the next
 # "label：" starts after a single space ("户名：张三 账号：6222…")
 _TITLE_VALUE = r"\s*[:：]\s*([^\s,;|:：][^,;|:：\n]*?)(?=\s*$|\s*\n|\s{2,}|\s*[,;|]|\s+[^\s:：]+\s*[:：])"
+_LABEL_WS = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def _label_key(cell: str) -> str:
+    """A cell as a title label: full-width folded, every space removed (``账　　号：`` is
+    ``账号``), one trailing colon dropped, lower case."""
+    s = unicodedata.normalize("NFKC", cell)
+    s = _LABEL_WS.sub("", s).rstrip(":：").lower()
+    return s
+
+
+_TITLE_LABELS: dict[str, str] = {
+    _label_key(name): fld for fld, names in TITLE_FIELDS.items() for name in names
+}
+
+
+def _title_value(fld: str, value: str) -> str:
+    value = value.strip().strip("'\"\t`[]【】").strip() if fld != "nickname" else value.strip()
+    if fld == "account":
+        value = re.sub(r"[\s-]", "", value)  # "6222 0202 …" as printed on a card
+    return value
 
 
 def _title_info(rows: list[list[str]]) -> dict[str, str]:
-    """``账号：6222…``-style facts from the lines above the header."""
+    """``账号：6222…``-style facts from the lines above the header (or below the table).
+
+    Labels may be spaced (``账　　号：``, any spacing, ideographic spaces included) and
+    may stand in their own cell with the value in the next cell, with or without a colon.
+    """
     info: dict[str, str] = {}
+    # label and value in two neighbouring cells
+    for r in rows:
+        cells = [c.strip() if isinstance(c, str) else "" for c in r]
+        for j, c in enumerate(cells):
+            if not c or len(c) > 24:
+                continue
+            fld = _TITLE_LABELS.get(_label_key(c))
+            if fld is None or fld in info:
+                continue
+            nxt = next((x for x in cells[j + 1 :] if x), "")
+            if nxt and _label_key(nxt) not in _TITLE_LABELS:
+                value = _title_value(fld, nxt)
+                if value:
+                    info[fld] = value
     text = "\n".join("  ".join(c.strip() for c in r if c and c.strip()) for r in rows)
     if not text.strip():
         return info
+    text = unicodedata.normalize("NFKC", text)
     for fld, names in TITLE_FIELDS.items():
+        if fld in info:
+            continue
         for name in names:
             pat = _TITLE_RE_CACHE.get(name)
             if pat is None:
-                pat = re.compile(r"(?:^|(?<=[\s,;|]))" + re.escape(name) + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE)
+                label = r"[ \t]*".join(re.escape(ch) for ch in unicodedata.normalize("NFKC", name))
+                pat = re.compile(r"(?:^|(?<=[\s,;|\"]))" + label + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE)
                 _TITLE_RE_CACHE[name] = pat
             m = pat.search(text)
-            if m and fld not in info:
-                value = m.group(1).strip().strip("'\"\t`")
-                if fld == "account":
-                    value = re.sub(r"[\s-]", "", value)  # "6222 0202 …" as printed on a card
+            if m:
+                value = _title_value(fld, m.group(1))
                 if value:
                     info[fld] = value
                     break
@@ -388,6 +460,8 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
             score, _ = _score_header(_head_cells(line, delim))
             if score > 2 and (best is None or (score, -i) > (best[0], -best[1])):
                 best = (score, i, delim)
+    if best is None and _USER["columns"] and text.strip():
+        return _read_by_position(text, name, encoding, list(_USER["columns"]))
     if best is None:
         if not text.strip():
             return [], [FileProblem(name, "", "empty_file", "the file is empty")]
@@ -416,7 +490,7 @@ def _read_text(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
         return [], [FileProblem(name, "", "too_many_columns", detail)]
     # one spreadsheet row per record: a quoted cell holding line breaks stays one row
     rows = np.arange(hidx + 2, hidx + 2 + len(cells), dtype=np.int64)
-    fields = [header_field(h) for h in header]
+    fields = [_field(h) for h in header]
     table = RawTable(name, "", encoding, "text", header, fields, cells, rows, title)
     return _split_at_headers(table), []
 
@@ -506,6 +580,21 @@ def _slice_table(table: RawTable, a: int, b: int, header: list[str], fields: lis
         None if table.row_code is None else table.row_code[a:b],
         None if table.row_value is None else table.row_value[a:b],
     )
+
+
+def _read_by_position(text: str, name: str, encoding: str, columns: list[str]) -> tuple[list[RawTable], list[FileProblem]]:
+    """A file without a header row, read with the columns a user layout gives by position."""
+    lines = text.split("\n")
+    delim = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in lines[:HEADER_SCAN_ROWS]))
+    if lines and lines[-1] == "":
+        lines.pop()
+    cells = _parse_body(lines, delim, len(columns))
+    rows = np.arange(1, 1 + len(cells), dtype=np.int64)
+    fields = [c or None for c in columns] + [None] * max(0, cells.shape[1] - len(columns))
+    header = [c or f"column{i + 1}" for i, c in enumerate(columns)] + [
+        f"column{i + 1}" for i in range(len(columns), cells.shape[1])
+    ]
+    return [RawTable(name, "", encoding, "text", header, fields, cells, rows, {})], []
 
 
 #: A quoted cell may run over at most this many lines (a memo typed with line breaks).
@@ -740,7 +829,7 @@ def _tables_from_grid(
         encoding,
         kind,
         header,
-        [header_field(h) for h in header],
+        [_field(h) for h in header],
         body.reset_index(drop=True),
         rows,
         _title_info(head[:hidx]),
@@ -1000,13 +1089,29 @@ def max_file_bytes() -> int:
     return max(256 * 1024**2, memory // 8)
 
 
-def read_export(path: str | os.PathLike, name: str | None = None) -> tuple[list[RawTable], list[FileProblem]]:
+def read_export(
+    path: str | os.PathLike, name: str | None = None, layouts: object | None = None
+) -> tuple[list[RawTable], list[FileProblem]]:
     """Read one export file into raw tables (one per statement sheet) and problems.
 
-    Never raises for bad content: an unreadable file comes back as a :class:`FileProblem`.
+    ``layouts`` (a :class:`fundgraph.ingest.layouts.LayoutSet`) adds header aliases, and
+    columns by position for a file without a header row. Never raises for bad content: an
+    unreadable file comes back as a :class:`FileProblem`.
     """
     path = Path(path)
     name = name or display_name(path.name)
+    if layouts:
+        matching = layouts.for_file(name)
+        _USER["aliases"] = layouts.aliases_for(name)
+        _USER["columns"] = next((lay.columns for lay in matching if lay.columns), ())
+        try:
+            return _read_export(path, name)
+        finally:
+            _USER["aliases"], _USER["columns"] = {}, ()
+    return _read_export(path, name)
+
+
+def _read_export(path: Path, name: str) -> tuple[list[RawTable], list[FileProblem]]:
     try:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size

@@ -101,7 +101,7 @@ def build_corpus(root: Path) -> dict[str, tuple]:
         ("rows", 1, {"bad_time": 3}),
     )
     put("zero_negative.csv", _csv(H, _row(1, amount="0.00"), _row(2, amount="-5.00"), _row(3)),
-        ("rows", 1, {"zero_amount": 1, "negative_amount": 1}))
+        ("rows", 1, {"zero_amount": 1, "unclear_sign": 1}))
     put("duplicated_reference.csv", _csv(H, _row(1, ref="R1"), _row(1, ref="R1"), _row(2)),
         ("rows", 2, {"duplicate_row": 1}))
     put("中文 文件 名 (1).csv", _csv(H, _row(1)), ("rows", 1, {}))

@@ -184,7 +184,7 @@ def test_direction_from_a_signed_amount(tmp_path):
 def test_zero_and_negative_amounts_with_a_direction_column(tmp_path):
     rows = [["6222", "2022-03-05 14:22:10", "0.00", "出"], ["6222", "2022-03-05 14:22:11", "-5", "出"]]
     _, rej = read_one(write_text_export(tmp_path / "s.csv", H[:4], rows))
-    assert rej["code"].tolist() == ["zero_amount", "negative_amount"]
+    assert rej["code"].tolist() == ["zero_amount", "unclear_sign"]  # no balance decides the sign
 
 
 # ---------------------------------------------------------------- status, totals, repeated headers
@@ -224,7 +224,7 @@ def test_totals_repeated_headers_and_failed_rows(tmp_path):
         [6, "totals_line"],
         [7, "totals_line"],
         [8, "failed_transaction"],
-        [9, "unknown_status"],
+        [9, "failed_transaction"],  # pending (处理中): not executed
     ]
     assert ing.rows_read == 8 and ing.rows_accepted == 2 and ing.rows_rejected == 6
     assert ing.transactions["source_row"].tolist() == [2, 5]
