@@ -333,7 +333,9 @@ def read_exports(
 
     accepted, rejected, pairs, files, warn = [], [], [], [], []
     # entries the folder walk did not read (case folders, pipes, devices) are listed too
-    results.append({"accepted": None, "rejected": None, "pairs": [], "files": [], "problems": skipped})
+    results.append(
+        {"accepted": None, "rejected": None, "pairs": [], "files": [], "warnings": [], "problems": skipped}
+    )
     for res in results:
         if res["accepted"] is not None:
             accepted.append(res["accepted"])
