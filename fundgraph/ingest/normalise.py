@@ -369,9 +369,25 @@ def _has_title(table: RawTable, key: str) -> bool:
 
 
 def _group_codes(row_file: np.ndarray, row_sheet: np.ndarray) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    if len(row_file) and (row_file[0] == row_file).all() and (row_sheet[0] == row_sheet).all():
+        return np.zeros(len(row_file), dtype=np.int64), [(str(row_file[0]), str(row_sheet[0]))]
     key = pd.Series(row_file, dtype=object).astype(str) + "\x00" + pd.Series(row_sheet, dtype=object).astype(str)
     codes, uniq = pd.factorize(key, sort=False)
     return codes, [tuple(u.split("\x00", 1)) for u in uniq]
+
+
+def _distinct_per_group(g: np.ndarray, v: np.ndarray) -> dict[int, str]:
+    """The distinct non-empty values per group, sorted and ``;``-joined."""
+    codes, uniq = pd.factorize(pd.Series(v, dtype=object), sort=True)
+    if not len(uniq):
+        return {}
+    pairs = np.unique(g.astype(np.int64) * len(uniq) + codes)
+    out: dict[int, list[str]] = {}
+    for x in pairs.tolist():
+        gi, vi = divmod(x, len(uniq))
+        if uniq[vi]:
+            out.setdefault(gi, []).append(uniq[vi])
+    return {k: ";".join(vs) for k, vs in out.items()}
 
 
 _DMY_RE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(.*)$"
@@ -650,8 +666,10 @@ def normalise_table_info(
         flag(rep, "repeated_header")
     if len(cand):
         sub = clean.iloc[cand]
-        first = _join_nonempty(sub[sub.columns[: min(ncols, 4)]], " ").str.upper()
-        whole = _join_nonempty(sub, " ").str.upper()
+        # few rows, many columns: joined per row (a column-wise join costs per column)
+        cells_l = sub.to_numpy(dtype=object).tolist()
+        first = pd.Series([" ".join(x for x in r[:4] if x).upper() for r in cells_l], dtype=object)
+        whole = pd.Series([" ".join(x for x in r if x).upper() for r in cells_l], dtype=object)
         is_total = np.zeros(n, dtype=bool)
         hit = first.str.startswith(TOTAL_MARKERS).to_numpy(dtype=bool) | first.str.contains(
             "|".join(TOTAL_WORDS), regex=True
@@ -795,8 +813,7 @@ def normalise_table_info(
             account_src = np.where(m, src, account_src)
             if src == "derived":
                 infos[groups[gi]].warnings.append(("derived_account", acc_id, None))
-    src_df = pd.DataFrame({"g": gcode, "s": account_src}).drop_duplicates()
-    src_of = src_df[src_df["s"] != ""].sort_values(["g", "s"]).groupby("g")["s"].agg(";".join)
+    src_of = _distinct_per_group(gcode, account_src)
     for gi, g in enumerate(groups):
         infos[g].account_source = src_of.get(gi, "")
 
@@ -991,13 +1008,13 @@ def normalise_table_info(
         currency = currency.where(currency != "", tc)
     if layout is not None and getattr(layout, "currency", None):
         currency = currency.where(currency != "", layout.currency)
-    rules_df = pd.DataFrame({"g": gcode[ok], "r": rule[ok]}).drop_duplicates()
-    rules_of = rules_df[rules_df["r"] != ""].sort_values(["g", "r"]).groupby("g")["r"].agg(";".join)
+    rules_of = _distinct_per_group(gcode[ok], rule[ok])
     nodir = set(np.unique(gcode[code.to_numpy() == "no_direction"]).tolist())
     sv = status.to_numpy(dtype=object)
     has_st = sv != ""
     st_counts = pd.DataFrame({"g": gcode[has_st], "s": sv[has_st], "u": st_unknown[has_st]})
-    st_counts = st_counts.groupby(["g", "s"], sort=True).agg(n=("u", "size"), u=("u", "any")).reset_index()
+    st_counts = st_counts.value_counts(["g", "s", "u"], sort=False).reset_index(name="n")
+    st_counts = st_counts.sort_values(["g", "s"], kind="stable").reset_index(drop=True)
     cur_counts = (
         pd.DataFrame({"g": gcode[ok], "c": currency.to_numpy(dtype=object)[ok]})
         .groupby(["g", "c"], sort=True).size().reset_index(name="n")

@@ -302,7 +302,7 @@ def _looks_binary(data: bytes) -> bool:
 # ---------------------------------------------------------------- header finding
 
 #: Header aliases and by-position columns of the user layouts for the file being read.
-_USER: dict[str, object] = {"aliases": {}, "columns": ()}
+_USER: dict[str, object] = {"aliases": {}, "columns": (), "labels": ()}
 
 
 def _field(cell: str) -> str | None:
@@ -378,17 +378,21 @@ def _title_info(rows: list[list[str]]) -> dict[str, str]:
     may stand in their own cell with the value in the next cell, with or without a colon.
     """
     info: dict[str, str] = {}
+    labels = _TITLE_LABELS
+    extra = tuple(_USER["labels"])
+    if extra:
+        labels = {**{_label_key(x): "account" for x in extra}, **labels}
     # label and value in two neighbouring cells
     for r in rows:
         cells = [c.strip() if isinstance(c, str) else "" for c in r]
         for j, c in enumerate(cells):
             if not c or len(c) > 24:
                 continue
-            fld = _TITLE_LABELS.get(_label_key(c))
+            fld = labels.get(_label_key(c))
             if fld is None or fld in info:
                 continue
             nxt = next((x for x in cells[j + 1 :] if x), "")
-            if nxt and _label_key(nxt) not in _TITLE_LABELS:
+            if nxt and _label_key(nxt) not in labels:
                 value = _title_value(fld, nxt)
                 if value:
                     info[fld] = value
@@ -396,7 +400,10 @@ def _title_info(rows: list[list[str]]) -> dict[str, str]:
     if not text.strip():
         return info
     text = unicodedata.normalize("NFKC", text)
-    for fld, names in TITLE_FIELDS.items():
+    fields = dict(TITLE_FIELDS)
+    if extra:
+        fields["account"] = extra + tuple(TITLE_FIELDS["account"])
+    for fld, names in fields.items():
         if fld in info:
             continue
         for name in names:
@@ -1104,10 +1111,11 @@ def read_export(
         matching = layouts.for_file(name)
         _USER["aliases"] = layouts.aliases_for(name)
         _USER["columns"] = next((lay.columns for lay in matching if lay.columns), ())
+        _USER["labels"] = tuple(x for lay in matching for x in lay.account_labels)
         try:
             return _read_export(path, name)
         finally:
-            _USER["aliases"], _USER["columns"] = {}, ()
+            _USER["aliases"], _USER["columns"], _USER["labels"] = {}, (), ()
     return _read_export(path, name)
 
 

@@ -138,3 +138,20 @@ def test_failed_run_writes_files_and_rejects(tmp_path):
     assert "bill.csv" in res.output  # named: no direction information at all
     rejects = (out / "rejects.csv").read_text(encoding="utf-8-sig")
     assert "bad_amount" in rejects and "no_direction" in rejects
+
+
+def test_layout_names_where_the_own_account_is(tmp_path):
+    lay = tmp_path / "labels.toml"
+    lay.write_text(
+        '[[layout]]\nname = "x"\nfiles = ["x*.csv"]\naccount_labels = ["Konto Nr"]\n',
+        encoding="utf-8",
+    )
+    stmt = tmp_path / "x1.csv"
+    stmt.write_text(
+        "Konto Nr: DE0012345\n交易时间,交易金额,摘要\n2024-01-01 10:00:00,-1.00,x\n",
+        encoding="utf-8",
+    )
+    assert read_exports([stmt], workers=1, layouts=[lay]).transactions["account"].tolist() == [
+        "DE0012345"
+    ]
+    assert read_exports([stmt], workers=1).transactions["account"].tolist() == ["@x1.csv"]
