@@ -23,6 +23,7 @@ __all__ = [
     "StoreError",
     "register_secret",
     "mask_secrets",
+    "forget_secrets",
     "install_log_masking",
 ]
 
@@ -35,9 +36,16 @@ _INSTALLED = False
 
 def register_secret(secret: str | None) -> None:
     """Remember ``secret`` (a password) so that :func:`mask_secrets` hides it everywhere."""
-    if secret and len(secret) >= 1:
+    if secret:
         with _LOCK:
             _SECRETS.add(str(secret))
+
+
+def forget_secrets() -> None:
+    """Forget every registered secret (a process that ran one command and starts another,
+    such as a test runner, so that one command's password does not mask the next one's text)."""
+    with _LOCK:
+        _SECRETS.clear()
 
 
 def mask_secrets(text: str) -> str:

@@ -16,6 +16,16 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+
+@pytest.fixture(autouse=True)
+def _forget_passwords():
+    """A password registered for masking by one test must not mask another test's output."""
+    yield
+    from fundgraph.errors import forget_secrets
+
+    forget_secrets()
+
+
 CHROMIUM = os.environ.get("FUNDGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

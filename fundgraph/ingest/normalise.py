@@ -84,12 +84,23 @@ _WS = "\t\r\n \u3000\u00a0\ufeff\u200b"
 
 def clean_cells(s: pd.Series) -> pd.Series:
     """Strip padding (``\\t``, full-width spaces), a leading ``'`` text marker, and blank out
-    placeholders such as ``-------`` or ``NULL``."""
+    placeholders such as ``-------`` or ``NULL``.
+
+    The marker is the one spreadsheets put before a number to keep it text (``'6222…``,
+    ``'99-88-74``); a quote before words is part of the value (``'Brien`` stays).
+
+    >>> clean_cells(pd.Series(["'6222 0001", "`2024-01-02", "'Brien", " ------ "])).tolist()
+    ['6222 0001', '2024-01-02', "'Brien", '']
+    """
     s = s.astype(object).where(s.notna(), "").astype(str).str.strip(_WS)
     first = s.str.slice(0, 1)
     quoted = first.isin(("'", "`"))
     if quoted.any():
-        s = s.where(~quoted, s.str.slice(1).str.strip(_WS))
+        rest = s[quoted].str.slice(1).str.strip(_WS)
+        rest = rest[rest.str.fullmatch(_MARKED_NUMBER).fillna(False).astype(bool)]
+        if len(rest):
+            s = s.copy()
+            s.loc[rest.index] = rest
         first = s.str.slice(0, 1)
     # only cells that could be placeholders are tested with the regular expression
     dashy = first.isin(_DASHES)
@@ -100,6 +111,9 @@ def clean_cells(s: pd.Series) -> pd.Series:
         s = s.where(~blank, "")
     return s
 
+
+# what a spreadsheet's text marker stands before: a number, a date, a card or sort code
+_MARKED_NUMBER = r"[0-9A-Za-z*＊ .,:/+\-]*[0-9][0-9A-Za-z*＊ .,:/+\-'`]*"
 
 _ID_COLUMNS = {
     "account": normalise_accounts,

@@ -679,3 +679,18 @@ def test_trace_and_render_take_an_account_as_printed(tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert (d / f"ego-{b}.html").is_file()
+
+
+def test_text_marker_is_taken_off_numbers_only():
+    """A spreadsheet's leading ``'`` keeps a number as text; before a word it is the value's."""
+    from fundgraph.ingest.normalise import clean_cells
+
+    cells = pd.Series(["'6222020200001234567", "'99-88-74", "`20240105", "'Brien", "'张三", "`x"])
+    assert clean_cells(cells).tolist() == [
+        "6222020200001234567",
+        "99-88-74",
+        "20240105",
+        "'Brien",
+        "'张三",
+        "`x",
+    ]
