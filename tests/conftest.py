@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from fundgraph.export.pdf import CHROMIUM_ARGS as _BROWSER_FLAGS
+
 # CI runs the property tests on a fixed sequence of examples (same draws every run), so a
 # red build always reproduces; local runs keep exploring new random draws.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -27,16 +29,7 @@ def _forget_passwords():
 
 
 CHROMIUM = os.environ.get("FUNDGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = list(_BROWSER_FLAGS)  # the same flags the PDF export launches with
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 

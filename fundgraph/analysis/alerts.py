@@ -624,9 +624,18 @@ def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000)
     """
     if edges.empty:
         return []
-    pair = edges.groupby(["src", "dst"], sort=True)["t"].agg(lambda x: np.sort(x.to_numpy()))
+    e = edges.sort_values(["src", "dst", "t"], kind="stable")
+    times = e["t"].to_numpy(dtype="datetime64[ns]")
+    keys = list(zip(e["src"].to_numpy(), e["dst"].to_numpy(), strict=True))
+    # each ordered pair's transfer times, sorted (one slice of the sorted table per pair)
+    pair: dict[tuple, np.ndarray] = {}
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            pair[keys[start]] = times[start:i]
+            start = i
     G = nx.DiGraph()
-    G.add_edges_from(pair.index)
+    G.add_edges_from(sorted(pair))
     # only accounts that both send and receive can be on a cycle
     H = G.subgraph([n for n in G if G.in_degree(n) and G.out_degree(n)])
     win = np.timedelta64(int(rules.cycle_window_days * 86400), "s")
@@ -637,24 +646,24 @@ def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000)
             break
         if len(cyc) < 3:
             continue
-        # a time-respecting walk: each hop after the previous, all within the window
+        # a time-respecting walk: each hop at or after the previous one, all within the
+        # window of the first; tried from every account and every first transfer at once
         ok = False
         for r0 in range(len(cyc)):  # the money may have started at any account
             rot = cyc[r0:] + cyc[:r0]
-            for t_start in pair[(rot[0], rot[1])]:
-                t = t_start
-                good = True
-                for a, b in zip(rot[1:], rot[2:] + rot[:1], strict=True):
-                    ts = pair[(a, b)]
-                    nxt = ts[ts >= t]
-                    if not len(nxt) or nxt[0] - t_start > win:
-                        good = False
-                        break
-                    t = nxt[0]
-                if good:
-                    ok = True
+            t_start = pair[(rot[0], rot[1])]
+            t = t_start
+            alive = np.ones(len(t_start), dtype=bool)
+            for a, b in zip(rot[1:], rot[2:] + rot[:1], strict=True):
+                ts = pair[(a, b)]
+                idx = np.searchsorted(ts, t, side="left")
+                alive &= idx < len(ts)
+                t = ts[np.minimum(idx, len(ts) - 1)]
+                alive &= (t - t_start) <= win
+                if not alive.any():
                     break
-            if ok:
+            if alive.any():
+                ok = True
                 break
         if ok:
             j = cyc.index(min(cyc))

@@ -50,6 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-quic",
 ]
 #: ``D:YYYYMMDDHHmmSS`` written over Chromium's creation and modification dates.
 FIXED_PDF_DATE = b"D:20000101000000"
