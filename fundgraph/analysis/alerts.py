@@ -517,17 +517,17 @@ def fan_counts(edges: pd.DataFrame, side: str, window_days: int) -> pd.Series:
     if edges.empty:
         return pd.Series(dtype="int64")
     first = edges.groupby([side, other], sort=False)["t"].min().reset_index()
-    first = first.sort_values([side, "t"], kind="stable")
-    win = np.timedelta64(int(window_days * 86400), "s")
-    out = {}
-    for acct, g in first.groupby(side, sort=True):
-        ts = g["t"].to_numpy()
-        if len(ts) < 2:
-            out[acct] = len(ts)
-            continue
-        hi = np.searchsorted(ts, ts + win, side="right")
-        out[acct] = int((hi - np.arange(len(ts))).max())
-    return pd.Series(out, dtype="int64")
+    code, accts = pd.factorize(first[side], sort=True)
+    secs = (first["t"].to_numpy(dtype="datetime64[s]").astype(np.int64))
+    secs = secs - secs.min()
+    # one sorted key per (account, time): the window's end is a search in it
+    key = code.astype(np.int64) * (1 << 34) + secs
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    hi = np.searchsorted(key, key + int(window_days * 86400), side="right")
+    width = hi - np.arange(len(key))
+    most = pd.Series(width).groupby(code[order]).max()
+    return pd.Series(most.to_numpy(np.int64), index=accts[most.index.to_numpy()], dtype="int64")
 
 
 def scatter_gather(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
@@ -589,17 +589,27 @@ def gather_scatter(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
     outs = edges[edges["src"].isin(hubs)].groupby("src")
     found = []
     for h in hubs:
-        gi = ins.get_group(h).sort_values("t")
-        go = outs.get_group(h).sort_values("t")
-        # windows starting at each inflow: senders in it, then receivers after them
-        for t0 in gi["t"].drop_duplicates().to_numpy():
-            wi = gi[(gi["t"] >= t0) & (gi["t"] <= t0 + win)]
-            last_in = wi["t"].max()
-            wo = go[(go["t"] >= t0) & (go["t"] <= t0 + win) & (go["t"] >= wi["t"].min())]
-            senders = sorted(set(wi["src"]) - set(wo["dst"]))
-            receivers = sorted(set(wo[wo["t"] >= last_in - (last_in - t0) / 2]["dst"]) - set(senders))
-            a_in = int(wi["amount"].sum())
-            a_out = int(wo["amount"].sum())
+        gi = ins.get_group(h).sort_values("t", kind="stable")
+        go = outs.get_group(h).sort_values("t", kind="stable")
+        ti, si, ai = gi["t"].to_numpy(), gi["src"].to_numpy(), gi["amount"].to_numpy(np.int64)
+        to, do, ao = go["t"].to_numpy(), go["dst"].to_numpy(), go["amount"].to_numpy(np.int64)
+        cin = np.concatenate([[0], np.cumsum(ai)])
+        cout = np.concatenate([[0], np.cumsum(ao)])
+        # windows starting at the first inflow of each day: senders in it, then receivers
+        days = ti.astype("datetime64[D]")
+        for s0 in np.flatnonzero(np.r_[True, days[1:] != days[:-1]]):
+            t0 = ti[s0]
+            s1 = int(np.searchsorted(ti, t0 + win, side="right"))
+            o0 = int(np.searchsorted(to, t0, side="left"))
+            o1 = int(np.searchsorted(to, t0 + win, side="right"))
+            if s1 - s0 < k or o1 - o0 < k:
+                continue
+            last_in = ti[s1 - 1]
+            senders = sorted(set(si[s0:s1]) - set(do[o0:o1]))
+            r0 = int(np.searchsorted(to, last_in - (last_in - t0) / 2, side="left"))
+            receivers = sorted(set(do[max(r0, o0):o1]) - set(senders))
+            a_in = int(cin[s1] - cin[s0])
+            a_out = int(cout[o1] - cout[o0])
             if (
                 len(senders) >= k
                 and len(receivers) >= k
