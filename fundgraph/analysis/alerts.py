@@ -646,8 +646,13 @@ def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000)
             start = i
     G = nx.DiGraph()
     G.add_edges_from(sorted(pair))
-    # only accounts that both send and receive can be on a cycle
-    H = G.subgraph([n for n in G if G.in_degree(n) and G.out_degree(n)])
+    # only accounts in a strongly connected group of three or more can be on such a cycle;
+    # a concrete graph of just those (a filtered view makes every neighbour look-up slow)
+    keep = [c for c in nx.strongly_connected_components(G) if len(c) >= 3]
+    on_cycle = set().union(*keep) if keep else set()
+    H = nx.DiGraph()
+    H.add_nodes_from(sorted(on_cycle))
+    H.add_edges_from((u, v) for u, v in sorted(pair) if u in on_cycle and v in on_cycle)
     win = np.timedelta64(int(rules.cycle_window_days * 86400), "s")
     out = []
     seen = set()
