@@ -620,7 +620,44 @@ def gather_scatter(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
     return found
 
 
-def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000) -> list[list[str]]:
+def _short_cycles(adj: dict, length_bound: int, max_cycles: int, max_steps: int):
+    """Simple cycles of 3 to ``length_bound`` accounts, each once, starting at its smallest
+    account, in sorted order; the search stops after ``max_cycles`` cycles or ``max_steps``
+    edges followed, so a dense scheme graph costs bounded time.
+
+    >>> list(_short_cycles({"a": ["b"], "b": ["c"], "c": ["a", "b"]}, 4, 10, 100))
+    [['a', 'b', 'c']]
+    """
+    steps = found = 0
+    for s in sorted(adj):
+        path, on_path = [s], {s}
+        stack = [iter(adj[s])]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                on_path.discard(path.pop())
+                continue
+            steps += 1
+            if steps > max_steps:
+                return
+            if nxt == s:
+                if len(path) >= 3:
+                    yield list(path)
+                    found += 1
+                    if found >= max_cycles:
+                        return
+                continue
+            if nxt < s or nxt in on_path or len(path) >= length_bound or nxt not in adj:
+                continue
+            path.append(nxt)
+            on_path.add(nxt)
+            stack.append(iter(adj[nxt]))
+
+
+def time_cycles(
+    edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000, max_steps: int = 2_000_000
+) -> list[list[str]]:
     """Money cycles (资金闭环) of three or more accounts whose transfers follow one another
     in time within ``cycle_window_days`` (AMLSim ``cycle``).
 
@@ -644,23 +681,19 @@ def time_cycles(edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000)
         if i == len(keys) or keys[i] != keys[start]:
             pair[keys[start]] = times[start:i]
             start = i
+    # only accounts in a strongly connected group of three or more can be on such a cycle
     G = nx.DiGraph()
     G.add_edges_from(sorted(pair))
-    # only accounts in a strongly connected group of three or more can be on such a cycle;
-    # a concrete graph of just those (a filtered view makes every neighbour look-up slow)
     keep = [c for c in nx.strongly_connected_components(G) if len(c) >= 3]
     on_cycle = set().union(*keep) if keep else set()
-    H = nx.DiGraph()
-    H.add_nodes_from(sorted(on_cycle))
-    H.add_edges_from((u, v) for u, v in sorted(pair) if u in on_cycle and v in on_cycle)
+    adj: dict = {}
+    for u, v in sorted(pair):
+        if u in on_cycle and v in on_cycle:
+            adj.setdefault(u, []).append(v)
     win = np.timedelta64(int(rules.cycle_window_days * 86400), "s")
     out = []
     seen = set()
-    for i, cyc in enumerate(nx.simple_cycles(H, length_bound=rules.cycle_max_length)):
-        if i >= max_cycles:
-            break
-        if len(cyc) < 3:
-            continue
+    for cyc in _short_cycles(adj, rules.cycle_max_length, max_cycles, max_steps):
         # a time-respecting walk: each hop at or after the previous one, all within the
         # window of the first; tried from every account and every first transfer at once
         ok = False
