@@ -55,6 +55,20 @@ def _fold(text: str) -> str:
     return s.strip(_STRIP)
 
 
+def _joined(text: object, grouped: re.Pattern) -> str:
+    """``text`` folded, with the separators between digit groups removed where ``grouped``
+    matches the whole value (``None`` and NaN give ``""``)."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    s = str(text)
+    if s.isascii() and s.isdigit():
+        return s
+    s = _fold(s)
+    if grouped.fullmatch(s):
+        s = _SEP_RE.sub("", s)
+    return s
+
+
 def normalise_account(text: object) -> str:
     """The one spelling of an account or card number.
 
@@ -79,15 +93,7 @@ def normalise_account(text: object) -> str:
     >>> normalise_account("ACC-001"), normalise_account("")
     ('ACC-001', '')
     """
-    if text is None or (isinstance(text, float) and text != text):
-        return ""
-    s = str(text)
-    if s.isascii() and s.isdigit():
-        return s
-    s = _fold(s)
-    if _GROUPED.fullmatch(s):
-        s = _SEP_RE.sub("", s)
-    return s
+    return _joined(text, _GROUPED)
 
 
 def normalise_person_id(text: object) -> str:
@@ -105,14 +111,7 @@ def normalise_person_id(text: object) -> str:
     >>> normalise_person_id("e12345678"), normalise_person_id("张三")
     ('E12345678', '张三')
     """
-    if text is None or (isinstance(text, float) and text != text):
-        return ""
-    s = str(text)
-    if s.isascii() and s.isdigit():
-        return s
-    s = _fold(s)
-    if _GROUPED_ID.fullmatch(s):
-        s = _SEP_RE.sub("", s)
+    s = _joined(text, _GROUPED_ID)
     if _CHECK_LETTER.fullmatch(s) or (s.isascii() and _CODE.fullmatch(s)):
         s = s.upper()
     return s

@@ -124,16 +124,7 @@ def non_investment_memo(memo: pd.Series) -> np.ndarray:
     >>> non_investment_memo(pd.Series(["代发工资", "投资款", "", "房租3月"])).tolist()
     [True, False, False, True]
     """
-    codes, uniques = pd.factorize(memo.to_numpy(dtype=object), use_na_sentinel=True)
-    if len(uniques) == 0:
-        return np.zeros(len(memo), dtype=bool)
-    hit = (
-        pd.Series(uniques, dtype=object)
-        .astype(str)
-        .str.contains(NON_INVESTMENT_MEMO, case=False, regex=True)
-        .to_numpy()
-    )
-    return np.where(codes >= 0, hit[np.maximum(codes, 0)], False)
+    return memo_matches(memo, NON_INVESTMENT_MEMO)
 
 
 def payroll_senders(
