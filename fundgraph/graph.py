@@ -2,7 +2,8 @@
 
 Nodes are canonical account ids (strings). Cash is not a node: deposits and withdrawals are
 kept on the account as ``cash_in``/``cash_out`` (cents), so one shared "cash" node does not
-distort centrality. Edge amounts are integer cents.
+distort centrality; money from or to a counterparty the statement does not name is kept
+apart as ``unknown_in``/``unknown_out``. Edge amounts are integer cents.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .schema import CASH
+from .schema import CASH, is_cash
 
 __all__ = ["transfer_multigraph", "flow_graph", "aggregate_edges"]
 
@@ -53,18 +54,22 @@ def _add_account_nodes(G: nx.Graph, transfers: pd.DataFrame, accounts: pd.DataFr
         G.add_nodes_from((r.pop("account"), r) for r in recs)
     nodes = pd.unique(pd.concat([transfers["src"], transfers["dst"]], ignore_index=True))
     G.add_nodes_from(n for n in sorted(nodes) if n != CASH)
-    cash_in = transfers[transfers["src"] == CASH].groupby("dst")["amount"].sum()
-    cash_out = transfers[transfers["dst"] == CASH].groupby("src")["amount"].sum()
+    cash = is_cash(transfers)
+    sums = {}
+    for name, kind in (("cash", cash), ("unknown", ~cash)):
+        t = transfers[kind]
+        sums[f"{name}_in"] = t[t["src"] == CASH].groupby("dst")["amount"].sum()
+        sums[f"{name}_out"] = t[t["dst"] == CASH].groupby("src")["amount"].sum()
     for n in G.nodes:
-        G.nodes[n]["cash_in"] = int(cash_in.get(n, 0))
-        G.nodes[n]["cash_out"] = int(cash_out.get(n, 0))
+        for key, total in sums.items():
+            G.nodes[n][key] = int(total.get(n, 0))
 
 
 def flow_graph(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) -> nx.DiGraph:
     """Aggregated directed graph: one edge per ordered pair of accounts.
 
     Edge attributes: ``amount`` (cents), ``count``, ``first_time``, ``last_time``.
-    Node attributes: ``cash_in``, ``cash_out`` and, when ``accounts`` is given,
+    Node attributes: ``cash_in``, ``cash_out``, ``unknown_in``, ``unknown_out`` and, when ``accounts`` is given,
     ``holder_name``, ``holder_id``, ``role``, ``level``, ``obtained``.
 
     Examples

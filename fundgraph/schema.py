@@ -10,7 +10,9 @@ times are naive local ``datetime64[ns]`` (bank statements carry no zone).
     One statement row (or a whole unreadable file) that was not accepted, with a reason.
 ``TRANSFERS``
     One distinct movement of money. ``src``/``dst`` are canonical account ids; the empty
-    string stands for cash (a deposit has ``src == ""``, a withdrawal ``dst == ""``).
+    string stands for no account: cash (a deposit has ``src == ""``, a withdrawal
+    ``dst == ""``) or a counterparty the statement does not name; ``counterparty_kind``
+    says which (:func:`is_cash`, :func:`is_unknown`).
 ``ACCOUNTS``, ``PARTICIPANTS``
     Per-account and per-participant results of the analysis.
 """
@@ -28,11 +30,51 @@ __all__ = [
     "WARNINGS",
     "FILES",
     "ROLES",
+    "is_cash",
+    "is_unknown",
 ]
 
 #: Placeholder used in ``src``/``dst`` for cash or an unknown counterparty (no account);
 #: ``counterparty_kind`` says which.
 CASH = ""
+
+
+def is_cash(transfers):
+    """Per transfer: True where the missing counterparty is cash (the statement says so).
+
+    A transfer with an empty ``src`` or ``dst`` is cash unless ``counterparty_kind`` is
+    ``"unknown"`` (the statement did not name the counterparty and did not say cash).
+    Tables without a ``counterparty_kind`` column (written by hand, or before the column
+    existed) count every empty side as cash.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"src": ["a", "", "b"], "dst": ["", "a", "a"],
+    ...     "counterparty_kind": ["cash", "unknown", "account"]})
+    >>> is_cash(t).tolist()
+    [True, False, False]
+    """
+    empty = _empty_side(transfers)
+    if "counterparty_kind" not in transfers:
+        return empty
+    return empty & (transfers["counterparty_kind"].to_numpy(dtype=object) != "unknown")
+
+
+def is_unknown(transfers):
+    """Per transfer: True where a side is empty and the counterparty is not cash.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"src": ["a", ""], "dst": ["", "a"], "counterparty_kind": ["cash", "unknown"]})
+    >>> is_unknown(t).tolist()
+    [False, True]
+    """
+    return _empty_side(transfers) & ~is_cash(transfers)
+
+
+def _empty_side(transfers):
+    src = transfers["src"].fillna(CASH).to_numpy(dtype=object)
+    dst = transfers["dst"].fillna(CASH).to_numpy(dtype=object)
+    return (src == CASH) | (dst == CASH)
+
 
 #: Roles an account can take (CONTRACT §3), in the order used for display.
 ROLES = ("core", "collector", "transit", "participant", "beneficiary", "other")

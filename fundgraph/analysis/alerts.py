@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..i18n import t
-from ..schema import ALERTS, CASH
+from ..schema import ALERTS, CASH, is_cash
 from ..tables import conform, empty_frame
 from .features import WAN, encode_accounts, is_company_name
 from .rules import DEFAULT_RULES, SchemeRules
@@ -331,7 +331,7 @@ def account_alerts(
     _patterns(add, edges, rules, lang, set(idx[payroll.astype(bool) & ~sch]))
 
     # structuring just below the large-transaction reporting limits
-    cash = (s_all < 0) | (d_all < 0)
+    cash = is_cash(transfers)  # a transfer to an unnamed counterparty is no cash
     near = np.zeros(n)
     for side in (s_all, d_all):
         ok = side >= 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import CASH
+from ..schema import CASH, is_cash
 
 __all__ = [
     "WAN",
@@ -214,8 +214,9 @@ def account_flows(transfers: pd.DataFrame) -> pd.DataFrame:
     """Per-account totals from the transfers table (cents and counts).
 
     Columns: ``in_amount``, ``out_amount`` (cash included), ``in_count``, ``out_count``,
-    ``in_degree``, ``out_degree`` (distinct accounts), ``cash_in``, ``cash_out``,
-    ``first_time``, ``last_time``.
+    ``in_degree``, ``out_degree`` (distinct accounts), ``cash_in``, ``cash_out`` (the
+    statement says cash), ``unknown_in``, ``unknown_out`` (no counterparty named, not
+    cash: see :func:`fundgraph.schema.is_cash`), ``first_time``, ``last_time``.
 
     Examples
     --------
@@ -249,6 +250,7 @@ def account_flows(transfers: pd.DataFrame) -> pd.DataFrame:
         np.minimum.at(first, side[ok], tm[ok])
         np.maximum.at(last, side[ok], tm[ok])
     both = (s >= 0) & (d >= 0)
+    cash = is_cash(transfers)
     df = pd.DataFrame(
         {
             "in_amount": total(d, d >= 0),
@@ -257,8 +259,10 @@ def account_flows(transfers: pd.DataFrame) -> pd.DataFrame:
             "out_count": count(s, s >= 0),
             "in_degree": distinct(d, s, both),
             "out_degree": distinct(s, d, both),
-            "cash_in": total(d, (d >= 0) & (s < 0)),
-            "cash_out": total(s, (s >= 0) & (d < 0)),
+            "cash_in": total(d, (d >= 0) & (s < 0) & cash),
+            "cash_out": total(s, (s >= 0) & (d < 0) & cash),
+            "unknown_in": total(d, (d >= 0) & (s < 0) & ~cash),
+            "unknown_out": total(s, (s >= 0) & (d < 0) & ~cash),
             "first_time": pd.to_datetime(
                 np.where(first == hi, np.datetime64("NaT"), first.astype("datetime64[ns]"))
             ),

@@ -25,7 +25,9 @@ whose role is ``core``, ``collector`` or ``transit`` and *participants* the acco
 ``to_beneficiaries``
     scheme account → an account whose role is ``beneficiary``.
 ``cash_out``
-    cash withdrawals from scheme accounts.
+    cash withdrawals from scheme accounts (the statement says cash).
+``to_unknown``
+    scheme account → a counterparty the statement does not name (not cash).
 ``new_participants``
     persons (``participants.person``, else the account) whose first deposit falls in the
     period.
@@ -42,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..schema import CASH
+from ..schema import CASH, is_cash
 from .coded import code_transfers, investment_mask
 from .features import non_investment_memo
 from .rules import DEFAULT_RULES, SchemeRules
@@ -60,6 +62,7 @@ TIMELINE_COLUMNS = (
     "commissions",
     "to_beneficiaries",
     "cash_out",
+    "to_unknown",
 )
 
 _FREQ = {"month": "M", "week": "W-SUN", "day": "D"}
@@ -195,9 +198,11 @@ def _scheme_flows(
     downstream = (r_src == "core") | (np.isfinite(l_src) & np.isfinite(l_dst) & (l_dst > l_src))
     commission = src_in & (r_dst == "collector") & downstream & (out["src"] != out["dst"]).to_numpy()
     benef = src_in & (r_dst == "beneficiary")
-    cash = src_in & (out["dst"] == CASH).to_numpy()
+    no_account = src_in & (out["dst"] == CASH).to_numpy()
+    cash = is_cash(t)
     flow = np.full(len(out), "", dtype=object)
-    flow[cash] = "cash_out"
+    flow[no_account & cash] = "cash_out"
+    flow[no_account & ~cash] = "to_unknown"
     flow[benef] = "to_beneficiaries"
     flow[commission] = "commissions"
     flow[ret] = "returns_out"
@@ -249,7 +254,7 @@ def timeline(
         One row per period from the first to the last flow, empty periods included:
         ``period`` ("2022-03" by month, the first day "2022-03-07" by week or day),
         ``period_start``, the money columns ``deposits_in``, ``returns_out``,
-        ``commissions``, ``to_beneficiaries``, ``cash_out`` (int64 cents),
+        ``commissions``, ``to_beneficiaries``, ``cash_out``, ``to_unknown`` (int64 cents),
         ``new_participants`` (persons whose first deposit is in the period) and
         ``core_balance`` (int64 cents, cumulative, at the period's end). The money columns
         sum to the case's totals: ``deposits_in`` to ``participants.paid_in`` and

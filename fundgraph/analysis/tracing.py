@@ -48,12 +48,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..schema import CASH
+from ..schema import CASH, is_unknown
 
 __all__ = [
     "METHODS",
     "END_KINDS",
     "CASH_LABEL",
+    "UNNAMED_LABEL",
     "RESULT_COLUMNS",
     "trace_forward",
     "trace_backward",
@@ -67,10 +68,17 @@ __all__ = [
 METHODS = ("fifo", "lifo", "proportional", "libr")
 
 #: How a traced sum ends (``end_kind``).
-END_KINDS = ("cash", "held", "left_scope", "unknown")
+END_KINDS = ("cash", "unnamed", "held", "left_scope", "unknown")
 
 #: How a cash withdrawal (or deposit) is written in ``path``.
 CASH_LABEL = "(cash)"
+
+#: How money to or from a counterparty the statement does not name (not cash) is written
+#: in ``path``.
+UNNAMED_LABEL = "(unnamed)"
+
+# the code name of that counterparty inside the tracer (no account id holds a NUL)
+_UNNAMED = "\x00unnamed"
 
 _ARROW = " → "
 _UNTRACED = -1
@@ -351,18 +359,28 @@ class _Flows:
             t = t.assign(transfer_id=np.arange(len(t), dtype=np.int64))
         src = t["src"].fillna(CASH).astype(str).to_numpy(dtype=object)
         dst = t["dst"].fillna(CASH).astype(str).to_numpy(dtype=object)
+        # a missing side the statement does not call cash is an unnamed counterparty
+        unnamed = is_unknown(t)
+        src = np.where((src == CASH) & unnamed, _UNNAMED, src)
+        dst = np.where((dst == CASH) & unnamed, _UNNAMED, dst)
         amount = t["amount"].to_numpy(dtype=np.int64)
         time = pd.to_datetime(t["time"]).astype("datetime64[ns]").to_numpy().astype(np.int64)
         tid = t["transfer_id"].to_numpy(dtype=np.int64)
         keep = (amount > 0) & (src != dst)
         src, dst, amount, time, tid = src[keep], dst[keep], amount[keep], time[keep], tid[keep]
         order = np.lexsort((tid, time))
-        self.names, codes = np.unique(np.concatenate([src, dst, np.array([CASH], dtype=object)]),
-                                      return_inverse=True)
+        self.names, codes = np.unique(
+            np.concatenate([src, dst, np.array([CASH, _UNNAMED], dtype=object)]),
+            return_inverse=True,
+        )
         n = len(src)
         self.src = codes[:n][order].astype(np.int64)
         self.dst = codes[n : 2 * n][order].astype(np.int64)
-        self.cash = int(codes[-1])
+        self.cash = int(codes[-2])
+        self.unnamed = int(codes[-1])
+        #: the codes that are no account (cash, the unnamed counterparty)
+        self.void = np.zeros(len(self.names), dtype=bool)
+        self.void[[self.cash, self.unnamed]] = True
         self.amount = amount[order]
         self.time = time[order]
         self.tid = tid[order]
@@ -378,12 +396,12 @@ class _Flows:
             ob[self.dst[(seen == "both") | (seen == "dst")]] = True
         else:
             ob[self.src] = True  # without statements' provenance: accounts seen paying out
-        ob[self.cash] = False
+        ob[self.void] = False
         self.obtained = ob
 
     def code(self, account: str) -> int:
         c = self.index.get(str(account))
-        if c is None or c == self.cash:
+        if c is None or self.void[c]:
             raise InputError(f"account {account!r} does not appear in the transfers")
         return c
 
@@ -392,7 +410,7 @@ def _opening_codes(f: _Flows, opening: Mapping[str, int] | None) -> dict[int, in
     out: dict[int, int] = {}
     for name, cents in (opening or {}).items():
         c = f.index.get(str(name))
-        if c is not None and c != f.cash and cents and int(cents) > 0:
+        if c is not None and not f.void[c] and cents and int(cents) > 0:
             out[c] = int(cents)
     return out
 
@@ -484,11 +502,11 @@ def _event_order(f: _Flows, mask: np.ndarray) -> list[int]:
 
 
 def _same_time_order(f: _Flows, group: list[int]) -> list[int]:
-    cash = f.cash
+    void = f.void
     pending: dict[int, int] = {}
     for p in group:
         d = int(f.dst[p])
-        if d != cash:
+        if not void[d]:
             pending[d] = pending.get(d, 0) + 1
     waiting: dict[int, list[int]] = {}
     ready: list[int] = []
@@ -515,7 +533,7 @@ def _same_time_order(f: _Flows, group: list[int]) -> list[int]:
         p = group[k]
         out.append(p)
         d = int(f.dst[p])
-        if d != cash:
+        if not void[d]:
             pending[d] -= 1
             if pending[d] == 0:
                 for w in waiting.pop(d, ()):
@@ -594,7 +612,10 @@ def _rows(
         if amt <= 0:
             continue
         accts = paths.accts[lab]
-        names = [CASH_LABEL if a == f.cash else str(f.names[a]) for a in accts]
+        names = [
+            CASH_LABEL if a == f.cash else UNNAMED_LABEL if a == f.unnamed else str(f.names[a])
+            for a in accts
+        ]
         hop_pos = paths.hop_positions(lab)
         if hop_pos:
             first = min(int(f.time[p]) for p in hop_pos[0])
@@ -611,7 +632,7 @@ def _rows(
                 "path": _ARROW.join(names),
                 "hops": len(accts) - 1,
                 "start": start,
-                "end": CASH if endc == f.cash else str(f.names[endc]),
+                "end": CASH if f.void[endc] else str(f.names[endc]),
                 "end_kind": kind,
                 "amount": int(amt),
                 "first_time": pd.NaT if first is None else pd.Timestamp(first),
@@ -698,7 +719,9 @@ def trace_forward(
     DataFrame
         One row per path and way of ending, largest amount first: ``path`` (accounts
         joined by " → ", a cash withdrawal as ``(cash)``), ``hops``, ``start``, ``end``
-        (last account, "" for cash), ``end_kind`` — ``cash`` (withdrawn as cash),
+        (last account, "" for cash or an unnamed counterparty), ``end_kind`` — ``cash``
+        (withdrawn as cash), ``unnamed`` (paid to a counterparty the statement does not
+        name, written ``(unnamed)`` in ``path``),
         ``held`` (still in ``end`` at the end of the data, or tracing stopped there:
         ``max_hops``, ``max_gap``, ``min_amount``), ``left_scope`` (reached an account
         whose statement was not obtained, so it cannot be followed) — ``amount`` (cents),
@@ -779,7 +802,7 @@ def trace_forward(
         np.minimum.at(arr, f.dst[sel_out], f.time[sel_out])
     for _ in range(max_hops):
         reached = arr < INF
-        m = reached[f.src] & passes[f.src] & (f.time >= arr[f.src]) & (f.dst != f.cash)
+        m = reached[f.src] & passes[f.src] & (f.time >= arr[f.src]) & ~f.void[f.dst]
         if not m.any():
             break
         new = arr.copy()
@@ -788,7 +811,7 @@ def trace_forward(
             break
         arr = new
     inside_mask = (arr < INF) & passes
-    inside_mask[f.cash] = False
+    inside_mask[f.void] = False
     inside = set(np.flatnonzero(inside_mask).tolist())
     if origin == "outflows":
         inside.discard(start)
@@ -812,7 +835,7 @@ def trace_forward(
     root_positions: set[int] = set()
     traced_total = 0
     src_a, dst_a, amt_a, time_a, tid_a = f.src, f.dst, f.amount, f.time, f.tid
-    cash = f.cash
+    cash, unnamed = f.cash, f.unnamed
 
     def stay_kind(a: int) -> str:
         return "held" if (obtained_arr[a] or a == start) else "left_scope"
@@ -883,6 +906,8 @@ def trace_forward(
             carried[tid] = carried.get(tid, 0) + x
             if d == cash:
                 end(new, "cash", x)
+            elif d == unnamed:
+                end(new, "unnamed", x)
             elif dled is None or len(paths.accts[new]) - 1 >= max_hops or x < min_amount:
                 end(new, stay_kind(d), x)
                 if dled is not None:
@@ -1010,7 +1035,7 @@ def trace_backward(
     DataFrame
         The columns of :func:`trace_forward`; ``path`` runs in the direction of the money,
         from the origin (``end``) to ``account`` (``start``). ``end_kind``: ``cash`` (a cash
-        deposit), ``left_scope`` (came from an account whose statement was not obtained —
+        deposit), ``unnamed`` (from a counterparty the statement does not name), ``left_scope`` (came from an account whose statement was not obtained —
         the origin as far as the data go), ``held`` (came from an obtained account whose
         own sources were not followed: ``max_hops``, ``max_gap`` or ``min_amount``),
         ``unknown`` (paid from money the account held before its first recorded transfer,
@@ -1061,7 +1086,7 @@ def trace_backward(
     NONE = np.iinfo(np.int64).min
     dep = np.full(len(f.names), NONE, dtype=np.int64)
     np.maximum.at(dep, f.src[sel], f.time[sel])
-    dep[f.cash] = NONE
+    dep[f.void] = NONE
     inside_mask = np.zeros(len(f.names), dtype=bool)
     frontier = (dep > NONE) & f.obtained
     for _ in range(max_hops - 1):
@@ -1069,23 +1094,25 @@ def trace_backward(
         if not frontier.any():
             break
         inside_mask |= frontier
-        m = inside_mask[f.dst] & (f.time <= dep[f.dst]) & (f.src != f.cash)
+        m = inside_mask[f.dst] & (f.time <= dep[f.dst]) & ~f.void[f.src]
         new = dep.copy()
         np.maximum.at(new, f.src[m], f.time[m])
-        new[f.cash] = NONE
+        new[f.void] = NONE
         frontier = (new > dep) & f.obtained
         dep = new
-    inside_mask[f.cash] = False
+    inside_mask[f.void] = False
     inside = set(np.flatnonzero(inside_mask).tolist())
     order = _event_order(f, inside_mask[f.src] | inside_mask[f.dst] | sel)
 
     paths = _Paths(max_hops)
-    cash = f.cash
+    cash, unnamed = f.cash, f.unnamed
     obtained_arr = f.obtained
 
     def kind_of(a: int) -> str:
         if a == cash:
             return "cash"
+        if a == unnamed:
+            return "unnamed"
         return "held" if obtained_arr[a] else "left_scope"
 
     def entry(p: int) -> int:

@@ -104,6 +104,8 @@ _ENTITY_ATTRS = (
     ("out_amount", "AttNumber"),
     ("cash_in", "AttNumber"),
     ("cash_out", "AttNumber"),
+    ("unknown_in", "AttNumber"),
+    ("unknown_out", "AttNumber"),
     ("in_count", "AttNumber"),
     ("out_count", "AttNumber"),
     ("first_time", "AttTime"),
@@ -116,7 +118,7 @@ _LINK_ATTRS = (
     ("first_time", "AttTime"),
     ("last_time", "AttTime"),
 )
-_MONEY = {"in_amount", "out_amount", "cash_in", "cash_out", "amount"}
+_MONEY = {"in_amount", "out_amount", "cash_in", "cash_out", "unknown_in", "unknown_out", "amount"}
 
 
 def _int_or_none(v: Any) -> int | None:
@@ -189,6 +191,8 @@ def i2_tables(case: Case, *, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFra
                         "out_amount",
                         "cash_in",
                         "cash_out",
+                        "unknown_in",
+                        "unknown_out",
                         "in_count",
                         "out_count",
                     )
@@ -511,6 +515,8 @@ def write_i2_csv(
         "out_amount",
         "cash_in",
         "cash_out",
+        "unknown_in",
+        "unknown_out",
         "in_count",
         "out_count",
         "first_time",
@@ -535,6 +541,8 @@ def write_i2_csv(
         "out_amount": "Int64",
         "cash_in": "Int64",
         "cash_out": "Int64",
+        "unknown_in": "Int64",
+        "unknown_out": "Int64",
         "in_count": "Int64",
         "out_count": "Int64",
         "first_time": "datetime",

@@ -2,14 +2,16 @@
 
 One node per account of the case (id = the account number, as text), one edge per ordered
 pair of accounts that money moved between (all transfers between them aggregated; cash is
-not a node, it is ``cash_in``/``cash_out`` on the account).
+not a node, it is ``cash_in``/``cash_out`` on the account, and money from or to a
+counterparty the statement does not name is ``unknown_in``/``unknown_out``).
 
 Node attributes: ``label`` (holder name, else the account), ``account``, ``holder``,
 ``holder_id``, ``role`` (stable code: core, collector, transit, participant, beneficiary,
 other), ``role_label`` (the same in the export's language), ``level``, ``structure`` and
 ``community`` (integers, left out where the account has none), ``pagerank``,
 ``alert_score``, ``obtained`` (its statement was read), ``in_amount``, ``out_amount``,
-``cash_in``, ``cash_out`` (yuan), ``in_count``, ``out_count``.
+``cash_in``, ``cash_out``, ``unknown_in``, ``unknown_out`` (yuan), ``in_count``,
+``out_count``.
 
 Edge attributes: ``amount`` (yuan), ``weight`` (the same amount, which Gephi uses for edge
 width and weighted metrics), ``count`` (transfers), ``first_time``, ``last_time``
@@ -38,6 +40,7 @@ import pandas as pd
 from ..case import Case
 from ..graph import aggregate_edges
 from ..i18n import check_lang
+from ..schema import is_cash
 from ..tables import atomic_write_bytes
 from ._common import role_label, xml_safe, yuan_number
 
@@ -47,7 +50,7 @@ __all__ = ["account_graph", "write_graphml", "write_gexf", "GEXF_DATE"]
 GEXF_DATE = "2000-01-01"
 
 _TIME = "%Y-%m-%dT%H:%M:%S"
-_MONEY_ATTRS = ("in_amount", "out_amount", "cash_in", "cash_out")
+_MONEY_ATTRS = ("in_amount", "out_amount", "cash_in", "cash_out", "unknown_in", "unknown_out")
 _COUNT_ATTRS = ("in_count", "out_count")
 _INT_ATTRS = ("level", "structure", "community")
 
@@ -93,11 +96,18 @@ def account_graph(case: Case, *, lang: str = "zh") -> nx.DiGraph:
     if len(tr):
         seen = set(tr["src"].astype(str)) | set(tr["dst"].astype(str))
     seen.discard("")
-    cash_in: dict[str, int] = {}
-    cash_out: dict[str, int] = {}
+    # per account, the money with no counterparty account (where accounts.csv lacks it)
+    no_account: dict[str, dict[str, int]] = {}
     if len(tr):
-        cash_in = tr[tr["src"] == ""].groupby("dst")["amount"].sum().astype("int64").to_dict()
-        cash_out = tr[tr["dst"] == ""].groupby("src")["amount"].sum().astype("int64").to_dict()
+        cash = is_cash(tr)
+        for kind, mask in (("cash", cash), ("unknown", ~cash)):
+            sub = tr[mask]
+            no_account[f"{kind}_in"] = (
+                sub[sub["src"] == ""].groupby("dst")["amount"].sum().astype("int64").to_dict()
+            )
+            no_account[f"{kind}_out"] = (
+                sub[sub["dst"] == ""].groupby("src")["amount"].sum().astype("int64").to_dict()
+            )
     for account in sorted(set(records) | seen):
         r = records.get(account, {})
         holder = xml_safe(r.get("holder_name", ""))
@@ -123,11 +133,7 @@ def account_graph(case: Case, *, lang: str = "zh") -> nx.DiGraph:
         for name in _MONEY_ATTRS:
             c = _plain_int(r.get(name))
             if c is None:
-                c = (
-                    int(cash_in.get(account, 0))
-                    if name == "cash_in"
-                    else (int(cash_out.get(account, 0)) if name == "cash_out" else 0)
-                )
+                c = int(no_account.get(name, {}).get(account, 0))
             attrs[name] = yuan_number(c)
         for name in _COUNT_ATTRS:
             attrs[name] = _plain_int(r.get(name)) or 0

@@ -216,6 +216,8 @@ _ACCOUNT_COLS = [
     _Col("out_degree", "int"),
     _Col("cash_in", "money"),
     _Col("cash_out", "money"),
+    _Col("unknown_in", "money"),
+    _Col("unknown_out", "money"),
     _Col("first_time", "datetime"),
     _Col("last_time", "datetime"),
     _Col("pagerank", "float"),

@@ -1137,6 +1137,7 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
             ("commissions", "#b7791f", "2 3", 2.2),
             ("to_beneficiaries", "#6b21a8", "10 3 2 3", 2.2),
             ("cash_out", "#3f6212", "12 4", 2.2),
+            ("to_unknown", "#475467", "1 3", 2.0),
         ]
         series = [
             Series(T(f"report.tl.{c}"), [int(v) for v in df[c].fillna(0)], color, dash, w)

@@ -14,7 +14,9 @@ several cases share one database:
     Where the holder id is known.
 ``(:Account)-[:TRANSFER {case, transfer_id, amount, amount_cents, time, ...}]->(:Account)``
     One relationship per transfer; cash is one ``(:Cash {case})`` node per case
-    (a deposit is ``Cash -> Account``, a withdrawal ``Account -> Cash``).
+    (a deposit is ``Cash -> Account``, a withdrawal ``Account -> Cash``), and a
+    counterparty the statement does not name (``counterparty_kind = "unknown"``, not
+    cash) is one ``(:Unknown {case})`` node per case, so a query of cash never counts it.
 
 Money is stored twice: ``<field>_cents`` is the exact integer (sum this one) and
 ``<field>`` is yuan as a float for reading and sorting in Neo4j Browser. Times are Neo4j
@@ -134,6 +136,11 @@ _CONSTRAINTS = (
         "CREATE INDEX fg_cash_key_idx IF NOT EXISTS FOR (c:Cash) ON (c.case)",
     ),
     (
+        "fg_unknown_key",
+        "CREATE CONSTRAINT fg_unknown_key IF NOT EXISTS FOR (u:Unknown) REQUIRE u.case IS UNIQUE",
+        "CREATE INDEX fg_unknown_key_idx IF NOT EXISTS FOR (u:Unknown) ON (u.case)",
+    ),
+    (
         "fg_case_key",
         "CREATE CONSTRAINT fg_case_key IF NOT EXISTS FOR (c:Case) REQUIRE c.name IS UNIQUE",
         "CREATE INDEX fg_case_key_idx IF NOT EXISTS FOR (c:Case) ON (c.name)",
@@ -172,6 +179,7 @@ _Q_CASE_HELD = (
 _Q_CASE_DATA = "MATCH (a:Account {case: $case}) RETURN count(a) AS n LIMIT 1"
 _Q_CASE_FINISH = "MATCH (c:Case {name: $case}) SET c = $props"
 _Q_CASH = "MERGE (c:Cash {case: $case})"
+_Q_UNKNOWN = "MERGE (u:Unknown {case: $case})"
 # Each row is a map ``r``: ``r.key`` the key, ``r.props`` every property but the times,
 # and one ``r.<time column>`` ISO string per time column of the schema, turned into a
 # LocalDateTime by the server. (ArcadeDB decodes temporal parameters far slower than
@@ -205,7 +213,14 @@ _TRANSFER_ENDS = {
     ("Account", "Cash"): (
         "MATCH (s:Account {case: $case, account: r.src}) MATCH (d:Cash {case: $case}) "
     ),
+    ("Unknown", "Account"): (
+        "MATCH (s:Unknown {case: $case}) MATCH (d:Account {case: $case, account: r.dst}) "
+    ),
+    ("Account", "Unknown"): (
+        "MATCH (s:Account {case: $case, account: r.src}) MATCH (d:Unknown {case: $case}) "
+    ),
     ("Cash", "Cash"): "MATCH (s:Cash {case: $case}) MATCH (d:Cash {case: $case}) ",
+    ("Unknown", "Unknown"): "MATCH (s:Unknown {case: $case}) MATCH (d:Unknown {case: $case}) ",
 }
 # MERGE on (case, transfer_id) makes a re-run (after an interruption, or a second push)
 # update instead of duplicate. A push into a case the database does not hold yet creates
@@ -237,6 +252,9 @@ _Q_DELETE_NODES = {
     "Cash": (
         "MATCH (n:Cash {case: $case}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
     ),
+    "Unknown": (
+        "MATCH (n:Unknown {case: $case}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+    ),
     "Case": (
         "MATCH (n:Case {name: $case}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
     ),
@@ -251,6 +269,7 @@ _Q_COUNTS = (
     ("holds", "MATCH ()-[h:HOLDS {case: $case}]->() RETURN count(h) AS n"),
     ("transfers", "MATCH ()-[t:TRANSFER {case: $case}]->() RETURN count(t) AS n"),
     ("cash", "MATCH (c:Cash {case: $case}) RETURN count(c) AS n"),
+    ("unknown", "MATCH (u:Unknown {case: $case}) RETURN count(u) AS n"),
 )
 _Q_PULL_CASE = "MATCH (c:Case {name: $case}) RETURN properties(c) AS p"
 _Q_PULL_ACCOUNTS = (
@@ -855,6 +874,7 @@ def push_case(
         fresh = store.read(_Q_CASE_EXISTS, case=case_name)[0]["n"] == 0
         store.write(_Q_CASE_BEGIN, case=case_name, version=MODEL_VERSION, hash=plan.content_hash)
         store.write(_Q_CASH, case=case_name)
+        store.write(_Q_UNKNOWN, case=case_name)
 
         def run(stage: str, parts: list[_Rows]) -> None:
             total = sum(len(p) for p in parts)
@@ -978,9 +998,14 @@ def _plan(case: Case, name: str) -> _Plan:
     tr_layout = _layout(transfers, "transfers", set(), "transfer_id")
     src = np.array([str(v) for v in transfers["src"].tolist()], dtype=object)
     dst = np.array([str(v) for v in transfers["dst"].tolist()], dtype=object)
+    # the node standing in for each side: an account, the case's cash or its unknown
+    # counterparty
+    unknown = S.is_unknown(transfers)
+    s_end = np.where(src != S.CASH, "Account", np.where(unknown, "Unknown", "Cash"))
+    d_end = np.where(dst != S.CASH, "Account", np.where(unknown, "Unknown", "Cash"))
     tr_parts = []
     for (s_label, d_label), ends in _TRANSFER_ENDS.items():
-        mask = ((src == S.CASH) == (s_label == "Cash")) & ((dst == S.CASH) == (d_label == "Cash"))
+        mask = (s_end == s_label) & (d_end == d_label)
         if not mask.any():
             continue
         sub = transfers[mask].reset_index(drop=True)

@@ -70,6 +70,19 @@ def test_structuring_below_reporting_limits():
     assert "structuring" in codes(al, "q")
 
 
+def test_structuring_cash_limit_needs_cash():
+    """49,000 yuan from a counterparty the statement leaves blank is no cash deposit."""
+    rows = [("", "smurf", 49_000_00, T0 + i * DAY) for i in range(4)]
+    t = table(rows)
+    t["counterparty_kind"] = "unknown"
+    case = analyze_case(Case(transfers=t))
+    al = case.alerts.set_index("account")
+    assert "structuring" not in codes(al, "smurf")
+    t["counterparty_kind"] = "cash"
+    al = analyze_case(Case(transfers=t)).alerts.set_index("account")
+    assert "structuring" in codes(al, "smurf")
+
+
 def test_round_amounts_and_night_activity():
     rows = [
         ("x", f"y{i % 3}", 2 * WAN, T0.normalize() + i * DAY + pd.Timedelta(hours=2))

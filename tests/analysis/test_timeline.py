@@ -155,3 +155,17 @@ def test_facts_with_no_returns():
     assert f["payouts_exceed_deposits"] is None
     assert f["collapse_date"] is None
     assert f["last_deposit"]["transfer_id"] == 2
+
+
+def test_withdrawal_to_an_unnamed_counterparty_is_not_cash():
+    case = make_case()
+    t = case.transfers
+    cash_row = t.index[t["transfer_id"] == 11][0]
+    case.transfers["counterparty_kind"] = ["cash" if (s == "" or d == "") else "account"
+                                           for s, d in zip(t["src"], t["dst"], strict=True)]
+    case.transfers.loc[cash_row, "counterparty_kind"] = "unknown"
+    fl = scheme_flows(case).set_index("transfer_id")
+    assert fl.loc[11, "flow"] == "to_unknown"
+    tl = timeline(case)
+    assert tl["cash_out"].tolist() == [0, 0, 0, 0]
+    assert tl["to_unknown"].tolist() == [0, 0, 0, 400_000]

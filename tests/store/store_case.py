@@ -23,7 +23,7 @@ def _t(text: str) -> datetime:
 def make_case(holder_name_of_p3: str = "王五") -> Case:
     """A small pyramid: one core, two collectors, six participants, a beneficiary, cash.
 
-    Thirty transfers with deposits and withdrawals in cash, text that looks like Cypher
+    Thirty-one transfers (one to a counterparty the statement does not name) with deposits and withdrawals in cash, text that looks like Cypher
     and like spreadsheet formulas, money in cents, a summary with Decimal yuan.
     """
     accounts = [
@@ -125,7 +125,10 @@ def make_case(holder_name_of_p3: str = "王五") -> Case:
         (c1, core, 29000000 - 6 * 900000, "汇总"),
         (c2, core, 19999999 - 6 * 900000, "汇总"),
         (parts[2], core, 1000000, "直接投资"),
+        (c2, "", 4321, "对手未载明"),  # no counterparty named, and not cash
     ]
+    kinds = ["account" if r[0] and r[1] else "cash" for r in rows]
+    kinds[-1] = "unknown"
     transfers = pd.DataFrame(
         {
             "transfer_id": range(len(rows)),
@@ -134,6 +137,7 @@ def make_case(holder_name_of_p3: str = "王五") -> Case:
             "amount": [r[2] for r in rows],
             "time": [base.replace(day=1 + i % 28, hour=i % 24, second=i) for i in range(len(rows))],
             "memo": [r[3] for r in rows],
+            "counterparty_kind": kinds,
             "channel": ["网银" if i % 3 else "柜面" for i in range(len(rows))],
             "src_name": ["" for _ in rows],
             "dst_name": ["名" + str(i) for i in range(len(rows))],

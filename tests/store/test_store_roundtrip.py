@@ -68,8 +68,9 @@ def test_round_trip_is_byte_for_byte(bolt, case_name, case_dir, tmp_path):
         "participants": 6,
         "persons": 8,
         "holds": 9,
-        "transfers": 30,
+        "transfers": 31,
         "cash": 1,
+        "unknown": 1,
     }
     out = pull_case(case_name, tmp_path / "pulled", **bolt)
     assert_same_case_files(case_dir, out)
@@ -114,12 +115,12 @@ def test_interrupted_push_completes_on_rerun(bolt, case_name, case_dir, tmp_path
     partial = query(
         bolt, "MATCH ()-[t:TRANSFER {case: $case}]->() RETURN count(t) AS n", case=case_name
     )[0]["n"]
-    assert 0 < partial < 30
+    assert 0 < partial < 31
     with pytest.raises(StoreError, match="incomplete"):
         pull_case(case_name, tmp_path / "early", **bolt)
 
     counts = push_case(case_dir, case_name, batch_size=5, **bolt)
-    assert counts["transfers"] == 30
+    assert counts["transfers"] == 31
     assert_same_case_files(case_dir, pull_case(case_name, tmp_path / "done", **bolt))
 
 
@@ -161,6 +162,12 @@ def test_graph_model(bolt, case_name, case_dir):
         "ORDER BY t.transfer_id"
     )
     assert [w["c"] for w in withdrawals] == [100000, 5000000]
+    # a counterparty the statement does not name is not cash
+    unnamed = q(
+        "MATCH (a:Account {case: $case})-[t:TRANSFER]->(:Unknown) "
+        "RETURN t.amount_cents AS c, t.counterparty_kind AS k"
+    )
+    assert unnamed == [{"c": 4321, "k": "unknown"}]
 
     t = q("MATCH ()-[t:TRANSFER {case: $case, transfer_id: 0}]->() RETURN properties(t) AS t")[0][
         "t"
@@ -204,7 +211,8 @@ def test_cypher_in_values_is_only_text(bolt, case_name, tmp_path):
         case = make_case(holder_name_of_p3=INJECTIONS[1])
         counts = push_case(write_case(case, tmp_path / "inj"), case_name, **bolt)
         after = query(bolt, "MATCH (n) RETURN count(n) AS n")[0]["n"]
-        assert after == before + counts["accounts"] + counts["persons"] + counts["cash"] + 1
+        nodes = counts["accounts"] + counts["persons"] + counts["cash"] + counts["unknown"]
+        assert after == before + nodes + 1
         names = {
             r["n"]
             for r in query(

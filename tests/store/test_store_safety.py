@@ -49,7 +49,7 @@ def test_a_different_analysis_under_the_same_name_is_refused_before_writing(
     # the same case again is fine (idempotent), and --replace replaces it whole
     push_case(case_dir, case_name, **bolt)
     counts = push_case(other_dir, case_name, replace=True, **bolt)
-    assert counts["transfers"] == 25
+    assert counts["transfers"] == 26
     back = pull_case(case_name, tmp_path / "back2", **bolt)
     assert (back / "transfers.csv").read_bytes() == (other_dir / "transfers.csv").read_bytes()
 
