@@ -77,6 +77,10 @@ class SchemeRules:
             A small collector pays into the structure at most this multiple of what
             its payers paid it: a person who got a few thousand from a relative and
             then invested far more of its own money is a participant.
+        ``relay_min_sums``
+            A payer into a structure paying it at least this many different sums is a
+            collector whose own statement is missing (a person invests a few times,
+            instalments repeat one sum): not a participant, its payments not paid in.
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
@@ -147,6 +151,7 @@ class SchemeRules:
     hub_forward_share: float = 0.5
     collector_pass_hours: float = 168.0
     collector_own_ratio: float = 2.0
+    relay_min_sums: int = 8
     min_benefit: int = 1_000_000
     # 传销
     tree_sponsor_share: float = 0.5

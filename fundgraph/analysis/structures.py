@@ -420,6 +420,22 @@ def _participant_levels(
     level[idx] = np.where(part[idx], p_level.to_numpy() + 1, level[idx])
 
 
+def _unseen_collectors(
+    c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Payers into a structure that paid it at least ``relay_min_sums`` different sums:
+    a person invests a few times (instalments repeat one sum); an account passing on
+    many payers' money one sum at a time is a collector whose own statement is missing,
+    and its payments are not its own investments."""
+    if not inv_mask.any():
+        return np.zeros(c.n, dtype=bool)
+    df = pd.DataFrame({"s": c.s[inv_mask], "a": c.amt[inv_mask]})
+    sums = df.groupby("s")["a"].nunique()
+    out = np.zeros(c.n, dtype=bool)
+    out[sums.index[sums >= r.relay_min_sums].to_numpy()] = True
+    return out & part
+
+
 def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     """Collection with returns (Ponzi / 非法吸收): steps 2–6 of the module docstring."""
     s, d, n = c.s, c.d, c.n
@@ -449,9 +465,17 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     part[s[inv_mask]] = True
     part &= ~valid
     _participant_levels(c, inv_mask, level, part)
+    cm = np.where(valid, comp, -1)
+    relay = _unseen_collectors(c, inv_mask, part, r)
+    if relay.any():
+        ri = np.flatnonzero(relay)
+        first = pd.DataFrame({"s": s[inv_mask], "g": comp[d[inv_mask]]}).drop_duplicates("s")
+        cm[ri] = first.set_index("s")["g"].reindex(ri).to_numpy()
+        role[relay] = "collector"
+        part &= ~relay
+        inv_mask &= ~relay[s]
     role[part] = "participant"
     ret = valid[s] & part[d] & ~c.everyday
-    cm = np.where(valid, comp, -1)
     info = {g: dict(p.info[g], evidence="returns") for g in p.valid_comps}
     return _Found("ponzi", cm, role, level, inv_mask, ret, info, p.returned_by, p.in_s)
 

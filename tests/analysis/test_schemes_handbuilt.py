@@ -408,3 +408,20 @@ def test_two_bursts_joined_by_a_private_transfer_are_not_fraud():
     rows.append(("h1", "h2", 200_000, T0 + 10 * DAY))
     r = find_structures(table(rows, names=names))
     assert r.structures == []
+
+
+def test_many_different_sums_into_the_core_are_a_collector_without_statement():
+    # only the core's statement: x paid it 9 different sums (its payers' money, one sum
+    # at a time) and gets a monthly commission; i paid 6 equal instalments of 1万
+    rows = _core_with_payout()
+    rows += [("x", "core", 3 * WAN + k * 12_300, T0 + (2 + 3 * k) * DAY) for k in range(9)]
+    rows += [("core", "x", 300_000, T0 + m * 30 * DAY) for m in (1, 2, 3)]
+    rows += [("i", "core", WAN, T0 + k * 30 * DAY) for k in range(6)]
+    rows += [("pay", "i", 60_000, T0 + m * 30 * DAY + DAY) for m in (2, 3)]
+    r = find_structures(table(rows))
+    a = r.accounts
+    assert a.loc["x", "role"] == "collector" and a.loc["x", "level"] == 1
+    assert a.loc["i", "role"] == "participant"
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert "x" not in paid.index and int(paid["i"]) == 6 * WAN
+    assert int(paid.sum()) == 6 * 5 * WAN + 6 * WAN
