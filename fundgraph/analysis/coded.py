@@ -222,9 +222,14 @@ def _forwarded_fast(c: CodedTransfers, hours: float) -> np.ndarray:
     return share
 
 
-def passed_on(c: CodedTransfers, hours: float, share: float) -> np.ndarray:
+def passed_on(
+    c: CodedTransfers, hours: float, share: float, to: np.ndarray | None = None
+) -> np.ndarray:
     """True for the account-to-account transfers of ``c`` whose receiver paid out at
     least ``share`` of the sum (to accounts or cash) within ``hours`` after it came in.
+
+    With ``to`` (a boolean per account) only payments to those accounts count (cash
+    never): the money was passed on *into* them.
 
     Examples
     --------
@@ -233,10 +238,15 @@ def passed_on(c: CodedTransfers, hours: float, share: float) -> np.ndarray:
     ...     "time": pd.to_datetime(["2022-01-01 09:00", "2022-01-01 12:00", "2022-01-01 00:00"])})
     >>> passed_on(code_transfers(t), 24, 0.5).tolist()
     [True, False, False]
+    >>> passed_on(code_transfers(t), 24, 0.5, to=np.array([False, False, False, False, True])).tolist()
+    [False, False, False]
     """
     m = len(c.s)
     out = np.zeros(m, dtype=bool)
     sout = c.s_all >= 0
+    if to is not None:
+        sout &= c.d_all >= 0
+        sout[sout] = to[c.d_all[sout]]
     if not m or not sout.any():
         return out
     ti = c.t_all.astype(np.int64)

@@ -67,6 +67,20 @@ class SchemeRules:
         ``hub_forward_share``
             A hub other than the core passes at least this share of the investments it
             took on into the structure (else it is a person whose relatives pay it).
+        ``collector_pass_hours``
+            A collector passes a payer's money on after it came in: only an investment
+            followed within this many hours by payments of at least ``forward_share`` of
+            it into the structure counts as passed on (for small collectors and hubs). A
+            participant's own deposit made before relatives' gifts came in, or months
+            after, passes nothing on.
+        ``collector_own_ratio``
+            A small collector pays into the structure at most this multiple of what
+            its payers paid it: a person who got a few thousand from a relative and
+            then invested far more of its own money is a participant.
+        ``relay_min_sums``
+            A payer into a structure paying it at least this many different sums is a
+            collector whose own statement is missing (a person invests a few times,
+            instalments repeat one sum): not a participant, its payments not paid in.
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
@@ -135,6 +149,9 @@ class SchemeRules:
     returned_share: float = 0.1
     small_collector_share: float = 0.8
     hub_forward_share: float = 0.5
+    collector_pass_hours: float = 168.0
+    collector_own_ratio: float = 2.0
+    relay_min_sums: int = 8
     min_benefit: int = 1_000_000
     # 传销
     tree_sponsor_share: float = 0.5

@@ -186,6 +186,7 @@ def _activity(
     rpairs = _pairs(s[ret_mask], d[ret_mask])
     returned_by = bincount(rpairs[:, 0], None, n).astype(np.int64)
     active = in_s & (returned_by >= 2)
+    active |= _funds_returns(c, dep_mask, rpairs, in_s, active, r)
     for _ in range(50):
         m = active[d]
         to_active = bincount(s[m], famt[m], n)
@@ -194,6 +195,32 @@ def _activity(
             break
         active |= new
     return dep_mask, ret_mask, active, returned_by
+
+
+def _funds_returns(
+    c: CodedTransfers,
+    dep_mask: np.ndarray,
+    rpairs: np.ndarray,
+    in_s: np.ndarray,
+    active: np.ndarray,
+    r: SchemeRules,
+) -> np.ndarray:
+    """Closure accounts that pay an account paying money back to their own payers, for
+    at least ``min_returned`` payers (payer -> core -> payout -> payer): a loop, however
+    small a share of the core's outflow the returns take (a scheme that siphons most of
+    its money away still funds its payouts)."""
+    s, d, n = c.s, c.d, c.n
+    out = np.zeros(n, dtype=bool)
+    xy = in_s[s] & active[d] & ~active[s] & (s != d)
+    if not xy.any() or not len(rpairs):
+        return out
+    fund = pd.DataFrame(_pairs(s[xy], d[xy]), columns=["x", "y"])
+    paid = pd.DataFrame(_pairs(s[dep_mask], d[dep_mask]), columns=["p", "x"])
+    back = pd.DataFrame(rpairs, columns=["y", "p"])
+    loop = fund.merge(back, on="y").merge(paid, on=["p", "x"])
+    per = loop.groupby("x")["p"].nunique()
+    out[per.index[per >= r.min_returned].to_numpy()] = True
+    return out
 
 
 def _components(c: CodedTransfers, member: np.ndarray) -> np.ndarray:
@@ -278,12 +305,16 @@ def _small_collectors(
         got_back[d[rm]] = True
         m = dep & got_back[s] & ~valid[s] & ~valid[d] & ~c.payroll[s]
         from_returned = bincount(d[m], famt[m], n)
+        # passed on after it came in, into the structure
+        fwd = m & passed_on(c, r.collector_pass_hours, r.forward_share, to=valid)
+        to_valid = bincount(d[fwd], famt[fwd], n)
         fv = valid[d] & ~valid[s]
-        to_valid = bincount(s[fv], famt[fv], n)
+        put_in = bincount(s[fv], famt[fv], n)
         small = (
             (~hub)
             & (from_returned > 0)
             & (to_valid >= r.small_collector_share * from_returned)
+            & (put_in <= r.collector_own_ratio * from_returned)
             & ~c.payroll
         )
         if not small.any():
@@ -300,15 +331,17 @@ def _forwarding_hubs(
     money stays and forwards less than ``hub_forward_share`` of the investments it took
     into the structure is a person with relatives or friends paying it, not a collector;
     such hubs are dropped and the search runs again."""
-    s, d, famt, n = c.s, c.d, c.famt, c.n
+    d, famt, n = c.d, c.famt, c.n
     valid, comp = p.valid, p.comp
     if not valid.any():
         return hub, p
     core, _ = _ponzi_core(c, p, valid, comp)
     dm = p.dep_mask & valid[d]
     inv_in = bincount(d[dm], famt[dm], n)
-    fm = valid[s] & valid[d] & (comp[s] == comp[d]) & (s != d)
-    fwd = bincount(s[fm], famt[fm], n)
+    # what it passed on into the structure after it came in (a participant's own
+    # deposit made before its relatives paid it is not their money passed on)
+    pm = dm & passed_on(c, r.collector_pass_hours, r.forward_share, to=valid)
+    fwd = bincount(d[pm], famt[pm], n)
     weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * inv_in)
     if not weak.any():
         return hub, p
@@ -387,6 +420,22 @@ def _participant_levels(
     level[idx] = np.where(part[idx], p_level.to_numpy() + 1, level[idx])
 
 
+def _unseen_collectors(
+    c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Payers into a structure that paid it at least ``relay_min_sums`` different sums:
+    a person invests a few times (instalments repeat one sum); an account passing on
+    many payers' money one sum at a time is a collector whose own statement is missing,
+    and its payments are not its own investments."""
+    if not inv_mask.any():
+        return np.zeros(c.n, dtype=bool)
+    df = pd.DataFrame({"s": c.s[inv_mask], "a": c.amt[inv_mask]})
+    sums = df.groupby("s")["a"].nunique()
+    out = np.zeros(c.n, dtype=bool)
+    out[sums.index[sums >= r.relay_min_sums].to_numpy()] = True
+    return out & part
+
+
 def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     """Collection with returns (Ponzi / 非法吸收): steps 2–6 of the module docstring."""
     s, d, n = c.s, c.d, c.n
@@ -416,9 +465,17 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     part[s[inv_mask]] = True
     part &= ~valid
     _participant_levels(c, inv_mask, level, part)
+    cm = np.where(valid, comp, -1)
+    relay = _unseen_collectors(c, inv_mask, part, r)
+    if relay.any():
+        ri = np.flatnonzero(relay)
+        first = pd.DataFrame({"s": s[inv_mask], "g": comp[d[inv_mask]]}).drop_duplicates("s")
+        cm[ri] = first.set_index("s")["g"].reindex(ri).to_numpy()
+        role[relay] = "collector"
+        part &= ~relay
+        inv_mask &= ~relay[s]
     role[part] = "participant"
     ret = valid[s] & part[d] & ~c.everyday
-    cm = np.where(valid, comp, -1)
     info = {g: dict(p.info[g], evidence="returns") for g in p.valid_comps}
     return _Found("ponzi", cm, role, level, inv_mask, ret, info, p.returned_by, p.in_s)
 
@@ -615,7 +672,8 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     natural persons (payers without a known name cannot be told from firms; everyday
     monthly payments such as rent left out); the group grows to accounts fed
     mostly by it (as in the Ponzi closure). It is kept when it has ``fraud_min_payers``
-    payers over at least ``fraud_min_days``, at most
+    payers, those of its main collection point (most payers) spread over at least
+    ``fraud_min_days``, at most
     ``fraud_max_back_share`` of its payers ever get money back from it and at most
     ``fraud_max_receivers`` exits (persons, cash, or lump sums of at least ten times
     ``min_benefit``), together with what its largest keeper still holds, take
@@ -650,14 +708,20 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     role = np.array(["other"] * n, dtype=object)
     level = np.full(n, -1, dtype=np.int64)
     keep_comp = np.full(n, -1, dtype=np.int64)
-    payer_of = pd.DataFrame({"p": s[inv], "g": comp[d[inv]], "a": c.amt[inv]})
+    payer_of = pd.DataFrame(
+        {"p": s[inv], "g": comp[d[inv]], "a": c.amt[inv], "at": d[inv], "t": c.tns[inv]}
+    )
     cash_out = (c.s_all >= 0) & (c.d_all < 0)
     for g, grp in payer_of.groupby("g", sort=True):
         payers = set(grp["p"].tolist())
         if len(payers) < r.fraud_min_payers:
             continue
-        # the public pays over weeks; a burst of a few days is a laundering fan-in
-        tg = c.tns[inv][payer_of["g"].to_numpy() == g]
+        # the public pays over weeks; a burst of a few days is a laundering fan-in (the
+        # span is that of the point with most payers: two bursts months apart joined by
+        # one private transfer are not weeks of recruiting)
+        per_point = grp.groupby("at")["p"].nunique()
+        main_pt = int(per_point.sort_index().idxmax())
+        tg = grp.loc[grp["at"] == main_pt, "t"].to_numpy()
         if (int(tg.max()) - int(tg.min())) < r.fraud_min_days * 86_400 * 10**9:
             continue
         taken = float(grp["a"].sum())

@@ -14,7 +14,11 @@ analysis reads directly) and the truth::
 
     case = generate_typology_case(seed=1, scheme="pyramid", amounts="odd")
     case.transfers       # src, dst, amount (cents), time, memo, src_name, dst_name
-    case.truth           # accounts (role, level, sponsor), participants, patterns, decoys
+    case.truth           # accounts (role, level, sponsor, shown), participants, patterns, decoys
+
+A participant is in the truth when a visible transfer shows it paying in; a core,
+collector or transit account is ``shown`` when visible transfers show it taking scheme
+money in and passing it on (else nothing obtained can tell it from a payer or a payee).
 
 Examples
 --------
@@ -63,6 +67,9 @@ AML_TYPOLOGIES = (
 
 _HOUR = 3600
 _DAY = 86_400
+# kinds of drawn transfer that carry scheme money into / out of a scheme account
+_SCHEME_IN = {"deposit", "forward", "funding", "fee", "relay"}
+_SCHEME_OUT = {"forward", "funding", "interest", "relay", "bonus", "siphon"}
 
 
 @dataclass
@@ -607,6 +614,18 @@ def generate_typology_case(
         if v["role"] == "participant" and a not in parts_truth:
             v["role"] = "other"
             v["level"] = None
+    # a scheme account is shown by the visible transfers when they show it taking scheme
+    # money in and passing it on; a salesperson seen only receiving its commission, or a
+    # leader seen only paying the core, cannot be told from the statements obtained
+    src_k = rows.groupby("src")["kind"].agg(set).to_dict()
+    dst_k = rows.groupby("dst")["kind"].agg(set).to_dict()
+    for a, v in accounts.items():
+        if v["role"] in ("core", "collector", "transit"):
+            v["shown"] = bool(dst_k.get(a, set()) & _SCHEME_IN) and bool(
+                src_k.get(a, set()) & _SCHEME_OUT
+            )
+        else:
+            v["shown"] = True
     truth = {
         "params": {
             "seed": seed,

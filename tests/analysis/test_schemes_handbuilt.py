@@ -341,3 +341,87 @@ def test_typology_generator_is_deterministic_and_hides_unobtained():
     assert len(c.transfers) < len(
         typ.generate_typology_case(4, scheme="ponzi", participants=60).transfers
     )
+
+
+# ------------------------------------------------- Ponzi: who collects, who invests
+
+
+def _core_with_payout(n=6, *, funding=None):
+    """``p0..p{n-1}`` pay 5万 each into ``core``; ``core`` funds ``pay`` (or sends
+    ``funding`` cents), which pays each 500元 in months 2 and 3; the bulk goes to ``boss``."""
+    rows = [(f"p{i}", "core", 5 * WAN, T0 + i * DAY) for i in range(n)]
+    rows.append(("core", "pay", funding or 6 * n * 50_000, T0 + 20 * DAY))
+    rows += [("pay", f"p{i}", 50_000, T0 + m * 30 * DAY) for i in range(n) for m in (2, 3)]
+    rows.append(("core", "boss", 20 * WAN, T0 + 25 * DAY))
+    return rows
+
+
+def test_own_deposit_before_a_gift_is_not_passing_it_on():
+    # q invested 20万 on day 1; 40 days later a returning participant gives it 8,000元:
+    # q passed nothing on (its deposit came first), so it stays a participant
+    rows = _core_with_payout()
+    rows += [("q", "core", 20 * WAN, T0 + DAY), ("pay", "q", 200_000, T0 + 60 * DAY)]
+    rows += [("pay", "q", 200_000, T0 + 90 * DAY), ("p0", "q", 800_000, T0 + 40 * DAY)]
+    a = find_structures(table(rows)).accounts
+    assert a.loc["q", "role"] == "participant"
+    assert a.loc["core", "role"] == "core"
+
+
+def test_a_gift_followed_by_a_far_larger_own_deposit_is_an_investment():
+    # 8,000元 from a returning participant, then 30万 into the core two days later: passed
+    # on in time, but 37.5 times what it got (collector_own_ratio 2): its own money
+    rows = _core_with_payout()
+    rows += [("p0", "q", 800_000, T0 + 40 * DAY), ("q", "core", 30 * WAN, T0 + 42 * DAY)]
+    rows += [("pay", "q", 300_000, T0 + 72 * DAY), ("pay", "q", 300_000, T0 + 102 * DAY)]
+    r = find_structures(table(rows))
+    assert r.accounts.loc["q", "role"] == "participant"
+    assert int(r.investments.loc[r.investments["src"] == "q", "amount"].sum()) == 30 * WAN
+    # the same payer passing two returning participants' money on within hours collects
+    rows2 = _core_with_payout()
+    rows2 += [("p0", "s", 800_000, T0 + 40 * DAY), ("p1", "s", 700_000, T0 + 41 * DAY)]
+    rows2 += [("s", "core", 800_000, T0 + 40 * DAY + 5 * H)]
+    rows2 += [("s", "core", 700_000, T0 + 41 * DAY + 5 * H)]
+    a2 = find_structures(table(rows2)).accounts
+    assert a2.loc["s", "role"] == "collector"
+
+
+def test_core_paying_a_small_share_to_its_payout_is_still_active():
+    # 12 payers x 5万 = 60万 in; the core sends only 6,000元 (1 % of its outflow) to
+    # the payout account, 59.4万 to boss: the loop payer -> core -> pay -> payer is there
+    rows = _core_with_payout(12, funding=600_000)
+    rows[-1] = ("core", "boss", 594_000 * 100, T0 + 25 * DAY)
+    r = find_structures(table(rows))
+    assert [s["kind"] for s in r.structures] == ["ponzi"]
+    a = r.accounts
+    assert a.loc["core", "role"] == "core" and a.loc["pay", "role"] == "transit"
+    assert sorted(a.index[a["role"] == "participant"]) == sorted(f"p{i}" for i in range(12))
+    assert int(r.investments["amount"].sum()) == 12 * 5 * WAN
+
+
+def test_two_bursts_joined_by_a_private_transfer_are_not_fraud():
+    # h1 takes 6 persons' money within 5 days in January, h2 takes 6 others' in May;
+    # h1 once sent h2 2,000元. 12 payers over four months, but each point is a burst
+    names = {f"a{i}": f"甲{i}" for i in range(6)} | {f"b{i}": f"乙{i}" for i in range(6)}
+    names |= {"h1": "张三", "h2": "李四"}
+    rows = [(f"a{i}", "h1", 10 * WAN + i * 3_700, T0 + i * DAY) for i in range(6)]
+    rows += [(f"b{i}", "h2", 12 * WAN + i * 1_900, T0 + (120 + i) * DAY) for i in range(6)]
+    rows.append(("h1", "h2", 200_000, T0 + 10 * DAY))
+    r = find_structures(table(rows, names=names))
+    assert r.structures == []
+
+
+def test_many_different_sums_into_the_core_are_a_collector_without_statement():
+    # only the core's statement: x paid it 9 different sums (its payers' money, one sum
+    # at a time) and gets a monthly commission; i paid 6 equal instalments of 1万
+    rows = _core_with_payout()
+    rows += [("x", "core", 3 * WAN + k * 12_300, T0 + (2 + 3 * k) * DAY) for k in range(9)]
+    rows += [("core", "x", 300_000, T0 + m * 30 * DAY) for m in (1, 2, 3)]
+    rows += [("i", "core", WAN, T0 + k * 30 * DAY) for k in range(6)]
+    rows += [("pay", "i", 60_000, T0 + m * 30 * DAY + DAY) for m in (2, 3)]
+    r = find_structures(table(rows))
+    a = r.accounts
+    assert a.loc["x", "role"] == "collector" and a.loc["x", "level"] == 1
+    assert a.loc["i", "role"] == "participant"
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert "x" not in paid.index and int(paid["i"]) == 6 * WAN
+    assert int(paid.sum()) == 6 * 5 * WAN + 6 * WAN
