@@ -6,7 +6,7 @@ structures, the alerts, the legal thresholds and, when an amount recovered is gi
 pro-rata restitution plan. Each rule is also a function of its own:
 
 ========================  ================================================================
-:func:`find_structures`   roles, levels and collection structures (DOMAIN §3)
+:func:`find_structures`   roles, levels and collection structures (docs/method.md)
 :func:`participant_table` paid in, received back, net loss per participant account
 :func:`flow_centrality`   PageRank by amount, betweenness, strengths
 :func:`louvain_communities` communities of the undirected amount-weighted graph

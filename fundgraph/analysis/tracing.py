@@ -1,7 +1,7 @@
 """Following the money through mixed accounts: FIFO, LIFO, proportional and LIBR tracing.
 
 An account mixes the money it receives; to say where one sum went, a rule must say which
-money leaves first (DOMAIN §5). :func:`trace_forward` follows the money that entered an
+money leaves first (docs/method.md). :func:`trace_forward` follows the money that entered an
 account to where it ended; :func:`trace_backward` follows the money that entered an account
 back to where it came from. Both respect time — money never leaves an account before it
 arrived — and conserve money: the ending amounts sum exactly, to the cent, to the amount
@@ -747,7 +747,7 @@ def trace_forward(
     .. [1] Devaynes v Noble (Clayton's case) (1816) 1 Mer 572 — first in, first out.
     .. [2] James Roscoe (Bolton) Ltd v Winder [1915] 1 Ch 62 — lowest intermediate balance.
     .. [3] Re Hallett's Estate (1880) 13 Ch D 696 — the holder's own money leaves first.
-    .. [4] DOMAIN.md §5 "Following the money"; i2 Analyst's Notebook, Find Linked Items.
+    .. [4] docs/method.md, "Following the money"; i2 Analyst's Notebook, Find Linked Items.
     """
     table, ob_case = _as_transfers(transfers)
     since_ns, gap_ns = _check_options(method, max_hops, amount, min_amount, since, max_gap)
@@ -1037,7 +1037,7 @@ def trace_backward(
 
     References
     ----------
-    .. [1] DOMAIN.md §5 "Following the money" (来源可溯、去向可查).
+    .. [1] docs/method.md, "Following the money" (来源可溯、去向可查).
     .. [2] See :func:`trace_forward`.
     """
     table, ob_case = _as_transfers(transfers)

@@ -1,4 +1,4 @@
-"""Persist an analysed case in Neo4j and read it back (CONTRACT §4).
+"""Persist an analysed case in Neo4j and read it back (docs/neo4j.md).
 
 The graph model, with every node and relationship carrying the ``case`` name so that
 several cases share one database:
@@ -1127,7 +1127,7 @@ def pull_case(
 ) -> Path:
     """Read case ``case_name`` back from Neo4j and write it as a case folder.
 
-    Writes the files of CONTRACT §3 that the case holds (``transfers.csv`` and
+    Writes the files of docs/case-folder.md that the case holds (``transfers.csv`` and
     ``.parquet``, ``accounts.csv``, ``participants.csv``, ``alerts.csv``, ...,
     ``structures.json``) and ``case.json`` last, equal to what was pushed. Rejected
     rows are not stored in the graph: ``rejects.csv`` comes back empty, their counts
