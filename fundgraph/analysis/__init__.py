@@ -223,7 +223,7 @@ def analyze_case(
     )
     communities = community_table(acc, transfers)
     plan = restitution_plan(participants, recovered) if recovered is not None else None
-    if plan is not None:
+    if plan is not None and recovered is not None:
         summary.update(restitution_summary(plan, recovered))
     return dataclasses.replace(
         case,

@@ -138,10 +138,10 @@ def split_largest_remainder(weights: list[int], total: int) -> list[int]:
         return q.tolist()
     parts = []
     rems = []
-    for i, w in enumerate(weights):
-        q, r = divmod(w * total, w_sum)
-        parts.append(q)
-        rems.append((-r, i))
+    for i, weight in enumerate(weights):
+        part, rem = divmod(weight * total, w_sum)
+        parts.append(part)
+        rems.append((-rem, i))
     short = total - sum(parts)
     if short:
         for _, i in heapq.nsmallest(short, rems):
@@ -597,8 +597,8 @@ def _rows(
         names = [CASH_LABEL if a == f.cash else str(f.names[a]) for a in accts]
         hop_pos = paths.hop_positions(lab)
         if hop_pos:
-            first = min(int(f.time[p]) for p in hop_pos[0])
-            last = max(int(f.time[p]) for p in hop_pos[-1])
+            first: int | None = min(int(f.time[p]) for p in hop_pos[0])
+            last: int | None = max(int(f.time[p]) for p in hop_pos[-1])
             ids = sorted({int(f.tid[p]) for s in hop_pos for p in s})
         else:
             pos = root_positions or set()
@@ -950,7 +950,7 @@ def _labelled_sweep(
         t = int(time_a[p])
         led = ledgers.get(s)
         if led is not None:
-            if timed:
+            if gap_ns is not None:
                 led.expire(t - gap_ns, lambda lab, x, s=s: expire_label(s, lab))
             pieces = led.take(a)
             for pc in pieces:
@@ -1123,8 +1123,8 @@ def trace_backward(
                 pieces = [[lab, s] for (lab, _), s in zip(pieces, shares, strict=True)]
         for lab, x in pieces:
             if x:
-                k = (lab, paths.kind[lab])
-                amounts[k] = amounts.get(k, 0) + x
+                key = (lab, paths.kind[lab])
+                amounts[key] = amounts.get(key, 0) + x
                 traced += x
     df = _rows(f, paths, amounts, start=str(account), method=method, backward=True)
     df.attrs["traced"] = int(traced)

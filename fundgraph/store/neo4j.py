@@ -650,7 +650,7 @@ def _rows(
     )
 
 
-def _property_rows(df: pd.DataFrame, layout: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+def _property_rows(df: pd.DataFrame, layout: list[tuple[str, ...]]) -> list[dict[str, Any]]:
     """One property map per row: money as cents and float yuan, missing values as None."""
     rows: list[dict[str, Any]] = [{} for _ in range(len(df))]
     for col, kind, prop in layout:
