@@ -782,11 +782,11 @@ def trace_forward(
         m = reached[f.src] & passes[f.src] & (f.time >= arr[f.src]) & (f.dst != f.cash)
         if not m.any():
             break
-        new = arr.copy()
-        np.minimum.at(new, f.dst[m], f.time[m])
-        if (new == arr).all():
+        earliest = arr.copy()
+        np.minimum.at(earliest, f.dst[m], f.time[m])
+        if (earliest == arr).all():
             break
-        arr = new
+        arr = earliest
     inside_mask = (arr < INF) & passes
     inside_mask[f.cash] = False
     inside = set(np.flatnonzero(inside_mask).tolist())
