@@ -16,6 +16,15 @@ import click
 from fundgraph.errors import FundgraphError, install_log_masking, mask_secrets
 from fundgraph.i18n import cli_lang, t
 
+from .analyze import analyze, demo
+from .export import export
+from .inspect import inspect
+from .render import render
+from .screen import screen
+from .store import pull_command, push_command
+from .timeline import timeline
+from .trace import trace
+
 __all__ = ["main", "group"]
 
 
@@ -76,18 +85,9 @@ def group(ctx: click.Context, debug: bool) -> None:
     ctx.obj["cli_lang"] = cli_lang()
 
 
-def _register() -> None:
-    from . import analyze as _analyze  # noqa: F401  (commands register themselves)
-
-    for name in ("inspect", "trace", "render", "store", "timeline", "export", "screen"):
-        try:
-            __import__(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-
-
-_register()
+for _command in (analyze, demo, inspect, trace, render, timeline, push_command, pull_command,
+                 export, screen):
+    group.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,8 +12,6 @@ from fundgraph.i18n import LANGS, t
 from fundgraph.money import cents
 from fundgraph.progress import Progress
 
-from . import group
-
 LANG_OPTION = click.option(
     "--lang", type=click.Choice(LANGS), default="zh", show_default=True,
     help="Language of the HTML pages and of the texts in the tables.",
@@ -55,7 +53,7 @@ def report_unreadable(case, lang: str) -> None:
         click.echo(t("cli.unreadable", lang, file=r["source_file"], reason=r["reason"]), err=True)
 
 
-@group.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Case folder to write.")
@@ -121,7 +119,7 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
         click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))
 
 
-@group.command()
+@click.command()
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("fundgraph-demo"), show_default=True, help="Folder for the sample case.")
 @click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the synthetic case.")

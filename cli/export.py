@@ -8,12 +8,10 @@ import click
 
 from fundgraph.i18n import LANGS
 
-from . import group
-
 FORMAT_CHOICES = ("xlsx", "graphml", "gexf", "anx", "pdf")
 
 
-@group.command()
+@click.command()
 @click.argument(
     "case_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )

@@ -9,11 +9,10 @@ import click
 
 from fundgraph.money import yuan
 
-from . import group
 from .analyze import LAYOUT_OPTION
 
 
-@group.command()
+@click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @LAYOUT_OPTION
 @click.option(

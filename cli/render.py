@@ -8,13 +8,12 @@ import click
 
 from fundgraph.i18n import LANGS
 
-from . import group
 from .trace import _account_option
 
 VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
 
 
-@group.command()
+@click.command()
 @click.argument(
     "case_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )

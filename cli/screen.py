@@ -8,10 +8,8 @@ import click
 
 from fundgraph.i18n import LANGS, t
 
-from . import group
 
-
-@group.command()
+@click.command()
 @click.argument(
     "feeds",
     metavar="FEED...",

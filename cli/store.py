@@ -19,8 +19,6 @@ from fundgraph.store import (
     push_case,
 )
 
-from . import group
-
 
 def _connection_options(f: Callable) -> Callable:
     options = [
@@ -85,7 +83,7 @@ def _show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
-@group.command("push")
+@click.command("push")
 @click.argument("case_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--case", "case_name", required=True, help="Name of the case in the database.")
 @_connection_options
@@ -141,7 +139,7 @@ def push_command(
     )
 
 
-@group.command("pull")
+@click.command("pull")
 @click.option("--case", "case_name", required=True, help="Name of the case in the database.")
 @click.option(
     "-o",

@@ -9,10 +9,8 @@ import click
 from fundgraph.i18n import LANGS, t
 from fundgraph.money import format_cny
 
-from . import group
 
-
-@group.command()
+@click.command()
 @click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--by", type=click.Choice(["month", "week", "day"]), default="month",
               show_default=True, help="Period length (weeks start on Monday).")

@@ -9,8 +9,6 @@ import click
 from fundgraph.i18n import LANGS, t
 from fundgraph.money import cents, format_cny
 
-from . import group
-
 METHOD_CHOICES = ("fifo", "lifo", "proportional", "libr")
 TOP = 10
 
@@ -51,7 +49,7 @@ def _account_option(ctx: click.Context, param: click.Parameter, value: str | Non
     return None if value is None else normalise_account(value)
 
 
-@group.command()
+@click.command()
 @click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--from",

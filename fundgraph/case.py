@@ -1,4 +1,4 @@
-"""The analysed case: every table of CONTRACT §3 in one object, and its folder on disk.
+"""The analysed case: every table of docs/case-folder.md in one object, and its folder on disk.
 
 A case folder is written file by file, each atomically; ``case.json`` is written last and
 removed first, so a folder without it is an interrupted run, never mistaken for a case.

@@ -239,7 +239,7 @@ def write_case(
     excel_headers: str | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the case folder (CONTRACT §3); ``case.json`` last, so an interrupted run never
+    """Write the case folder (docs/case-folder.md); ``case.json`` last, so an interrupted run never
     leaves a folder that looks complete."""
     progress = progress or Progress(enabled=False)
     out = Path(out_dir)

@@ -76,7 +76,7 @@ def _empty_side(transfers):
     return (src == CASH) | (dst == CASH)
 
 
-#: Roles an account can take (CONTRACT §3), in the order used for display.
+#: Roles an account can take (docs/case-folder.md, "Roles"), in the order used for display.
 ROLES = ("core", "collector", "transit", "participant", "beneficiary", "other")
 
 # column -> dtype ("str", "int64" cents/counts, "Int64" nullable, "datetime", "float", "bool")

@@ -1,6 +1,6 @@
 """Copies of the case tables with translated column names, for analysts working in Excel.
 
-The files of CONTRACT §3 keep their English column names (scripts rely on them); these
+The files of docs/case-folder.md keep their English column names (scripts rely on them); these
 copies go into a sub-folder such as ``excel-zh/``.
 """
 

@@ -6,7 +6,7 @@ structures, the alerts, the legal thresholds and, when an amount recovered is gi
 pro-rata restitution plan. Each rule is also a function of its own:
 
 ========================  ================================================================
-:func:`find_structures`   roles, levels and collection structures (DOMAIN §3)
+:func:`find_structures`   roles, levels and collection structures (docs/method.md)
 :func:`participant_table` paid in, received back, net loss per participant account
 :func:`flow_centrality`   PageRank by amount, betweenness, strengths
 :func:`louvain_communities` communities of the undirected amount-weighted graph
@@ -223,7 +223,7 @@ def analyze_case(
     )
     communities = community_table(acc, transfers)
     plan = restitution_plan(participants, recovered) if recovered is not None else None
-    if plan is not None:
+    if plan is not None and recovered is not None:
         summary.update(restitution_summary(plan, recovered))
     return dataclasses.replace(
         case,

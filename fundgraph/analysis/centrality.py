@@ -106,9 +106,10 @@ def _betweenness(
     n = len(nodes)
     if n < 3:
         return np.zeros(n)
-    exact = k is None or k >= n
+    sample = n if k is None else min(k, n)
+    exact = sample >= n
     rng = np.random.default_rng(seed)
-    sources = None if exact else np.sort(rng.choice(n, size=k, replace=False))
+    sources = np.arange(n) if exact else np.sort(rng.choice(n, size=sample, replace=False))
     try:
         import igraph as ig
     except ImportError:  # networkx fallback (slower)
@@ -121,17 +122,17 @@ def _betweenness(
             b = nx.betweenness_centrality_subset(
                 H, sources=sources.tolist(), targets=list(range(n))
             )
-            b = {v: x * n / k / ((n - 1) * (n - 2)) for v, x in b.items()}
+            b = {v: x * n / sample / ((n - 1) * (n - 2)) for v, x in b.items()}
         return np.array([b[i] for i in range(n)])
     g = ig.Graph(n=n, edges=np.stack([s, d], axis=1).tolist(), directed=True)
     raw = np.asarray(
         g.betweenness(directed=True)
         if exact
         else g.betweenness(directed=True, sources=sources.tolist()),
-        dtype=float,
+        dtype=np.float64,
     )
     if not exact:
-        raw *= n / k
+        raw *= n / sample
     return raw / ((n - 1) * (n - 2))
 
 

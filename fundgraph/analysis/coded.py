@@ -3,7 +3,7 @@
 :func:`encode_accounts` numbers the accounts; :func:`code_transfers` builds a
 :class:`CodedTransfers` once per case (integer account codes, amounts, times, months,
 memo flags, holder names, company and payroll flags, totals) that every structure step
-reads. :func:`investment_score` is the per-transfer score of DOMAIN §3: signals that add
+reads. :func:`investment_score` is the per-transfer score of docs/method.md: signals that add
 up, none of them required (see :class:`~fundgraph.analysis.rules.SchemeRules`).
 """
 

@@ -35,7 +35,7 @@ COMPANY_PATTERN = (
     r"工作室|协会|合作社|学校|医院|店$|Co\.|Ltd|Inc\b|LLC|Company|Corp|Shop|Store|Bank"
 )
 
-#: Memo words of investments, fees and scheme products (DOMAIN §1).
+#: Memo words of investments, fees and scheme products (docs/method.md).
 INVESTMENT_MEMO = r"投资|理财|入股|认购|集资|入会|会员费|会费|套餐|加盟|股金|invest|membership"
 
 #: Memo words of everyday payments that are never an investment nor a return.

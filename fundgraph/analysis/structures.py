@@ -1,6 +1,6 @@
 """Collection structures: who collects, where the money concentrates, who pays in.
 
-The rule combines several signals instead of a single threshold (DOMAIN §3):
+The rule combines several signals instead of a single threshold (docs/method.md):
 
 1. **Investment-like transfers** — a round sum (a multiple of ``deposit_unit``, at least
    ``min_deposit``) from an account that is not an employer's payroll, whose memo does not

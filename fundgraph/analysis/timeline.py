@@ -1,7 +1,7 @@
 """The scheme over time: money in, money out, new participants, and the facts they show.
 
 A Ponzi scheme pays early participants from later participants' money; when new money
-stops, payments stop (DOMAIN §1). :func:`timeline` sums the scheme's flows per month, week
+stops, payments stop (docs/method.md). :func:`timeline` sums the scheme's flows per month, week
 or day from an analysed case; :func:`timeline_facts` derives the dates an investigator
 cites — when payouts overtook deposits, the last deposit, the collapse — and how much of
 the returns was paid with later participants' money, each with the transfers behind it.
@@ -282,7 +282,7 @@ def timeline(
 
     References
     ----------
-    .. [1] DOMAIN.md §1 "How the money moves": early participants paid from later deposits;
+    .. [1] docs/method.md, "How the money moves": early participants paid from later deposits;
        when new money stops, payments stop.
     """
     if by not in _FREQ:
@@ -392,7 +392,7 @@ def timeline_facts(
 
     References
     ----------
-    .. [1] DOMAIN.md §1 and §5; 法释〔2022〕5号 第七条 (以后期集资款兑付前期本息).
+    .. [1] docs/method.md, "Timeline" and "Following the money"; 法释〔2022〕5号 第七条 (以后期集资款兑付前期本息).
     """
     if method not in METHODS:
         raise InputError(f"unknown tracing method {method!r}; choose one of {', '.join(METHODS)}")

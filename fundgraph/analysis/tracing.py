@@ -1,7 +1,7 @@
 """Following the money through mixed accounts: FIFO, LIFO, proportional and LIBR tracing.
 
 An account mixes the money it receives; to say where one sum went, a rule must say which
-money leaves first (DOMAIN §5). :func:`trace_forward` follows the money that entered an
+money leaves first (docs/method.md). :func:`trace_forward` follows the money that entered an
 account to where it ended; :func:`trace_backward` follows the money that entered an account
 back to where it came from. Both respect time — money never leaves an account before it
 arrived — and conserve money: the ending amounts sum exactly, to the cent, to the amount
@@ -146,10 +146,10 @@ def split_largest_remainder(weights: list[int], total: int) -> list[int]:
         return q.tolist()
     parts = []
     rems = []
-    for i, w in enumerate(weights):
-        q, r = divmod(w * total, w_sum)
-        parts.append(q)
-        rems.append((-r, i))
+    for i, weight in enumerate(weights):
+        part, rem = divmod(weight * total, w_sum)
+        parts.append(part)
+        rems.append((-rem, i))
     short = total - sum(parts)
     if short:
         for _, i in heapq.nsmallest(short, rems):
@@ -618,8 +618,8 @@ def _rows(
         ]
         hop_pos = paths.hop_positions(lab)
         if hop_pos:
-            first = min(int(f.time[p]) for p in hop_pos[0])
-            last = max(int(f.time[p]) for p in hop_pos[-1])
+            first: int | None = min(int(f.time[p]) for p in hop_pos[0])
+            last: int | None = max(int(f.time[p]) for p in hop_pos[-1])
             ids = sorted({int(f.tid[p]) for s in hop_pos for p in s})
         else:
             pos = root_positions or set()
@@ -770,7 +770,7 @@ def trace_forward(
     .. [1] Devaynes v Noble (Clayton's case) (1816) 1 Mer 572 — first in, first out.
     .. [2] James Roscoe (Bolton) Ltd v Winder [1915] 1 Ch 62 — lowest intermediate balance.
     .. [3] Re Hallett's Estate (1880) 13 Ch D 696 — the holder's own money leaves first.
-    .. [4] DOMAIN.md §5 "Following the money"; i2 Analyst's Notebook, Find Linked Items.
+    .. [4] docs/method.md, "Following the money"; i2 Analyst's Notebook, Find Linked Items.
     """
     table, ob_case = _as_transfers(transfers)
     since_ns, gap_ns = _check_options(method, max_hops, amount, min_amount, since, max_gap)
@@ -805,11 +805,11 @@ def trace_forward(
         m = reached[f.src] & passes[f.src] & (f.time >= arr[f.src]) & ~f.void[f.dst]
         if not m.any():
             break
-        new = arr.copy()
-        np.minimum.at(new, f.dst[m], f.time[m])
-        if (new == arr).all():
+        earliest = arr.copy()
+        np.minimum.at(earliest, f.dst[m], f.time[m])
+        if (earliest == arr).all():
             break
-        arr = new
+        arr = earliest
     inside_mask = (arr < INF) & passes
     inside_mask[f.void] = False
     inside = set(np.flatnonzero(inside_mask).tolist())
@@ -975,7 +975,7 @@ def _labelled_sweep(
         t = int(time_a[p])
         led = ledgers.get(s)
         if led is not None:
-            if timed:
+            if gap_ns is not None:
                 led.expire(t - gap_ns, lambda lab, x, s=s: expire_label(s, lab))
             pieces = led.take(a)
             for pc in pieces:
@@ -1062,7 +1062,7 @@ def trace_backward(
 
     References
     ----------
-    .. [1] DOMAIN.md §5 "Following the money" (来源可溯、去向可查).
+    .. [1] docs/method.md, "Following the money" (来源可溯、去向可查).
     .. [2] See :func:`trace_forward`.
     """
     table, ob_case = _as_transfers(transfers)
@@ -1150,8 +1150,8 @@ def trace_backward(
                 pieces = [[lab, s] for (lab, _), s in zip(pieces, shares, strict=True)]
         for lab, x in pieces:
             if x:
-                k = (lab, paths.kind[lab])
-                amounts[k] = amounts.get(k, 0) + x
+                key = (lab, paths.kind[lab])
+                amounts[key] = amounts.get(key, 0) + x
                 traced += x
     df = _rows(f, paths, amounts, start=str(account), method=method, backward=True)
     df.attrs["traced"] = int(traced)

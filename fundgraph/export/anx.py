@@ -204,7 +204,7 @@ def i2_tables(case: Case, *, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFra
                 "y": y,
             }
         )
-    link_rows = []
+    link_rows: list[dict[str, Any]] = []
     # persons: every holder id shown, linked to each of their accounts
     persons: dict[str, list[str]] = {}
     for e in ent_rows:

@@ -128,8 +128,8 @@ def account_graph(case: Case, *, lang: str = "zh") -> nx.DiGraph:
             if v is not None:
                 attrs[name] = v
         for name in ("pagerank", "alert_score"):
-            v = _plain_float(r.get(name))
-            attrs[name] = 0.0 if v is None else v
+            f = _plain_float(r.get(name))
+            attrs[name] = 0.0 if f is None else f
         for name in _MONEY_ATTRS:
             c = _plain_int(r.get(name))
             if c is None:

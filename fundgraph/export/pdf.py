@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..case import Case
 from ..errors import FundgraphError
@@ -37,6 +38,9 @@ from ..i18n import check_lang
 from ..render.html import esc
 from ..tables import atomic_write_bytes
 from ._common import case_title
+
+if TYPE_CHECKING:
+    from playwright.sync_api import PdfMargins
 
 __all__ = ["write_pdf", "report_pdf", "pdf_engine", "CHROMIUM_ARGS", "FIXED_PDF_DATE"]
 
@@ -55,7 +59,7 @@ CHROMIUM_ARGS = [
 #: ``D:YYYYMMDDHHmmSS`` written over Chromium's creation and modification dates.
 FIXED_PDF_DATE = b"D:20000101000000"
 
-_MARGIN = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
+_MARGIN: PdfMargins = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 # the report's own @page footer is replaced by the browser's, which also knows the title
 _PRINT_CSS = "@page{size:A4;margin:18mm 14mm 16mm;@bottom-right{content:none}}"
 _UNBUTTON_JS = """() => {

@@ -512,7 +512,8 @@ def _structure_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     if len(acc):
         lv = acc[acc["level"].notna()]
         levels = dict(zip(lv["account"], lv["level"].astype(int), strict=True))
-    summary, members = [], []
+    summary: list[dict[str, Any]] = []
+    members: list[tuple[Any, int | None, str, str]] = []
     role_order = {"core": 0, "collector": 1, "transit": 2, "beneficiary": 3}
     for k, st in enumerate(case.structures):
         sid = st.get("id", k)

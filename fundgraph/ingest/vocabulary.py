@@ -49,7 +49,7 @@ __all__ = [
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 _DATA = tomllib.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))["layout"][0]
 
-#: field -> header spellings (CONTRACT §2, plus variants seen in the wild)
+#: field -> header spellings (docs/input.md, "Header vocabulary", plus variants seen in the wild)
 FIELDS: dict[str, tuple[str, ...]] = {f: tuple(names) for f, names in _DATA["headers"].items()}
 
 #: Headers of the account field that name the card (the canonical id when both are shown).

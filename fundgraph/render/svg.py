@@ -81,7 +81,8 @@ def _width(text: str) -> float:
 
 def _clip(text: str, limit: int) -> str:
     """Shorten ``text`` to ``limit`` characters (CJK counts double) with an ellipsis."""
-    out, used = [], 0.0
+    out: list[str] = []
+    used = 0.0
     for ch in str(text):
         w = 2.0 if ord(ch) > 0x2E80 else 1.0
         if used + w > limit:

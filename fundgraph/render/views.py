@@ -1352,11 +1352,7 @@ def render_all(case: Case, out_dir: str | os.PathLike, lang: str = "zh") -> list
     """
     out = Path(out_dir)
     paths = [render_view(case, out / "graph.html", view="overview", lang=lang)]
-    try:
-        from .report import render_report
-    except ModuleNotFoundError as exc:  # the report module is optional
-        if exc.name != f"{__package__}.report":
-            raise
-        return paths
+    from .report import render_report
+
     paths.append(Path(render_report(case, out / "report.html", lang=lang)))
     return paths

@@ -16,6 +16,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -119,7 +120,7 @@ def _read_file(f: FeedFile, delay: float = 0.0) -> tuple[pd.DataFrame, pd.DataFr
     """Rows, alias pairs and counts of one input file (runs on a worker)."""
     if delay:
         time.sleep(delay)
-    info = {
+    info: dict[str, Any] = {
         "source_file": f.name,
         "kind": f.kind,
         "rows_read": 0,
@@ -192,10 +193,10 @@ def _merge_all(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _concat_aliases(*frames: pd.DataFrame) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    kept = [f for f in frames if len(f)]
+    if not kept:
         return pd.DataFrame({"alias": pd.Series(dtype=object), "card": pd.Series(dtype=object)})
-    a = pd.concat(frames, ignore_index=True)
+    a = pd.concat(kept, ignore_index=True)
     a = a[(a["card"] != "") & (a["alias"] != "") & (a["alias"] != a["card"])]
     return a.drop_duplicates().sort_values(["alias", "card"]).reset_index(drop=True)
 

@@ -155,7 +155,7 @@ def write_statements(rows: pd.DataFrame, folder: str | os.PathLike) -> list[Path
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     if rows.empty:
         return written
     rows = rows.loc[rows.index.repeat(rows["weight"].to_numpy())]

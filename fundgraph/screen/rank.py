@@ -3,7 +3,7 @@
 Runs in one process on the aggregated account graph (:mod:`fundgraph.screen.aggregates`),
 never on statement rows. Each rule is a small function; an account's score is the sum of
 the weights of the rules it meets, and every rule met is listed with its reason
-(DOMAIN.md §3: signals to combine, none decides alone).
+(docs/method.md, "Signals": signals to combine, none decides alone).
 
 Rules (stable codes)
 --------------------

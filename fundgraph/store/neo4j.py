@@ -1,4 +1,4 @@
-"""Persist an analysed case in Neo4j and read it back (CONTRACT §4).
+"""Persist an analysed case in Neo4j and read it back (docs/neo4j.md).
 
 The graph model, with every node and relationship carrying the ``case`` name so that
 several cases share one database:
@@ -669,7 +669,7 @@ def _rows(
     )
 
 
-def _property_rows(df: pd.DataFrame, layout: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+def _property_rows(df: pd.DataFrame, layout: list[tuple[str, ...]]) -> list[dict[str, Any]]:
     """One property map per row: money as cents and float yuan, missing values as None."""
     rows: list[dict[str, Any]] = [{} for _ in range(len(df))]
     for col, kind, prop in layout:
@@ -1152,7 +1152,7 @@ def pull_case(
 ) -> Path:
     """Read case ``case_name`` back from Neo4j and write it as a case folder.
 
-    Writes the files of CONTRACT §3 that the case holds (``transfers.csv`` and
+    Writes the files of docs/case-folder.md that the case holds (``transfers.csv`` and
     ``.parquet``, ``accounts.csv``, ``participants.csv``, ``alerts.csv``, ...,
     ``structures.json``) and ``case.json`` last, equal to what was pushed. Rejected
     rows are not stored in the graph: ``rejects.csv`` comes back empty, their counts

@@ -13,7 +13,7 @@ Everything follows from ``seed``: the same seed writes byte-identical files.
 The case model
 --------------
 A company account (``core``, level 0, named like ``…投资咨询有限公司``) runs a Ponzi scheme
-(DOMAIN.md §1). Participants pay round sums (1万, 5万, 10万 …, sometimes 2万/3万/20万/50万)
+(docs/method.md). Participants pay round sums (1万, 5万, 10万 …, sometimes 2万/3万/20万/50万)
 one to four times, mostly into salespeople's cards, some into team leaders' cards or the
 company account; a few pay twice the same day with the same sum (two real transfers).
 Salespeople pass the money to their leader (or straight to the company), leaders to the
@@ -54,7 +54,7 @@ tab text with signed ``元`` amounts, ``-------`` blanks and 本页合计; Engli
 text with Dr/Cr, D/C, Direction or Debit/Credit columns and a Total line; UTF-16 ``|``
 text; a genuine ``.xls`` (needs ``xlwt``, otherwise skipped and flagged in
 ``params.xls_skipped``); an xlsx with title rows and real date-time cells). Header
-spellings rotate between statements so a case covers the vocabulary of CONTRACT §2.
+spellings rotate between statements so a case covers the vocabulary of docs/input.md.
 Spreadsheet layouts are kept to statements of at most a few thousand rows and a bounded
 total, so benchmark-sized cases stay fast. Layouts with a status column carry failed
 attempts (rejected; the balance does not move). Every statement's balance runs:

@@ -4,7 +4,7 @@ Every writer takes the statement rows of its statements and returns one record p
 (or sheet) with ``rows_read`` (non-empty rows below the header), ``rows_valid`` and
 ``rows_junk`` (repeated headers, totals lines, failed attempts). Header spellings rotate
 between statements of the same layout so that, over a case, the whole vocabulary of
-CONTRACT §2 shows up.
+docs/input.md shows up.
 """
 
 from __future__ import annotations

@@ -248,9 +248,9 @@ def _ponzi(D: _Draw, P: int, *, amounts: str, topology: str, returns: str, tag: 
         D.pay(c, "", int(keep * rng.uniform(0.02, 0.08)), D.when(30, days), "cash")
     prop = D.account("property", company=True, role="beneficiary")
     D.pay(str(ctrls[0]), prop, max(keep // 4, 20_000_000), D.when(60, days), "property")
-    for a, _, _ in collectors:
+    for coll, _, _ in collectors:
         for m in range(1, int(collapse // 30) + 1):
-            D.pay(core, a, int(rng.uniform(2_000, 20_000)) * 100, m * 30 * _DAY + 10 * _HOUR, "commission", "提成")  # fmt: skip
+            D.pay(core, coll, int(rng.uniform(2_000, 20_000)) * 100, m * 30 * _DAY + 10 * _HOUR, "commission", "提成")  # fmt: skip
     scheme = [core, payout, entry] + [a for a, _, _ in collectors]
     if returns == "none":
         D.acc[payout]["role"] = "other"

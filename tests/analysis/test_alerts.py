@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import DAY, T0, WAN, table
 
 from fundgraph.analysis import account_alerts, analyze_case, read_watchlist
 from fundgraph.case import Case
 from fundgraph.errors import InputError
+from tests.analysis.helpers import DAY, T0, WAN, table
 
 
 def alerts_for(rows, names=None, **kw):

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import DAY, T0, WAN, pyramid_rows, table
 
 from fundgraph.analysis import analyze_case
 from fundgraph.case import Case, write_case_data
 from fundgraph.schema import ACCOUNTS, PARTICIPANTS
+from tests.analysis.helpers import DAY, T0, WAN, pyramid_rows, table
 
 
 def pyramid_case(**kw):
@@ -142,10 +142,8 @@ def f1(pred: pd.Series, true: pd.Series) -> float:
 
 @pytest.mark.slow
 def test_against_generated_case(tmp_path):
-    synth = pytest.importorskip("fundgraph.synth")
-    if not hasattr(synth, "generate_case"):
-        pytest.skip("no case generator")
-    pipeline = pytest.importorskip("fundgraph.pipeline")
+    from fundgraph import pipeline, synth
+
     truth = synth.generate_case(tmp_path / "case", seed=11, participants=60)
     c = pipeline.build_case([tmp_path / "case" / "exports"], lang="en")
     acc = c.accounts.set_index("account")

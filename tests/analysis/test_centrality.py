@@ -6,10 +6,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import T0, table
 
 from fundgraph.analysis import community_table, flow_centrality, louvain_communities
 from fundgraph.graph import flow_graph
+from tests.analysis.helpers import T0, table
 
 
 def random_table(n_nodes=60, n_edges=400, seed=0):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import DAY, T0, WAN, pyramid_rows, table
 
 from fundgraph.analysis import find_structures
+from tests.analysis.helpers import DAY, T0, WAN, pyramid_rows, table
 
 
 def roles(t, **kw):

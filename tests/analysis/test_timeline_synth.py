@@ -5,11 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from fundgraph import pipeline, synth
 from fundgraph.analysis.timeline import timeline, timeline_facts
 from fundgraph.analysis.tracing import trace_backward, trace_forward
-
-synth = pytest.importorskip("fundgraph.synth")
-pipeline = pytest.importorskip("fundgraph.pipeline")
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from fundgraph.cli import group
 
 from fundgraph.case import Case, finish_case, write_case_data
+from fundgraph.cli import group
 from fundgraph.schema import TRANSFERS
 from fundgraph.tables import conform, read_csv
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+
 from fundgraph.cli import group
 
 CONTRACT_FILES = (

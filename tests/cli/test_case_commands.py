@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from fundgraph.case import finish_case, load_case, write_case_data
 from fundgraph.cli import group
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_case_folder import _edit_csv, tiny_case  # noqa: E402
-
-from fundgraph.case import finish_case, load_case, write_case_data  # noqa: E402
+from tests.test_case_folder import _edit_csv, tiny_case
 
 
 def invoke(*args, env=None):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from export_cases import hand_case, write_folder
+
+from tests.export.export_cases import hand_case, write_folder
 
 
 @pytest.fixture(scope="session")

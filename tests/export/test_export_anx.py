@@ -6,7 +6,13 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
-from export_cases import (
+
+from fundgraph.case import load_case
+from fundgraph.export import i2_csv_paths
+from fundgraph.export.anx import ROLE_COLOURREF, anx_chart, write_anx, write_i2_csv
+from fundgraph.graph import aggregate_edges
+from fundgraph.i18n import t
+from tests.export.export_cases import (
     BEN,
     COL,
     CONTROL_HOLDER,
@@ -19,12 +25,6 @@ from export_cases import (
     SCRIPT_HOLDER,
     SHOP,
 )
-
-from fundgraph.case import load_case
-from fundgraph.export import i2_csv_paths
-from fundgraph.export.anx import ROLE_COLOURREF, anx_chart, write_anx, write_i2_csv
-from fundgraph.graph import aggregate_edges
-from fundgraph.i18n import t
 
 CHILDREN = [
     "StrengthCollection",

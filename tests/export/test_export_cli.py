@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from fundgraph.cli import group
 
+from fundgraph.cli import group
 from fundgraph.export import FORMATS, default_name, export_case
 from fundgraph.export import pdf as pdfmod
 

@@ -6,11 +6,21 @@ from decimal import Decimal
 
 import networkx as nx
 import pytest
-from export_cases import BEN, COL, CONTROL_HOLDER, CORE, HOSTILE_HOLDER, P1, P2, SCRIPT_HOLDER, SHOP
 
 from fundgraph.case import load_case
 from fundgraph.export.graph import GEXF_DATE, write_gexf, write_graphml
 from fundgraph.graph import aggregate_edges
+from tests.export.export_cases import (
+    BEN,
+    COL,
+    CONTROL_HOLDER,
+    CORE,
+    HOSTILE_HOLDER,
+    P1,
+    P2,
+    SCRIPT_HOLDER,
+    SHOP,
+)
 
 READERS = {"graphml": (write_graphml, nx.read_graphml), "gexf": (write_gexf, nx.read_gexf)}
 

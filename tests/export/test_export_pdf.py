@@ -7,11 +7,11 @@ import re
 import unicodedata
 
 import pytest
-from export_cases import hand_case
 
 from fundgraph.errors import FundgraphError
 from fundgraph.export import pdf as pdfmod
 from fundgraph.i18n import t
+from tests.export.export_cases import hand_case
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -8,7 +8,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from export_cases import (
+
+from fundgraph.case import load_case
+from fundgraph.export.xlsx import CREATED, TIME_FORMAT, YUAN_FORMAT, write_xlsx
+from fundgraph.i18n import t
+from tests.export.export_cases import (
     COL,
     CONTROL_HOLDER,
     CORE,
@@ -20,10 +24,6 @@ from export_cases import (
     SCRIPT_HOLDER,
     hand_case,
 )
-
-from fundgraph.case import load_case
-from fundgraph.export.xlsx import CREATED, TIME_FORMAT, YUAN_FORMAT, write_xlsx
-from fundgraph.i18n import t
 
 
 @pytest.fixture(scope="module")

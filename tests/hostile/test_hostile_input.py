@@ -12,26 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from hostile_corpus import H, _row, _zip_bomb, build_corpus
 
 from fundgraph.ingest import read_export, read_exports
 from fundgraph.ingest import readers as readers_module
+from tests.hostile.hostile_corpus import H, _row, _zip_bomb, build_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = REPO / "test-artifacts" / "hostile-corpus.txt"
-
-
-def _has_analysis() -> bool:
-    try:
-        from fundgraph.analysis import analyze_case  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_analysis = pytest.mark.skipif(
-    not _has_analysis(), reason="fundgraph analyze needs fundgraph.analysis.analyze_case"
-)
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +149,6 @@ def _small_case(tmp_path: Path) -> Path:
     return root
 
 
-@needs_analysis
 def test_cli_goes_on_past_unreadable_files(tmp_path):
     from fundgraph.cli import group
 
@@ -182,7 +168,6 @@ def test_cli_goes_on_past_unreadable_files(tmp_path):
     assert (out / "case.json").is_file()
 
 
-@needs_analysis
 def test_cli_strict_stops_naming_the_file(tmp_path):
     from fundgraph.cli import group
 
@@ -198,7 +183,6 @@ def test_cli_strict_stops_naming_the_file(tmp_path):
     assert not (out / "case.json").exists()
 
 
-@needs_analysis
 def test_cli_on_the_whole_corpus(corpus, tmp_path):
     from fundgraph.cli import group
 
@@ -223,11 +207,10 @@ def test_cli_in_a_subprocess(tmp_path):
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1
-    if _has_analysis():
-        proc = subprocess.run(
-            [sys.executable, "-m", "fundgraph", "analyze", str(root), "-o", str(tmp_path / "case2"), "--no-html"],
-            capture_output=True, text=True, encoding="utf-8", env=env, cwd=REPO, timeout=300,
-        )
-        assert "Traceback" not in proc.stderr, proc.stderr
-        assert proc.returncode == 0, proc.stderr
-        assert "garbage.csv" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "fundgraph", "analyze", str(root), "-o", str(tmp_path / "case2"), "--no-html"],
+        capture_output=True, text=True, encoding="utf-8", env=env, cwd=REPO, timeout=300,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert "garbage.csv" in proc.stderr

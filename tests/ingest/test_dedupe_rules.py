@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from ingest_helpers import ingest, write_text_export
 
 from fundgraph.ingest import build_transfers
+from tests.ingest.ingest_helpers import ingest, write_text_export
 
 H = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "交易流水号"]
 

@@ -9,9 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
-from ingest_helpers import ingest, read_one, write_text_export
 
 from fundgraph.ingest import read_export
+from tests.ingest.ingest_helpers import ingest, read_one, write_text_export
 
 H = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "对手户名", "摘要"]
 ROWS = [

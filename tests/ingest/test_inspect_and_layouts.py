@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fundgraph.cli import group
 
+from fundgraph.cli import group
 from fundgraph.errors import InputError
 from fundgraph.ingest import inspect_exports, load_layouts, read_exports
 

@@ -5,9 +5,9 @@ expectations."""
 from __future__ import annotations
 
 import pandas as pd
-from ingest_helpers import ingest, read_one, write_text_export
 
 from fundgraph.ingest import build_transfers
+from tests.ingest.ingest_helpers import ingest, read_one, write_text_export
 
 H = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "对手户名", "摘要"]
 
@@ -639,9 +639,9 @@ def test_watchlist_entries_are_normalised_and_headerless_lines_keep_their_id(tmp
 
 def test_trace_and_render_take_an_account_as_printed(tmp_path):
     from click.testing import CliRunner
-    from fundgraph.cli import group
 
     from fundgraph.case import Case, finish_case, write_case_data
+    from fundgraph.cli import group
     from fundgraph.schema import TRANSFERS
     from fundgraph.tables import conform
 

@@ -1,4 +1,4 @@
-"""CONTRACT §2 value formats: amounts, times, padding and placeholders."""
+"""The value formats of docs/input.md: amounts, times, padding and placeholders."""
 
 from __future__ import annotations
 

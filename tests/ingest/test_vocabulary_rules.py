@@ -1,4 +1,4 @@
-"""CONTRACT §2 vocabulary: every header spelling, flag and status value is understood."""
+"""The vocabulary of docs/input.md: every header spelling, flag and status value is understood."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fundgraph.ingest.vocabulary import (
     header_key,
 )
 
-#: The table of CONTRACT §2, field by field (the contract's wording, not the code's).
+#: The table of docs/input.md, field by field (the document's wording, not the code's).
 CONTRACT_HEADERS: dict[str, tuple[str, ...]] = {
     "account": ("交易卡号", "交易账号", "卡号", "账号", "帐号", "本方账号", "本方卡号", "查询账号",
                 "查询卡号", "Account Number", "Account No", "Account"),

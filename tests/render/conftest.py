@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_views_case import make_case
 
 from fundgraph.case import finish_case, write_case_data
+from tests.render.test_views_case import make_case
 
 
 @pytest.fixture(scope="module")

@@ -409,8 +409,8 @@ def test_report_prints_to_pdf(tmp_path, open_page, case_and_timeline):
 @pytest.mark.browser
 def test_report_of_a_synthetic_case(tmp_path, open_page):
     """The whole way: generated bank exports, the analysis, the report in both languages."""
-    synth = pytest.importorskip("fundgraph.synth")
-    pipeline = pytest.importorskip("fundgraph.pipeline")
+    from fundgraph import pipeline, synth
+
     synth.generate_case(tmp_path / "generated", seed=3, participants=60, months=10)
     case = pipeline.build_case([tmp_path / "generated" / "exports"], recovered=50_000_000)
     for lang in ("zh", "en"):

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from fundgraph.cli import group as cli
-from test_views_case import (
+from fundgraph.errors import InputError
+from fundgraph.render import render_all, render_view, view_data
+from fundgraph.render.html import esc, inline_asset, json_for_script
+from fundgraph.render.layout import layered_forest, radial_forest
+from fundgraph.render.views import DEFAULT_MAX_NODES
+from tests.render.test_views_case import (
     COLLECTORS,
     CORE,
     FOCUS,
@@ -19,12 +25,6 @@ from test_views_case import (
     make_case,
     participant_account,
 )
-
-from fundgraph.errors import InputError
-from fundgraph.render import render_all, render_view, view_data
-from fundgraph.render.html import esc, inline_asset, json_for_script
-from fundgraph.render.layout import layered_forest, radial_forest
-from fundgraph.render.views import DEFAULT_MAX_NODES
 
 
 def _page_data(html: str) -> dict:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_views_case import (
+
+from fundgraph.render import render_view, view_data
+from tests.render.test_views_case import (
     BENEFICIARY,
     COLLECTORS,
     CORE,
@@ -15,8 +17,6 @@ from test_views_case import (
     open_ready,
     participant_account,
 )
-
-from fundgraph.render import render_view, view_data
 
 pytestmark = pytest.mark.browser
 

@@ -12,11 +12,11 @@ import networkx as nx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from fundgraph.cli import group as cli
-from test_views_case import CORE, FOCUS, make_case
 
+from fundgraph.cli import group as cli
 from fundgraph.errors import InputError
 from fundgraph.render import view_data
+from tests.render.test_views_case import CORE, FOCUS, make_case
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_html import synthetic_case  # noqa: E402

@@ -6,7 +6,11 @@ import math
 import re
 
 import pytest
-from test_views_case import (
+
+from fundgraph.i18n import catalogue
+from fundgraph.money import format_cny
+from fundgraph.render import render_view
+from tests.render.test_views_case import (
     CORE,
     FOCUS,
     HOSTILE_NAMES,
@@ -15,10 +19,6 @@ from test_views_case import (
     open_ready,
     participant_account,
 )
-
-from fundgraph.i18n import catalogue
-from fundgraph.money import format_cny
-from fundgraph.render import render_view
 
 pytestmark = pytest.mark.browser
 

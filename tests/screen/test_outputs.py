@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 from click.testing import CliRunner
-from conftest import TIERS, C, K
-from fundgraph.cli import group
 
+from fundgraph.cli import group
 from fundgraph.ingest import build_transfers, read_exports
 from fundgraph.screen import SCREEN_COLUMNS, aggregate_rows, rank_accounts
 from fundgraph.screen.outputs import render_summary, write_screen_csv
 from fundgraph.screen.rank import neighbourhood
 from fundgraph.tables import read_csv
+from tests.screen.feed_case import TIERS, C, K
 
 
 def test_screen_csv_reads_back(full_run):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import C2, P01, TIERS, C, E, K, Q, S
 
 from fundgraph.screen import aggregate_rows, merge_aggregates, rank_accounts
+from tests.screen.feed_case import C2, P01, TIERS, C, E, K, Q, S
 
 
 def _row(table, acct):

@@ -12,9 +12,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from store_case import make_case, write_case
 
 from fundgraph.case import Case
+from tests.store.store_case import make_case, write_case
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ import filecmp
 
 import pytest
 from click.testing import CliRunner
-from fundgraph.cli import group
 
+from fundgraph.cli import group
 from fundgraph.store.server import free_port
 
 pytestmark = pytest.mark.neo4j

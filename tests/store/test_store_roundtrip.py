@@ -8,11 +8,11 @@ from decimal import Decimal
 import neo4j
 import pandas as pd
 import pytest
-from store_case import INJECTIONS, make_case, write_case
 
 from fundgraph.case import Case
 from fundgraph.errors import StoreError
 from fundgraph.store import pull_case, push_case
+from tests.store.store_case import INJECTIONS, make_case, write_case
 
 pytestmark = pytest.mark.neo4j
 

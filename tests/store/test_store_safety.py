@@ -7,11 +7,11 @@ import socket
 import threading
 
 import pytest
-from store_case import make_case, write_case
 
 from fundgraph.case import load_case
 from fundgraph.errors import StoreError
 from fundgraph.store import pull_case, push_case
+from tests.store.store_case import make_case, write_case
 
 pytestmark = pytest.mark.neo4j
 
@@ -170,10 +170,10 @@ class _CuttableProxy:
 
 def test_a_server_lost_mid_push_is_one_line(bolt, case_name, case_dir, monkeypatch, capfd):
     from click.testing import CliRunner
-    from fundgraph.cli import group
-    from fundgraph.cli import store as cli_store
 
     import fundgraph.store.neo4j as store_module
+    from fundgraph.cli import group
+    from fundgraph.cli import store as cli_store
 
     host, port = bolt["uri"].split("://", 1)[1].rsplit(":", 1)
     proxy = _CuttableProxy(host, int(port))

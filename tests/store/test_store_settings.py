@@ -6,11 +6,11 @@ import logging
 
 import neo4j.exceptions as nx
 import pytest
-from store_case import make_case
 
 from fundgraph.errors import StoreError
 from fundgraph.store import connection_settings, mask_uri
 from fundgraph.store import neo4j as store
+from tests.store.store_case import make_case
 
 
 @pytest.mark.parametrize(
