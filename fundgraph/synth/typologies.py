@@ -601,6 +601,21 @@ def generate_typology_case(
             cur = parts_truth.setdefault(p, {"paid_in": 0, "received_back": 0, "structure": si})
             cur["paid_in"] += int(pin)
             cur["received_back"] += int(back)
+    # a 传销 member's place in the tree shows only where the visible transfers link it to
+    # the organiser: its own fee or relays to its sponsor, its sponsor's to its sponsor's
+    # sponsor, and so on up; a member cut off from the organiser is not shown as one
+    fee_rows = np.isin(kind_of, ["fee", "relay"])
+    links = set(zip(rows["src"][fee_rows], rows["dst"][fee_rows], strict=True))
+    for s in schemes:
+        sponsor = s.get("sponsor")
+        if not sponsor:
+            continue
+        shown = {s["core"][1]}  # the organiser
+        for m in sorted(sponsor, key=lambda x: (D.acc[x]["level"], x)):
+            if sponsor[m] in shown and (m, sponsor[m]) in links:
+                shown.add(m)
+            else:
+                parts_truth.pop(m, None)
     for p in parts_truth:
         parts_truth[p]["net_loss"] = parts_truth[p]["paid_in"] - parts_truth[p]["received_back"]
     for a, v in accounts.items():
