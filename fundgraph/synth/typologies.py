@@ -14,7 +14,8 @@ analysis reads directly) and the truth::
 
     case = generate_typology_case(seed=1, scheme="pyramid", amounts="odd")
     case.transfers       # src, dst, amount (cents), time, memo, src_name, dst_name
-    case.truth           # accounts (role, level, sponsor), participants, patterns, decoys
+    case.truth           # accounts (role, level, sponsor), participants, patterns, decoys,
+                         # cut_off (传销 members not linked to the organiser)
 
 Examples
 --------
@@ -606,6 +607,7 @@ def generate_typology_case(
     # sponsor, and so on up; a member cut off from the organiser is not shown as one
     fee_rows = np.isin(kind_of, ["fee", "relay"])
     links = set(zip(rows["src"][fee_rows], rows["dst"][fee_rows], strict=True))
+    cut_off: set[str] = set()
     for s in schemes:
         sponsor = s.get("sponsor")
         if not sponsor:
@@ -616,6 +618,7 @@ def generate_typology_case(
                 shown.add(m)
             else:
                 parts_truth.pop(m, None)
+                cut_off.add(m)
     for p in parts_truth:
         parts_truth[p]["net_loss"] = parts_truth[p]["paid_in"] - parts_truth[p]["received_back"]
     for a, v in accounts.items():
@@ -642,5 +645,8 @@ def generate_typology_case(
         "decoys": {k: sorted(set(v) & seen) for k, v in decoys.items()},
         "patterns": patterns,
         "background": sorted(set(map(str, background)) & seen),
+        # 传销 members the visible transfers cut off from the organiser: a piece of the
+        # tree may show, but not where it hangs nor whom it belongs to
+        "cut_off": sorted(cut_off & seen),
     }
     return TypologyCase(transfers=rows.drop(columns=["t"]), truth=truth)
