@@ -21,7 +21,7 @@ Examples
 --------
 >>> c = generate_typology_case(seed=3, scheme="ponzi", participants=40)
 >>> sorted(c.truth)[:3]
-['accounts', 'background', 'decoys']
+['accounts', 'background', 'cut_off']
 >>> c.transfers["amount"].dtype.name
 'int64'
 """
