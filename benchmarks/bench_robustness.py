@@ -14,6 +14,8 @@ patterns included), analyse its transfers and compare with the truth:
 - level accuracy (participants at their true level: for a 传销 tree, one below the
   sponsor);
 - decoys (shop, employer, landlords, merchants) given a scheme role;
+- 传销 members that the missing statements cut off from the organiser are left out of
+  every figure (what the analysis calls them cannot be checked);
 - alert recall per AMLSim typology (fan_in / fan_out: the main account carries the code;
   scatter_gather: the source; gather_scatter: the hub; cycle: share of members;
   bipartite / stack: share of members with any alert), the share of flagged accounts that
@@ -81,6 +83,10 @@ def evaluate(cell: str, seed: int) -> dict:
     role = acc["role"].to_dict()
     level = acc["level"].to_dict()
     t_role = {a: v["role"] for a, v in truth["accounts"].items()}
+    # 传销 members cut off from the organiser by missing statements: the statements cannot
+    # say what they are, so no role given to them is scored either way
+    unknown = set(truth.get("cut_off", ()))
+    role = {a: r for a, r in role.items() if a not in unknown}
     out = {"cell": cell, "seed": seed, "seconds": secs, "transfers": len(c.transfers)}
     # a scheme account the obtained statements do not show collecting (seen only paying
     # the core, or only receiving a commission) is left out of both sides of the F1s
@@ -93,7 +99,8 @@ def evaluate(cell: str, seed: int) -> dict:
         {a for a, r in role.items() if r == "participant"} - hidden,
         {a for a, r in t_role.items() if r == "participant"},
     )
-    got = case.participants.set_index("account")
+    parts = case.participants[~case.participants["account"].isin(unknown)]
+    got = parts.set_index("account")
     exact = 0
     lv_ok = 0
     for a, w in truth["participants"].items():
@@ -107,7 +114,7 @@ def evaluate(cell: str, seed: int) -> dict:
     out["level_acc"] = lv_ok / n_p
     absorbed = int(got["paid_in"].sum()) if len(got) else 0
     out["absorbed_err"] = rel(absorbed, truth["total_absorbed"])
-    per = case.participants.groupby("person")["net_loss"].sum()
+    per = parts.groupby("person")["net_loss"].sum()
     out["loss_err"] = rel(int(per[per > 0].sum()), truth["direct_loss"])
     decoys = {a for k in ("shop", "employer", "landlord", "merchant") for a in truth["decoys"][k]}
     out["decoy_fp"] = sum(role.get(a, "other") not in ("other", "") for a in decoys)

@@ -86,17 +86,25 @@ class SchemeRules:
             beneficiary (1万元).
 
     Pyramid selling (传销 recruitment trees)
-        ``tree_sponsor_share``
-            Share of an account's investment-like outflow that must go to one account
-            for that account to be its sponsor.
+        ``tree_min_fee``
+            Smallest sum (cents) that can be an entry or product fee (500元): tiers are a
+            few hundred to a few thousand yuan, rarely a round number.
         ``tree_relay_hours``, ``tree_relay_share``
-            A sponsor relays: at least ``tree_relay_share`` of what its recruits paid it
-            goes on to its own sponsor within ``tree_relay_hours``.
+            A fee is passed up when its receiver sends one transfer of at least
+            ``tree_relay_share`` of it, and not more, to another account within
+            ``tree_relay_hours``; a member relays when it had just got as much from its
+            own recruits.
+        ``tree_relay_scan``
+            Payments of the receiver looked at, in time order, for that transfer.
+        ``tree_sponsor_share``
+            Share of an account's relays that must go to one account for that account
+            to be where it passes its money (its up-link).
         ``tree_min_members``, ``tree_min_levels``
             Smallest tree kept (members below the organiser, levels counted with the
             organiser's).
         ``tree_relay_nodes``
-            Share of a tree's members with recruits that must relay.
+            Share of a tree's members with recruits that must relay (most of them: a
+            Ponzi participant who once passed a friend's deposit on is not a sponsor).
 
     Fraud without returns (concentration)
         ``fraud_min_payers``
@@ -154,12 +162,14 @@ class SchemeRules:
     relay_min_sums: int = 8
     min_benefit: int = 1_000_000
     # 传销
+    tree_min_fee: int = 50_000
+    tree_relay_scan: int = 64
     tree_sponsor_share: float = 0.5
     tree_relay_hours: float = 72.0
     tree_relay_share: float = 0.5
     tree_min_members: int = 10
     tree_min_levels: int = 3
-    tree_relay_nodes: float = 0.5
+    tree_relay_nodes: float = 0.8
     # fraud without returns
     fraud_min_payers: int = 10
     fraud_forward_share: float = 0.5

@@ -41,8 +41,8 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from ..money import yuan_decimal
-from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
-from .features import encode_accounts
+from .coded import CodedTransfers, bincount, code_transfers, investment_mask
+from .features import encode_accounts, memo_matches
 from .rules import SchemeRules, rules_with
 
 __all__ = [
@@ -482,21 +482,153 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
 
 # ---------------------------------------------------------- 传销: recruitment trees
 
+#: Memo words a 传销 uses for its product fees (货款) and bonuses (奖金): everyday words
+#: elsewhere, they do not bar a transfer inside a recruitment tree.
+TREE_MEMO = r"货款|奖金"
 
-def _sponsors(c: CodedTransfers, cand: np.ndarray, free: np.ndarray, r: SchemeRules) -> np.ndarray:
-    """Per account, the account receiving ``tree_sponsor_share`` of its candidate outflow
-    (-1: none)."""
-    s, d, famt, n = c.s, c.d, c.famt, c.n
-    m = cand & free[s] & free[d] & (s != d)
-    sponsor = np.full(n, -1, dtype=np.int64)
+
+def _tree_everyday(c: CodedTransfers) -> np.ndarray:
+    """Everyday memos, except the words a recruitment tree uses for fees and bonuses."""
+    if "memo" not in c.transfers or not len(c.s):
+        return c.everyday
+    memo = c.transfers["memo"].reset_index(drop=True)
+    return c.everyday & ~memo_matches(memo, TREE_MEMO)[c.row]
+
+
+def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.ndarray:
+    """Per transfer ``m -> x`` of ``cand``: the account ``x`` passed it on to (-1: none).
+
+    Passed on = ``x`` sent one transfer of ``cand`` to an account other than ``m`` within
+    ``tree_relay_hours`` after, of at least ``tree_relay_share`` of the sum and not more
+    (a sponsor keeps a cut, it does not add money of its own), among the next
+    ``tree_relay_scan`` payments of ``x``; a sum that is no tier (paid by fewer than
+    ``tier_payers`` distinct payers) is not passed on as a tier sum. One transfer passes
+    one sum on: as many tier sums (entry fees) as can be are paired with one transfer
+    each, then as many other sums with the transfers left (a relative's sum that comes
+    in just before a relay does not take a recruit's fee's place).
+    """
+    s, d, amt, tns = c.s, c.d, c.amt, c.tns
+    out = np.full(len(s), -1, dtype=np.int64)
+    ci = np.flatnonzero(cand)
+    if not len(ci):
+        return out
+    win = np.int64(r.tree_relay_hours * 3600 * 1e9)
+    order = ci[np.lexsort((tns[ci], s[ci]))]
+    base = int(tns.min())
+    span = float(int(tns.max()) - base + 2 * int(win) + 1)
+    key = s[order].astype(np.float64) * span + (tns[order] - base)
+    k0 = d[ci].astype(np.float64) * span + (tns[ci] - base)
+    lo = np.searchsorted(key, k0, side="right")
+    hi = np.minimum(np.searchsorted(key, k0 + float(win), side="right"), lo + r.tree_relay_scan)
+    cnt = np.maximum(hi - lo, 0)
+    if not cnt.sum():
+        return out
+    e = np.repeat(ci, cnt)
+    pos = np.repeat(lo, cnt) + np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    j = order[pos]
+    # a tier sum (``tier_payers`` distinct payers paid it) is an entry fee, or a fee
+    # passed on less a cut; a sum of no tier is not passed on as one
+    df = pd.DataFrame({"s": s[ci], "a": amt[ci]})
+    tier = np.zeros(len(s), dtype=bool)
+    tier[ci] = df.groupby("a")["s"].transform("nunique").to_numpy() >= r.tier_payers
+    ok = (amt[j] <= amt[e]) & (amt[j] >= r.tree_relay_share * amt[e]) & (d[j] != s[e])
+    ok &= tier[e] | ~tier[j]
+    e, j = e[ok], j[ok]
+    # one transfer passes one sum on: as many tier sums as can be are paired with a
+    # transfer each, then as many of the other sums with the transfers left
+    used = np.zeros(len(s), dtype=bool)
+    for want in (True, False):
+        pick = (tier[e] == want) & ~used[j]
+        pe, pj = e[pick], j[pick]
+        if not len(pe):
+            continue
+        ue, ie = np.unique(pe, return_inverse=True)
+        uj, ij = np.unique(pj, return_inverse=True)
+        g = sparse.csr_matrix((np.ones(len(pe)), (ie, ij)), shape=(len(ue), len(uj)))
+        col = csgraph.maximum_bipartite_matching(g, perm_type="column")
+        hit = col >= 0
+        out[ue[hit]] = d[uj[col[hit]]]
+        used[uj[col[hit]]] = True
+    return out
+
+
+def _up_links(
+    c: CodedTransfers, cand: np.ndarray, passed: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Per account, the account it passes the money it takes on to (-1: none): the one
+    getting the most of its relays, at least ``tree_sponsor_share`` of them (ties: more
+    payments of any kind, then the smaller code)."""
+    s, d, n = c.s, c.d, c.n
+    up = np.full(n, -1, dtype=np.int64)
+    m = passed >= 0
     if not m.any():
+        return up
+    df = pd.DataFrame({"x": d[m], "y": passed[m]})
+    per = df.groupby(["x", "y"], sort=True).size().rename("relays").reset_index()
+    pays = pd.DataFrame({"x": s[cand], "y": d[cand]}).groupby(["x", "y"]).size().rename("pays")
+    per = per.join(pays, on=["x", "y"]).fillna({"pays": 0})
+    tot = per.groupby("x")["relays"].transform("sum")
+    per = per[per["relays"] >= r.tree_sponsor_share * tot]
+    per = per.sort_values(["x", "relays", "pays", "y"], ascending=[True, False, False, True])
+    per = per.drop_duplicates("x")
+    up[per["x"].to_numpy()] = per["y"].to_numpy()
+    return up
+
+
+def _tops(parent: np.ndarray, stop: np.ndarray | None = None) -> np.ndarray:
+    """Per account, the top of its ``parent`` chain (at most 64 hops); where ``stop`` is
+    given, a chain goes on only from accounts in it. -1 inside a cycle."""
+    n = len(parent)
+    go = parent >= 0 if stop is None else (parent >= 0) & stop
+    top = np.where(go, parent, np.arange(n))
+    for _ in range(64):
+        go_t = go[top]
+        if not go_t.any():
+            return top
+        top = np.where(go_t, parent[top], top)
+    return np.where(go[top], -1, top)
+
+
+def _hops(parent: np.ndarray) -> np.ndarray:
+    """Per account, hops up its ``parent`` chain to the top (-1 inside a cycle)."""
+    n = len(parent)
+    hops = np.where(parent < 0, 0, -1).astype(np.int64)
+    for _ in range(n + 1):
+        ready = (hops < 0) & (hops[np.maximum(parent, 0)] >= 0)
+        if not ready.any():
+            break
+        hops[ready] = hops[parent[ready]] + 1
+    return hops
+
+
+def _sponsors(c: CodedTransfers, fee_like: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Per account, its sponsor: the receiver of its fee-like payments (-1: none).
+
+    A fee-like payment is one its receiver passed up at once to where it passes its
+    money; when an account paid such sums to several receivers (a relative who happens
+    to spend what it gets at once), the sponsor is the one in the deepest relay network
+    (money passed up the most hops to the same top: fees climb a tree level by level,
+    a relative's spending stops at a shop), then the one with most distinct payers,
+    then the earliest paid; never by the size of the sums.
+    """
+    s, d, n = c.s, c.d, c.n
+    sponsor = np.full(n, -1, dtype=np.int64)
+    fi = np.flatnonzero(fee_like)
+    if not len(fi):
         return sponsor
-    df = pd.DataFrame({"s": s[m], "d": d[m], "a": famt[m]})
-    per = df.groupby(["s", "d"], sort=True)["a"].sum().reset_index()
-    tot = per.groupby("s")["a"].transform("sum")
-    per = per.sort_values(["s", "a", "d"], ascending=[True, False, True]).drop_duplicates("s")
-    top = per[per["a"] >= r.tree_sponsor_share * tot.reindex(per.index)]
-    sponsor[top["s"].to_numpy()] = top["d"].to_numpy()
+    top = _tops(up)
+    hops = _hops(np.where(top >= 0, up, -1))
+    ok = top >= 0
+    deep = pd.Series(hops[ok]).groupby(top[ok]).max()
+    df = pd.DataFrame({"m": s[fi], "x": d[fi], "t": c.tns[fi], "top": top[d[fi]]})
+    df = df[df["top"] >= 0]
+    df["deep"] = df["top"].map(deep).to_numpy()
+    df["size"] = df["top"].map(df.groupby("top")["m"].nunique()).to_numpy()
+    df = df.sort_values(
+        ["m", "deep", "size", "t", "x"], ascending=[True, False, False, True, True]
+    )
+    df = df.drop_duplicates("m")
+    sponsor[df["m"].to_numpy()] = df["x"].to_numpy()
     return sponsor
 
 
@@ -507,7 +639,7 @@ def _relay_flags(
     as much from its own recruits within ``tree_relay_hours`` before (passing fees up)."""
     s, d = c.s, c.d
     relay = np.zeros(len(s), dtype=bool)
-    child_in = (sponsor[s] == d) & (c.amt >= r.min_investment)  # recruit -> member
+    child_in = (sponsor[s] == d) & (c.amt >= r.tree_min_fee)  # recruit -> member
     if not up.any() or not child_in.any():
         return relay
     win = np.int64(r.tree_relay_hours * 3600 * 1e9)
@@ -529,16 +661,33 @@ def _relay_flags(
     return relay
 
 
+def _tree_depths(parent: np.ndarray, member: np.ndarray, org: np.ndarray) -> np.ndarray:
+    """Per member, hops up its parent chain to its organiser (-1 elsewhere)."""
+    hops = _hops(np.where(member, parent, -1))
+    return np.where(member & (org >= 0), hops, -1)
+
+
 def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
     """Recruitment trees (传销): fees passed up sponsor by sponsor within hours.
 
-    A member's sponsor is the one account taking most of what it pays; a transfer to the
-    sponsor is a *relay* when the member had just got as much from its own recruits, else
-    the member's own fee. A tree is kept when it has ``tree_min_members`` members below the
-    organiser, ``tree_min_levels`` levels (the organiser's included) and most members with
-    recruits both relayed and paid a fee of their own before their first recruit's money
-    came in (they joined, then recruited: a salesperson of a Ponzi scheme only forwards). The organiser and the account it
-    passes the money to (the company) are the core; level = depth under the organiser.
+    1. *Fee-like payments*: sums of at least ``tree_min_fee`` (no everyday memo but the
+       tree's own words, not from a payroll) that the receiver passed up within
+       ``tree_relay_hours`` (:func:`_relay_matches`) to the account it passes its money
+       to (its *up-link*, :func:`_up_links`). Everyday payments to relatives, shops or a
+       landlord are not passed up the same way, however large.
+    2. A member's *sponsor* is the receiver of its fee-like payments (:func:`_sponsors`);
+       an account with no sponsor hangs under its up-link (the organiser under the
+       company). A transfer to the sponsor is a *relay* when the member had just got as
+       much from its own recruits; the first one that is not is the member's own fee (its
+       paid-in: later payments up pass recruits' money on, seen or not); a *member* paid
+       that fee before its first recruit's money came in.
+    3. The *organiser* of a member is the first account up its chain that is not a
+       member (it never paid a fee of its own); level = hops up to it. A tree is kept when
+       it has ``tree_min_members`` members, ``tree_min_levels`` levels (the organiser's
+       included) and ``tree_relay_nodes`` of its members with recruits relayed: a Ponzi
+       salesperson only forwards and has no fee of its own, so its payers form no tree.
+    4. The organiser and the account it passes the fees to (the company) are the core;
+       what they pay members is returns (bonuses); a member's own fees are its paid-in.
     """
     s, d, n = c.s, c.d, c.n
     m = len(s)
@@ -550,115 +699,84 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
         np.zeros(m, dtype=bool),
         np.zeros(m, dtype=bool),
     )
-    cand = (c.amt >= r.min_investment) & ~c.everyday & ~c.payroll[s] if m else np.zeros(0, bool)
-    # a sponsor passes a recruit's fee on within hours (family, rent, loans are not)
-    relayed = cand & passed_on(c, r.tree_relay_hours, r.tree_relay_share)
-    sponsor = _sponsors(c, relayed, free, r)
+    if not m:
+        return empty
+    everyday = _tree_everyday(c)
+    cand = (c.amt >= r.tree_min_fee) & ~everyday & ~c.payroll[s] & free[s] & free[d] & (s != d)
+    passed = _relay_matches(c, cand, r)
+    up_link = _up_links(c, cand, passed, r)
+    fee_like = cand & (passed >= 0) & (passed == up_link[d])
+    sponsor = _sponsors(c, fee_like, up_link)
     if (sponsor >= 0).sum() < r.tree_min_members:
         return empty
-    # follow the sponsor chain to its top (a cycle stops at its smallest account)
-    root = np.arange(n)
-    hop = sponsor.copy()
-    top = np.where(hop >= 0, hop, np.arange(n))
-    for _ in range(64):
-        nxt = np.where(sponsor[top] >= 0, sponsor[top], top)
-        if (nxt == top).all():
-            break
-        top = nxt
-    root = top
-    up = cand & (sponsor[s] == d) & free[s]
+    parent = np.where(sponsor >= 0, sponsor, up_link)
+    up = fee_like & (sponsor[s] == d)
     relay = _relay_flags(c, up, sponsor, r)
     own = up & ~relay
-    has_children = np.zeros(n, dtype=bool)
-    has_children[sponsor[sponsor >= 0]] = True
-    # a member joined (paid its own fee) before it recruited anyone: its first payment
-    # to its sponsor comes before the first money from its recruits
+    # a member joined (paid its own fee) before it recruited anyone
     big = np.iinfo(np.int64).max
-    first_up = np.full(n, big, dtype=np.int64)
-    np.minimum.at(first_up, s[up], c.tns[up])
-    child_in = cand & (sponsor[s] == d)
+    first_own = np.full(n, big, dtype=np.int64)
+    np.minimum.at(first_own, s[own], c.tns[own])
+    child_in = up
     first_child = np.full(n, big, dtype=np.int64)
     np.minimum.at(first_child, d[child_in], c.tns[child_in])
-    paid_own = np.zeros(n, dtype=bool)
-    paid_own[s[own]] = True
-    paid_own &= first_up < first_child
+    member = (first_own < big) & (first_own < first_child)
+    # the fee is paid once, on joining: later payments up pass recruits' money on, also
+    # where the recruits' own statements are missing and their fees do not show
+    own &= c.tns == first_own[s]
     relays = np.zeros(n, dtype=bool)
     relays[s[relay]] = True
-    # core chain: from the top, the single recruit that carries nearly the whole tree
-    kids: dict[int, list[int]] = {}
-    for x in np.flatnonzero(sponsor >= 0):
-        kids.setdefault(int(sponsor[x]), []).append(int(x))
+    has_children = np.zeros(n, dtype=bool)
+    has_children[sponsor[member & (sponsor >= 0)]] = True
+    org = _tops(parent, member)
+    org = np.where(member, org, -1)
+    org[org >= 0] = np.where(member[org[org >= 0]], -1, org[org >= 0])
+    member &= org >= 0
+    tree_org = np.full(n, -1, dtype=np.int64)
+    tree_org[member] = org[member]
+    tree_org[np.unique(org[member])] = np.unique(org[member])
+    depth = _tree_depths(parent, member, tree_org)
     comp = np.full(n, -1, dtype=np.int64)
     role = np.array(["other"] * n, dtype=object)
     level = np.full(n, -1, dtype=np.int64)
     info: dict[int, dict[str, Any]] = {}
-    for top_acc in sorted(set(int(x) for x in root[sponsor >= 0])):
-        if sponsor[top_acc] >= 0:
-            continue  # inside a sponsor cycle
-        # depths by breadth-first walk
-        order = [top_acc]
-        depth = {top_acc: 0}
-        i = 0
-        while i < len(order):
-            x = order[i]
-            i += 1
-            for k in kids.get(x, ()):
-                if k not in depth:
-                    depth[k] = depth[x] + 1
-                    order.append(k)
-        size = {x: 1 for x in order}
-        for x in reversed(order[1:]):
-            size[int(sponsor[x])] += size[x]
-        core = [top_acc]
-        x = top_acc
-        while True:
-            ks = kids.get(x, [])
-            heavy = [k for k in ks if size[k] >= 0.9 * (size[x] - 1)]
-            if len(ks) and len(heavy) == 1 and len(ks) <= 2 and relays[heavy[0]]:
-                x = heavy[0]
-                core.append(x)
-            else:
-                break
-        org = core[-1]
-        base = depth[org]
-        # the account the organiser passes the fees to (the company) is core too
-        top_out = cand & (s == top_acc) & free[d]
-        if top_out.any():
-            recv = pd.Series(c.famt[top_out]).groupby(d[top_out]).sum()
-            if recv.max() >= r.tree_sponsor_share * recv.sum() and int(recv.idxmax()) not in depth:
-                core.insert(0, int(recv.idxmax()))
-        members = [y for y in order if depth[y] > base]
-        if len(members) < r.tree_min_members:
+    mi = np.flatnonzero(member & (depth > 0))
+    groups = pd.Series(mi).groupby(org[mi], sort=True)
+    for g, grp in groups:
+        ms = grp.to_numpy()
+        if len(ms) < r.tree_min_members:
             continue
-        levels = max(depth[y] for y in members) - base + 1
-        inner = [y for y in members if has_children[y]]
-        ok_inner = [y for y in inner if relays[y] and paid_own[y]]
-        share = len(ok_inner) / len(inner) if inner else 0.0
+        levels = int(depth[ms].max()) + 1
+        inner = ms[has_children[ms]]
+        ok_inner = inner[relays[inner]]
+        share = len(ok_inner) / len(inner) if len(inner) else 0.0
         if levels < r.tree_min_levels or share < r.tree_relay_nodes:
             continue
-        g = int(top_acc)
-        for y in core:
-            comp[y] = g
-            role[y] = "core"
-            level[y] = 0
-        for y in members:
-            comp[y] = g
-            role[y] = "participant"
-            level[y] = depth[y] - base
+        g = int(g)
+        core = [g]
+        company = int(up_link[g])
+        if company >= 0 and comp[company] < 0 and not member[company]:
+            core.append(company)
+        comp[core] = g
+        role[core] = "core"
+        level[core] = 0
+        comp[ms] = g
+        role[ms] = "participant"
+        level[ms] = depth[ms]
         info[g] = {
             "evidence": "recruitment_tree",
-            "members": len(members),
-            "levels": int(levels),
-            "relaying_sponsors": len(ok_inner),
-            "sponsors": len(inner),
-            "organiser": str(c.nodes[org]),
+            "members": int(len(ms)),
+            "levels": levels,
+            "relaying_sponsors": int(len(ok_inner)),
+            "sponsors": int(len(inner)),
+            "organiser": str(c.nodes[g]),
         }
     if not info:
         return empty
-    in_tree = comp >= 0
+    in_tree = role == "participant"
     inv = own & in_tree[s] & (comp[s] == comp[d])
     core_m = role == "core"
-    ret = core_m[s] & (role[d] == "participant") & (comp[s] == comp[d]) & ~c.everyday
+    ret = core_m[s] & in_tree[d] & (comp[s] == comp[d]) & ~everyday
     return _Found("pyramid", comp, role, level, inv, ret, info)
 
 

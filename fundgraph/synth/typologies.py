@@ -14,7 +14,8 @@ analysis reads directly) and the truth::
 
     case = generate_typology_case(seed=1, scheme="pyramid", amounts="odd")
     case.transfers       # src, dst, amount (cents), time, memo, src_name, dst_name
-    case.truth           # accounts (role, level, sponsor, shown), participants, patterns, decoys
+    case.truth           # accounts (role, level, sponsor, shown), participants, patterns,
+                         # decoys, cut_off (传销 members not linked to the organiser)
 
 A participant is in the truth when a visible transfer shows it paying in; a core,
 collector or transit account is ``shown`` when visible transfers show it taking scheme
@@ -24,7 +25,7 @@ Examples
 --------
 >>> c = generate_typology_case(seed=3, scheme="ponzi", participants=40)
 >>> sorted(c.truth)[:3]
-['accounts', 'background', 'decoys']
+['accounts', 'background', 'cut_off']
 >>> c.transfers["amount"].dtype.name
 'int64'
 """
@@ -608,6 +609,23 @@ def generate_typology_case(
             cur = parts_truth.setdefault(p, {"paid_in": 0, "received_back": 0, "structure": si})
             cur["paid_in"] += int(pin)
             cur["received_back"] += int(back)
+    # a 传销 member's place in the tree shows only where the visible transfers link it to
+    # the organiser: its own fee or relays to its sponsor, its sponsor's to its sponsor's
+    # sponsor, and so on up; a member cut off from the organiser is not shown as one
+    fee_rows = np.isin(kind_of, ["fee", "relay"])
+    links = set(zip(rows["src"][fee_rows], rows["dst"][fee_rows], strict=True))
+    cut_off: set[str] = set()
+    for s in schemes:
+        sponsor = s.get("sponsor")
+        if not sponsor:
+            continue
+        shown = {s["core"][1]}  # the organiser
+        for m in sorted(sponsor, key=lambda x: (D.acc[x]["level"], x)):
+            if sponsor[m] in shown and (m, sponsor[m]) in links:
+                shown.add(m)
+            else:
+                parts_truth.pop(m, None)
+                cut_off.add(m)
     for p in parts_truth:
         parts_truth[p]["net_loss"] = parts_truth[p]["paid_in"] - parts_truth[p]["received_back"]
     for a, v in accounts.items():
@@ -646,5 +664,8 @@ def generate_typology_case(
         "decoys": {k: sorted(set(v) & seen) for k, v in decoys.items()},
         "patterns": patterns,
         "background": sorted(set(map(str, background)) & seen),
+        # 传销 members the visible transfers cut off from the organiser: a piece of the
+        # tree may show, but not where it hangs nor whom it belongs to
+        "cut_off": sorted(cut_off & seen),
     }
     return TypologyCase(transfers=rows.drop(columns=["t"]), truth=truth)

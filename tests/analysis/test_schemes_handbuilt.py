@@ -180,6 +180,94 @@ def test_pyramid_meets_the_224_thresholds():
     assert serious[0]["value"] == 30 and not serious[0]["met"]
 
 
+def _everyday(rows, members):
+    """Each member pays a relative 12,000元 two days before its fee (more than the fee)
+    and the relative spends 90 % of it at a shop within two hours; the member also pays
+    the shop small sums. Only the fee is passed up the tree."""
+    out = list(rows)
+    fee_time = {r[0]: r[3] for r in rows if len(r) > 4 and r[4] == "入会费"}
+    for m in members:
+        t = fee_time[m] - 2 * DAY
+        out.append((m, f"f{m}", 12 * WAN, t, "生活费"))
+        out.append((f"f{m}", "S", 10_800_00, t + 2 * H, "消费"))
+        out.append((m, "S", 8_850, t + 5 * H, "扫码支付"))
+        out.append((m, "S", 23_000, fee_time[m] + 3 * DAY))
+    return out
+
+
+def test_sponsor_is_where_the_fee_goes_not_the_largest_everyday_flow():
+    # five levels (organiser + 4), every member paying its relative 3x its fee
+    rows, level, back = _tree_rows()
+    members = [m for m in level if m != "O"]
+    r = find_structures(table(_everyday(rows, members)))
+    a = r.accounts
+    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    assert r.structures[0]["core"] == ["O", "Y"] and r.structures[0]["depth"] == 5
+    assert a.loc[members, "level"].tolist() == [level[m] for m in members]
+    assert (a.loc[[f"f{m}" for m in members] + ["S"], "role"] == "other").all()
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert paid.to_dict() == {m: 398_000 for m in members}
+    assert r.returns.groupby("dst")["amount"].sum().to_dict() == back
+
+
+def test_odd_entry_fees_in_tiers():
+    # fees 2,988.00 / 4,680.50 / 698.80 元 in turn; each level keeps 15 %
+    tiers = [298_800, 468_050, 69_880]
+    rows, level, _ = _tree_rows(cut=0.15, bonus=False)
+    members = [m for m in level if m != "O"]
+    fee = {m: tiers[i % 3] for i, m in enumerate(members)}
+    odd = []
+    for src, dst, amt, t, *memo in rows:
+        odd.append((src, dst, fee[src] if memo and memo[0] == "入会费" else amt, t, *memo))
+    # relays recomputed: a sponsor passes 85 % (to the 100 cents below) of each sum on
+    sponsor = {}
+    for src, dst, _, _, *memo in rows:
+        if memo and memo[0] == "入会费":
+            sponsor[src] = dst
+    out = []
+    for src, dst, amt, t, *memo in odd:
+        if memo and memo[0] == "入会费":
+            out.append((src, dst, amt, t, *memo))
+            x, a_, tt = dst, amt, t
+            while x != "O":
+                a_ = int(a_ * 0.85) // 100 * 100
+                tt = tt + H
+                out.append((x, sponsor[x], a_, tt))
+                x = sponsor[x]
+            out.append(("O", "Y", int(a_ * 0.85) // 100 * 100, tt + H))
+    r = find_structures(table(out))
+    a = r.accounts
+    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    assert a.loc[members, "level"].tolist() == [level[m] for m in members]
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert paid.to_dict() == fee
+    assert int(paid.sum()) == 10 * (298_800 + 468_050 + 69_880)
+
+
+def test_tree_with_part_of_the_statements_missing():
+    # statements of m10 (level 1) and its first recruit (level 2) not obtained: the
+    # recruit's fee and relays to m10 do not show, so it and the 6 members below it are cut
+    # off from the tree; m10's payments up of their fees are not its own paid-in
+    rows, level, _ = _tree_rows(bonus=False)
+    sponsor = {x[0]: x[1] for x in rows if x[-1] == "入会费"}
+    m100 = min(m for m, sp in sponsor.items() if sp == "m10")
+    hidden = {"m10", m100}
+    seen = [x for x in rows if not (x[0] in hidden and x[1] in hidden)]
+    cut = {m100} | {m for m in level if sponsor.get(m) == m100}
+    cut |= {m for m in level if sponsor.get(m) in cut}
+    assert len(cut) == 7
+    members = [m for m in level if m != "O" and m not in cut]
+    r = find_structures(table(seen))
+    a = r.accounts
+    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    s = r.structures[0]
+    assert s["evidence"]["members"] == 23 and s["depth"] == 5
+    assert a.loc[members, "level"].tolist() == [level[m] for m in members]
+    assert (a.loc[sorted(cut), "role"] == "other").all()
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert paid.to_dict() == {m: 398_000 for m in members}
+
+
 def test_collector_hierarchy_without_own_fees_is_not_a_tree():
     # a Ponzi sales team: salespeople only forward what participants paid
     rows, _ = pyramid_rows(participants=20)
