@@ -41,7 +41,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from ..money import yuan_decimal
-from .coded import CodedTransfers, bincount, code_transfers, investment_mask
+from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
 from .features import encode_accounts, memo_matches
 from .rules import SchemeRules, rules_with
 
