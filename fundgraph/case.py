@@ -29,6 +29,7 @@ import pandas as pd
 from . import schema as S
 from .errors import CaseError
 from .tables import (
+    arrow_table,
     conform,
     csv_bytes,
     empty_frame,
@@ -282,9 +283,14 @@ def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
     out = Path(out_dir)
     claim_case_folder(out)
     for name, (attr, sch) in CASE_FILES.items():
-        write_csv(_with_schema(getattr(case, attr), sch), out / name, sch)
-    write_parquet(_with_schema(case.transfers, S.TRANSFERS), out / "transfers.parquet")
-    write_parquet(_with_schema(case.accounts, S.ACCOUNTS), out / "accounts.parquet")
+        df = _with_schema(getattr(case, attr), sch)
+        if name in _PARQUET:
+            # one conversion to Arrow serves the CSV text and the Parquet copy
+            table = arrow_table(df)
+            write_csv(df, out / name, sch, table=table)
+            write_parquet(table, out / _PARQUET[name])
+        else:
+            write_csv(df, out / name, sch)
     write_json(case.structures, out / "structures.json")
     if len(case.communities.columns):
         write_csv(case.communities, out / "communities.csv")
