@@ -32,7 +32,7 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 #: rows turned into text at a time, so a million-row table never exists twice over as text
 CHUNK_ROWS = 100_000
 _BOM = "\ufeff".encode()
-_QUOTE_CHARS = (",", '"', "\r", "\n")
+_QUOTE_BYTES = (b",", b'"', b"\r", b"\n")  # what makes the csv module quote a cell
 _LARGE = pa.large_string()
 
 
@@ -114,12 +114,12 @@ def _buffer(arr: pa.Array) -> memoryview:
 
 
 def _quoted(values: pa.Array) -> pa.Array:
-    need = None
-    for ch in _QUOTE_CHARS:
-        m = pc.match_substring(values, ch)
-        need = m if need is None else pc.or_(need, m)
-    if need is None or not pc.any(need).as_py():
+    # , " CR and LF are ASCII, never part of another character's UTF-8 bytes: when the
+    # column's text holds none of them (most columns), no cell needs quotes
+    data = bytes(_buffer(values))
+    if not any(b in data for b in _QUOTE_BYTES):
         return values
+    need = pc.match_substring_regex(values, '[,"\r\n]')
     quote, nothing = pa.scalar('"', values.type), pa.scalar("", values.type)
     doubled = pc.replace_substring(values, '"', '""')
     return pc.if_else(need, pc.binary_join_element_wise(quote, doubled, quote, nothing), values)
@@ -135,7 +135,7 @@ def _cell_text(s: pd.Series, kind: str | None, name: str, arrow=None) -> pa.Arra
     if kind == "datetime" or pd.api.types.is_datetime64_any_dtype(s):
         return _times(s)
     if kind == "float" or pd.api.types.is_float_dtype(s):
-        return _strings([_float_text(v) for v in s.to_numpy(dtype=object)])
+        return _floats(s)
     if kind == "bool" or pd.api.types.is_bool_dtype(s):
         if s.dtype == bool:
             return pc.if_else(pa.array(s.to_numpy()), "true", "false")
@@ -151,6 +151,17 @@ def _strings(values) -> pa.Array:
 
 def _float_text(v) -> str:
     return "" if pd.isna(v) else repr(float(v))
+
+
+def _floats(s: pd.Series) -> pa.Array:
+    """Python's ``repr`` of each float (the shortest text that reads back the same), once
+    per distinct value: scores repeat (0.0, 1.0) and Arrow's own float text differs."""
+    if s.dtype != np.float64:
+        return _strings([_float_text(v) for v in s.to_numpy(dtype=object)])
+    # distinct by their bits, so that -0.0 and 0.0 stay apart
+    bits, at = np.unique(s.to_numpy().view(np.int64), return_inverse=True)
+    texts = _strings([_float_text(v) for v in bits.view(np.float64)])
+    return pc.take(texts, pa.array(at.reshape(-1)))
 
 
 def _integers(s: pd.Series) -> tuple[np.ndarray, np.ndarray | None]:
