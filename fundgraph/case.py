@@ -29,6 +29,8 @@ import pandas as pd
 from . import schema as S
 from .errors import CaseError
 from .tables import (
+    arrow_table,
+    conform,
     csv_bytes,
     empty_frame,
     read_csv,
@@ -91,6 +93,7 @@ _OWN_NAMES = frozenset(
         *CASE_FILES,
         *_PARQUET.values(),
         "structures.json",
+        "timeline.json",
         "communities.csv",
         "restitution.csv",
         "case.json",
@@ -109,7 +112,9 @@ _OWN_PATTERNS = (
 )
 _OWN_FOLDER = re.compile(r"^excel-[a-z]{2}$")
 # the files written only by a run (their presence makes a folder a case, complete or not)
-_CASE_MARKERS = ("case.json", *CASE_FILES, *_PARQUET.values(), "structures.json")
+_CASE_MARKERS = (
+    "case.json", *CASE_FILES, *_PARQUET.values(), "structures.json", "timeline.json"
+)
 
 
 @dataclass
@@ -128,6 +133,10 @@ class Case:
         One row per community (``communities.csv``).
     restitution : DataFrame or None
         Pro-rata restitution plan when an amount recovered was given.
+    timeline : (DataFrame, dict), str or None
+        The monthly series and the derived facts of the whole case
+        (:func:`fundgraph.analysis.timeline.case_timeline`, ``timeline.json``); the error's
+        text when the analysis could not compute them; None when not computed.
     summary : dict
         ``case.json``: counts as int, money as :class:`~decimal.Decimal` yuan.
     """
@@ -143,6 +152,7 @@ class Case:
     structures: list[dict[str, Any]] = field(default_factory=list)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     restitution: pd.DataFrame | None = None
+    timeline: tuple[pd.DataFrame, dict[str, Any]] | str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     lang: str = "zh"
     #: seconds spent per stage in this run (not written: outputs stay byte-identical)
@@ -273,15 +283,95 @@ def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
     out = Path(out_dir)
     claim_case_folder(out)
     for name, (attr, sch) in CASE_FILES.items():
-        write_csv(_with_schema(getattr(case, attr), sch), out / name, sch)
-    write_parquet(_with_schema(case.transfers, S.TRANSFERS), out / "transfers.parquet")
-    write_parquet(_with_schema(case.accounts, S.ACCOUNTS), out / "accounts.parquet")
+        df = _with_schema(getattr(case, attr), sch)
+        if name in _PARQUET:
+            # one conversion to Arrow serves the CSV text and the Parquet copy
+            table = arrow_table(df)
+            write_csv(df, out / name, sch, table=table)
+            write_parquet(table, out / _PARQUET[name])
+        else:
+            write_csv(df, out / name, sch)
     write_json(case.structures, out / "structures.json")
     if len(case.communities.columns):
         write_csv(case.communities, out / "communities.csv")
     if case.restitution is not None:
         write_csv(case.restitution, out / "restitution.csv")
+    if isinstance(case.timeline, tuple):
+        write_json(_timeline_json(*case.timeline), out / "timeline.json")
     return out
+
+
+# timeline.json: money as yuan like every other file of the folder (cents in memory)
+_TIMELINE_MONEY = frozenset(
+    {
+        "deposits_in",
+        "returns_out",
+        "commissions",
+        "to_beneficiaries",
+        "cash_out",
+        "core_balance",
+        "amount",
+        "funded_by_later",
+        "returns",
+    }
+)
+
+
+def _timeline_json(series: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
+    from .money import yuan_decimal
+
+    def money(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: yuan_decimal(int(v)) if k in _TIMELINE_MONEY and v is not None else v
+                for k, v in d.items()}
+
+    return {
+        "by": "month",
+        "series": [money(r) for r in series.to_dict("records")],
+        "facts": {k: money(f) if isinstance(f, dict) else f for k, f in facts.items()},
+    }
+
+
+def _load_timeline(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    from decimal import Decimal
+
+    from .analysis.timeline import TIMELINE_COLUMNS
+    from .money import cents
+
+    def plain(d: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for k, v in d.items():
+            if k in _TIMELINE_MONEY and v is not None:
+                if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
+                    raise ValueError(f"{k}: not a yuan amount: {v!r}")
+                v = cents(v)
+            elif isinstance(v, Decimal):
+                v = float(v)
+            elif k == "time" and v is not None:
+                v = pd.Timestamp(v)
+            out[k] = v
+        return out
+
+    data = _load_json(path, dict)
+    series, facts = data.get("series"), data.get("facts")
+    if not isinstance(series, list) or not all(isinstance(x, dict) for x in series):
+        raise CaseError(key="error.case.json_kind", file=str(path), kind="object with series")
+    if not isinstance(facts, dict):
+        raise CaseError(key="error.case.json_kind", file=str(path), kind="object with facts")
+    schema = {
+        "period": "str",
+        "period_start": "datetime",
+        **{c: "int64" for c in (*TIMELINE_COLUMNS, "new_participants", "core_balance")},
+    }
+    try:
+        rows = [plain(r) for r in series]
+        df = conform(pd.DataFrame(rows, columns=list(schema)), schema, extra=False)
+        facts = {k: plain(f) if isinstance(f, dict) else f for k, f in facts.items()}
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise CaseError(
+            key="error.case.json_kind", file=str(path), kind=f"timeline object ({detail})"
+        ) from None
+    return df, facts
 
 
 def _with_schema(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
@@ -307,7 +397,8 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     be there, each cell must be of its column's kind, ids (``transfer_id``, ``account``)
     may not repeat. Where a table exists as CSV and as Parquet, the Parquet copy is read
     unless the CSV was changed after it and now says something else; then the CSV is read
-    and a warning names both.
+    and a warning names both. ``timeline.json`` gives ``case.timeline`` (a folder written
+    without it leaves that None and the report computes the timeline itself).
 
     Raises
     ------
@@ -333,6 +424,8 @@ def load_case(case_dir: str | os.PathLike) -> Case:
         case.communities = read_csv(d / "communities.csv", {})
     if (d / "restitution.csv").is_file():
         case.restitution = read_csv(d / "restitution.csv", _RESTITUTION)
+    if (d / "timeline.json").is_file():
+        case.timeline = _load_timeline(d / "timeline.json")
     return case
 
 

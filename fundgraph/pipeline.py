@@ -148,6 +148,7 @@ def build_case(
     Case
     """
     from .analysis import analyze_case
+    from .analysis.timeline import case_timeline
 
     check_lang(lang)
     progress = progress or Progress(enabled=False)
@@ -211,6 +212,10 @@ def build_case(
         case = analyze_case(case, recovered=recovered, watchlist=watchlist, lang=lang)
     if len(other):
         case.transfers = pd.concat([case.transfers, other[case.transfers.columns]], ignore_index=True)
+    with _timed(case, "timeline", progress):
+        # the report's monthly series and facts (every return traced back), computed once
+        # here instead of while the report is drawn
+        case.timeline = case_timeline(case)
     if not keep_transactions:
         case.transactions = case.transactions.iloc[:0]
         del ing

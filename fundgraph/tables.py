@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CaseError
-from .money import cents_series, yuan_series
+from .money import cents_series
 
 __all__ = [
     "MONEY_COLUMNS",
@@ -34,6 +34,7 @@ __all__ = [
     "csv_bytes",
     "read_csv",
     "write_parquet",
+    "arrow_table",
     "read_parquet",
     "write_json",
     "dumps_json",
@@ -71,7 +72,6 @@ MONEY_COLUMNS = frozenset(
 )
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-CSV_CHUNK_ROWS = 100_000
 # temporary files are created private (0600); the finished file gets the usual mode
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -255,59 +255,33 @@ def _as_kind(s: pd.Series, kind: str) -> pd.Series:
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def _csv_frame(df: pd.DataFrame, schema: dict[str, str] | None) -> pd.DataFrame:
-    kinds = dict(schema or {})
-    out = {}
-    for col in df.columns:
-        s = df[col]
-        kind = kinds.get(col)
-        if col in MONEY_COLUMNS and (
-            kind in ("int64", "Int64") or pd.api.types.is_integer_dtype(s)
-        ):
-            out[col] = yuan_series(s) if len(s) else pd.Series([], dtype=object)
-        elif kind == "datetime" or pd.api.types.is_datetime64_any_dtype(s):
-            t = pd.to_datetime(s)
-            out[col] = t.dt.strftime(_TIME_FORMAT).where(t.notna(), "")
-        elif kind == "float" or pd.api.types.is_float_dtype(s):
-            out[col] = s.map(lambda v: "" if pd.isna(v) else repr(float(v)))
-        elif kind == "bool" or pd.api.types.is_bool_dtype(s):
-            out[col] = s.map(lambda v: "true" if v else "false")
-        elif kind in ("int64", "Int64") or pd.api.types.is_integer_dtype(s):
-            out[col] = s.astype("Int64").astype(str).replace("<NA>", "")
-        else:
-            out[col] = neutralise_formulas(s)
-    return pd.DataFrame(out, columns=list(df.columns))
-
-
-def _csv_chunks(df: pd.DataFrame, schema: dict[str, str] | None, headers: dict[str, str] | None):
-    # in slices, so a million-row table never exists twice over as text
-    yield "\ufeff"
-    for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
-        frame = _csv_frame(df.iloc[start : start + CSV_CHUNK_ROWS], schema)
-        if headers:
-            frame = frame.rename(columns=headers)
-        yield frame.to_csv(index=False, header=start == 0, lineterminator="\r\n")
-
-
 def write_csv(
     df: pd.DataFrame,
     path: str | os.PathLike,
     schema: dict[str, str] | None = None,
     *,
     headers: dict[str, str] | None = None,
+    table=None,
 ) -> None:
     """Write ``df`` as an Excel-friendly, formula-safe CSV (see module docstring).
 
-    ``headers`` renames columns in the written file only (for translated copies).
+    ``headers`` renames columns in the written file only (for translated copies);
+    ``table`` is ``df`` already converted to Arrow (:func:`arrow_table`), whose text
+    columns are then not converted again. The text is built a column at a time
+    (:mod:`fundgraph.csvtext`).
     """
-    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
-        for text in _csv_chunks(df, schema, headers):
-            fh.write(text)
+    from .csvtext import csv_chunks
+
+    with atomic_open(path, "wb") as fh:
+        for piece in csv_chunks(df, schema, headers, table=table):
+            fh.write(piece)
 
 
 def csv_bytes(df: pd.DataFrame, schema: dict[str, str] | None = None) -> bytes:
     """The exact bytes :func:`write_csv` would write for ``df``."""
-    return "".join(_csv_chunks(df, schema, None)).encode("utf-8")
+    from .csvtext import csv_chunks
+
+    return b"".join(csv_chunks(df, schema))
 
 
 _INT_RE = r"^-?\d+$"
@@ -416,13 +390,20 @@ def read_csv(
     return df
 
 
-def write_parquet(df: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write ``df`` to Parquet atomically (deterministic: no pandas index, fixed metadata)."""
+def arrow_table(df: pd.DataFrame):
+    """``df`` as the Arrow table its Parquet copy holds: no pandas index, no metadata."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+
+
+def write_parquet(df, path: str | os.PathLike) -> None:
+    """Write ``df`` (a DataFrame, or its :func:`arrow_table`) to Parquet atomically
+    (deterministic: no pandas index, fixed metadata)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    table = table.replace_schema_metadata(None)
+    table = df if isinstance(df, pa.Table) else arrow_table(df)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_parts(path.parent, path.name)

@@ -298,6 +298,75 @@ def test_a_case_written_and_read_back_is_the_same(case_dir):
     assert list(back.accounts["account"]) == list(case.accounts["account"])
 
 
+# --- timeline.json: the report's series and facts, computed once by the analysis ----------------
+def test_timeline_facts_are_written_and_read_back_exactly(tmp_path):
+    from fundgraph.analysis.timeline import case_timeline
+    from fundgraph.case import finish_case, load_case, write_case_data
+
+    case = tiny_case()
+    case.timeline = case_timeline(case)
+    series, facts = case.timeline
+    assert facts["returns_funded_by_later_deposits_share"]["returns"] == 1_200_000
+    d = tmp_path / "case"
+    write_case_data(case, d)
+    finish_case(case, d)
+    text = (d / "timeline.json").read_text(encoding="utf-8")
+    assert '"returns": 12000.00' in text  # money in yuan, as in the other files
+    back = load_case(d).timeline
+    pd.testing.assert_frame_equal(back[0], series.reset_index(drop=True), check_dtype=False)
+    assert back[1] == facts
+    assert isinstance(back[1]["last_deposit"]["time"], pd.Timestamp)
+    share = back[1]["returns_funded_by_later_deposits_share"]["share"]
+    assert isinstance(share, float) and share == facts["returns_funded_by_later_deposits_share"]["share"]
+
+
+def test_a_report_from_a_loaded_folder_traces_nothing_and_is_the_same(tmp_path, monkeypatch):
+    import fundgraph.render.report as R
+    from fundgraph.analysis.timeline import case_timeline
+    from fundgraph.case import finish_case, load_case, write_case_data
+
+    case = tiny_case()
+    case.timeline = case_timeline(case)
+    d = tmp_path / "case"
+    write_case_data(case, d)
+    finish_case(case, d)
+    first = R.report_html(case, lang="en")
+
+    def traced(case):
+        raise AssertionError("the report traced the returns itself")
+
+    monkeypatch.setattr(R, "_compute_timeline", traced)
+    assert R.report_html(load_case(d), lang="en") == first
+
+
+def test_a_folder_without_timeline_json_still_gets_its_timeline_section(case_dir):
+    import fundgraph.render.report as R
+    from fundgraph.case import load_case
+
+    assert not (case_dir / "timeline.json").exists()  # written by a case without one
+    case = load_case(case_dir)
+    assert case.timeline is None
+    html = R.report_html(case, lang="en")
+    assert "returns" in html.split('id="timeline"')[1]
+
+
+def test_a_damaged_timeline_json_is_named(tmp_path):
+    from fundgraph.analysis.timeline import case_timeline
+    from fundgraph.case import finish_case, load_case, write_case_data
+    from fundgraph.errors import CaseError
+
+    case = tiny_case()
+    case.timeline = case_timeline(case)
+    d = tmp_path / "case"
+    write_case_data(case, d)
+    finish_case(case, d)
+    text = (d / "timeline.json").read_text(encoding="utf-8")
+    (d / "timeline.json").write_text(text.replace('"returns": 12000.00', '"returns": "x"'),
+                                     encoding="utf-8")
+    with pytest.raises(CaseError, match=r"timeline\.json"):
+        load_case(d)
+
+
 # --- restitution: what was recovered, what the plan pays, what is left ---------------------------
 @pytest.mark.parametrize(
     ("recovered", "distributed", "surplus"),

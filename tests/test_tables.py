@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundgraph import case as case_module
+from fundgraph import csvtext, tables
 from fundgraph import schema as S
-from fundgraph import tables
 from fundgraph.case import Case, finish_case, load_case, write_case_data
 from fundgraph.tables import atomic_write_bytes, atomic_write_text, read_csv, write_csv
 
@@ -112,15 +112,15 @@ def test_interrupted_case_write_leaves_no_case_json_and_no_part_files(tmp_path, 
     assert load_case(out).transfers["src"].tolist() == ["=A"]
 
     calls = {"n": 0}
-    real = tables._csv_frame
+    real = csvtext._lines
 
-    def failing(df, schema):
+    def failing(cols, rows):
         calls["n"] += 1
-        if calls["n"] == 3:  # the third file, half written: half the folder is new, half old
+        if calls["n"] == 5:  # the third file, half written: half the folder is new, half old
             raise KeyboardInterrupt
-        return real(df, schema)
+        return real(cols, rows)
 
-    monkeypatch.setattr(tables, "_csv_frame", failing)
+    monkeypatch.setattr(csvtext, "_lines", failing)
     with pytest.raises(KeyboardInterrupt):
         write_case_data(c, out)
     assert not (out / "case.json").exists()

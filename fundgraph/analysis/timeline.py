@@ -50,7 +50,14 @@ from .features import non_investment_memo
 from .rules import DEFAULT_RULES, SchemeRules
 from .tracing import _UNTRACED, METHODS, _event_order, _Flows, _labelled_sweep
 
-__all__ = ["SCHEME_ROLES", "TIMELINE_COLUMNS", "scheme_flows", "timeline", "timeline_facts"]
+__all__ = [
+    "SCHEME_ROLES",
+    "TIMELINE_COLUMNS",
+    "scheme_flows",
+    "timeline",
+    "timeline_facts",
+    "case_timeline",
+]
 
 #: Roles of the accounts that make up a scheme.
 SCHEME_ROLES = ("core", "collector", "transit")
@@ -435,6 +442,26 @@ def timeline_facts(
             case, fl, method, structure
         )
     return facts
+
+
+def case_timeline(case) -> tuple[pd.DataFrame, dict[str, Any]] | str:
+    """The whole case's monthly :func:`timeline` and its :func:`timeline_facts`, as the
+    report shows them; the error's text when they cannot be computed.
+
+    The analysis computes this once (``Case.timeline``, written as ``timeline.json``), so
+    the report never traces the returns itself.
+
+    Examples
+    --------
+    >>> from fundgraph.case import Case
+    >>> case_timeline(Case()).startswith("InputError: ")  # an empty case has no roles
+    True
+    """
+    try:
+        series = timeline(case, by="month")
+        return series, timeline_facts(case, series)
+    except Exception as exc:  # the report says why and renders the rest
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _payouts_exceed(series: pd.DataFrame, deps: pd.DataFrame, rets: pd.DataFrame):

@@ -1007,16 +1007,15 @@ def _quality(case: Case, T: _Text) -> str:
 
 
 def _compute_timeline(case: Case) -> tuple[pd.DataFrame, dict] | str | None:
-    """Monthly series and facts of ``case``; None without the timeline module, or the
-    error's text when it could not compute them (the rest of the report still renders)."""
+    """Monthly series and facts of a case that does not carry them (``case.timeline``: a
+    case built in a program, or a folder written before ``timeline.json``); None without
+    the timeline module, or the error's text when it could not compute them (the rest of
+    the report still renders)."""
     try:
         from ..analysis import timeline as tl_module
     except ImportError:
         return None
-    try:
-        return tl_module.timeline(case, by="month"), tl_module.timeline_facts(case)
-    except Exception as exc:  # the report stays useful without this one section
-        return f"{type(exc).__name__}: {exc}"
+    return tl_module.case_timeline(case)
 
 
 def _ids_text(ids: Any, T: _Text, limit: int = 8) -> str:
@@ -1120,7 +1119,9 @@ def _fact_sentences(facts: Mapping[str, Any], T: _Text) -> list[str]:
 
 
 def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, Any]] | None) -> str:
-    data = timeline if timeline is not None else _compute_timeline(case)
+    data = timeline if timeline is not None else case.timeline
+    if data is None:
+        data = _compute_timeline(case)
     if data is None:
         return _section("timeline", T("report.sec.timeline"), _p(T("report.timeline.missing"), "empty"))
     if isinstance(data, str):
@@ -1408,8 +1409,9 @@ def render_report(
     timeline : (DataFrame, dict), optional
         Monthly series and derived facts as returned by
         :func:`fundgraph.analysis.timeline.timeline` and
-        :func:`~fundgraph.analysis.timeline.timeline_facts`; computed from the case when
-        not given and that module is available, else the section says it is missing.
+        :func:`~fundgraph.analysis.timeline.timeline_facts`. By default those the
+        analysis computed (``case.timeline``); computed here only for a case that carries
+        none, when that module is available, else the section says it is missing.
 
     Returns
     -------

@@ -189,8 +189,49 @@ class _Selection:
     row_height: float = 0.0
 
 
+def _end_codes(transfers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each transfer's ``src`` and ``dst`` as a number (cash and missing ends as ``""``),
+    numbered in the sorted order of the distinct account ids, with those ids; None when
+    the ends are not all text (then the views use the slower general path)."""
+    if not len(transfers) or not {"src", "dst"} <= set(transfers.columns):
+        return None
+    n = len(transfers)
+    ends = pd.concat([transfers["src"], transfers["dst"]], ignore_index=True).fillna(CASH)
+    if pd.api.types.infer_dtype(ends, skipna=False) != "string":
+        return None
+    codes, ids = pd.factorize(ends.to_numpy(dtype=object), sort=True)
+    return codes[:n], codes[n:], np.asarray(ids, dtype=object)
+
+
+def _account_edges(transfers: pd.DataFrame, ends) -> pd.DataFrame:
+    """:func:`fundgraph.graph.aggregate_edges` (same rows, order and values), grouped on
+    the numbered ends instead of the text ids."""
+    if ends is None:
+        return aggregate_edges(transfers)
+    src, dst, ids = ends
+    cash = np.flatnonzero(ids == CASH)
+    keep = ~(np.isin(src, cash) | np.isin(dst, cash))
+    if not keep.any():
+        return aggregate_edges(transfers.iloc[:0])
+    key = src[keep].astype("int64") * len(ids) + dst[keep]
+    t = pd.DataFrame({"key": key, "amount": transfers["amount"].to_numpy()[keep],
+                      "time": transfers["time"].to_numpy()[keep]})
+    g = t.groupby("key", sort=True).agg(
+        amount=("amount", "sum"), count=("amount", "size"),
+        first_time=("time", "min"), last_time=("time", "max"),
+    )
+    k = g.index.to_numpy()
+    return pd.DataFrame({
+        "src": ids[k // len(ids)], "dst": ids[k % len(ids)],
+        "amount": g["amount"].to_numpy().astype("int64"),
+        "count": g["count"].to_numpy().astype("int64"),
+        "first_time": g["first_time"].to_numpy(), "last_time": g["last_time"].to_numpy(),
+    })
+
+
 def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
-    agg = aggregate_edges(case.transfers)
+    ends = _end_codes(case.transfers)
+    agg = _account_edges(case.transfers, ends)
     acc = case.accounts.copy()
     if "account" not in acc:
         acc = pd.DataFrame({"account": pd.Series(dtype=object)})
@@ -257,7 +298,7 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
         for a, r in zip(case.alerts["account"].astype(str), case.alerts[col].fillna("").astype(str), strict=False):
             if r:
                 alerts[a] = r[:400]
-    slots, flows, acc_in, acc_out = _time_flows(case.transfers, code)
+    slots, flows, acc_in, acc_out = _time_flows(case.transfers, code, ends)
     return _Context(
         acc=acc, edges=edges.reset_index(drop=True), pairs=pairs, alerts=alerts, lang=lang,
         slots=slots, flows=flows, acc_in=acc_in, acc_out=acc_out, error_lang=error_lang or lang,
@@ -265,21 +306,28 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
 
 
 def _time_flows(
-    transfers: pd.DataFrame, code: pd.Index
+    transfers: pd.DataFrame, code: pd.Index, ends=None
 ) -> tuple[_Slots, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The transfers summed per time slot: between accounts (u, v) and per account in/out."""
+    """The transfers summed per time slot: between accounts (u, v) and per account in/out
+    (``ends``: the transfers' numbered ends from :func:`_end_codes`, if known)."""
     empty = pd.DataFrame({k: pd.Series(dtype="int64") for k in ("a", "slot", "amount")})
     no_flows = pd.DataFrame({k: pd.Series(dtype="int64") for k in ("u", "v", "slot", "amount")})
     if transfers is None or not len(transfers) or "time" not in transfers:
         return _Slots.spanning(pd.Series(dtype="datetime64[ns]")), no_flows, empty, empty.copy()
     t = transfers[["src", "dst", "amount", "time"]].copy()
     t["time"] = pd.to_datetime(t["time"], errors="coerce")
-    t = t[t["time"].notna()]
+    dated = t["time"].notna().to_numpy()
+    t = t[dated]
     slots = _Slots.spanning(t["time"])
-    src = t["src"].fillna(CASH).astype(str)
-    dst = t["dst"].fillna(CASH).astype(str)
-    u = np.where(src.to_numpy() == CASH, -1, code.get_indexer(src))
-    v = np.where(dst.to_numpy() == CASH, -1, code.get_indexer(dst))
+    if ends is not None:
+        src_code, dst_code, ids = ends
+        of_id = np.where(ids == CASH, -1, code.get_indexer(ids))
+        u, v = of_id[src_code[dated]], of_id[dst_code[dated]]
+    else:
+        src = t["src"].fillna(CASH).astype(str)
+        dst = t["dst"].fillna(CASH).astype(str)
+        u = np.where(src.to_numpy() == CASH, -1, code.get_indexer(src))
+        v = np.where(dst.to_numpy() == CASH, -1, code.get_indexer(dst))
     f = pd.DataFrame({"u": u, "v": v, "slot": slots.of(t["time"]),
                       "amount": t["amount"].to_numpy(dtype="int64")})
 
@@ -846,6 +894,7 @@ def view_data(
     size_by: str = "amount",
     max_per_level: int | None = None,
     error_lang: str | None = None,
+    json_text: list[str] | None = None,
 ) -> dict[str, Any]:
     """The data a view page draws, as plain JSON-ready objects.
 
@@ -861,7 +910,8 @@ def view_data(
         per-slot amounts: ``edges.series`` and ``accounts.series`` as sparse
         ``[slot, cents, slot, cents, ...]`` lists where they cannot be derived (module
         notes of :func:`render_view`), ``groups.seriesIn``/``seriesOut``; ``rows``,
-        ``text`` and display options.
+        ``text`` and display options. When ``json_text`` is a list, the data's
+        :func:`~fundgraph.render.html.json_for_script` text is appended to it.
     """
     check_lang(lang)
     err = check_lang(error_lang or lang)
@@ -886,19 +936,46 @@ def view_data(
         if not focus:
             raise InputError(t("views.error.no_focus", err))
         sel = _select_ego(ctx, limit, focus, hops)
-    data = _page_data(ctx, sel, view=view, size_by=size_by, case=case)
+    cache: dict[str, Any] = {}
+    data = _page_data(ctx, sel, view=view, size_by=size_by, case=case, cache=cache)
+    text = json_for_script(data)
     # a big case stays under the page budget by carrying fewer edges per folded account
     for per_folded in (3, 1):
-        if len(json_for_script(data)) <= PAGE_DATA_BUDGET:
+        if len(text) <= PAGE_DATA_BUDGET:
             break
-        data = _page_data(ctx, sel, view=view, size_by=size_by, case=case, edges_per_folded=per_folded)
+        data = _page_data(
+            ctx, sel, view=view, size_by=size_by, case=case, edges_per_folded=per_folded, cache=cache
+        )
+        text = json_for_script(data)
+    if json_text is not None:
+        json_text.append(text)
     return data
 
 
 def _page_data(
     ctx: _Context, sel: _Selection, *, view: str, size_by: str, case: Case,
-    edges_per_folded: int = EDGES_PER_FOLDED,
+    edges_per_folded: int = EDGES_PER_FOLDED, cache: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The page's data with ``edges_per_folded`` edges carried per folded account; what
+    does not depend on that number is computed once per ``cache``."""
+    cache = {} if cache is None else cache
+    if "frame" not in cache:
+        cache["frame"] = _page_frame(ctx, sel, view=view, size_by=size_by, case=case)
+    data, row_of, base = cache["frame"]
+    edges_out, edge_slots = _page_edges(
+        ctx, sel, row_of, set(sel.shown), base, edges_per_folded, cache=cache
+    )
+    out = dict(data)  # same keys in the same order; accounts' series come last
+    out["accounts"] = {**data["accounts"], "series": _account_series(ctx, row_of, edge_slots)}
+    out["edges"] = edges_out
+    return out
+
+
+def _page_frame(
+    ctx: _Context, sel: _Selection, *, view: str, size_by: str, case: Case
+) -> tuple[dict[str, Any], dict[int, int], pd.Timestamp]:
+    """Everything of the page's data but its edges and the accounts' series (which depend
+    on the edges carried), the account row of each carried account, and the time base."""
     acc = ctx.acc
     lang = ctx.lang
     n_groups = len(sel.groups)
@@ -987,8 +1064,6 @@ def _page_data(
         groups_out["x"].append(round(float(x), 1))
         groups_out["y"].append(round(float(y), 1))
 
-    edges_out, edge_slots = _page_edges(ctx, sel, row_of, set(sel.shown), base, edges_per_folded)
-    accounts["series"] = _account_series(ctx, row_of, edge_slots)
     groups_out["seriesIn"], groups_out["seriesOut"] = _group_series(ctx, sel)
 
     def end(u: tuple[str, int]) -> int:
@@ -1035,9 +1110,9 @@ def _page_data(
         "tree": tree,
         "accounts": accounts,
         "groups": groups_out,
-        "edges": edges_out,
+        "edges": None,
         "text": text,
-    }
+    }, row_of, base
 
 
 def _font_scale(points: list[tuple[float, float]]) -> float:
@@ -1055,15 +1130,58 @@ def _font_scale(points: list[tuple[float, float]]) -> float:
 
 def _page_edges(
     ctx: _Context, sel: _Selection, row_of: dict[int, int], shown: set[int], base: pd.Timestamp,
-    edges_per_folded: int = EDGES_PER_FOLDED,
+    edges_per_folded: int = EDGES_PER_FOLDED, cache: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Edges between page ends: an account row, or ``-(g + 1)`` for a group's uncarried rest.
 
     Also returns the carried edges' amounts per time slot (``u``, ``v``, ``slot``,
     ``amount``). ``series`` in the page holds them only for edges whose money is not all
     in the slot of their first transfer: for most edges (one transfer, or one month) the
-    page derives the series from ``first`` and ``amount``.
+    page derives the series from ``first`` and ``amount``. The sums over all edges and
+    flows, which do not depend on ``edges_per_folded``, are kept in ``cache``.
     """
+    cache = {} if cache is None else cache
+    if "edges" not in cache:
+        cache["edges"] = _page_edge_sums(ctx, sel, row_of)
+    d, folded_u, folded_v, rank_u, rank_v, per_slot = cache["edges"]
+    ok = (~folded_u | (rank_u < edges_per_folded)) & (~folded_v | (rank_v < edges_per_folded))
+    d = d[ok].sort_values(["u", "v"]).reset_index(drop=True)
+
+    edge_no = pd.Series(np.arange(len(d)), index=pd.MultiIndex.from_frame(d[["u", "v"]]))
+    per_slot = per_slot.copy()
+    per_slot["edge"] = edge_no.reindex(pd.MultiIndex.from_frame(per_slot[["u", "v"]])).to_numpy()
+    per_slot = per_slot[per_slot["edge"].notna()].astype({"edge": "int64"})
+    # edges whose money is all in the slot of their first transfer need no series
+    n_slots = per_slot.groupby("edge")["slot"].agg(["size", "min"])
+    first_ok = d["first"].notna().to_numpy()
+    first_slot = np.full(len(d), -1, dtype="int64")
+    if first_ok.any():
+        first_slot[first_ok] = ctx.slots.of(d.loc[first_ok, "first"])
+    implied = np.zeros(len(d), dtype=bool)
+    idx = n_slots.index.to_numpy()
+    implied[idx] = (n_slots["size"].to_numpy() == 1) & (n_slots["min"].to_numpy() == first_slot[idx])
+    implied &= d["amount"].to_numpy() == np.bincount(
+        per_slot["edge"], weights=per_slot["amount"], minlength=len(d)
+    ).astype("int64")
+    explicit = per_slot[~implied[per_slot["edge"].to_numpy()]]
+    series = {str(k): v for k, v in _flat_series(explicit, "edge").items()}
+    out = {
+        "u": d["u"].astype("int64").tolist(),
+        "v": d["v"].astype("int64").tolist(),
+        "amount": d["amount"].astype("int64").tolist(),
+        "count": d["count"].astype("int64").tolist(),
+        "first": _minutes_array(d["first"], base),
+        # null where the edge is one transfer (last = first)
+        "last": _minutes_array(d["last"].where(d["count"] > 1), base),
+        "series": series,
+    }
+    return out, per_slot[["u", "v", "slot", "amount"]]
+
+
+def _page_edge_sums(ctx: _Context, sel: _Selection, row_of: dict[int, int]):
+    """The edges between page ends, largest first, with each one's rank among the edges
+    of its two ends; and the flows between page ends per slot (``u``, ``v``, ``slot``,
+    ``amount``)."""
     e = ctx.edges
     n = len(ctx.acc)
     none = np.iinfo(np.int64).min
@@ -1096,8 +1214,6 @@ def _page_edges(
     folded_v = d["v"] >= n_shown
     rank_u = d.groupby("u").cumcount()
     rank_v = d.groupby("v").cumcount()
-    ok = (~folded_u | (rank_u < edges_per_folded)) & (~folded_v | (rank_v < edges_per_folded))
-    d = d[ok].sort_values(["u", "v"]).reset_index(drop=True)
 
     f = ctx.flows
     fu = end[f["u"].to_numpy()]
@@ -1108,34 +1224,7 @@ def _page_edges(
                       "amount": f["amount"].to_numpy()[fk]})
         .groupby(["u", "v", "slot"], as_index=False)["amount"].sum()
     )
-    edge_no = pd.Series(np.arange(len(d)), index=pd.MultiIndex.from_frame(d[["u", "v"]]))
-    per_slot["edge"] = edge_no.reindex(pd.MultiIndex.from_frame(per_slot[["u", "v"]])).to_numpy()
-    per_slot = per_slot[per_slot["edge"].notna()].astype({"edge": "int64"})
-    # edges whose money is all in the slot of their first transfer need no series
-    n_slots = per_slot.groupby("edge")["slot"].agg(["size", "min"])
-    first_ok = d["first"].notna().to_numpy()
-    first_slot = np.full(len(d), -1, dtype="int64")
-    if first_ok.any():
-        first_slot[first_ok] = ctx.slots.of(d.loc[first_ok, "first"])
-    implied = np.zeros(len(d), dtype=bool)
-    idx = n_slots.index.to_numpy()
-    implied[idx] = (n_slots["size"].to_numpy() == 1) & (n_slots["min"].to_numpy() == first_slot[idx])
-    implied &= d["amount"].to_numpy() == np.bincount(
-        per_slot["edge"], weights=per_slot["amount"], minlength=len(d)
-    ).astype("int64")
-    explicit = per_slot[~implied[per_slot["edge"].to_numpy()]]
-    series = {str(k): v for k, v in _flat_series(explicit, "edge").items()}
-    out = {
-        "u": d["u"].astype("int64").tolist(),
-        "v": d["v"].astype("int64").tolist(),
-        "amount": d["amount"].astype("int64").tolist(),
-        "count": d["count"].astype("int64").tolist(),
-        "first": _minutes_array(d["first"], base),
-        # null where the edge is one transfer (last = first)
-        "last": _minutes_array(d["last"].where(d["count"] > 1), base),
-        "series": series,
-    }
-    return out, per_slot[["u", "v", "slot", "amount"]]
+    return d, folded_u, folded_v, rank_u, rank_v, per_slot
 
 
 def _account_series(ctx: _Context, row_of: dict[int, int], edge_slots: pd.DataFrame) -> dict[str, Any]:
@@ -1312,9 +1401,10 @@ def render_view(
     >>> render_view(load_case("case"), "case/pyramid.html", view="pyramid")  # doctest: +SKIP
     PosixPath('case/pyramid.html')
     """
+    text: list[str] = []
     data = view_data(
         case, view=view, focus=focus, hops=hops, lang=lang, max_nodes=max_nodes, size_by=size_by,
-        max_per_level=max_per_level, error_lang=error_lang,
+        max_per_level=max_per_level, error_lang=error_lang, json_text=text,
     )
     page = _fill(
         _template(),
@@ -1324,7 +1414,7 @@ def render_view(
             "VIS_CSS": inline_asset("vis-network.css"),
             "VIS_JS": inline_asset("vis-network.min.js"),
             "OPTIONS": json_for_script(_vis_options()),
-            "DATA": json_for_script(data),
+            "DATA": text[0],
         },
     )
     out = Path(out_path)

@@ -26,6 +26,8 @@ def test_analyze_writes_the_case_folder(generated_case, tmp_path):
     assert res.exit_code == 0, res.output
     for name in CONTRACT_FILES:
         assert (out / name).is_file(), name
+    timeline = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    assert timeline["series"] and "returns_funded_by_later_deposits_share" in timeline["facts"]
     case = json.loads((out / "case.json").read_text(encoding="utf-8"))
     truth = generated_case.truth
     assert case["rows_read"] == truth["rows_read"]
