@@ -135,7 +135,9 @@ def scheme_flows(
     ['deposits_in', 'returns_out']
     """
     # the report asks for the same flows several times (series, facts, tracing): reuse them
-    key = (structure, account, id(case.transfers), len(case.transfers), id(case.accounts), rules)
+    main = (case.summary or {}).get("currency") if isinstance(case.summary, dict) else None
+    key = (structure, account, id(case.transfers), len(case.transfers), id(case.accounts), rules,
+           main)
     cache = case.__dict__.setdefault("_scheme_flows", {})
     if key not in cache:
         cache.clear()
@@ -175,6 +177,11 @@ def _scheme_flows(
         person.pop(a, None)
 
     t = case.transfers
+    # never two currencies in one sum: the flows of the case's main currency only (a
+    # transfer whose statement names none counts as that currency)
+    main = (case.summary or {}).get("currency") if isinstance(case.summary, dict) else None
+    if main and "currency" in t:
+        t = t[t["currency"].fillna("").astype(str).isin([main, ""]).to_numpy()]
     out = pd.DataFrame(
         {
             "transfer_id": t["transfer_id"].to_numpy(np.int64) if "transfer_id" in t

@@ -169,3 +169,18 @@ def test_withdrawal_to_an_unnamed_counterparty_is_not_cash():
     tl = timeline(case)
     assert tl["cash_out"].tolist() == [0, 0, 0, 0]
     assert tl["to_unknown"].tolist() == [0, 0, 0, 400_000]
+
+
+def test_other_currencies_stay_out_of_the_series():
+    case = make_case()
+    base = timeline(case)
+    hkd = case.transfers.iloc[[0]].copy()  # a second deposit from p1, in HKD
+    hkd["transfer_id"] = len(case.transfers)
+    hkd["currency"] = "HKD"
+    case.transfers["currency"] = "CNY"
+    case.transfers = pd.concat([case.transfers, hkd], ignore_index=True)
+    case.summary = {"currency": "CNY"}
+    tl = timeline(case)
+    assert tl["deposits_in"].tolist() == base["deposits_in"].tolist()
+    case.summary = {}  # without a stated main currency every row counts, as before
+    assert timeline(case)["deposits_in"].iloc[0] == base["deposits_in"].iloc[0] + 1_000_000
