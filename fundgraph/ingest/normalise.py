@@ -92,7 +92,9 @@ def clean_cells(s: pd.Series) -> pd.Series:
     >>> clean_cells(pd.Series(["'6222 0001", "`2024-01-02", "'Brien", " ------ "])).tolist()
     ['6222 0001', '2024-01-02', "'Brien", '']
     """
-    s = s.astype(object).where(s.notna(), "").astype(str).str.strip(_WS)
+    if not (isinstance(s.dtype, pd.StringDtype) and not s.hasnans):
+        s = s.astype(object).where(s.notna(), "").astype(str)
+    s = s.str.strip(_WS)
     first = s.str.slice(0, 1)
     quoted = first.isin(("'", "`"))
     if quoted.any():
@@ -1158,7 +1160,8 @@ def normalise_table_info(
     )
     accepted["balance"] = accepted["balance"].astype("Int64")
     bad = ~ok
-    raw_text = _raw_text(cells[nonempty].reset_index(drop=True)[bad])
+    # only the rejected rows are taken out of the raw cells (not a copy of the whole table)
+    raw_text = _raw_text(cells.iloc[np.flatnonzero(nonempty)[bad]].reset_index(drop=True))
     rejected = pd.DataFrame(
         {
             "source_file": row_file[bad],
