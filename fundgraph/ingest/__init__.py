@@ -32,6 +32,7 @@ from .dedupe import (
 from .layouts import Layout, LayoutSet, load_layouts
 from .normalise import FileInfo, normalise_table, normalise_table_info, parse_cents, parse_times
 from .readers import FileProblem, RawTable, find_exports, read_export
+from .vocabulary import CARD_HINTS, column_role, header_key
 
 __all__ = [
     "Ingested",
@@ -91,17 +92,47 @@ class Ingested:
             raise FundgraphError("row accounting does not add up across files")
 
 
-def _merge_by_layout(tables: list[RawTable]) -> list[RawTable]:
+def _shape_key(tb: RawTable) -> tuple:
+    """What the normaliser reads off a header: the fields and roles of its columns, which id
+    columns name a card, the names of the columns kept as they are, which cells are blank.
+    Tables alike in all of these are normalised as one whatever their header words."""
+    width = tb.cells.shape[1]
+    header = list(tb.header) + [""] * max(0, width - len(tb.header))
+    fields = (list(tb.fields) + [None] * max(0, width - len(tb.fields)))[:width]
+    return (
+        tb.kind,
+        width,
+        tuple(fields),
+        tuple(column_role(h) if h else None for h in header[:width]),
+        tuple(any(w in h.lower() for w in CARD_HINTS) for h in header[:width]),
+        tuple(h.strip() if f is None else "" for h, f in zip(header[:width], fields, strict=True)),
+        tuple(bool(header_key(h)) for h in header[:width]),
+    )
+
+
+def _merge_by_layout(tables: list[RawTable], layouts: object | None = None) -> list[tuple[RawTable, object]]:
     """Tables with the same header become one, so the vectorised normaliser runs once per
-    layout instead of once per statement (its fixed cost dominates small statements)."""
-    groups: dict[tuple, list[RawTable]] = {}
+    layout instead of once per statement (its fixed cost dominates small statements).
+    Without user layouts, tables whose headers differ only in their words (the same fields
+    and roles) are joined too, each row keeping its own header for the checks that read it.
+
+    Returns each table with the user layout that matched it (None for none)."""
+    groups: dict[tuple, dict[tuple, list[RawTable]]] = {}
+    matched: dict[tuple, object] = {}
     for tb in tables:
         key = (tuple(tb.header), tuple(tb.fields), tb.cells.shape[1])
-        groups.setdefault(key, []).append(tb)
+        if layouts:
+            outer = ("exact", key)
+            matched.setdefault(outer, layouts.match(tb))
+        else:
+            outer = _shape_key(tb)
+        groups.setdefault(outer, {}).setdefault(key, []).append(tb)
     merged = []
-    for group in groups.values():
+    for outer, subgroups in groups.items():
+        lay = matched.get(outer)
+        group = [tb for sub in subgroups.values() for tb in sub]
         if len(group) == 1:
-            merged.append(group[0])
+            merged.append((group[0], lay))
             continue
         sizes = [len(tb.cells) for tb in group]
 
@@ -109,18 +140,28 @@ def _merge_by_layout(tables: list[RawTable]) -> list[RawTable]:
             return np.repeat(np.array(values, dtype=object), sizes)
 
         keys = sorted({k for tb in group for k in tb.title})
+        headers = [list(sub[0].header) for sub in subgroups.values()]
+        which = np.repeat(
+            np.arange(len(subgroups), dtype=np.int64),
+            [sum(len(tb.cells) for tb in sub) for sub in subgroups.values()],
+        )
         merged.append(
-            RawTable(
-                spread([tb.source_file for tb in group]),
-                spread([tb.source_sheet for tb in group]),
-                group[0].encoding,
-                group[0].kind,
-                group[0].header,
-                group[0].fields,
-                pd.concat([tb.cells for tb in group], ignore_index=True),
-                np.concatenate([tb.rows for tb in group]),
-                {k: spread([tb.title.get(k, "") for tb in group]) for k in keys},
-                *_concat_row_codes(group),
+            (
+                RawTable(
+                    spread([tb.source_file for tb in group]),
+                    spread([tb.source_sheet for tb in group]),
+                    group[0].encoding,
+                    group[0].kind,
+                    group[0].header,
+                    group[0].fields,
+                    pd.concat([tb.cells for tb in group], ignore_index=True),
+                    np.concatenate([tb.rows for tb in group]),
+                    {k: spread([tb.title.get(k, "") for tb in group]) for k in keys},
+                    *_concat_row_codes(group),
+                    headers=headers if len(headers) > 1 else None,
+                    header_of_row=which if len(headers) > 1 else None,
+                ),
+                lay,
             )
         )
     return merged
@@ -148,8 +189,8 @@ def _read_chunk(items: list[tuple[str, str]], layouts: object | None = None) -> 
         problems += p_
     accepted, rejected, pairs = [], [], []
     infos: dict[tuple[str, str], FileInfo] = {}
-    for tb in _merge_by_layout(tables):
-        acc, rej, al, info = normalise_table_info(tb, layouts.match(tb) if layouts else None)
+    for tb, lay in _merge_by_layout(tables, layouts):
+        acc, rej, al, info = normalise_table_info(tb, lay)
         accepted.append(acc)
         rejected.append(rej)
         pairs.append(al)

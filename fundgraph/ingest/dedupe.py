@@ -350,6 +350,20 @@ def _match_mirrors(c: pd.DataFrame, window_s: int, cash_code: int) -> np.ndarray
     return partner
 
 
+def _text_rank(values: np.ndarray) -> np.ndarray:
+    """Dense ranks of texts in code-point order (what sorting the strings gives), computed
+    by Arrow: a sort keyed on a million Python strings compares them one pair at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(values, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        return values  # texts Arrow cannot hold (lone surrogates): sorted as they are
+    # UTF-8 bytes compare in code-point order, as Python compares strings
+    return pc.rank(arr, sort_keys="ascending", tiebreaker="dense").to_numpy()
+
+
 def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> pd.DataFrame:
     """One row per distinct transfer (:data:`fundgraph.schema.TRANSFERS`).
 
@@ -412,7 +426,7 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
     dst_c = c["dst_c"].to_numpy()[rep]
     amount = c["amount"].to_numpy()[rep]
     time = np.where(use_mate_time, t_all[mate_or_rep], t_all[rep])
-    order = np.lexsort([sources, amount, dst_c, src_c, time])
+    order = np.lexsort([_text_rank(sources), amount, dst_c, src_c, time])
     out = pd.DataFrame(
         {
             "transfer_id": np.arange(len(rep), dtype=np.int64),

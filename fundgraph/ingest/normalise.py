@@ -92,7 +92,9 @@ def clean_cells(s: pd.Series) -> pd.Series:
     >>> clean_cells(pd.Series(["'6222 0001", "`2024-01-02", "'Brien", " ------ "])).tolist()
     ['6222 0001', '2024-01-02', "'Brien", '']
     """
-    s = s.astype(object).where(s.notna(), "").astype(str).str.strip(_WS)
+    if not (isinstance(s.dtype, pd.StringDtype) and not s.hasnans):
+        s = s.astype(object).where(s.notna(), "").astype(str)
+    s = s.str.strip(_WS)
     first = s.str.slice(0, 1)
     quoted = first.isin(("'", "`"))
     if quoted.any():
@@ -271,7 +273,7 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     t = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     day_only = pd.Series(False, index=s.index)
     rest = present.to_numpy().copy()
-    for fmt, date_only in _FAST_FORMATS:
+    for fmt, date_only in _format_order(x, rest):
         if not rest.any():
             break
         sub = x[rest]
@@ -292,8 +294,24 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return t.astype("datetime64[ns]"), present, day_only.astype(bool)
 
 
+def _format_order(x: pd.Series, present: np.ndarray, sample: int = 64) -> tuple[tuple[str, bool], ...]:
+    """:data:`_FAST_FORMATS` with those that read a sample of the cells first (most hits
+    first): a column in the fifth format no longer costs four failed passes over every cell.
+
+    No cell can be read by two of the formats (each has its own separators, and the two
+    formats of digits alone differ in length), so the order changes the cost, not a result.
+    """
+    idx = np.flatnonzero(present)
+    if len(idx) <= sample:
+        return _FAST_FORMATS
+    sub = x.iloc[idx[:: max(1, len(idx) // sample)][:sample]]
+    hits = [int(pd.to_datetime(sub, format=f, errors="coerce").notna().sum()) for f, _ in _FAST_FORMATS]
+    order = sorted(range(len(_FAST_FORMATS)), key=lambda i: -hits[i])
+    return tuple(_FAST_FORMATS[i] for i in order)
+
+
 # Formats read in one vectorised call each, in order, before the general parser sees the
-# cells none of them could read.
+# cells none of them could read (any order gives the same result, see _format_order).
 _FAST_FORMATS = (
     ("%Y-%m-%d %H:%M:%S", False),
     ("%Y%m%d %H%M%S", False),
@@ -351,6 +369,21 @@ def _parse_times_slow(x: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 # ---------------------------------------------------------------- one table
+
+
+def _combine_times(parts: list[pd.Series], looks_tod: tuple[bool, ...]) -> pd.Series:
+    """Date and time-of-day columns as one text, time-of-day columns (``looks_tod``) last."""
+    parts = [p for p, tod in zip(parts, looks_tod, strict=True) if not tod] + [
+        p for p, tod in zip(parts, looks_tod, strict=True) if tod
+    ]
+    tstr = parts[0]
+    for p in parts[1:]:
+        # a later column holding a full date-time replaces the date; a time of day is appended
+        full = p.str.len() > 10
+        # a date cell read from a workbook comes as midnight: its time is the other column's
+        date_part = tstr.str.replace(r"[ T]00:00(:00)?$", "", regex=True)
+        tstr = tstr.where(p == "", date_part.where(full, (date_part + " " + p).str.strip()).where(~full, p))
+    return tstr
 
 
 def _norm_flag(s: pd.Series) -> pd.Series:
@@ -575,6 +608,10 @@ def normalise_table_info(
     clean = clean[nonempty].reset_index(drop=True)
     raw_rows = table.rows[nonempty]
     n = len(clean)
+    # tables of several headers read as one: each row's header (see RawTable.headers)
+    many = table.headers is not None and table.header_of_row is not None
+    hg = table.header_of_row[nonempty] if many else np.zeros(n, dtype=np.int64)
+    headers = table.headers if many else [table.header]
 
     def per_row(v: object) -> np.ndarray:
         # a value for the whole table, or one per row when tables of one layout were merged
@@ -644,18 +681,21 @@ def normalise_table_info(
     tcols = by_field.get("time", [])
     if len(tcols) > 1:
         parts = [clean[clean.columns[i]] for i in tcols]
-        # a time-of-day column written before its date column is moved after it
-        looks_tod = [p.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?|\d{6}").mean() > 0.5 for p in parts]
-        parts = [p for p, tod in zip(parts, looks_tod, strict=True) if not tod] + [
-            p for p, tod in zip(parts, looks_tod, strict=True) if tod
-        ]
-        tstr = parts[0]
-        for p in parts[1:]:
-            # a later column holding a full date-time replaces the date; a time of day is appended
-            full = p.str.len() > 10
-            # a date cell read from a workbook comes as midnight: its time is the other column's
-            date_part = tstr.str.replace(r"[ T]00:00(:00)?$", "", regex=True)
-            tstr = tstr.where(p == "", date_part.where(full, (date_part + " " + p).str.strip()).where(~full, p))
+        # a time-of-day column written before its date column is moved after it (decided
+        # per header where tables of several headers are read as one)
+        tod = [p.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?|\d{6}").to_numpy(dtype=bool) for p in parts]
+        looks = np.array(
+            [[t[hg == h].mean() > 0.5 if (hg == h).any() else False for t in tod] for h in range(len(headers))]
+        )
+        patterns = {tuple(r) for r in looks.tolist()}
+        tstr = None
+        for pat in sorted(patterns):
+            got = _combine_times(parts, pat)
+            if tstr is None:
+                tstr = got
+            else:
+                rows = np.isin(hg, [h for h in range(len(headers)) if tuple(looks[h]) == pat])
+                tstr = tstr.where(~rows, got)
     else:
         tstr = col("time")
     forced_order = getattr(layout, "date_order", None) if layout is not None else None
@@ -669,12 +709,19 @@ def normalise_table_info(
     # rows that are no transaction: repeated headers, totals, footers, "no record" lines
     hkeys = [header_key(h) for h in header[:ncols]]
     named = [i for i, k in enumerate(hkeys) if k]
+    if many:  # each row compared with its own header
+        padded = [list(h) + [""] * max(0, ncols - len(h)) for h in headers]
+        keys_of = [np.array([header_key(h[i]) for h in padded], dtype=object) for i in range(ncols)]
     cand = np.flatnonzero(times.isna().to_numpy())
     amount_cols = [i for f in ("amount", "in_amount", "out_amount") for i in by_field.get(f, [])]
     footer_rows = np.zeros(n, dtype=bool)
     if named and len(cand):
         sub = clean.iloc[cand]
-        same = sum((sub[sub.columns[i]].map(header_key) == hkeys[i]).astype(int) for i in named)
+        hc = hg[cand]
+        same = sum(
+            (sub[sub.columns[i]].map(header_key) == (keys_of[i][hc] if many else hkeys[i])).astype(int)
+            for i in named
+        )
         rep = np.zeros(n, dtype=bool)
         rep[cand] = (same >= max(2, (len(named) + 1) // 2)).to_numpy()
         flag(rep, "repeated_header")
@@ -860,7 +907,8 @@ def normalise_table_info(
     if _has_title(table, "holder_id"):
         holder_id = holder_id.where(holder_id != "", normalise_person_ids(pd.Series(per_row(table.title["holder_id"]))))
 
-    balance, b_present, b_ok = parse_cents(col("balance"))
+    # a decimal comma is told apart per header (per statement layout), as for one table
+    balance, b_present, b_ok = parse_cents(col("balance"), by=hg if many else None)
     memo = col("memo", "join")
     channel = col("channel")
     category = role_col("category")
@@ -1112,7 +1160,8 @@ def normalise_table_info(
     )
     accepted["balance"] = accepted["balance"].astype("Int64")
     bad = ~ok
-    raw_text = _raw_text(cells[nonempty].reset_index(drop=True)[bad])
+    # only the rejected rows are taken out of the raw cells (not a copy of the whole table)
+    raw_text = _raw_text(cells.iloc[np.flatnonzero(nonempty)[bad]].reset_index(drop=True))
     rejected = pd.DataFrame(
         {
             "source_file": row_file[bad],

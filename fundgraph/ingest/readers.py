@@ -65,6 +65,10 @@ class RawTable:
     #: per cells row, a reject code found while reading ("" for none), and the cell it names
     row_code: np.ndarray | None = None
     row_value: np.ndarray | None = None
+    #: tables of several headers read as one (same fields and roles, header words spelt
+    #: differently): each row's own header, as an index into ``headers``
+    headers: list[list[str]] | None = None
+    header_of_row: np.ndarray | None = None
 
 
 #: Fields holding account, card or ID numbers: never numbers to compute with.
