@@ -511,7 +511,7 @@ def _check_table(df: pd.DataFrame, path: Path, schema: dict[str, str], first_row
         )
 
 
-def _load_json(path: Path, kind: type):
+def _load_json(path: Path, kind: type[dict[str, Any]] | type[list[Any]]):
     from decimal import Decimal
 
     try:

@@ -900,11 +900,11 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         }
     if not info:
         return empty
-    kept = keep_comp >= 0
-    inv = strong & kept[d] & ~kept[s]
+    is_kept = keep_comp >= 0
+    inv = strong & is_kept[d] & ~is_kept[s]
     part = np.zeros(n, dtype=bool)
     part[s[inv]] = True
-    part &= ~kept
+    part &= ~is_kept
     role[part] = "participant"
     _participant_levels(c, inv, level, part)
     keep_comp[part] = -1  # assigned per structure later
@@ -1145,6 +1145,7 @@ def find_structures(
     rets["structure"] = rets.pop("key").map(renum).astype("int64")
     scheme = np.isin(role, ["core", "collector", "transit"])
     part = role == "participant"
+    assert ponzi.closure is not None  # _ponzi always sets it
     closure = ponzi.closure.copy()
     if fraud.closure is not None:
         closure |= fraud.closure

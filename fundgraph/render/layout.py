@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import networkx as nx
 
 __all__ = ["layered_forest", "radial_forest", "spring_positions", "ring_positions"]
 
-Pos = dict[Hashable, tuple[float, float]]
+Pos = dict[Any, tuple[float, float]]  # nodes of an untyped networkx graph
+
+#: node type of a forest: any hashable key, kept as the caller's own type in the result
+N = TypeVar("N", bound=Hashable)
 
 
 def _children(
-    nodes: Sequence[Hashable], parent: Mapping[Hashable, Hashable | None]
-) -> tuple[list[Hashable], dict[Hashable, list[Hashable]]]:
+    nodes: Sequence[N], parent: Mapping[N, N | None]
+) -> tuple[list[N], dict[N, list[N]]]:
     known = set(nodes)
-    kids: dict[Hashable, list[Hashable]] = {n: [] for n in nodes}
-    roots: list[Hashable] = []
+    kids: dict[N, list[N]] = {n: [] for n in nodes}
+    roots: list[N] = []
     for n in nodes:
         p = parent.get(n)
         if p is None or p not in known or p == n:
@@ -35,13 +39,13 @@ def _children(
     return roots, kids
 
 
-def _postorder(roots: list[Hashable], kids: dict[Hashable, list[Hashable]]) -> list[Hashable]:
+def _postorder(roots: list[N], kids: dict[N, list[N]]) -> list[N]:
     # iterative, so deep chains cannot hit the recursion limit; a cycle in ``parent``
     # is cut where a node is met a second time
-    order: list[Hashable] = []
-    seen: set[Hashable] = set()
+    order: list[N] = []
+    seen: set[N] = set()
     for r in roots:
-        stack: list[tuple[Hashable, bool]] = [(r, False)]
+        stack: list[tuple[N, bool]] = [(r, False)]
         while stack:
             n, done = stack.pop()
             if done:
@@ -58,14 +62,14 @@ def _postorder(roots: list[Hashable], kids: dict[Hashable, list[Hashable]]) -> l
 
 
 def layered_forest(
-    nodes: Sequence[Hashable],
-    parent: Mapping[Hashable, Hashable | None],
-    row: Mapping[Hashable, int],
+    nodes: Sequence[N],
+    parent: Mapping[N, N | None],
+    row: Mapping[N, int],
     *,
     x_gap: float = 130.0,
     y_gap: float = 170.0,
     tree_gap: float = 1.0,
-) -> Pos:
+) -> dict[N, tuple[float, float]]:
     """Rows by ``row`` (top to bottom), each tree's leaves side by side, parents centred.
 
     A tidy layout in one pass: leaves take consecutive slots in depth-first order, so a
@@ -98,7 +102,7 @@ def layered_forest(
     ((65.0, 0.0), (0.0, 170.0), (130.0, 170.0))
     """
     roots, kids = _children(nodes, parent)
-    x: dict[Hashable, float] = {}
+    x: dict[N, float] = {}
     slot = 0.0
     for r in roots:
         for n in _postorder([r], kids):
@@ -115,13 +119,13 @@ def layered_forest(
 
 
 def radial_forest(
-    nodes: Sequence[Hashable],
-    parent: Mapping[Hashable, Hashable | None],
+    nodes: Sequence[N],
+    parent: Mapping[N, N | None],
     *,
-    weight: Mapping[Hashable, float] | None = None,
+    weight: Mapping[N, float] | None = None,
     spacing: float = 70.0,
     ring_gap: float = 220.0,
-) -> Pos:
+) -> dict[N, tuple[float, float]]:
     """Each tree as a disc: its root in the centre, depth ``d`` on ring ``d``.
 
     A subtree gets an angular sector proportional to its number of leaves (optionally
@@ -155,11 +159,11 @@ def radial_forest(
     """
     roots, kids = _children(nodes, parent)
     w = weight or {}
-    discs: list[tuple[float, dict[Hashable, tuple[float, float]]]] = []
+    discs: list[tuple[float, dict[N, tuple[float, float]]]] = []
     for r in roots:
         order = _postorder([r], kids)
-        leaves: dict[Hashable, float] = {}
-        depth: dict[Hashable, int] = {r: 0}
+        leaves: dict[N, float] = {}
+        depth: dict[N, int] = {r: 0}
         for n in reversed(order):  # parents before children
             for c in kids[n]:
                 depth[c] = depth[n] + 1
@@ -170,8 +174,8 @@ def radial_forest(
         total = leaves[r]
         outer = max(ring_gap * max_depth, total * spacing / (2 * math.pi))
         gap = outer / max_depth if max_depth else 0.0
-        polar: dict[Hashable, tuple[float, float]] = {}
-        start: dict[Hashable, float] = {r: 0.0}
+        polar: dict[N, tuple[float, float]] = {}
+        start: dict[N, float] = {r: 0.0}
         for n in reversed(order):
             a0 = start[n]
             span = 2 * math.pi * leaves[n] / total
@@ -188,13 +192,15 @@ def radial_forest(
     return _pack_discs(discs, margin=ring_gap)
 
 
-def _pack_discs(discs: list[tuple[float, Pos]], *, margin: float) -> Pos:
+def _pack_discs(
+    discs: list[tuple[float, dict[N, tuple[float, float]]]], *, margin: float
+) -> dict[N, tuple[float, float]]:
     # largest first, left to right in rows roughly as wide as the largest disc x 3
     order = sorted(range(len(discs)), key=lambda i: -discs[i][0])
     if not order:
         return {}
     width_limit = max(6 * discs[order[0]][0], 4 * margin) + margin
-    out: Pos = {}
+    out: dict[N, tuple[float, float]] = {}
     cx = cy = 0.0
     row_h = 0.0
     first = True

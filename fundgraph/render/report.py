@@ -539,7 +539,10 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
             p = parent.get(a)
             return hidden_to.get(p, p) if p is not None else None
 
-        keep.sort(key=lambda a, order=order: (order.get(up_of(a) or "", len(order)), -part_amount.get(a, 0), a))
+        def keep_key(a: str, order: dict[str, int] = order) -> tuple[int, int, str]:
+            return (order.get(up_of(a) or "", len(order)), -part_amount.get(a, 0), a)
+
+        keep.sort(key=keep_key)
         for a in keep:
             detail = T("report.svg.participants", count=part_count.get(a, 0), amount=T.money_short(part_amount.get(a, 0)))
             nodes.append(StructureNode(a, names.get(a, a), a, detail, lvl, up_of(a), "collector"))
@@ -672,7 +675,7 @@ def _accounts(case: Case, T: _Text) -> str:
     def rows(df: pd.DataFrame) -> list[str]:
         out = []
         for i, r in enumerate(df.itertuples(index=False), start=1):
-            lvl = getattr(r, "level", None)
+            lvl: Any = getattr(r, "level", None)
             pr = r.pagerank
             out.append(
                 "<tr>"
@@ -906,7 +909,7 @@ def _quality(case: Case, T: _Text) -> str:
     parts: list[str] = []
     s = case.summary
     read, acc, rej = s.get("rows_read"), s.get("rows_accepted"), s.get("rows_rejected")
-    if all(isinstance(x, int) for x in (read, acc, rej)):
+    if isinstance(read, int) and isinstance(acc, int) and isinstance(rej, int):
         key = "report.quality.balance_ok" if read == acc + rej else "report.quality.balance_bad"
         parts.append(_p(T(key, read=T.count(read), accepted=T.count(acc), rejected=T.count(rej)), "verdict"))
 
@@ -1023,6 +1026,7 @@ def _ids_text(ids: Any, T: _Text, limit: int = 8) -> str:
         return ""
     if isinstance(ids, (int, str)):
         ids = [ids]
+    items: list[int] | list[str]
     try:
         items = sorted({int(i) for i in ids})
     except (TypeError, ValueError):
@@ -1047,7 +1051,7 @@ def _fact_period(v: Any) -> str:
 
 
 def _fact_money(f: Mapping[str, Any], key: str, T: _Text) -> str | None:
-    v = f.get(key)
+    v: Any = f.get(key)
     if _is_missing(v):
         return None
     try:

@@ -637,9 +637,9 @@ def _select_pyramid(ctx: _Context, max_nodes: int, per_level: int = PYRAMID_PER_
         row[("a", a)] = 0 if benef[a] and levels[a] < 0 else int(lv_key[a]) + 1
     if shown and max(row.values()) >= 99:
         fix = max([r for r in row.values() if r < 99] + [1])
-        for k, r in row.items():
+        for unit, r in row.items():
             if r >= 99:
-                row[k] = fix
+                row[unit] = fix
     for g, grp in enumerate(groups):
         anc = grp["anchor"]
         if grp["role"] == "beneficiary":
@@ -658,7 +658,7 @@ def _select_pyramid(ctx: _Context, max_nodes: int, per_level: int = PYRAMID_PER_
         if row[("a", a)] == 0:
             continue
         tree_units.append(("a", a))
-        parent[("a", a)] = ("a", par[a]) if par.get(a) is not None else None
+        parent[("a", a)] = ("a", q) if (q := par.get(a)) is not None else None
     for g, grp in enumerate(groups):
         if row[("g", g)] == 0:
             continue
@@ -1041,8 +1041,8 @@ def _page_frame(
     last_m = _minutes_array(acc["last_time"], base)
     for g, grp in enumerate(sel.groups):
         ms = members[g]
-        fs = [first_m[a] for a in ms if first_m[a] is not None]
-        ls = [last_m[a] for a in ms if last_m[a] is not None]
+        fs = [m for a in ms if (m := first_m[a]) is not None]
+        ls = [m for a in ms if (m := last_m[a]) is not None]
         x, y = sel.positions.get(("g", g), (0.0, 0.0))
         groups_out["kind"].append(grp["kind"])
         groups_out["role"].append(_ROLE_INDEX[grp["role"]])
