@@ -50,15 +50,20 @@ def evaluate(participants: int, seed: int, share: float, work: Path) -> dict:
         return {a for a, r in mapping.items() if r in wanted}
 
     out = {"participants": participants, "seed": seed, "share": share, "seconds": secs}
-    for name, wanted in (("scheme", SCHEME), ("participant", {"participant"}),
-                         ("beneficiary", {"beneficiary"})):
+    for name, wanted in (
+        ("scheme", SCHEME),
+        ("participant", {"participant"}),
+        ("beneficiary", {"beneficiary"}),
+    ):
         out[name] = prf(members(roles, wanted), members(truth_roles, wanted))
     got = case.participants.set_index("account")
     exact = 0
     for account, w in truth["participants"].items():
         if account in got.index:
             row = got.loc[account]
-            if int(row["paid_in"]) == cents(w["paid_in"]) and int(row["received_back"]) == cents(w["received_back"]):
+            if int(row["paid_in"]) == cents(w["paid_in"]) and int(row["received_back"]) == cents(
+                w["received_back"]
+            ):
                 exact += 1
     out["exact_share"] = exact / max(len(truth["participants"]), 1)
     s = case.summary
@@ -88,25 +93,33 @@ def main() -> None:
                 for seed in map(int, args.seeds.split(",")):
                     r = evaluate(size, seed, share, Path(tmp))
                     rows.append(r)
-                    print(f"participants={size} share={share} seed={seed}: scheme F1 {r['scheme'][2]:.3f}, "
-                          f"participant F1 {r['participant'][2]:.3f}, exact {r['exact_share']:.3f}, "
-                          f"noise flagged {len(r['noise_flagged'])}", file=sys.stderr)
-    print("| participants | obtained share | runs | scheme P / R / F1 | participant P / R / F1 "
-          "| beneficiary F1 | paid-in & received-back exact | absorbed error | direct-loss error "
-          "| persons error | noise accounts flagged |")
+                    print(
+                        f"participants={size} share={share} seed={seed}: scheme F1 {r['scheme'][2]:.3f}, "
+                        f"participant F1 {r['participant'][2]:.3f}, exact {r['exact_share']:.3f}, "
+                        f"noise flagged {len(r['noise_flagged'])}",
+                        file=sys.stderr,
+                    )
+    print(
+        "| participants | obtained share | runs | scheme P / R / F1 | participant P / R / F1 "
+        "| beneficiary F1 | paid-in & received-back exact | absorbed error | direct-loss error "
+        "| persons error | noise accounts flagged |"
+    )
     print("| ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault((r["participants"], r["share"]), []).append(r)
     for (size, share), rs in groups.items():
+
         def m(key, i=None, rs=rs):
             return statistics.mean(r[key][i] if i is not None else r[key] for r in rs)
 
-        print(f"| {size} | {share:.0%} | {len(rs)} | {m('scheme', 0):.3f} / {m('scheme', 1):.3f} / "
-              f"{m('scheme', 2):.3f} | {m('participant', 0):.3f} / {m('participant', 1):.3f} / "
-              f"{m('participant', 2):.3f} | {m('beneficiary', 2):.3f} | {m('exact_share'):.1%} "
-              f"| {max(r['absorbed_err'] for r in rs):.3%} | {max(r['loss_err'] for r in rs):.3%} "
-              f"| {max(r['persons_err'] for r in rs):.2%} | {sum(len(r['noise_flagged']) for r in rs)} |")
+        print(
+            f"| {size} | {share:.0%} | {len(rs)} | {m('scheme', 0):.3f} / {m('scheme', 1):.3f} / "
+            f"{m('scheme', 2):.3f} | {m('participant', 0):.3f} / {m('participant', 1):.3f} / "
+            f"{m('participant', 2):.3f} | {m('beneficiary', 2):.3f} | {m('exact_share'):.1%} "
+            f"| {max(r['absorbed_err'] for r in rs):.3%} | {max(r['loss_err'] for r in rs):.3%} "
+            f"| {max(r['persons_err'] for r in rs):.2%} | {sum(len(r['noise_flagged']) for r in rs)} |"
+        )
 
 
 if __name__ == "__main__":

@@ -35,9 +35,7 @@ def _rows(text: str) -> int:
 def _timed(cmd: list[str], env: dict | None = None) -> dict:
     """Run ``cmd`` under /usr/bin/time -v: wall seconds, peak RSS (MiB)."""
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env
-    )
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -56,8 +54,10 @@ def generate(work: Path, rows: int, seed: int) -> tuple[Path, dict]:
     n = participants_for_rows(rows, seed=seed)
     t0 = time.perf_counter()
     truth = generate_case(folder, seed=seed, participants=n, scale_rows=rows)
-    print(f"  generated {truth['rows_read']} rows, {n} participants in {time.perf_counter() - t0:.0f}s",
-          file=sys.stderr)
+    print(
+        f"  generated {truth['rows_read']} rows, {n} participants in {time.perf_counter() - t0:.0f}s",
+        file=sys.stderr,
+    )
     return folder, truth
 
 
@@ -70,16 +70,32 @@ def bench_size(work: Path, rows: int, runs: int, seed: int, html: bool) -> dict:
         floor.append(_timed([sys.executable, str(HERE / "floor_read.py"), str(exports)]))
         out = folder / f"out{i}"
         timings = folder / f"timings{i}.json"
-        cmd = [sys.executable, "-m", "fundgraph", "analyze", str(exports), "-o", str(out),
-               "--quiet", "--timings", str(timings)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "fundgraph",
+            "analyze",
+            str(exports),
+            "-o",
+            str(out),
+            "--quiet",
+            "--timings",
+            str(timings),
+        ]
         if not html:
             cmd.append("--no-html")
         full.append(_timed(cmd))
         stages.append(json.loads(timings.read_text()))
-        print(f"  run {i + 1}: analyze {full[-1]['wall']:.1f}s {full[-1]['rss_mib']:.0f} MiB; "
-              f"floor {floor[-1]['wall']:.1f}s", file=sys.stderr)
+        print(
+            f"  run {i + 1}: analyze {full[-1]['wall']:.1f}s {full[-1]['rss_mib']:.0f} MiB; "
+            f"floor {floor[-1]['wall']:.1f}s",
+            file=sys.stderr,
+        )
     med = statistics.median
-    stage_names = sorted({k for s in stages for k in s}, key=lambda k: list(stages[0]).index(k) if k in stages[0] else 99)
+    stage_names = sorted(
+        {k for s in stages for k in s},
+        key=lambda k: list(stages[0]).index(k) if k in stages[0] else 99,
+    )
     return {
         "rows": truth["rows_read"],
         "files": files,
@@ -117,7 +133,9 @@ def table(results: list[dict]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="100k,1m", help="comma-separated row counts, e.g. 100k,1m,5m")
+    ap.add_argument(
+        "--sizes", default="100k,1m", help="comma-separated row counts, e.g. 100k,1m,5m"
+    )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--work", type=Path, default=HERE / "work")
@@ -133,14 +151,18 @@ def main() -> None:
 
     import fundgraph
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"pandas {pd.__version__}, fundgraph {fundgraph.__version__}, {time.strftime('%Y-%m-%d')}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}, fundgraph {fundgraph.__version__}, {time.strftime('%Y-%m-%d')}"
+    )
     print(table(results))
     k = exponent(results)
     if k is not None:
         print(f"fitted exponent of time vs rows: {k:.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "exponent": k}, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"results": results, "exponent": k}, indent=2), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

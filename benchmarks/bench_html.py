@@ -57,8 +57,12 @@ def synthetic_case(participants: int = 50_000, collectors: int = 200, seed: int 
 
     upper = rng.integers(0, len(lv1), len(lv2))
     add(lv2, lv1[upper], rng.integers(10**8, 10**9, len(lv2)), rng.integers(0, span, len(lv2)))
-    add(lv1, core[rng.integers(0, 2, len(lv1))], rng.integers(10**9, 10**10, len(lv1)),
-        rng.integers(0, span, len(lv1)))
+    add(
+        lv1,
+        core[rng.integers(0, 2, len(lv1))],
+        rng.integers(10**9, 10**10, len(lv1)),
+        rng.integers(0, span, len(lv1)),
+    )
     # each participant pays 1-3 times into a collector (round sums of 1-10万)
     k = rng.integers(1, 4, participants)
     who = np.repeat(np.arange(participants), k)
@@ -66,14 +70,26 @@ def synthetic_case(participants: int = 50_000, collectors: int = 200, seed: int 
     add(part[who], col, rng.integers(1, 11, len(who)) * 1_000_000, rng.integers(0, span, len(who)))
     # returns from the core to a third of them
     back = rng.choice(participants, participants // 3, replace=False)
-    add(core[rng.integers(0, 2, len(back))], part[back], rng.integers(10_000, 500_000, len(back)),
-        rng.integers(0, span, len(back)))
-    add(core[rng.integers(0, 2, len(benef))], benef, rng.integers(10**8, 10**10, len(benef)),
-        rng.integers(0, span, len(benef)))
+    add(
+        core[rng.integers(0, 2, len(back))],
+        part[back],
+        rng.integers(10_000, 500_000, len(back)),
+        rng.integers(0, span, len(back)),
+    )
+    add(
+        core[rng.integers(0, 2, len(benef))],
+        benef,
+        rng.integers(10**8, 10**10, len(benef)),
+        rng.integers(0, span, len(benef)),
+    )
     # shops: customers pay small sums
     c = rng.integers(0, len(customers), participants)
-    add(customers[c], shops[rng.integers(0, len(shops), participants)],
-        rng.integers(1_000, 50_000, participants), rng.integers(0, span, participants))
+    add(
+        customers[c],
+        shops[rng.integers(0, len(shops), participants)],
+        rng.integers(1_000, 50_000, participants),
+        rng.integers(0, span, participants),
+    )
 
     tr = pd.DataFrame(
         {
@@ -109,7 +125,9 @@ def synthetic_case(participants: int = 50_000, collectors: int = 200, seed: int 
     acc["structure"] = acc["level"].notna().map({True: 0, False: pd.NA}).astype("Int64")
     acc["community"] = (acc["role"] == "other").astype("int64")
     names = np.array(["张", "王", "李", "赵", "刘", "陈"])
-    acc["holder_name"] = names[np.arange(len(acc)) % len(names)] + pd.Series(np.arange(len(acc))).astype(str)
+    acc["holder_name"] = names[np.arange(len(acc)) % len(names)] + pd.Series(
+        np.arange(len(acc))
+    ).astype(str)
     acc["aliases"] = ""
     g_in = tr.groupby("dst")["amount"].agg(["sum", "size"])
     g_out = tr.groupby("src")["amount"].agg(["sum", "size"])
@@ -119,8 +137,12 @@ def synthetic_case(participants: int = 50_000, collectors: int = 200, seed: int 
     acc["out_count"] = acc["account"].map(g_out["size"]).fillna(0).astype("int64")
     tot = acc["in_amount"] + acc["out_amount"]
     acc["pagerank"] = tot / tot.sum()
-    both = pd.concat([tr[["src", "time"]].rename(columns={"src": "a"}),
-                      tr[["dst", "time"]].rename(columns={"dst": "a"})])
+    both = pd.concat(
+        [
+            tr[["src", "time"]].rename(columns={"src": "a"}),
+            tr[["dst", "time"]].rename(columns={"dst": "a"}),
+        ]
+    )
     t = both.groupby("a")["time"]
     acc["first_time"] = acc["account"].map(t.min())
     acc["last_time"] = acc["account"].map(t.max())
@@ -134,8 +156,11 @@ def first_frame_ms(path: Path) -> tuple[float, int]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(path.resolve().as_uri())
         page.wait_for_function("window.fundgraph && window.fundgraph.ready", timeout=120_000)
@@ -151,8 +176,11 @@ def main() -> None:
     ap.add_argument("--collectors", type=int, default=200)
     ap.add_argument("--views", default="overview,pyramid,community")
     ap.add_argument("--no-browser", action="store_true")
-    ap.add_argument("--case", type=Path, help="render this analysed case folder instead "
-                    "(e.g. the 1M-row case of bench_analyze.py)")
+    ap.add_argument(
+        "--case",
+        type=Path,
+        help="render this analysed case folder instead (e.g. the 1M-row case of bench_analyze.py)",
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     if args.case:
@@ -161,8 +189,10 @@ def main() -> None:
         case = load_case(args.case)
     else:
         case = synthetic_case(args.participants, args.collectors)
-    print(f"case: {len(case.accounts):,} accounts, {len(case.transfers):,} transfers "
-          f"(built in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"case: {len(case.accounts):,} accounts, {len(case.transfers):,} transfers "
+        f"(built in {time.perf_counter() - t0:.1f} s)"
+    )
     out = Path(tempfile.mkdtemp(prefix="fundgraph-bench-"))
     for view in args.views.split(","):
         t0 = time.perf_counter()

@@ -44,8 +44,14 @@ def read_floor(folder: Path) -> int:
             head = text[:4096]
             delim = max(",\t;|", key=head.count)
             df = pd.read_csv(
-                io.StringIO(text), sep=delim, header=None, dtype=str, engine="c",
-                on_bad_lines="skip", quoting=csv.QUOTE_NONE, skip_blank_lines=False,
+                io.StringIO(text),
+                sep=delim,
+                header=None,
+                dtype=str,
+                engine="c",
+                on_bad_lines="skip",
+                quoting=csv.QUOTE_NONE,
+                skip_blank_lines=False,
                 names=range(64),
             )
             rows += len(df)

@@ -85,8 +85,18 @@ def group(ctx: click.Context, debug: bool) -> None:
     ctx.obj["cli_lang"] = cli_lang()
 
 
-for _command in (analyze, demo, inspect, trace, render, timeline, push_command, pull_command,
-                 export, screen):
+for _command in (
+    analyze,
+    demo,
+    inspect,
+    trace,
+    render,
+    timeline,
+    push_command,
+    pull_command,
+    export,
+    screen,
+):
     group.add_command(_command)
 
 

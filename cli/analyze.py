@@ -13,7 +13,10 @@ from fundgraph.money import cents
 from fundgraph.progress import Progress
 
 LANG_OPTION = click.option(
-    "--lang", type=click.Choice(LANGS), default="zh", show_default=True,
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    show_default=True,
     help="Language of the HTML pages and of the texts in the tables.",
 )
 
@@ -25,16 +28,21 @@ def _recovered(ctx: click.Context, param: click.Parameter, value: str | None) ->
     try:
         c = cents(text)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an amount in yuan (e.g. 1500000 or 1500000.50)") from None
+        raise click.BadParameter(
+            f"{value!r} is not an amount in yuan (e.g. 1500000 or 1500000.50)"
+        ) from None
     if c < 0:
         raise click.BadParameter("the amount recovered cannot be negative")
     return c
 
 
 LAYOUT_OPTION = click.option(
-    "--layout", "layout", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--layout",
+    "layout",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="User layout file (TOML): header aliases, status values, date order, sign convention, "
-         "own account for matching files. May be given several times.",
+    "own account for matching files. May be given several times.",
 )
 
 
@@ -55,25 +63,66 @@ def report_unreadable(case, lang: str) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Case folder to write.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Case folder to write.",
+)
 @LANG_OPTION
-@click.option("--recovered", metavar="AMOUNT", callback=_recovered, help="Yuan recovered so far: adds a pro-rata restitution plan.")
-@click.option("--watchlist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="File of names, ID numbers or accounts to flag.")
-@click.option("--mirror-window", type=click.IntRange(0, 86400), default=300, show_default=True,
-              help="Seconds two banks' clocks may differ for the same transfer.")
-@click.option("--excel-headers", type=click.Choice(["zh"]), default=None,
-              help="Also write copies of the CSV files with Chinese column names.")
+@click.option(
+    "--recovered",
+    metavar="AMOUNT",
+    callback=_recovered,
+    help="Yuan recovered so far: adds a pro-rata restitution plan.",
+)
+@click.option(
+    "--watchlist",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File of names, ID numbers or accounts to flag.",
+)
+@click.option(
+    "--mirror-window",
+    type=click.IntRange(0, 86400),
+    default=300,
+    show_default=True,
+    help="Seconds two banks' clocks may differ for the same transfer.",
+)
+@click.option(
+    "--excel-headers",
+    type=click.Choice(["zh"]),
+    default=None,
+    help="Also write copies of the CSV files with Chinese column names.",
+)
 @click.option("--no-html", is_flag=True, help="Skip graph.html and report.html.")
-@click.option("--strict", is_flag=True, help="Stop with an error when a file cannot be read at all.")
-@click.option("--timings", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the seconds spent per stage to this JSON file.")
+@click.option(
+    "--strict", is_flag=True, help="Stop with an error when a file cannot be read at all."
+)
+@click.option(
+    "--timings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the seconds spent per stage to this JSON file.",
+)
 @LAYOUT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.pass_context
-def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, excel_headers, no_html,
-            strict, timings, layout, quiet):
+def analyze(
+    ctx,
+    paths,
+    out_dir,
+    lang,
+    recovered,
+    watchlist,
+    mirror_window,
+    excel_headers,
+    no_html,
+    strict,
+    timings,
+    layout,
+    quiet,
+):
     """Read bank exports under PATHS, analyse them and write the case folder."""
     from fundgraph.analysis import read_watchlist
     from fundgraph.ingest import load_layouts
@@ -92,8 +141,15 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
     layouts = load_layouts(list(layout)) if layout else None
     try:
         case = build_case(
-            paths, lang=lang, recovered=recovered, watchlist=wl, layouts=layouts,
-            mirror_window=mirror_window, strict=strict, keep_transactions=False, progress=progress,
+            paths,
+            lang=lang,
+            recovered=recovered,
+            watchlist=wl,
+            layouts=layouts,
+            mirror_window=mirror_window,
+            strict=strict,
+            keep_transactions=False,
+            progress=progress,
         )
     except NoRowsAccepted as exc:
         progress.done()
@@ -102,7 +158,9 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
             click.echo(t("cli.no_direction_info", msg_lang, file=r["source_file"]), err=True)
         click.echo(exc.localized(msg_lang), err=True)
         raise InputError(
-            key="error.no_rows_written", rejects=out_dir / "rejects.csv", files=out_dir / "files.csv"
+            key="error.no_rows_written",
+            rejects=out_dir / "rejects.csv",
+            files=out_dir / "files.csv",
         ) from None
     if not quiet:
         report_unreadable(case, msg_lang)
@@ -112,17 +170,38 @@ def analyze(ctx, paths, out_dir, lang, recovered, watchlist, mirror_window, exce
         timings.write_text(json.dumps(case.timings, indent=2) + "\n", encoding="utf-8")
     s = case.summary
     click.echo(
-        t("cli.analyzed", msg_lang, rows=s["rows_read"], accepted=s["rows_accepted"],
-          rejected=s["rows_rejected"], transfers=s["transfers"], accounts=s["accounts"], out=out_dir)
+        t(
+            "cli.analyzed",
+            msg_lang,
+            rows=s["rows_read"],
+            accepted=s["rows_accepted"],
+            rejected=s["rows_rejected"],
+            transfers=s["transfers"],
+            accounts=s["accounts"],
+            out=out_dir,
+        )
     )
     if not no_html:
         click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))
 
 
 @click.command()
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("fundgraph-demo"), show_default=True, help="Folder for the sample case.")
-@click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the synthetic case.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fundgraph-demo"),
+    show_default=True,
+    help="Folder for the sample case.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    help="Seed of the synthetic case.",
+)
 @click.option("--participants", type=click.IntRange(10, 1_000_000), default=300, show_default=True)
 @LANG_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
@@ -144,8 +223,16 @@ def demo(ctx, out_dir, seed, participants, lang, quiet):
     write_case(case, case_dir, progress=progress)
     s = case.summary
     click.echo(
-        t("cli.analyzed", msg_lang, rows=s["rows_read"], accepted=s["rows_accepted"],
-          rejected=s["rows_rejected"], transfers=s["transfers"], accounts=s["accounts"], out=case_dir)
+        t(
+            "cli.analyzed",
+            msg_lang,
+            rows=s["rows_read"],
+            accepted=s["rows_accepted"],
+            rejected=s["rows_rejected"],
+            transfers=s["transfers"],
+            accounts=s["accounts"],
+            out=case_dir,
+        )
     )
     click.echo(t("cli.html_at", msg_lang, path=case_dir / "graph.html"))
     click.echo(t("cli.html_at", msg_lang, path=case_dir / "report.html"))

@@ -12,13 +12,27 @@ from fundgraph.money import format_cny
 
 @click.command()
 @click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--by", type=click.Choice(["month", "week", "day"]), default="month",
-              show_default=True, help="Period length (weeks start on Monday).")
+@click.option(
+    "--by",
+    type=click.Choice(["month", "week", "day"]),
+    default="month",
+    show_default=True,
+    help="Period length (weeks start on Monday).",
+)
 @click.option("--structure", type=int, default=None, help="Only this collection structure.")
-@click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="Language of the summary (default: from the environment).")
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV file to write (default: DIR/timeline-<by>.csv).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of the summary (default: from the environment).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write (default: DIR/timeline-<by>.csv).",
+)
 @click.pass_context
 def timeline(ctx, case_dir, by, structure, lang, out_file):
     """Write the analysed case's money per period to a CSV file and print the key dates."""
@@ -32,8 +46,9 @@ def timeline(ctx, case_dir, by, structure, lang, out_file):
     series = scheme_timeline(case, by=by, structure=structure)
     out = out_file or case_dir / f"timeline-{by}.csv"
     write_csv(series, out)
-    click.echo(t("timeline.written", lang, path=out, periods=len(series),
-                 by=t(f"timeline.by.{by}", lang)))
+    click.echo(
+        t("timeline.written", lang, path=out, periods=len(series), by=t(f"timeline.by.{by}", lang))
+    )
     if not len(series):
         click.echo(t("timeline.empty", lang))
         return
@@ -47,22 +62,42 @@ def fact_lines(facts: dict, lang: str) -> list[str]:
     out = []
     f = facts.get("payouts_exceed_deposits")
     if f:
-        out.append(t("timeline.fact.payouts_exceed_deposits", lang, period=f["period"],
-                     returns=format_cny(f["returns_out"], lang),
-                     deposits=format_cny(f["deposits_in"], lang)))
+        out.append(
+            t(
+                "timeline.fact.payouts_exceed_deposits",
+                lang,
+                period=f["period"],
+                returns=format_cny(f["returns_out"], lang),
+                deposits=format_cny(f["deposits_in"], lang),
+            )
+        )
     else:
         out.append(t("timeline.fact.none", lang))
     f = facts.get("last_deposit")
     if f:
-        out.append(t("timeline.fact.last_deposit", lang, date=f["date"], account=f["account"],
-                     amount=format_cny(f["amount"], lang), id=f["transfer_id"]))
+        out.append(
+            t(
+                "timeline.fact.last_deposit",
+                lang,
+                date=f["date"],
+                account=f["account"],
+                amount=format_cny(f["amount"], lang),
+                id=f["transfer_id"],
+            )
+        )
     f = facts.get("collapse_date")
     if f:
         out.append(t("timeline.fact.collapse_date", lang, date=f["date"]))
     f = facts.get("returns_funded_by_later_deposits_share")
     if f:
-        out.append(t("timeline.fact.returns_funded_by_later_deposits_share", lang,
-                     share=f"{f['share'] * 100:.1f}%", funded=format_cny(f["funded_by_later"], lang),
-                     returns=format_cny(f["returns"], lang),
-                     method=t(f"trace.method.{f['method']}", lang)))
+        out.append(
+            t(
+                "timeline.fact.returns_funded_by_later_deposits_share",
+                lang,
+                share=f"{f['share'] * 100:.1f}%",
+                funded=format_cny(f["funded_by_later"], lang),
+                returns=format_cny(f["returns"], lang),
+                method=t(f"trace.method.{f['method']}", lang),
+            )
+        )
     return out

@@ -1,6 +1,6 @@
 """Load an analysed case and explore its fund-flow graph with networkx.
 
-    python examples/look_at_graph.py case-folder/
+python examples/look_at_graph.py case-folder/
 """
 
 import sys
@@ -12,14 +12,18 @@ from fundgraph.money import format_cny
 
 case = load_case(sys.argv[1])
 G = flow_graph(case.transfers, case.accounts)
-print(f"{G.number_of_nodes()} accounts, {G.number_of_edges()} account pairs with money between them")
+print(
+    f"{G.number_of_nodes()} accounts, {G.number_of_edges()} account pairs with money between them"
+)
 
 # who receives from the most distinct accounts (fan-in)
 fan_in = sorted(G.in_degree(), key=lambda kv: (-kv[1], kv[0]))[:5]
 for account, k in fan_in:
     node = G.nodes[account]
-    print(f"  {account} {node.get('holder_name', '')} [{node.get('role', '')}] "
-          f"receives from {k} accounts, {format_cny(sum(d['amount'] for _, _, d in G.in_edges(account, data=True)), 'en')}")
+    print(
+        f"  {account} {node.get('holder_name', '')} [{node.get('role', '')}] "
+        f"receives from {k} accounts, {format_cny(sum(d['amount'] for _, _, d in G.in_edges(account, data=True)), 'en')}"
+    )
 
 # the way the money of one participant climbs to the core
 core = [n for n, d in G.nodes(data=True) if d.get("role") == "core"]

@@ -31,7 +31,9 @@ def main(argv: list[str]) -> int:
         print(render_view(case, out_dir / f"{view}.html", view=view, lang=lang))
     acc = case.accounts
     cores = acc.loc[acc["role"] == "core", "account"] if len(acc) else []
-    focus = str(cores.iloc[0]) if len(cores) else (str(acc["account"].iloc[0]) if len(acc) else None)
+    focus = (
+        str(cores.iloc[0]) if len(cores) else (str(acc["account"].iloc[0]) if len(acc) else None)
+    )
     if focus:
         print(render_view(case, out_dir / "ego.html", view="ego", focus=focus, hops=1, lang=lang))
     return 0

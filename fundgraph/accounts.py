@@ -71,14 +71,26 @@ def account_table(
     df["unknown_in"] = t[(t["src"] == CASH) & unknown].groupby("dst")["amount"].sum()
     df["unknown_out"] = t[(t["dst"] == CASH) & unknown].groupby("src")["amount"].sum()
     times = pd.concat(
-        [t.loc[t["src"] != CASH, ["src", "time"]].set_axis(["account", "time"], axis=1),
-         t.loc[t["dst"] != CASH, ["dst", "time"]].set_axis(["account", "time"], axis=1)],
+        [
+            t.loc[t["src"] != CASH, ["src", "time"]].set_axis(["account", "time"], axis=1),
+            t.loc[t["dst"] != CASH, ["dst", "time"]].set_axis(["account", "time"], axis=1),
+        ],
         ignore_index=True,
     ).groupby("account")["time"]
     df["first_time"] = times.min()
     df["last_time"] = times.max()
-    for c in ("in_amount", "in_count", "out_amount", "out_count", "in_degree", "out_degree", "cash_in",
-              "cash_out", "unknown_in", "unknown_out"):
+    for c in (
+        "in_amount",
+        "in_count",
+        "out_amount",
+        "out_count",
+        "in_degree",
+        "out_degree",
+        "cash_in",
+        "cash_out",
+        "unknown_in",
+        "unknown_out",
+    ):
         df[c] = df[c].fillna(0).astype("int64")
     names = best_names(transactions, t)
     df = df.join(names)

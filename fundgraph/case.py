@@ -112,9 +112,7 @@ _OWN_PATTERNS = (
 )
 _OWN_FOLDER = re.compile(r"^excel-[a-z]{2}$")
 # the files written only by a run (their presence makes a folder a case, complete or not)
-_CASE_MARKERS = (
-    "case.json", *CASE_FILES, *_PARQUET.values(), "structures.json", "timeline.json"
-)
+_CASE_MARKERS = ("case.json", *CASE_FILES, *_PARQUET.values(), "structures.json", "timeline.json")
 
 
 @dataclass
@@ -321,8 +319,10 @@ def _timeline_json(series: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any
     from .money import yuan_decimal
 
     def money(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: yuan_decimal(int(v)) if k in _TIMELINE_MONEY and v is not None else v
-                for k, v in d.items()}
+        return {
+            k: yuan_decimal(int(v)) if k in _TIMELINE_MONEY and v is not None else v
+            for k, v in d.items()
+        }
 
     return {
         "by": "month",

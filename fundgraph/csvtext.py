@@ -69,7 +69,9 @@ def csv_chunks(
     if table is not None and (table.num_rows != len(df) or table.num_columns != len(df.columns)):
         raise ValueError("table is not the Arrow copy of df")
     kinds = dict(schema or {})
-    names = _quoted(pa.array([str((headers or {}).get(c, c)) for c in df.columns], type=pa.string()))
+    names = _quoted(
+        pa.array([str((headers or {}).get(c, c)) for c in df.columns], type=pa.string())
+    )
     yield _BOM + bytes(_lines([names.slice(i, 1) for i in range(len(names))], rows=1))
     for start in range(0, len(df), chunk_rows):
         part = df.iloc[start : start + chunk_rows]
@@ -107,8 +109,10 @@ def _buffer(arr: pa.Array) -> memoryview:
         return memoryview(b"")
     width = 8 if pa.types.is_large_string(arr.type) else 4
     offsets = np.frombuffer(
-        arr.buffers()[1], dtype=np.int64 if width == 8 else np.int32,
-        count=len(arr) + 1, offset=arr.offset * width,
+        arr.buffers()[1],
+        dtype=np.int64 if width == 8 else np.int32,
+        count=len(arr) + 1,
+        offset=arr.offset * width,
     )
     return memoryview(arr.buffers()[2])[int(offsets[0]) : int(offsets[-1])]
 
@@ -251,8 +255,12 @@ def _text(s: pd.Series, arrow=None) -> pa.Array:
     """Text cells with missing ones empty and formulas neutralised."""
     from .tables import FORMULA_STARTS, neutralise_formulas
 
-    if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        arr = pc.fill_null(arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow, "")
+    if arrow is not None and (
+        pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)
+    ):
+        arr = pc.fill_null(
+            arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow, ""
+        )
     else:
         values = s.to_numpy(dtype=object)
         missing = pd.isna(values)

@@ -49,7 +49,9 @@ def aggregate_edges(transfers: pd.DataFrame) -> pd.DataFrame:
 
 def _add_account_nodes(G: nx.Graph, transfers: pd.DataFrame, accounts: pd.DataFrame | None) -> None:
     if accounts is not None and len(accounts):
-        cols = [c for c in ("holder_name", "holder_id", "role", "level", "obtained") if c in accounts]
+        cols = [
+            c for c in ("holder_name", "holder_id", "role", "level", "obtained") if c in accounts
+        ]
         recs = accounts[["account", *cols]].to_dict("records")
         G.add_nodes_from((r.pop("account"), r) for r in recs)
     nodes = pd.unique(pd.concat([transfers["src"], transfers["dst"]], ignore_index=True))
@@ -86,7 +88,11 @@ def flow_graph(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     _add_account_nodes(G, transfers, accounts)
     agg = aggregate_edges(transfers)
     G.add_edges_from(
-        (r[0], r[1], {"amount": int(r[2]), "count": int(r[3]), "first_time": r[4], "last_time": r[5]})
+        (
+            r[0],
+            r[1],
+            {"amount": int(r[2]), "count": int(r[3]), "first_time": r[4], "last_time": r[5]},
+        )
         for r in agg[["src", "dst", "amount", "count", "first_time", "last_time"]].itertuples(
             index=False, name=None
         )
@@ -108,6 +114,8 @@ def transfer_multigraph(
     ids = t["transfer_id"] if "transfer_id" in t else pd.Series(range(len(t)), index=t.index)
     G.add_edges_from(
         (s, d, int(k), {"amount": int(a), "time": tm, "memo": m})
-        for s, d, k, a, tm, m in zip(t["src"], t["dst"], ids, t["amount"], t["time"], memo, strict=True)
+        for s, d, k, a, tm, m in zip(
+            t["src"], t["dst"], ids, t["amount"], t["time"], memo, strict=True
+        )
     )
     return G

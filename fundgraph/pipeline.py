@@ -49,7 +49,11 @@ def main_currency(transfers: pd.DataFrame) -> str:
     >>> main_currency(pd.DataFrame({"currency": ["HKD", "USD", "USD"], "amount": [500, 300, 300]}))
     'USD'
     """
-    cur = transfers["currency"].fillna("").astype(str) if "currency" in transfers else pd.Series(dtype=object)
+    cur = (
+        transfers["currency"].fillna("").astype(str)
+        if "currency" in transfers
+        else pd.Series(dtype=object)
+    )
     named = cur[cur != ""]
     if named.empty:
         return ""
@@ -155,7 +159,9 @@ def build_case(
     case = Case(lang=lang)
     paths = list(paths)
     with _timed(case, "read", progress):
-        ing = read_exports(paths, lang=lang, workers=workers, progress=progress.count, layouts=layouts)
+        ing = read_exports(
+            paths, lang=lang, workers=workers, progress=progress.count, layouts=layouts
+        )
     unreadable = ing.rejects[ing.rejects["source_row"].isna()]
     if strict and len(unreadable):
         r = unreadable.iloc[0]
@@ -211,7 +217,9 @@ def build_case(
     with _timed(case, "analysis", progress):
         case = analyze_case(case, recovered=recovered, watchlist=watchlist, lang=lang)
     if len(other):
-        case.transfers = pd.concat([case.transfers, other[case.transfers.columns]], ignore_index=True)
+        case.transfers = pd.concat(
+            [case.transfers, other[case.transfers.columns]], ignore_index=True
+        )
     with _timed(case, "timeline", progress):
         # the report's monthly series and facts (every return traced back), computed once
         # here instead of while the report is drawn

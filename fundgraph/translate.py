@@ -28,6 +28,9 @@ def write_translated_copies(case: Case, out_dir: str | Path, lang: str) -> Path:
         df = getattr(case, attr)
         write_csv(df, folder / name, sch, headers=column_headers(df.columns, lang))
     if case.restitution is not None:
-        write_csv(case.restitution, folder / "restitution.csv",
-                  headers=column_headers(case.restitution.columns, lang))
+        write_csv(
+            case.restitution,
+            folder / "restitution.csv",
+            headers=column_headers(case.restitution.columns, lang),
+        )
     return folder

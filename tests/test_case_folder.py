@@ -317,7 +317,10 @@ def test_timeline_facts_are_written_and_read_back_exactly(tmp_path):
     assert back[1] == facts
     assert isinstance(back[1]["last_deposit"]["time"], pd.Timestamp)
     share = back[1]["returns_funded_by_later_deposits_share"]["share"]
-    assert isinstance(share, float) and share == facts["returns_funded_by_later_deposits_share"]["share"]
+    assert (
+        isinstance(share, float)
+        and share == facts["returns_funded_by_later_deposits_share"]["share"]
+    )
 
 
 def test_a_report_from_a_loaded_folder_traces_nothing_and_is_the_same(tmp_path, monkeypatch):
@@ -361,8 +364,9 @@ def test_a_damaged_timeline_json_is_named(tmp_path):
     write_case_data(case, d)
     finish_case(case, d)
     text = (d / "timeline.json").read_text(encoding="utf-8")
-    (d / "timeline.json").write_text(text.replace('"returns": 12000.00', '"returns": "x"'),
-                                     encoding="utf-8")
+    (d / "timeline.json").write_text(
+        text.replace('"returns": 12000.00', '"returns": "x"'), encoding="utf-8"
+    )
     with pytest.raises(CaseError, match=r"timeline\.json"):
         load_case(d)
 

@@ -50,12 +50,29 @@ TEXT = st.one_of(
     st.none(),
     st.text(
         alphabet=st.sampled_from(
-            [*FORMULA_STARTS, "'", "`", ",", '"', "\r", "\n", " ", "1", "2", ".", "e", "a", "张", "三", "—"]
+            [
+                *FORMULA_STARTS,
+                "'",
+                "`",
+                ",",
+                '"',
+                "\r",
+                "\n",
+                " ",
+                "1",
+                "2",
+                ".",
+                "e",
+                "a",
+                "张",
+                "三",
+                "—",
+            ]
         ),
         max_size=8,
     ),
 )
-CENTS = st.integers(min_value=-10**15, max_value=10**15)
+CENTS = st.integers(min_value=-(10**15), max_value=10**15)
 TIMES = st.one_of(
     st.none(),
     st.integers(min_value=-2_000_000_000_000_000_000, max_value=4_000_000_000_000_000_000).map(
@@ -67,26 +84,43 @@ TIMES = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(
     rows=st.lists(
-        st.tuples(TEXT, TEXT, CENTS, st.one_of(st.none(), CENTS), TIMES, st.booleans(),
-                  st.one_of(st.none(), st.floats(allow_nan=False, width=64))),
+        st.tuples(
+            TEXT,
+            TEXT,
+            CENTS,
+            st.one_of(st.none(), CENTS),
+            TIMES,
+            st.booleans(),
+            st.one_of(st.none(), st.floats(allow_nan=False, width=64)),
+        ),
         max_size=12,
     ),
     chunk=st.integers(min_value=1, max_value=5),
 )
 def test_every_cell_is_written_as_the_csv_module_writes_it(rows, chunk):
-    schema = {"memo": "str", "src_name": "str", "amount": "int64", "balance": "Int64",
-              "time": "datetime", "obtained": "bool", "score": "float", "n": "Int64"}
+    schema = {
+        "memo": "str",
+        "src_name": "str",
+        "amount": "int64",
+        "balance": "Int64",
+        "time": "datetime",
+        "obtained": "bool",
+        "score": "float",
+        "n": "Int64",
+    }
     cols = list(zip(*rows, strict=True)) if rows else [[]] * 7
-    df = pd.DataFrame({
-        "memo": pd.Series(cols[0], dtype=object),
-        "src_name": pd.Series(cols[1], dtype=object),
-        "amount": pd.Series(cols[2], dtype="int64"),
-        "balance": pd.Series(cols[3], dtype="Int64"),
-        "time": pd.Series(cols[4], dtype="datetime64[ns]"),
-        "obtained": pd.Series(cols[5], dtype=bool),
-        "score": pd.Series(cols[6], dtype="float64"),
-        "n": pd.Series(cols[3], dtype="Int64"),
-    })
+    df = pd.DataFrame(
+        {
+            "memo": pd.Series(cols[0], dtype=object),
+            "src_name": pd.Series(cols[1], dtype=object),
+            "amount": pd.Series(cols[2], dtype="int64"),
+            "balance": pd.Series(cols[3], dtype="Int64"),
+            "time": pd.Series(cols[4], dtype="datetime64[ns]"),
+            "obtained": pd.Series(cols[5], dtype=bool),
+            "score": pd.Series(cols[6], dtype="float64"),
+            "n": pd.Series(cols[3], dtype="Int64"),
+        }
+    )
     expected = reference(df, schema)
     assert written(df, schema, chunk_rows=chunk) == expected
     assert written(df, schema, table=arrow_table(df), chunk_rows=chunk) == expected
@@ -111,11 +145,15 @@ def test_a_table_without_columns_is_blank_lines():
 def test_translated_headers_and_mixed_text():
     df = pd.DataFrame({"src": ["=x", 12, 1.5, None, True], "amount": [1, 2, 3, 4, -100]})
     headers = {"src": "转出账号", "amount": "金额(元)"}
-    assert written(df, {"src": "str"}, headers) == reference(df, {"src": "str", "amount": "int64"}, headers)
+    assert written(df, {"src": "str"}, headers) == reference(
+        df, {"src": "str", "amount": "int64"}, headers
+    )
 
 
 def test_times_outside_four_digit_years_and_with_zones_are_written_as_pandas_writes_them():
-    odd = pd.Series(pd.to_datetime(["0099-03-04 05:06:07", "2022-01-01 00:00:00"], format="ISO8601"))
+    odd = pd.Series(
+        pd.to_datetime(["0099-03-04 05:06:07", "2022-01-01 00:00:00"], format="ISO8601")
+    )
     zoned = pd.Series(pd.to_datetime(["2022-01-01 08:00:00+08:00", None], format="ISO8601"))
     pre_epoch = pd.Series([pd.Timestamp("1969-12-31 23:59:59.75"), pd.Timestamp("1970-01-01")])
     for s in (odd, zoned, pre_epoch):
@@ -130,5 +168,7 @@ def test_a_hundred_thousand_formula_cells_keep_their_order():
     memo = np.where(np.arange(n) % 7 == 0, "=SUM(A1)", "ok").astype(object)
     df = pd.DataFrame({"memo": memo, "amount": np.arange(n, dtype=np.int64)})
     lines = written(df, {"memo": "str", "amount": "int64"}).decode("utf-8-sig").split("\r\n")
-    assert lines[1] == "'=SUM(A1),0.00" and lines[2] == "ok,0.01" and lines[n] == "'=SUM(A1),1000.02"
+    assert (
+        lines[1] == "'=SUM(A1),0.00" and lines[2] == "ok,0.01" and lines[n] == "'=SUM(A1),1000.02"
+    )
     assert sum(x.startswith("'=") for x in lines) == len(range(0, n, 7))

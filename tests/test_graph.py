@@ -13,7 +13,13 @@ def _transfers():
             "dst": ["B", "B", "C", "B", ""],
             "amount": [100_000_00, 50_000_00, 140_000_00, 2_000_00, 1_000_00],
             "time": pd.to_datetime(
-                ["2022-01-01 09:00", "2022-01-01 10:00", "2022-01-02 00:00", "2022-01-03 00:00", "2022-01-04 00:00"]
+                [
+                    "2022-01-01 09:00",
+                    "2022-01-01 10:00",
+                    "2022-01-02 00:00",
+                    "2022-01-03 00:00",
+                    "2022-01-04 00:00",
+                ]
             ),
             "memo": ["投资", "投资", "", "", ""],
         }
@@ -49,6 +55,8 @@ def test_aggregate_edges_table_and_empty_input():
 
 
 def test_account_attributes_from_the_accounts_table():
-    acc = pd.DataFrame({"account": ["B"], "holder_name": ["张三"], "role": ["collector"], "level": [1]})
+    acc = pd.DataFrame(
+        {"account": ["B"], "holder_name": ["张三"], "role": ["collector"], "level": [1]}
+    )
     G = flow_graph(_transfers(), acc)
     assert G.nodes["B"]["holder_name"] == "张三" and G.nodes["B"]["role"] == "collector"

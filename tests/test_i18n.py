@@ -11,7 +11,11 @@ from fundgraph.i18n import LANGS, catalogue, cli_lang, t
 
 def _files(lang):
     folder = resources.files("fundgraph") / "locales" / lang
-    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".json")}
+    return {
+        p.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in folder.iterdir()
+        if p.name.endswith(".json")
+    }
 
 
 def test_same_files_in_every_language():

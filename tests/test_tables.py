@@ -15,7 +15,13 @@ from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, load_case, write_case_data
 from fundgraph.tables import atomic_write_bytes, atomic_write_text, read_csv, write_csv
 
-SCHEMA = {"holder_name": "str", "memo": "str", "amount": "int64", "balance": "Int64", "time": "datetime"}
+SCHEMA = {
+    "holder_name": "str",
+    "memo": "str",
+    "amount": "int64",
+    "balance": "Int64",
+    "time": "datetime",
+}
 
 
 def _frame(names, memos, amounts):
@@ -25,15 +31,19 @@ def _frame(names, memos, amounts):
             "holder_name": pd.Series(names, dtype=object),
             "memo": pd.Series(memos, dtype=object),
             "amount": pd.Series(amounts, dtype="int64"),
-            "balance": pd.array([None if i % 2 else a for i, a in enumerate(amounts)], dtype="Int64"),
-            "time": pd.Series(pd.date_range("2022-01-01 00:00:01", periods=n, freq="37s"), dtype="datetime64[ns]"),
+            "balance": pd.array(
+                [None if i % 2 else a for i, a in enumerate(amounts)], dtype="Int64"
+            ),
+            "time": pd.Series(
+                pd.date_range("2022-01-01 00:00:01", periods=n, freq="37s"), dtype="datetime64[ns]"
+            ),
         }
     )
 
 
 def test_formulas_neutralised_numbers_kept(tmp_path):
     df = _frame(
-        ["=HYPERLINK(\"http://x\",\"y\")", "+86 138", "-12.50", "@SUM(A1)", "张三", "-", "\t=1+1"],
+        ['=HYPERLINK("http://x","y")', "+86 138", "-12.50", "@SUM(A1)", "张三", "-", "\t=1+1"],
         ["=1+1", "-12.50", "+5", "1e5", "'=A1", "普通", "-x"],
         [-1250, 1250, 0, 1, -1, 5, 7],
     )
@@ -44,7 +54,13 @@ def test_formulas_neutralised_numbers_kept(tmp_path):
     text = raw.decode("utf-8-sig")
     rows = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert rows["holder_name"].tolist() == [
-        "'=HYPERLINK(\"http://x\",\"y\")", "'+86 138", "-12.50", "'@SUM(A1)", "张三", "'-", "'\t=1+1"
+        '\'=HYPERLINK("http://x","y")',
+        "'+86 138",
+        "-12.50",
+        "'@SUM(A1)",
+        "张三",
+        "'-",
+        "'\t=1+1",
     ]
     assert rows["memo"].tolist() == ["'=1+1", "-12.50", "+5", "1e5", "''=A1", "普通", "'-x"]
     assert rows["amount"].tolist() == ["-12.50", "12.50", "0.00", "0.01", "-0.01", "0.05", "0.07"]
@@ -56,11 +72,17 @@ def test_formulas_neutralised_numbers_kept(tmp_path):
 
 cell_text = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
-) | st.sampled_from(["=1+1", "+1", "-1", "@a", "'=x", "''-y", "-12.50", "\t=x", "", " ", "'", "\r\n", '"'])
+) | st.sampled_from(
+    ["=1+1", "+1", "-1", "@a", "'=x", "''-y", "-12.50", "\t=x", "", " ", "'", "\r\n", '"']
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(cell_text, cell_text, st.integers(-(10**15), 10**15)), min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(cell_text, cell_text, st.integers(-(10**15), 10**15)), min_size=1, max_size=20
+    )
+)
 def test_csv_round_trip(rows):
     import tempfile
 
@@ -96,7 +118,9 @@ def test_atomic_write_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
 def _small_case():
     c = Case(lang="en")
     c.transfers = tables.conform(
-        pd.DataFrame({"src": ["=A"], "dst": ["B"], "amount": [100], "time": [pd.Timestamp("2022-01-01")]}),
+        pd.DataFrame(
+            {"src": ["=A"], "dst": ["B"], "amount": [100], "time": [pd.Timestamp("2022-01-01")]}
+        ),
         S.TRANSFERS,
     )
     c.summary = {"rows_read": 1}

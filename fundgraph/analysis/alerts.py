@@ -135,7 +135,9 @@ def read_watchlist(path: str | os.PathLike) -> pd.DataFrame:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(key="error.watchlist.unreadable", path=str(p), detail=str(exc.strerror or exc)) from exc
+        raise InputError(
+            key="error.watchlist.unreadable", path=str(p), detail=str(exc.strerror or exc)
+        ) from exc
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(key="error.watchlist.binary", path=str(p))
     text = _decode(raw, str(p))
@@ -518,7 +520,7 @@ def fan_counts(edges: pd.DataFrame, side: str, window_days: int) -> pd.Series:
         return pd.Series(dtype="int64")
     first = edges.groupby([side, other], sort=False)["t"].min().reset_index()
     code, accts = pd.factorize(first[side], sort=True)
-    secs = (first["t"].to_numpy(dtype="datetime64[s]").astype(np.int64))
+    secs = first["t"].to_numpy(dtype="datetime64[s]").astype(np.int64)
     secs = secs - secs.min()
     # one sorted key per (account, time): the window's end is a search in it
     key = code.astype(np.int64) * (1 << 34) + secs
@@ -607,14 +609,10 @@ def gather_scatter(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
             last_in = ti[s1 - 1]
             senders = sorted(set(si[s0:s1]) - set(do[o0:o1]))
             r0 = int(np.searchsorted(to, last_in - (last_in - t0) / 2, side="left"))
-            receivers = sorted(set(do[max(r0, o0):o1]) - set(senders))
+            receivers = sorted(set(do[max(r0, o0) : o1]) - set(senders))
             a_in = int(cin[s1] - cin[s0])
             a_out = int(cout[o1] - cout[o0])
-            if (
-                len(senders) >= k
-                and len(receivers) >= k
-                and 0.5 * a_in <= a_out <= 1.5 * a_in
-            ):
+            if len(senders) >= k and len(receivers) >= k and 0.5 * a_in <= a_out <= 1.5 * a_in:
                 found.append({"hub": h, "senders": senders, "receivers": receivers})
                 break
     return found

@@ -624,9 +624,7 @@ def _sponsors(c: CodedTransfers, fee_like: np.ndarray, up: np.ndarray) -> np.nda
     df = df[df["top"] >= 0]
     df["deep"] = df["top"].map(deep).to_numpy()
     df["size"] = df["top"].map(df.groupby("top")["m"].nunique()).to_numpy()
-    df = df.sort_values(
-        ["m", "deep", "size", "t", "x"], ascending=[True, False, False, True, True]
-    )
+    df = df.sort_values(["m", "deep", "size", "t", "x"], ascending=[True, False, False, True, True])
     df = df.drop_duplicates("m")
     sponsor[df["m"].to_numpy()] = df["x"].to_numpy()
     return sponsor

@@ -83,12 +83,15 @@ def _roles(case) -> tuple[pd.Series, pd.Series, pd.Series]:
     role = pd.Series(acc["role"].fillna("other").astype(str).to_numpy(), index=idx)
     level = pd.Series(
         pd.to_numeric(acc["level"], errors="coerce").to_numpy() if "level" in acc else np.nan,
-        index=idx, dtype="float64",
+        index=idx,
+        dtype="float64",
     )
     struct = pd.Series(
-        pd.to_numeric(acc["structure"], errors="coerce").to_numpy() if "structure" in acc
+        pd.to_numeric(acc["structure"], errors="coerce").to_numpy()
+        if "structure" in acc
         else np.nan,
-        index=idx, dtype="float64",
+        index=idx,
+        dtype="float64",
     )
     return role, level, struct
 
@@ -136,8 +139,15 @@ def scheme_flows(
     """
     # the report asks for the same flows several times (series, facts, tracing): reuse them
     main = (case.summary or {}).get("currency") if isinstance(case.summary, dict) else None
-    key = (structure, account, id(case.transfers), len(case.transfers), id(case.accounts), rules,
-           main)
+    key = (
+        structure,
+        account,
+        id(case.transfers),
+        len(case.transfers),
+        id(case.accounts),
+        rules,
+        main,
+    )
     cache = case.__dict__.setdefault("_scheme_flows", {})
     if key not in cache:
         cache.clear()
@@ -169,8 +179,9 @@ def _scheme_flows(
     person: dict[str, str] = {}
     if parts is not None and len(parts):
         pp = parts["person"].astype(str) if "person" in parts else parts["account"].astype(str)
-        person = dict(zip(parts["account"].astype(str), pp.where(pp != "", parts["account"]),
-                          strict=True))
+        person = dict(
+            zip(parts["account"].astype(str), pp.where(pp != "", parts["account"]), strict=True)
+        )
     for a in role.index[role == "participant"]:
         person.setdefault(a, a)
     for a in scheme_all:
@@ -184,7 +195,8 @@ def _scheme_flows(
         t = t[t["currency"].fillna("").astype(str).isin([main, ""]).to_numpy()]
     out = pd.DataFrame(
         {
-            "transfer_id": t["transfer_id"].to_numpy(np.int64) if "transfer_id" in t
+            "transfer_id": t["transfer_id"].to_numpy(np.int64)
+            if "transfer_id" in t
             else np.arange(len(t), dtype=np.int64),
             "src": t["src"].fillna(CASH).astype(str).to_numpy(dtype=object),
             "dst": t["dst"].fillna(CASH).astype(str).to_numpy(dtype=object),
@@ -210,7 +222,9 @@ def _scheme_flows(
     deposit = src_p & dst_in & ~everyday & invest
     ret = src_in & dst_p & ~everyday
     downstream = (r_src == "core") | (np.isfinite(l_src) & np.isfinite(l_dst) & (l_dst > l_src))
-    commission = src_in & (r_dst == "collector") & downstream & (out["src"] != out["dst"]).to_numpy()
+    commission = (
+        src_in & (r_dst == "collector") & downstream & (out["src"] != out["dst"]).to_numpy()
+    )
     benef = src_in & (r_dst == "beneficiary")
     no_account = src_in & (out["dst"] == CASH).to_numpy()
     cash = is_cash(t)
@@ -315,8 +329,7 @@ def timeline(
     freq = _FREQ[by]
     all_p = pd.period_range(first, last, freq=freq)
     starts = pd.Series(all_p.start_time.astype("datetime64[ns]"))
-    labels = (pd.Series(all_p.astype(str)) if by == "month"
-              else starts.dt.strftime("%Y-%m-%d"))
+    labels = pd.Series(all_p.astype(str)) if by == "month" else starts.dt.strftime("%Y-%m-%d")
     df = pd.DataFrame({"period": labels.to_numpy(dtype=object), "period_start": starts.to_numpy()})
     key = pd.Series(start.to_numpy(), index=rel.index)
     for c in TIMELINE_COLUMNS:
@@ -332,8 +345,8 @@ def timeline(
     else:
         df["new_participants"] = np.zeros(len(df), dtype=np.int64)
     net = rel["core_delta"].groupby(key).sum()
-    df["core_balance"] = df["period_start"].map(net).fillna(0).astype("int64").cumsum().astype(
-        "int64"
+    df["core_balance"] = (
+        df["period_start"].map(net).fillna(0).astype("int64").cumsum().astype("int64")
     )
     return df[cols]
 
@@ -490,8 +503,10 @@ def _payouts_exceed(series: pd.DataFrame, deps: pd.DataFrame, rets: pd.DataFrame
             ids = sorted(
                 int(x)
                 for x in pd.concat(
-                    [rets.loc[_within(rets["time"], start, end), "transfer_id"],
-                     deps.loc[_within(deps["time"], start, end), "transfer_id"]]
+                    [
+                        rets.loc[_within(rets["time"], start, end), "transfer_id"],
+                        deps.loc[_within(deps["time"], start, end), "transfer_id"],
+                    ]
                 )
             )
             return {
@@ -527,7 +542,11 @@ def _funded_by_later(case, fl: pd.DataFrame, method: str, structure: int | None)
     person_of = by_tid["person"].to_dict()
     record = {p for p in order if flow_of.get(int(f.tid[p])) == "returns_out"}
     got = _labelled_sweep(
-        f, order, inside, method, None,
+        f,
+        order,
+        inside,
+        method,
+        None,
         entry=lambda p: p,
         own=lambda s: _UNTRACED,
         move=lambda lab, p, x: lab,

@@ -648,8 +648,9 @@ def _rows(
     df["last_time"] = pd.to_datetime(df["last_time"]).astype("datetime64[ns]")
     for c in ("path", "start", "end", "end_kind", "method", "transfer_ids"):
         df[c] = df[c].astype(object)
-    df = df.sort_values(["amount", "path", "end_kind"], ascending=[False, True, True],
-                        kind="mergesort")
+    df = df.sort_values(
+        ["amount", "path", "end_kind"], ascending=[False, True, True], kind="mergesort"
+    )
     return df.reset_index(drop=True)
 
 
@@ -863,7 +864,9 @@ def trace_forward(
             if timed:
                 led.expire(t - gap_ns, expirer(s))
             pieces = led.take(a)
-        elif origin == "outflows" and s == start and t >= since_v and (budget is None or budget > 0):
+        elif (
+            origin == "outflows" and s == start and t >= since_v and (budget is None or budget > 0)
+        ):
             x = a if budget is None else min(a, budget)
             if budget is not None:
                 budget -= x
@@ -920,8 +923,9 @@ def trace_forward(
             end(lab, kind, x)
 
     root_pos = {p for p in root_positions if int(dst_a[p]) == start}
-    df = _rows(f, paths, ends, start=str(account), method=method, backward=False,
-               root_positions=root_pos)
+    df = _rows(
+        f, paths, ends, start=str(account), method=method, backward=False, root_positions=root_pos
+    )
     df.attrs["traced"] = int(traced_total)
     df.attrs["carried"] = dict(sorted(carried.items()))
     df.attrs["origin"] = origin
@@ -1133,8 +1137,17 @@ def trace_backward(
 
     record = set(np.flatnonzero(sel).tolist())
     got = _labelled_sweep(
-        f, order, inside, method, gap_ns, entry=entry, own=own, move=move,
-        expire_label=expire_label, record=record, opening=_opening_codes(f, opening),
+        f,
+        order,
+        inside,
+        method,
+        gap_ns,
+        entry=entry,
+        own=own,
+        move=move,
+        expire_label=expire_label,
+        record=record,
+        opening=_opening_codes(f, opening),
     )
     amounts: dict[tuple[int, str], int] = {}
     traced = 0
@@ -1186,18 +1199,27 @@ def trace_destinations(result: pd.DataFrame, top: int | None = None) -> pd.DataF
     [['', 'cash', 50, 1], ['b', 'held', 50, 2]]
     """
     if not len(result):
-        return pd.DataFrame({"end": pd.Series(dtype=object), "end_kind": pd.Series(dtype=object),
-                             "amount": pd.Series(dtype="int64"), "paths": pd.Series(dtype="int64"),
-                             "share": pd.Series(dtype="float64")})
-    g = result.groupby(["end", "end_kind"], sort=True).agg(
-        amount=("amount", "sum"), paths=("amount", "size")
-    ).reset_index()
+        return pd.DataFrame(
+            {
+                "end": pd.Series(dtype=object),
+                "end_kind": pd.Series(dtype=object),
+                "amount": pd.Series(dtype="int64"),
+                "paths": pd.Series(dtype="int64"),
+                "share": pd.Series(dtype="float64"),
+            }
+        )
+    g = (
+        result.groupby(["end", "end_kind"], sort=True)
+        .agg(amount=("amount", "sum"), paths=("amount", "size"))
+        .reset_index()
+    )
     g["amount"] = g["amount"].astype("int64")
     g["paths"] = g["paths"].astype("int64")
     total = int(g["amount"].sum())
     g["share"] = g["amount"] / total if total else 0.0
-    g = g.sort_values(["amount", "end", "end_kind"], ascending=[False, True, True],
-                      kind="mergesort").reset_index(drop=True)
+    g = g.sort_values(
+        ["amount", "end", "end_kind"], ascending=[False, True, True], kind="mergesort"
+    ).reset_index(drop=True)
     return g.head(top) if top is not None else g
 
 
@@ -1275,7 +1297,10 @@ def opening_balances(transactions: pd.DataFrame) -> dict[str, int]:
     cols = ["account", "time"] + (["source_row"] if "source_row" in transactions else [])
     tx = transactions.sort_values(cols, kind="mergesort").drop_duplicates("account")
     tx = tx[tx["balance"].notna()]
-    signed = np.where(tx["direction"].to_numpy() == "in", tx["amount"].to_numpy(np.int64),
-                      -tx["amount"].to_numpy(np.int64))
+    signed = np.where(
+        tx["direction"].to_numpy() == "in",
+        tx["amount"].to_numpy(np.int64),
+        -tx["amount"].to_numpy(np.int64),
+    )
     before = tx["balance"].astype("int64").to_numpy() - signed
     return {str(a): int(b) for a, b in zip(tx["account"], before, strict=True) if b > 0}

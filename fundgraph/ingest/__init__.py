@@ -110,7 +110,9 @@ def _shape_key(tb: RawTable) -> tuple:
     )
 
 
-def _merge_by_layout(tables: list[RawTable], layouts: object | None = None) -> list[tuple[RawTable, object]]:
+def _merge_by_layout(
+    tables: list[RawTable], layouts: LayoutSet | None = None
+) -> list[tuple[RawTable, Layout | None]]:
     """Tables with the same header become one, so the vectorised normaliser runs once per
     layout instead of once per statement (its fixed cost dominates small statements).
     Without user layouts, tables whose headers differ only in their words (the same fields
@@ -118,7 +120,7 @@ def _merge_by_layout(tables: list[RawTable], layouts: object | None = None) -> l
 
     Returns each table with the user layout that matched it (None for none)."""
     groups: dict[tuple, dict[tuple, list[RawTable]]] = {}
-    matched: dict[tuple, object] = {}
+    matched: dict[tuple, Layout | None] = {}
     for tb in tables:
         key = (tuple(tb.header), tuple(tb.fields), tb.cells.shape[1])
         if layouts:
@@ -179,7 +181,7 @@ def _concat_row_codes(group: list[RawTable]) -> tuple[np.ndarray | None, np.ndar
     return np.concatenate(codes), np.concatenate(values)
 
 
-def _read_chunk(items: list[tuple[str, str]], layouts: object | None = None) -> dict:
+def _read_chunk(items: list[tuple[str, str]], layouts: LayoutSet | None = None) -> dict:
     """Read and normalise a list of files (one worker's share)."""
     tables: list[RawTable] = []
     problems: list[FileProblem] = []
@@ -290,9 +292,17 @@ def _reject_rows(
             "source_row": d["source_row"].to_numpy(),
             "code": code,
             "value": value,
-            "raw": (d["account"] + " | " + d["time"].astype(str) + " | "
-                    + d["direction"] + " | " + d["amount"].astype(str) + " | "
-                    + d["reference"]).to_numpy(),
+            "raw": (
+                d["account"]
+                + " | "
+                + d["time"].astype(str)
+                + " | "
+                + d["direction"]
+                + " | "
+                + d["amount"].astype(str)
+                + " | "
+                + d["reference"]
+            ).to_numpy(),
         }
     )
     rej = pd.concat([rej, rows], ignore_index=True)
@@ -304,7 +314,7 @@ def _reject_rows(
     return rej, files_df
 
 
-def _layout(tb: RawTable, layouts: object | None = None) -> str:
+def _layout(tb: RawTable, layouts: LayoutSet | None = None) -> str:
     got = sorted({f for f in tb.fields if f})
     matched = layouts.match(tb) if layouts else None
     name = f"{matched.name} " if matched is not None else ""
@@ -375,7 +385,14 @@ def read_exports(
     accepted, rejected, pairs, files, warn = [], [], [], [], []
     # entries the folder walk did not read (case folders, pipes, devices) are listed too
     results.append(
-        {"accepted": None, "rejected": None, "pairs": [], "files": [], "warnings": [], "problems": skipped}
+        {
+            "accepted": None,
+            "rejected": None,
+            "pairs": [],
+            "files": [],
+            "warnings": [],
+            "problems": skipped,
+        }
     )
     for res in results:
         if res["accepted"] is not None:
@@ -430,7 +447,9 @@ def read_exports(
         else pd.DataFrame(columns=["source_file", "source_sheet", "source_row", "code", "raw"])
     )
     files_df = conform(pd.DataFrame(files), S.FILES, extra=False)
-    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(drop=True)
+    files_df = files_df.sort_values(["source_file", "source_sheet"], kind="stable").reset_index(
+        drop=True
+    )
 
     mapping = alias_map(pd.concat(pairs, ignore_index=True) if pairs else None)
     conflicts = alias_conflicts(tx, mapping)
@@ -441,7 +460,9 @@ def read_exports(
     big = np.flatnonzero(tx["amount"].to_numpy(dtype=np.int64) > MAX_AMOUNT_CENTS)
     if len(big):
         d = tx.iloc[big]
-        rej, files_df = _reject_rows(rej, files_df, d, "amount_too_large", [yuan(int(v)) for v in d["amount"]])
+        rej, files_df = _reject_rows(
+            rej, files_df, d, "amount_too_large", [yuan(int(v)) for v in d["amount"]]
+        )
         tx = tx.drop(index=tx.index[big]).reset_index(drop=True)
     _check_total(tx["amount"].to_numpy(dtype=np.int64))
 
@@ -460,7 +481,9 @@ def read_exports(
         t(f"reject.{c}", lang, value=v) for c, v in zip(rej["code"], rej["value"], strict=True)
     ]
     rej = conform(rej, S.REJECTS, extra=False)
-    rej = rej.sort_values(["source_file", "source_sheet", "source_row"], kind="stable", na_position="first")
+    rej = rej.sort_values(
+        ["source_file", "source_sheet", "source_row"], kind="stable", na_position="first"
+    )
     rej = rej.reset_index(drop=True)
 
     warnings = balance_breaks(tx, lang=lang)
@@ -483,7 +506,9 @@ def read_exports(
     if extra_warn:
         warnings = pd.concat([warnings, *extra_warn], ignore_index=True)
     warnings = conform(warnings, S.WARNINGS, extra=False)
-    tx = tx.sort_values(["source_file", "source_sheet", "source_row"], kind="stable").reset_index(drop=True)
+    tx = tx.sort_values(["source_file", "source_sheet", "source_row"], kind="stable").reset_index(
+        drop=True
+    )
     ing = Ingested(tx, rej, files_df, warnings, mapping)
     ing.check_conservation()
     return ing
@@ -512,8 +537,14 @@ def inspect_exports(
     for path, name in find_exports(list(paths)):
         tables, problems = read_export(path, name, layouts)
         for p in problems:
-            out.append({"file": name, "sheet": p.source_sheet, "problem": f"{p.code}: {p.detail}",
-                        "fatal": p.fatal})
+            out.append(
+                {
+                    "file": name,
+                    "sheet": p.source_sheet,
+                    "problem": f"{p.code}: {p.detail}",
+                    "fatal": p.fatal,
+                }
+            )
         for tb in tables:
             lay = layouts.match(tb) if layouts else None
             acc, rej, _, info = normalise_table_info(tb, lay)
@@ -527,7 +558,9 @@ def inspect_exports(
                     "encoding": tb.encoding,
                     "layout": lay.name if lay is not None else "built-in",
                     "columns": [(h, f) for h, f in zip(tb.header, tb.fields, strict=False)],
-                    "unmapped": [h for h, f in zip(tb.header, tb.fields, strict=False) if not f and h],
+                    "unmapped": [
+                        h for h, f in zip(tb.header, tb.fields, strict=False) if not f and h
+                    ],
                     "title": {k: v for k, v in tb.title.items() if isinstance(v, str)},
                     "account_source": fi.account_source,
                     "direction_rule": fi.direction_rule,
@@ -538,12 +571,19 @@ def inspect_exports(
                     "rows_read": len(acc) + len(rej),
                     "rows_accepted": len(acc),
                     "rows_rejected": len(rej),
-                    "rejects": {str(k): int(v) for k, v in rej["code"].value_counts().sort_index().items()},
+                    "rejects": {
+                        str(k): int(v) for k, v in rej["code"].value_counts().sort_index().items()
+                    },
                     "first_rows": [
                         {
-                            "row": int(r.source_row), "account": r.account, "time": str(r.time),
-                            "direction": r.direction, "amount": int(r.amount), "currency": r.currency,
-                            "counterparty": r.counterparty, "kind": r.counterparty_kind,
+                            "row": int(r.source_row),
+                            "account": r.account,
+                            "time": str(r.time),
+                            "direction": r.direction,
+                            "amount": int(r.amount),
+                            "currency": r.currency,
+                            "counterparty": r.counterparty,
+                            "kind": r.counterparty_kind,
                             "name": r.counterparty_name,
                         }
                         for r in first.itertuples()

@@ -85,7 +85,9 @@ def _breaks(t: pd.DataFrame, keys: list[str]):
     grp = t.groupby(keys, sort=False).ngroup().to_numpy()
     gkey = grp
     bal = t["balance"].to_numpy(dtype=np.int64)
-    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(dtype=np.int64)
+    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(
+        dtype=np.int64
+    )
     same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
     same_next = np.r_[grp[:-1] == grp[1:], False]
     prev = np.r_[0, bal[:-1]]

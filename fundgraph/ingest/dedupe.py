@@ -238,9 +238,13 @@ def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np
         else np.where(cp == CASH, "cash", "account").astype(object)
     )
     cols = {
-        "kind": np.where(cp == CASH, np.where(kind == "account", "unknown", kind), "account").astype(object),
+        "kind": np.where(
+            cp == CASH, np.where(kind == "account", "unknown", kind), "account"
+        ).astype(object),
         "currency": (
-            t["currency"].to_numpy(dtype=object) if "currency" in t else np.full(n_rows, "", dtype=object)
+            t["currency"].to_numpy(dtype=object)
+            if "currency" in t
+            else np.full(n_rows, "", dtype=object)
         ),
         "memo": t["memo"].to_numpy(dtype=object),
         "channel": t["channel"].to_numpy(dtype=object),

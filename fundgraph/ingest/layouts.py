@@ -42,8 +42,13 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
 from .vocabulary import FIELDS, header_key
+
+if TYPE_CHECKING:
+    from .readers import RawTable
 
 __all__ = ["Layout", "LayoutSet", "load_layouts", "SIGNS", "DATE_ORDERS"]
 
@@ -116,7 +121,7 @@ class LayoutSet:
     def __bool__(self) -> bool:
         return bool(self.layouts)
 
-    def match(self, table: object) -> Layout | None:
+    def match(self, table: RawTable) -> Layout | None:
         """The first layout for a raw table (its file name and header), or None."""
         name = (
             table.source_file if isinstance(table.source_file, str) else str(table.source_file[0])

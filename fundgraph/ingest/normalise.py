@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..ids import normalise_accounts, normalise_person_ids
+from .layouts import Layout
 from .readers import RawTable
 from .vocabulary import (
     AMOUNT_NOTE_RE,
@@ -151,10 +152,14 @@ def _fold_digits(v: str) -> str:
     v = unicodedata.normalize("NFKC", v)
     if v.isascii():
         return v
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in v)
+    return "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in v
+    )
 
 
-def parse_cents(s: pd.Series, by: np.ndarray | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+def parse_cents(
+    s: pd.Series, by: np.ndarray | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Text amounts to exact integer cents.
 
     Returns ``(cents, present, ok)``: cents as Int64 (<NA> where absent or bad), whether a
@@ -206,7 +211,9 @@ def parse_cents(s: pd.Series, by: np.ndarray | None = None) -> tuple[pd.Series, 
     cents = np.zeros(len(x), dtype=np.int64)
     ok = with_cents | whole
     if with_cents.any():
-        cents[with_cents] = pd.to_numeric(x[with_cents].str.replace(".", "", regex=False)).to_numpy(np.int64)
+        cents[with_cents] = pd.to_numeric(x[with_cents].str.replace(".", "", regex=False)).to_numpy(
+            np.int64
+        )
     if whole.any():
         cents[whole] = pd.to_numeric(x[whole]).to_numpy(np.int64) * 100
     rest = ~ok & present.to_numpy(dtype=bool)
@@ -233,7 +240,11 @@ def _parse_cents_slow(x: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ok &= extra.str.fullmatch(r"0*").fillna(False).astype(bool)
     ok &= whole.str.len() <= 15
     frac2 = frac.str.slice(0, 2).str.ljust(2, "0")
-    whole_n = pd.to_numeric(whole.where(ok & (whole != ""), "0"), errors="coerce").fillna(0).astype("int64")
+    whole_n = (
+        pd.to_numeric(whole.where(ok & (whole != ""), "0"), errors="coerce")
+        .fillna(0)
+        .astype("int64")
+    )
     frac_n = pd.to_numeric(frac2.where(ok, "00"), errors="coerce").fillna(0).astype("int64")
     cents = whole_n * 100 + frac_n
     cents = cents.where(parts[0] != "-", -cents)
@@ -294,7 +305,9 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return t.astype("datetime64[ns]"), present, day_only.astype(bool)
 
 
-def _format_order(x: pd.Series, present: np.ndarray, sample: int = 64) -> tuple[tuple[str, bool], ...]:
+def _format_order(
+    x: pd.Series, present: np.ndarray, sample: int = 64
+) -> tuple[tuple[str, bool], ...]:
     """:data:`_FAST_FORMATS` with those that read a sample of the cells first (most hits
     first): a column in the fifth format no longer costs four failed passes over every cell.
 
@@ -305,7 +318,9 @@ def _format_order(x: pd.Series, present: np.ndarray, sample: int = 64) -> tuple[
     if len(idx) <= sample:
         return _FAST_FORMATS
     sub = x.iloc[idx[:: max(1, len(idx) // sample)][:sample]]
-    hits = [int(pd.to_datetime(sub, format=f, errors="coerce").notna().sum()) for f, _ in _FAST_FORMATS]
+    hits = [
+        int(pd.to_datetime(sub, format=f, errors="coerce").notna().sum()) for f, _ in _FAST_FORMATS
+    ]
     order = sorted(range(len(_FAST_FORMATS)), key=lambda i: -hits[i])
     return tuple(_FAST_FORMATS[i] for i in order)
 
@@ -382,7 +397,9 @@ def _combine_times(parts: list[pd.Series], looks_tod: tuple[bool, ...]) -> pd.Se
         full = p.str.len() > 10
         # a date cell read from a workbook comes as midnight: its time is the other column's
         date_part = tstr.str.replace(r"[ T]00:00(:00)?$", "", regex=True)
-        tstr = tstr.where(p == "", date_part.where(full, (date_part + " " + p).str.strip()).where(~full, p))
+        tstr = tstr.where(
+            p == "", date_part.where(full, (date_part + " " + p).str.strip()).where(~full, p)
+        )
     return tstr
 
 
@@ -415,10 +432,16 @@ def _has_title(table: RawTable, key: str) -> bool:
     return v is not None and (not isinstance(v, str) or v != "")
 
 
-def _group_codes(row_file: np.ndarray, row_sheet: np.ndarray) -> tuple[np.ndarray, list[tuple[str, str]]]:
+def _group_codes(
+    row_file: np.ndarray, row_sheet: np.ndarray
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
     if len(row_file) and (row_file[0] == row_file).all() and (row_sheet[0] == row_sheet).all():
         return np.zeros(len(row_file), dtype=np.int64), [(str(row_file[0]), str(row_sheet[0]))]
-    key = pd.Series(row_file, dtype=object).astype(str) + "\x00" + pd.Series(row_sheet, dtype=object).astype(str)
+    key = (
+        pd.Series(row_file, dtype=object).astype(str)
+        + "\x00"
+        + pd.Series(row_sheet, dtype=object).astype(str)
+    )
     codes, uniq = pd.factorize(key, sort=False)
     return codes, [tuple(u.split("\x00", 1)) for u in uniq]
 
@@ -440,7 +463,9 @@ def _distinct_per_group(g: np.ndarray, v: np.ndarray) -> dict[int, str]:
 _DMY_RE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(.*)$"
 
 
-def _date_order(tstr: pd.Series, gcode: np.ndarray, forced: str | None) -> tuple[pd.Series, dict[int, str]]:
+def _date_order(
+    tstr: pd.Series, gcode: np.ndarray, forced: str | None
+) -> tuple[pd.Series, dict[int, str]]:
     """Rewrite ``dd/mm/yyyy`` or ``mm/dd/yyyy`` cells as ``yyyy-mm-dd``, the order decided per
     file: a first field above 12 means day first, a second field above 12 month first; else
     the layout's order, else day first (reported as ambiguous)."""
@@ -527,7 +552,9 @@ def _split_cp_info(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     has = parts[0].notna().to_numpy() & ~digits
     name = s.where(~(has | digits), "")
     name = name.where(~has, parts[0].fillna("").str.strip(_WS))
-    acct = pd.Series(np.where(digits, s, np.where(has, parts[1].fillna(""), "")), index=s.index, dtype=object)
+    acct = pd.Series(
+        np.where(digits, s, np.where(has, parts[1].fillna(""), "")), index=s.index, dtype=object
+    )
     return name.astype(object), acct
 
 
@@ -544,7 +571,11 @@ def _derived_ids(files: list[tuple[str, str]], titles: list[dict]) -> list[tuple
                 cand = mt.group(1)
                 if len(cand) == 8 and cand[:2] in ("19", "20"):
                     continue  # a date
-                if len(cand) == 4 and cand[:2] in ("19", "20") and re.match(r"[-_.]\d{1,2}(?!\d)", nm[mt.end():]):
+                if (
+                    len(cand) == 4
+                    and cand[:2] in ("19", "20")
+                    and re.match(r"[-_.]\d{1,2}(?!\d)", nm[mt.end() :])
+                ):
                     continue  # a year followed by its month
                 digits = cand
                 break
@@ -579,7 +610,9 @@ class FileInfo:
     warnings: list[tuple[str, str, int | None]] = field(default_factory=list)  # code, detail, row
 
 
-def normalise_table(table: RawTable, layout: object | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def normalise_table(
+    table: RawTable, layout: Layout | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Canonical rows, rejected rows and alias pairs of one raw table.
 
     Returns
@@ -598,7 +631,7 @@ def normalise_table(table: RawTable, layout: object | None = None) -> tuple[pd.D
 
 
 def normalise_table_info(
-    table: RawTable, layout: object | None = None
+    table: RawTable, layout: Layout | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[tuple[str, str], FileInfo]]:
     """:func:`normalise_table` plus what was decided per file (:class:`FileInfo`)."""
     cells = table.cells
@@ -631,7 +664,9 @@ def normalise_table_info(
 
     # posting dates give way to a transaction date; a settlement amount wins
     tcols_all = [i for i, f in enumerate(fields) if f == "time"]
-    if any(roles[i] != "posting_time" for i in tcols_all) and any(roles[i] == "posting_time" for i in tcols_all):
+    if any(roles[i] != "posting_time" for i in tcols_all) and any(
+        roles[i] == "posting_time" for i in tcols_all
+    ):
         for i in tcols_all:
             if roles[i] == "posting_time":
                 fields[i] = None
@@ -641,7 +676,9 @@ def normalise_table_info(
             by_field.setdefault(f, []).append(i)
     for f in ("amount", "in_amount", "out_amount", "currency"):
         if f in by_field:
-            by_field[f] = sorted(by_field[f], key=lambda i: roles[i] not in ("settle_amount", "settle_currency"))
+            by_field[f] = sorted(
+                by_field[f], key=lambda i: roles[i] not in ("settle_amount", "settle_currency")
+            )
     prefix_idx = [i for i in by_field.get("account", []) if roles[i] == "account_prefix"]
     if prefix_idx:
         by_field["account"] = [i for i in by_field["account"] if i not in prefix_idx]
@@ -685,7 +722,10 @@ def normalise_table_info(
         # per header where tables of several headers are read as one)
         tod = [p.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?|\d{6}").to_numpy(dtype=bool) for p in parts]
         looks = np.array(
-            [[t[hg == h].mean() > 0.5 if (hg == h).any() else False for t in tod] for h in range(len(headers))]
+            [
+                [t[hg == h].mean() > 0.5 if (hg == h).any() else False for t in tod]
+                for h in range(len(headers))
+            ]
         )
         patterns = {tuple(r) for r in looks.tolist()}
         tstr = None
@@ -719,7 +759,9 @@ def normalise_table_info(
         sub = clean.iloc[cand]
         hc = hg[cand]
         same = sum(
-            (sub[sub.columns[i]].map(header_key) == (keys_of[i][hc] if many else hkeys[i])).astype(int)
+            (sub[sub.columns[i]].map(header_key) == (keys_of[i][hc] if many else hkeys[i])).astype(
+                int
+            )
             for i in named
         )
         rep = np.zeros(n, dtype=bool)
@@ -738,14 +780,22 @@ def normalise_table_info(
         is_total[cand] = hit
         flag(is_total, "totals_line")
         no_rec = np.zeros(n, dtype=bool)
-        no_rec[cand] = whole.str.contains("|".join(NO_RECORD_WORDS), regex=True).to_numpy(dtype=bool)
+        no_rec[cand] = whole.str.contains("|".join(NO_RECORD_WORDS), regex=True).to_numpy(
+            dtype=bool
+        )
         flag(no_rec, "no_record")
         n_cells = (sub != "").sum(axis=1).to_numpy()
         no_amt = np.ones(len(cand), dtype=bool)
         for i in amount_cols:
-            no_amt = no_amt & ~sub[sub.columns[i]].str.contains(r"\d", regex=True).to_numpy(dtype=bool)
-        words = first.str.contains("|".join(re.escape(w) for w in FOOTER_WORDS), regex=True).to_numpy(dtype=bool)
-        count_line = whole.str.contains(r"^共\s*[:：]?\s*\d+\s*笔|^\d+\s*笔", regex=True).to_numpy(dtype=bool)
+            no_amt = no_amt & ~sub[sub.columns[i]].str.contains(r"\d", regex=True).to_numpy(
+                dtype=bool
+            )
+        words = first.str.contains(
+            "|".join(re.escape(w) for w in FOOTER_WORDS), regex=True
+        ).to_numpy(dtype=bool)
+        count_line = whole.str.contains(r"^共\s*[:：]?\s*\d+\s*笔|^\d+\s*笔", regex=True).to_numpy(
+            dtype=bool
+        )
         foot = (words | count_line | (n_cells <= 2)) & no_amt
         footer_rows[cand] = foot
         flag(footer_rows, "footer")
@@ -776,7 +826,11 @@ def normalise_table_info(
     has_dc = "in_amount" in by_field or "out_amount" in by_field
     has_amt = "amount" in by_field
     amt_text = col("amount") if has_amt else pd.Series([""] * n, dtype=object)
-    note = amt_text.str.endswith((")", "）")).to_numpy(dtype=bool).copy() if has_amt else np.zeros(n, bool)
+    note = (
+        amt_text.str.endswith((")", "）")).to_numpy(dtype=bool).copy()
+        if has_amt
+        else np.zeros(n, bool)
+    )
     if note.any():
         note[note] = amt_text[note].str.contains(AMOUNT_NOTE_RE, regex=True).to_numpy(dtype=bool)
     if note.any():
@@ -797,7 +851,12 @@ def normalise_table_info(
         in_present = in_ok = out_present = out_ok = none
     vin = c_in.fillna(0).to_numpy(dtype=np.int64)
     vout = c_out.fillna(0).to_numpy(dtype=np.int64)
-    dc_row = (vin != 0) | (vout != 0) | (in_present & ~in_ok).to_numpy() | (out_present & ~out_ok).to_numpy()
+    dc_row = (
+        (vin != 0)
+        | (vout != 0)
+        | (in_present & ~in_ok).to_numpy()
+        | (out_present & ~out_ok).to_numpy()
+    )
     use_dc = dc_row if has_amt else np.ones(n, dtype=bool)
     if not has_dc:
         use_dc = np.zeros(n, dtype=bool)
@@ -811,7 +870,9 @@ def normalise_table_info(
     flag(~use_dc & has_dc & ~a_present.to_numpy(), "no_amount")
     flag(use_dc & (vin != 0) & (vout != 0), "both_debit_and_credit")
     flag(use_dc & ((vin < 0) | (vout < 0)), "negative_amount")
-    signed = np.where(use_dc, np.where(vin != 0, vin, -vout), amt.fillna(0).to_numpy(dtype=np.int64)).astype(np.int64)
+    signed = np.where(
+        use_dc, np.where(vin != 0, vin, -vout), amt.fillna(0).to_numpy(dtype=np.int64)
+    ).astype(np.int64)
     amount = np.abs(signed)
 
     # the statement's own account: card number canonical, account number an alias
@@ -860,12 +921,16 @@ def normalise_table_info(
             rows_g = np.flatnonzero((gcode == gi) & footer_rows)
             foot = _title_info(clean.iloc[rows_g].values.tolist()) if len(rows_g) else {}
             t0 = np.flatnonzero(gcode == gi)[0]
-            t = {k: (per_row(v)[t0] if not isinstance(v, str) else v) for k, v in table.title.items()}
+            t = {
+                k: (per_row(v)[t0] if not isinstance(v, str) else v) for k, v in table.title.items()
+            }
             if _named_account(foot.get("account", "")):
                 titles.append({"footer": foot["account"]})
             else:
                 titles.append(t)
-        derived = _derived_ids([groups[g] for g in gs], [t if "footer" not in t else {} for t in titles])
+        derived = _derived_ids(
+            [groups[g] for g in gs], [t if "footer" not in t else {} for t in titles]
+        )
         for gi, t, (acc_id, src) in zip(gs, titles, derived, strict=True):
             if "footer" in t:
                 acc_id, src = t["footer"], "footer"
@@ -905,7 +970,9 @@ def normalise_table_info(
         holder_name = holder_name.where(holder_name != "", per_row(table.title["holder_name"]))
     holder_id = col("holder_id")
     if _has_title(table, "holder_id"):
-        holder_id = holder_id.where(holder_id != "", normalise_person_ids(pd.Series(per_row(table.title["holder_id"]))))
+        holder_id = holder_id.where(
+            holder_id != "", normalise_person_ids(pd.Series(per_row(table.title["holder_id"])))
+        )
 
     # a decimal comma is told apart per header (per statement layout), as for one table
     balance, b_present, b_ok = parse_cents(col("balance"), by=hg if many else None)
@@ -928,8 +995,12 @@ def normalise_table_info(
         # "贷 Cr": every word of the value a flag of the same direction
         uniq = pd.unique(d.to_numpy(dtype=object))
         tok = {v: v.split() for v in uniq}
-        fin = d.map({v: bool(t) and all(x in DIRECTION_IN for x in t) for v, t in tok.items()}).astype(bool)
-        fout = d.map({v: bool(t) and all(x in DIRECTION_OUT for x in t) for v, t in tok.items()}).astype(bool)
+        fin = d.map(
+            {v: bool(t) and all(x in DIRECTION_IN for x in t) for v, t in tok.items()}
+        ).astype(bool)
+        fout = d.map(
+            {v: bool(t) and all(x in DIRECTION_OUT for x in t) for v, t in tok.items()}
+        ).astype(bool)
         if layout is not None:
             fin |= d.isin(layout.direction_in)
             fout |= d.isin(layout.direction_out)
@@ -938,12 +1009,19 @@ def normalise_table_info(
         raw_d = _norm_flag(
             _first_nonempty(
                 pd.DataFrame(
-                    {i: cells.iloc[:, i][nonempty].astype(str).str.strip(_WS).reset_index(drop=True)
-                     for i in by_field["direction"]}
+                    {
+                        i: cells.iloc[:, i][nonempty]
+                        .astype(str)
+                        .str.strip(_WS)
+                        .reset_index(drop=True)
+                        for i in by_field["direction"]
+                    }
                 )
             )
         )
-        neutral = (d.isin(DIRECTION_NEUTRAL) | ((d == "") & raw_d.isin(DIRECTION_NEUTRAL))).to_numpy(dtype=bool)
+        neutral = (
+            d.isin(DIRECTION_NEUTRAL) | ((d == "") & raw_d.isin(DIRECTION_NEUTRAL))
+        ).to_numpy(dtype=bool)
         empty = (d == "").to_numpy() & ~neutral
         unknown = ~fin & ~fout & ~neutral & ~empty
         flag(unknown, "unknown_direction", col("direction"))
@@ -979,7 +1057,9 @@ def normalise_table_info(
             idx = np.flatnonzero(neutral)
             later_only = later & ~refund & ~paid
             int_only = internal & ~refund & ~paid & ~later_only
-            direction[idx[(dec != "") & ~later_only & ~int_only]] = dec[(dec != "") & ~later_only & ~int_only]
+            direction[idx[(dec != "") & ~later_only & ~int_only]] = dec[
+                (dec != "") & ~later_only & ~int_only
+            ]
             rule[idx[(dec != "") & ~later_only & ~int_only]] = "words"
             m = np.zeros(n, dtype=bool)
             m[idx[later_only]] = True
@@ -987,7 +1067,9 @@ def normalise_table_info(
             m = np.zeros(n, dtype=bool)
             m[idx[int_only]] = True
             flag(m, "internal_transfer")
-        need_sign = amt_row & (direction == "") & empty | (amt_row & (direction == "") & neutral & explicit_sign)
+        need_sign = amt_row & (direction == "") & empty | (
+            amt_row & (direction == "") & neutral & explicit_sign
+        )
     dcm = use_dc & (direction == "")
     direction[dcm] = np.where(vin[dcm] != 0, "in", "out")
     rule[dcm] = "debit/credit"
@@ -1032,7 +1114,11 @@ def normalise_table_info(
             conv_g = np.select(
                 [plus, mixed, vi > vn, (vn > 0) | neg | expl], [1, 0, -1, 1], default=0
             )
-            why_g = np.where(conv_g == -1, "sign (positive is out: from evidence)", np.where(conv_g == 1, "sign", ""))
+            why_g = np.where(
+                conv_g == -1,
+                "sign (positive is out: from evidence)",
+                np.where(conv_g == 1, "sign", ""),
+            )
         conv = conv_g[gk]
         why = why_g[gk]
         by_sign = ns_idx[conv != 0]
@@ -1043,7 +1129,9 @@ def normalise_table_info(
         by_bal = ns_idx[conv == 0]
         if len(by_bal):
             bv = bal_vote[by_bal]
-            opened = (balance.to_numpy(dtype="float64", na_value=np.nan)[by_bal] == amount[by_bal]) & (bv == 0)
+            opened = (
+                balance.to_numpy(dtype="float64", na_value=np.nan)[by_bal] == amount[by_bal]
+            ) & (bv == 0)
             dm = np.where((bv > 0) | opened, "in", np.where(bv < 0, "out", ""))
             direction[by_bal] = dm
             rule[by_bal] = np.where(dm != "", "balance", "")
@@ -1053,7 +1141,9 @@ def normalise_table_info(
     # cash only where the statement says so; an empty counterparty is otherwise unknown
     # the bank's own cash mark decides where it is filled; a cash memo or channel elsewhere
     cash_flag = _norm_flag(role_col("cash_flag"))
-    is_cash = cash_flag.isin(CASH_FLAG_YES).to_numpy().copy() | cash_flag.str.contains("现金", regex=False).to_numpy(dtype=bool)
+    is_cash = cash_flag.isin(CASH_FLAG_YES).to_numpy().copy() | cash_flag.str.contains(
+        "现金", regex=False
+    ).to_numpy(dtype=bool)
     no_cp = (counterparty == "").to_numpy()
     ask = no_cp & (cash_flag == "").to_numpy()
     if ask.any():
@@ -1079,14 +1169,18 @@ def normalise_table_info(
     st_counts = st_counts.sort_values(["g", "s"], kind="stable").reset_index(drop=True)
     cur_counts = (
         pd.DataFrame({"g": gcode[ok], "c": currency.to_numpy(dtype=object)[ok]})
-        .groupby(["g", "c"], sort=True).size().reset_index(name="n")
+        .groupby(["g", "c"], sort=True)
+        .size()
+        .reset_index(name="n")
     )
     for gi, g in enumerate(groups):
         fi = infos[g]
         r = rules_of.get(gi, "")
         if not r and gi in nodir:
             fi.direction_rule = "none"
-            fi.warnings.append(("no_direction_info", "amounts unsigned and no direction column", None))
+            fi.warnings.append(
+                ("no_direction_info", "amounts unsigned and no direction column", None)
+            )
         else:
             fi.direction_rule = r
     for gi, sub in st_counts.groupby("g"):
@@ -1096,17 +1190,27 @@ def normalise_table_info(
             if u:
                 fi.warnings.append(("unknown_status", f"{k} ({v})", None))
     for gi, sub in cur_counts.groupby("g"):
-        infos[groups[gi]].currencies = {str(k): int(v) for k, v in zip(sub["c"], sub["n"], strict=True)}
+        infos[groups[gi]].currencies = {
+            str(k): int(v) for k, v in zip(sub["c"], sub["n"], strict=True)
+        }
     rev = ok & (rule == "balance") & has_flag_col & (signed < 0) & (direction == "in")
     for i in np.flatnonzero(rev):
         # the row it reverses: the latest earlier outflow of the same amount on the account
         same = np.flatnonzero(
-            ok & (gcode == gcode[i]) & (account.to_numpy() == account.iloc[i]) & (direction == "out")
-            & (amount == amount[i]) & (times.to_numpy() <= times.iloc[i])
+            ok
+            & (gcode == gcode[i])
+            & (account.to_numpy() == account.iloc[i])
+            & (direction == "out")
+            & (amount == amount[i])
+            & (times.to_numpy() <= times.iloc[i])
         )
         target = f", reverses row {int(raw_rows[same[-1]])}" if len(same) else ""
         infos[groups[gcode[i]]].warnings.append(
-            ("reversal", f"money back in: {amount[i] // 100}.{amount[i] % 100:02d}{target}", int(raw_rows[i]))
+            (
+                "reversal",
+                f"money back in: {amount[i] // 100}.{amount[i] % 100:02d}{target}",
+                int(raw_rows[i]),
+            )
         )
 
     # columns fundgraph does not interpret, kept as they are
@@ -1122,7 +1226,8 @@ def normalise_table_info(
         ex.columns = names
         if (ex != "").to_numpy().any():
             extra = pd.Series(
-                ex.to_json(orient="records", lines=True, force_ascii=False).splitlines(), dtype=object
+                ex.to_json(orient="records", lines=True, force_ascii=False).splitlines(),
+                dtype=object,
             )
             extra = extra.where((ex != "").any(axis=1).to_numpy(), "")
         else:

@@ -21,11 +21,15 @@ import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .vocabulary import TITLE_FIELDS, header_field, header_key
+
+if TYPE_CHECKING:
+    from .layouts import LayoutSet
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -53,15 +57,16 @@ MAX_COLUMNS = 1024
 class RawTable:
     """Text cells below one recognised header (one statement table)."""
 
-    source_file: str
-    source_sheet: str
+    # one name, or one per cells row once tables of one layout are read together
+    source_file: Any
+    source_sheet: Any
     encoding: str
     kind: str  # "text", "xlsx", "xls", "html"
     header: list[str]
     fields: list[str | None]
     cells: pd.DataFrame  # positional columns 0..n-1, str cells ("" when empty)
     rows: np.ndarray  # spreadsheet row number of each cells row (1-based)
-    title: dict[str, str] = field(default_factory=dict)
+    title: dict[str, Any] = field(default_factory=dict)
     #: per cells row, a reject code found while reading ("" for none), and the cell it names
     row_code: np.ndarray | None = None
     row_value: np.ndarray | None = None
@@ -132,7 +137,9 @@ def find_exports(
         elif p.is_file():
             found.append((p, display_name(p.name)))
         elif p.exists() or p.is_symlink():
-            problems.append(FileProblem(display_name(p.name), "", "not_a_file", _not_regular(p) or "not a file"))
+            problems.append(
+                FileProblem(display_name(p.name), "", "not_a_file", _not_regular(p) or "not a file")
+            )
         else:
             raise FileNotFoundError(2, "no such file or folder", str(p))
     seen: dict[str, int] = {}
@@ -306,7 +313,7 @@ def _looks_binary(data: bytes) -> bool:
 # ---------------------------------------------------------------- header finding
 
 #: Header aliases and by-position columns of the user layouts for the file being read.
-_USER: dict[str, object] = {"aliases": {}, "columns": (), "labels": ()}
+_USER: dict[str, Any] = {"aliases": {}, "columns": (), "labels": ()}
 
 
 def _field(cell: str) -> str | None:
@@ -316,7 +323,6 @@ def _field(cell: str) -> str | None:
         if f:
             return f
     return header_field(cell)
-
 
 
 def _score_header(cells: list[str]) -> tuple[int, set[str]]:
@@ -351,7 +357,9 @@ def _find_header(rows: list[list[str]]) -> int | None:
 _TITLE_RE_CACHE: dict[str, re.Pattern[str]] = {}
 # a value ends at two spaces, a delimiter, the end of the line, or where the next
 # "label：" starts after a single space ("户名：张三 账号：6222…")
-_TITLE_VALUE = r"\s*[:：]\s*([^\s,;|:：][^,;|:：\n]*?)(?=\s*$|\s*\n|\s{2,}|\s*[,;|]|\s+[^\s:：]+\s*[:：])"
+_TITLE_VALUE = (
+    r"\s*[:：]\s*([^\s,;|:：][^,;|:：\n]*?)(?=\s*$|\s*\n|\s{2,}|\s*[,;|]|\s+[^\s:：]+\s*[:：])"
+)
 _LABEL_WS = re.compile(r"[\s\u3000\u00a0]+")
 
 
@@ -414,7 +422,9 @@ def _title_info(rows: list[list[str]]) -> dict[str, str]:
             pat = _TITLE_RE_CACHE.get(name)
             if pat is None:
                 label = r"[ \t]*".join(re.escape(ch) for ch in unicodedata.normalize("NFKC", name))
-                pat = re.compile(r"(?:^|(?<=[\s,;|\"]))" + label + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE)
+                pat = re.compile(
+                    r"(?:^|(?<=[\s,;|\"]))" + label + _TITLE_VALUE, re.IGNORECASE | re.MULTILINE
+                )
                 _TITLE_RE_CACHE[name] = pat
             m = pat.search(text)
             if m:
@@ -577,7 +587,9 @@ def _split_at_headers(table: RawTable) -> list[RawTable]:
     return [tb for tb in out if len(tb.cells) or tb is out[0]]
 
 
-def _slice_table(table: RawTable, a: int, b: int, header: list[str], fields: list[str | None]) -> RawTable:
+def _slice_table(
+    table: RawTable, a: int, b: int, header: list[str], fields: list[str | None]
+) -> RawTable:
     cells = table.cells.iloc[a:b].reset_index(drop=True)
     width = len(header)
     extra = [c for c in cells.columns[width:] if (cells[c] == "").all()]
@@ -586,14 +598,23 @@ def _slice_table(table: RawTable, a: int, b: int, header: list[str], fields: lis
         cells[c] = ""
     cells.columns = list(range(cells.shape[1]))
     return RawTable(
-        table.source_file, table.source_sheet, table.encoding, table.kind, list(header), list(fields),
-        cells, table.rows[a:b], table.title,
+        table.source_file,
+        table.source_sheet,
+        table.encoding,
+        table.kind,
+        list(header),
+        list(fields),
+        cells,
+        table.rows[a:b],
+        table.title,
         None if table.row_code is None else table.row_code[a:b],
         None if table.row_value is None else table.row_value[a:b],
     )
 
 
-def _read_by_position(text: str, name: str, encoding: str, columns: list[str]) -> tuple[list[RawTable], list[FileProblem]]:
+def _read_by_position(
+    text: str, name: str, encoding: str, columns: list[str]
+) -> tuple[list[RawTable], list[FileProblem]]:
     """A file without a header row, read with the columns a user layout gives by position."""
     lines = text.split("\n")
     delim = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in lines[:HEADER_SCAN_ROWS]))
@@ -628,7 +649,9 @@ def _count_each(lines: list[str], sub: str) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.count_substring(pa.array(lines, type=pa.large_string()), sub).to_numpy(zero_copy_only=False)
+    return pc.count_substring(pa.array(lines, type=pa.large_string()), sub).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def _records(lines: list[str], delim: str, width: int) -> tuple[list[str], set[int]]:
@@ -820,9 +843,13 @@ def _tables_from_grid(
             return [], [FileProblem(name, sheet, "empty_sheet", "no rows", fatal=False)]
         missing = _missing_columns(head)
         if missing:
-            return [], [FileProblem(name, sheet, missing, "the header lacks a required column", fatal=False)]
+            return [], [
+                FileProblem(name, sheet, missing, "the header lacks a required column", fatal=False)
+            ]
         return [], [
-            FileProblem(name, sheet, "no_header", "no row looks like a statement header", fatal=False)
+            FileProblem(
+                name, sheet, "no_header", "no row looks like a statement header", fatal=False
+            )
         ]
     header = [str(c) for c in head[hidx]]
     while len(header) > 1 and not header[-1].strip():
@@ -861,7 +888,10 @@ def _tables_from_grid(
                 texts = tb.cells.to_numpy(dtype=object)
                 tb.row_code = np.where(bad, "id_digits_lost", "").astype(object)
                 tb.row_value = np.array(
-                    [f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else "" for i, (b, k) in enumerate(zip(bad, first, strict=True))],
+                    [
+                        f"{tb.header[cols[k]]} {texts[i, cols[k]]}" if b else ""
+                        for i, (b, k) in enumerate(zip(bad, first, strict=True))
+                    ],
                     dtype=object,
                 )
     return tables, []
@@ -922,7 +952,9 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
                     if rows * cols > max(MAX_SHEET_CELLS, 4 * cells):
                         sheet = info.filename.rsplit("/", 1)[-1]
                         return FileProblem(
-                            name, "", "too_large",
+                            name,
+                            "",
+                            "too_large",
                             f"{sheet} spans {rows:,} rows x {cols:,} columns ({rows * cols:,} cells, "
                             f"at most {MAX_SHEET_CELLS:,} are read)",
                         )
@@ -936,7 +968,9 @@ def _check_zip(path: Path, name: str) -> FileProblem | None:
 #: hundreds of GiB and end the process.
 MAX_SHEET_CELLS = 50_000_000
 
-_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_DIMENSION_RE = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\""
+)
 _ROW_RE = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,9})\"")
 # cells in columns past Z (two or three letters), and cells of column A-Z below row 99999:
 # the only refs that can make the rectangle large, and rare in a real statement
@@ -996,7 +1030,11 @@ def _read_workbook(path: Path, name: str, kind: str) -> tuple[list[RawTable], li
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
     except Exception as exc:  # calamine raises its own error types for broken files
-        return [], [FileProblem(name, "", "unreadable", f"cannot open workbook: {str(exc).splitlines()[0][:200]}")]
+        return [], [
+            FileProblem(
+                name, "", "unreadable", f"cannot open workbook: {str(exc).splitlines()[0][:200]}"
+            )
+        ]
     tables: list[RawTable] = []
     problems: list[FileProblem] = []
     for sheet, grid in sheets.items():
@@ -1068,7 +1106,18 @@ def _read_html(data: bytes, name: str) -> tuple[list[RawTable], list[FileProblem
     return _tables_from_grid(grid, name, "", "html", "html")
 
 
-_MARKUP_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<!--", b"<head", b"<body", b"<style", b"<workbook")
+_MARKUP_STARTS = (
+    b"<html",
+    b"<!doctype",
+    b"<table",
+    b"<?xml",
+    b"<meta",
+    b"<!--",
+    b"<head",
+    b"<body",
+    b"<style",
+    b"<workbook",
+)
 
 
 #: Environment variable raising (or lowering) the largest file read, in megabytes.
@@ -1101,7 +1150,7 @@ def max_file_bytes() -> int:
 
 
 def read_export(
-    path: str | os.PathLike, name: str | None = None, layouts: object | None = None
+    path: str | os.PathLike, name: str | None = None, layouts: LayoutSet | None = None
 ) -> tuple[list[RawTable], list[FileProblem]]:
     """Read one export file into raw tables (one per statement sheet) and problems.
 
@@ -1131,7 +1180,9 @@ def _read_export(path: Path, name: str) -> tuple[list[RawTable], list[FileProble
             if size > limit:
                 return [], [
                     FileProblem(
-                        name, "", "file_too_large",
+                        name,
+                        "",
+                        "file_too_large",
                         f"{_mib(size)} MiB, more than the {_mib(limit)} MiB read at once "
                         f"(split the file, or set {MAX_FILE_ENV} to more megabytes)",
                     )

@@ -74,24 +74,62 @@ DIRECTION_NEUTRAL = frozenset({"不计收支", "其他", "其它", "中性", "�
 
 #: A row whose first cells start with one of these is a totals line, not a transaction.
 TOTAL_MARKERS = (
-    "合计", "本页合计", "总计", "小计", "累计", "人民币合计", "合计金额", "TOTAL", "SUBTOTAL", "PAGE TOTAL",
+    "合计",
+    "本页合计",
+    "总计",
+    "小计",
+    "累计",
+    "人民币合计",
+    "合计金额",
+    "TOTAL",
+    "SUBTOTAL",
+    "PAGE TOTAL",
 )
 #: Text a totals line holds anywhere in its first cells (``人民币合计``, ``Total debits``).
 TOTAL_WORDS = ("合计", "总计", "小计", "TOTAL")
 #: A footer below the table (export notes, a count of rows), not a transaction.
 FOOTER_WORDS = (
-    "导出信息", "说明", "以上数据", "仅供参考", "打印时间", "导出时间", "制表", "经办", "备注：",
-    "温馨提示", "特别提示", "END OF STATEMENT", "PAGE ",
+    "导出信息",
+    "说明",
+    "以上数据",
+    "仅供参考",
+    "打印时间",
+    "导出时间",
+    "制表",
+    "经办",
+    "备注：",
+    "温馨提示",
+    "特别提示",
+    "END OF STATEMENT",
+    "PAGE ",
 )
 #: A row that stands for "no transactions" (police query returns).
-NO_RECORD_WORDS = ("未查询到", "无交易明细", "无交易记录", "没有交易", "查无", "NO TRANSACTION", "NO RECORD")
+NO_RECORD_WORDS = (
+    "未查询到",
+    "无交易明细",
+    "无交易记录",
+    "没有交易",
+    "查无",
+    "NO TRANSACTION",
+    "NO RECORD",
+)
 
 #: Cells that mean "empty".
 PLACEHOLDERS = frozenset({"NULL", "NONE", "NAN", "N/A", "NA", "无", "\\N", "/", "--", "-", "空"})
 
 #: Counterparty "names" and "accounts" that are a bank's filler text, not a party.
 FILLER_NAMES = frozenset(
-    {"贷记卡卡号", "借记卡卡号", "对方卡号", "对方账号", "对方户名", "卡号", "账号", "户名", "无对方信息"}
+    {
+        "贷记卡卡号",
+        "借记卡卡号",
+        "对方卡号",
+        "对方账号",
+        "对方户名",
+        "卡号",
+        "账号",
+        "户名",
+        "无对方信息",
+    }
 )
 
 # ------------------------------------------------------------------ column roles
@@ -101,11 +139,30 @@ FILLER_NAMES = frozenset(
 # ``extra`` like any unmapped column and also read for the rules they serve.
 
 #: Time columns that are the posting date when another column holds the transaction date.
-POSTING_TIME = ("记账日期", "记账日", "记账时间", "入账日期", "入账时间", "Posting Date", "Completed Date",
-                "Date Posted", "Value Date", "Transaction Posted Date")
+POSTING_TIME = (
+    "记账日期",
+    "记账日",
+    "记账时间",
+    "入账日期",
+    "入账时间",
+    "Posting Date",
+    "Completed Date",
+    "Date Posted",
+    "Value Date",
+    "Transaction Posted Date",
+)
 #: Amount columns that hold what moved on the account (settlement, billing, 入账).
-SETTLE_AMOUNT = ("结算金额", "入账金额", "记账金额", "Billing Amount", "实付金额", "人民币金额",
-                 "Settlement Amount", "记账金额(收入)", "记账金额(支出)")
+SETTLE_AMOUNT = (
+    "结算金额",
+    "入账金额",
+    "记账金额",
+    "Billing Amount",
+    "实付金额",
+    "人民币金额",
+    "Settlement Amount",
+    "记账金额(收入)",
+    "记账金额(支出)",
+)
 #: Currency columns of the settlement amount.
 SETTLE_CURRENCY = ("结算币种", "记账币种", "Billing Currency")
 #: Account columns that are a bank code printed before the account number.
@@ -138,25 +195,82 @@ CARD_OUT_RE = r"消费|手续费|年费|利息|分期|PURCHASE|\bFEE\b"
 
 #: Currency spellings to ISO codes.
 CURRENCY_CODES = {
-    "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "156": "CNY", "人民币元": "CNY", "元": "CNY",
-    "港币": "HKD", "港元": "HKD", "HKD": "HKD", "344": "HKD",
-    "美元": "USD", "美金": "USD", "USD": "USD", "840": "USD",
-    "欧元": "EUR", "EUR": "EUR", "978": "EUR", "英镑": "GBP", "GBP": "GBP", "826": "GBP",
-    "日元": "JPY", "JPY": "JPY", "392": "JPY", "加元": "CAD", "CAD": "CAD", "124": "CAD",
-    "澳元": "AUD", "AUD": "AUD", "新加坡元": "SGD", "SGD": "SGD", "澳门元": "MOP", "MOP": "MOP",
-    "新台币": "TWD", "TWD": "TWD", "韩元": "KRW", "KRW": "KRW",
+    "人民币": "CNY",
+    "RMB": "CNY",
+    "CNY": "CNY",
+    "156": "CNY",
+    "人民币元": "CNY",
+    "元": "CNY",
+    "港币": "HKD",
+    "港元": "HKD",
+    "HKD": "HKD",
+    "344": "HKD",
+    "美元": "USD",
+    "美金": "USD",
+    "USD": "USD",
+    "840": "USD",
+    "欧元": "EUR",
+    "EUR": "EUR",
+    "978": "EUR",
+    "英镑": "GBP",
+    "GBP": "GBP",
+    "826": "GBP",
+    "日元": "JPY",
+    "JPY": "JPY",
+    "392": "JPY",
+    "加元": "CAD",
+    "CAD": "CAD",
+    "124": "CAD",
+    "澳元": "AUD",
+    "AUD": "AUD",
+    "新加坡元": "SGD",
+    "SGD": "SGD",
+    "澳门元": "MOP",
+    "MOP": "MOP",
+    "新台币": "TWD",
+    "TWD": "TWD",
+    "韩元": "KRW",
+    "KRW": "KRW",
 }
 
 #: Title lines above the header ("账号：6222…") that name the statement's account or holder.
 TITLE_FIELDS: dict[str, tuple[str, ...]] = {
     "account": (
-        "账号", "卡号", "帐号", "查询账号", "查询卡号", "客户账号", "交易卡号", "交易账号", "开户账号",
-        "账户", "帐户", "卡号/账号", "账号/卡号", "支付宝账户", "京东账号名", "京东账号", "美团账号",
-        "财付通账号", "账户号码", "卡号码", "Account Number", "Account No", "Account",
+        "账号",
+        "卡号",
+        "帐号",
+        "查询账号",
+        "查询卡号",
+        "客户账号",
+        "交易卡号",
+        "交易账号",
+        "开户账号",
+        "账户",
+        "帐户",
+        "卡号/账号",
+        "账号/卡号",
+        "支付宝账户",
+        "京东账号名",
+        "京东账号",
+        "美团账号",
+        "财付通账号",
+        "账户号码",
+        "卡号码",
+        "Account Number",
+        "Account No",
+        "Account",
     ),
     "holder_name": (
-        "户名", "账户名称", "客户名称", "姓名", "账户名", "开户名", "客户名", "持卡人",
-        "Account Name", "Name",
+        "户名",
+        "账户名称",
+        "客户名称",
+        "姓名",
+        "账户名",
+        "开户名",
+        "客户名",
+        "持卡人",
+        "Account Name",
+        "Name",
     ),
     "holder_id": ("证件号码", "身份证号", "ID Number"),
     "nickname": ("微信昵称", "昵称", "用户名", "Nickname"),

@@ -24,9 +24,7 @@ Pos = dict[Any, tuple[float, float]]  # nodes of an untyped networkx graph
 N = TypeVar("N", bound=Hashable)
 
 
-def _children(
-    nodes: Sequence[N], parent: Mapping[N, N | None]
-) -> tuple[list[N], dict[N, list[N]]]:
+def _children(nodes: Sequence[N], parent: Mapping[N, N | None]) -> tuple[list[N], dict[N, list[N]]]:
     known = set(nodes)
     kids: dict[N, list[N]] = {n: [] for n in nodes}
     roots: list[N] = []
@@ -244,12 +242,15 @@ def spring_positions(G: nx.Graph, *, scale: float | None = None, seed: int = 7) 
         scale = 160.0 * math.sqrt(n) + 100.0
     if n == 1:
         return {next(iter(G.nodes)): (0.0, 0.0)}
-    raw = nx.spring_layout(G, k=2.0 / math.sqrt(n), weight="weight", seed=seed,
-                           scale=scale, iterations=60)
+    raw = nx.spring_layout(
+        G, k=2.0 / math.sqrt(n), weight="weight", seed=seed, scale=scale, iterations=60
+    )
     return {k: (round(float(v[0]), 1), round(float(v[1]), 1)) for k, v in raw.items()}
 
 
-def ring_positions(center: tuple[float, float], count: int, *, spacing: float = 60.0) -> list[tuple[float, float]]:
+def ring_positions(
+    center: tuple[float, float], count: int, *, spacing: float = 60.0
+) -> list[tuple[float, float]]:
     """``count`` points on concentric rings around ``center`` (the layout of expanded groups).
 
     Examples

@@ -200,13 +200,14 @@ def _first(d: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
 # ---------------------------------------------------------------------------- html bits
 
 
-def _table(headers: Sequence[tuple[str, str]], rows: Iterable[str], *, cls: str = "", attrs: str = "") -> str:
+def _table(
+    headers: Sequence[tuple[str, str]], rows: Iterable[str], *, cls: str = "", attrs: str = ""
+) -> str:
     """A table; ``headers`` are (label, css class); ``rows`` are ready ``<tr>`` strings."""
     head = "".join(f'<th class="{c}">{esc(h)}</th>' for h, c in headers)
     body = "".join(rows)
     return (
-        f'<table class="{cls}"{attrs}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
+        f'<table class="{cls}"{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
 
 
@@ -245,7 +246,9 @@ def _summary(case: Case, T: _Text) -> str:
 
     def count(key: str) -> None:
         if key in s and not _is_missing(s[key]):
-            rows.append((T(f"report.summary.{key}"), T.count(s[key]), T(f"report.summary.{key}.hint")))
+            rows.append(
+                (T(f"report.summary.{key}"), T.count(s[key]), T(f"report.summary.{key}.hint"))
+            )
 
     def money(key: str) -> None:
         c = _as_cents(s.get(key))
@@ -258,8 +261,16 @@ def _summary(case: Case, T: _Text) -> str:
     count("files")
     if s.get("files_unreadable"):
         count("files_unreadable")
-    for key in ("rows_read", "rows_accepted", "rows_rejected", "transfers", "transfers_seen_twice",
-                "accounts", "accounts_obtained", "warnings"):
+    for key in (
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "transfers",
+        "transfers_seen_twice",
+        "accounts",
+        "accounts_obtained",
+        "warnings",
+    ):
         count(key)
     money("total_absorbed")
     count("participant_persons")
@@ -267,7 +278,13 @@ def _summary(case: Case, T: _Text) -> str:
     money("direct_loss")
     count("max_level")
     if lo:
-        rows.append((T("report.summary.date_range"), T("report.range", start=lo, end=hi), T("report.summary.date_range.hint")))
+        rows.append(
+            (
+                T("report.summary.date_range"),
+                T("report.range", start=lo, end=hi),
+                T("report.summary.date_range.hint"),
+            )
+        )
     body = "".join(
         f'<tr><th scope="row">{esc(k)}</th><td class="num">{esc(v)}</td><td class="hint">{esc(h)}</td></tr>'
         for k, v, h in rows
@@ -276,7 +293,11 @@ def _summary(case: Case, T: _Text) -> str:
     for key in ("total_absorbed", "participant_persons", "direct_loss", "max_level"):
         if key not in s or _is_missing(s[key]):
             continue
-        value = T.money_short(_as_cents(s[key]) or 0) if key in ("total_absorbed", "direct_loss") else T.count(s[key])
+        value = (
+            T.money_short(_as_cents(s[key]) or 0)
+            if key in ("total_absorbed", "direct_loss")
+            else T.count(s[key])
+        )
         cards.append(
             f'<div class="card"><div class="card-value">{esc(value)}</div>'
             f'<div class="card-label">{esc(T(f"report.summary.{key}"))}</div></div>'
@@ -284,7 +305,9 @@ def _summary(case: Case, T: _Text) -> str:
     met = [t for t in s.get("thresholds") or [] if isinstance(t, Mapping) and _met(t) is True]
     verdict = ""
     if s.get("thresholds"):
-        verdict = _p(T("report.summary.thresholds_met", met=len(met), total=len(s["thresholds"])), "verdict")
+        verdict = _p(
+            T("report.summary.thresholds_met", met=len(met), total=len(s["thresholds"])), "verdict"
+        )
     out = (
         f'<div class="cards">{"".join(cards)}</div>{verdict}'
         f'<table class="kv"><tbody>{body}</tbody></table>'
@@ -327,7 +350,9 @@ def _threshold_value(metric: str, v: Any, T: _Text, *, round_figure: bool = Fals
 def _thresholds(case: Case, T: _Text) -> str:
     items = [x for x in case.summary.get("thresholds") or [] if isinstance(x, Mapping)]
     if not items:
-        return _section("thresholds", T("report.sec.thresholds"), _p(T("report.thresholds.none"), "empty"))
+        return _section(
+            "thresholds", T("report.sec.thresholds"), _p(T("report.thresholds.none"), "empty")
+        )
     headers = [
         (T("report.th.law"), "c-law"),
         (T("report.th.metric"), "c-metric"),
@@ -366,8 +391,10 @@ def _thresholds(case: Case, T: _Text) -> str:
             + _td(note, "small")
             + "</tr>"
         )
-    body = _p(T("report.thresholds.intro")) + _table(headers, rows, cls="thresholds") + _p(
-        T("report.thresholds.caveat"), "caveat"
+    body = (
+        _p(T("report.thresholds.intro"))
+        + _table(headers, rows, cls="thresholds")
+        + _p(T("report.thresholds.caveat"), "caveat")
     )
     return _section("thresholds", T("report.sec.thresholds"), body)
 
@@ -421,7 +448,9 @@ def _collectors_by_level(st: Mapping[str, Any]) -> dict[int, list[str]]:
             for x in raw:
                 if "accounts" in x or "collectors" in x:
                     lvl = int(_first(x, "level", default=len(out) + 1))
-                    out.setdefault(lvl, []).extend(_as_account_list(_first(x, "accounts", "collectors")))
+                    out.setdefault(lvl, []).extend(
+                        _as_account_list(_first(x, "accounts", "collectors"))
+                    )
                 else:
                     a, lvl = _first(x, "account", "id"), _first(x, "level", default=1)
                     if a is not None:
@@ -456,7 +485,9 @@ def _structure_info(case: Case, st: Mapping[str, Any], index: int) -> dict[str, 
     if depth is None:
         top = _first(st, "max_level")
         depth = int(top) + 1 if top is not None else max(levels, default=0) + 1
-    participants = _first(st, "participant_count", "participants", "participant_accounts", "n_participants")
+    participants = _first(
+        st, "participant_count", "participants", "participant_accounts", "n_participants"
+    )
     if isinstance(participants, (list, tuple)):
         participants = len(participants)
     persons = _first(st, "participant_persons", "persons")
@@ -490,7 +521,9 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
     levels: dict[int, list[str]] = info["levels"]
     drawn_accounts = set(cores) | {a for v in levels.values() for a in v}
     participants = (
-        set(case.participants["account"].astype(str)) if _col(case.participants, "account") else set()
+        set(case.participants["account"].astype(str))
+        if _col(case.participants, "account")
+        else set()
     )
     flows = _flows_into(case, drawn_accounts)
     from_part = flows[flows["src"].isin(participants)] if len(flows) else flows
@@ -522,9 +555,13 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
     nodes: list[StructureNode] = []
     absorbed = info["absorbed"]
     for a in cores:
-        detail = T("report.svg.absorbed", amount=T.money_short(absorbed)) if absorbed is not None else ""
+        detail = (
+            T("report.svg.absorbed", amount=T.money_short(absorbed)) if absorbed is not None else ""
+        )
         if a in part_count:
-            detail = detail or T("report.svg.participants", count=part_count[a], amount=T.money_short(part_amount[a]))
+            detail = detail or T(
+                "report.svg.participants", count=part_count[a], amount=T.money_short(part_amount[a])
+            )
         nodes.append(StructureNode(a, names.get(a, a), a, detail, 0, None, "core"))
     shown_prev: list[str] = list(cores)
     hidden_to: dict[str, str] = {}
@@ -544,19 +581,30 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
 
         keep.sort(key=keep_key)
         for a in keep:
-            detail = T("report.svg.participants", count=part_count.get(a, 0), amount=T.money_short(part_amount.get(a, 0)))
+            detail = T(
+                "report.svg.participants",
+                count=part_count.get(a, 0),
+                amount=T.money_short(part_amount.get(a, 0)),
+            )
             nodes.append(StructureNode(a, names.get(a, a), a, detail, lvl, up_of(a), "collector"))
         shown = list(keep)
         if rest:
             key = f"\x00more-{lvl}"
             n = sum(part_count.get(a, 0) for a in rest)
             amt = sum(part_amount.get(a, 0) for a in rest)
-            ups = sorted({up_of(a) or "" for a in rest} - {""}, key=lambda p: (order.get(p, len(order)), p))
+            ups = sorted(
+                {up_of(a) or "" for a in rest} - {""}, key=lambda p: (order.get(p, len(order)), p)
+            )
             nodes.append(
                 StructureNode(
-                    key, T("report.svg.more", count=len(rest)), T("report.svg.level", level=lvl),
+                    key,
+                    T("report.svg.more", count=len(rest)),
+                    T("report.svg.level", level=lvl),
                     T("report.svg.participants", count=n, amount=T.money_short(amt)),
-                    lvl, ups[0] if ups else None, "more", tuple(ups),
+                    lvl,
+                    ups[0] if ups else None,
+                    "more",
+                    tuple(ups),
                 )
             )
             for a in rest:
@@ -587,9 +635,15 @@ def _evidence_text(st: Mapping[str, Any], T: _Text) -> str:
 
 
 def _structures(case: Case, T: _Text) -> str:
-    infos = [_structure_info(case, st, i) for i, st in enumerate(case.structures or []) if isinstance(st, Mapping)]
+    infos = [
+        _structure_info(case, st, i)
+        for i, st in enumerate(case.structures or [])
+        if isinstance(st, Mapping)
+    ]
     if not infos:
-        return _section("structures", T("report.sec.structures"), _p(T("report.structures.none"), "empty"))
+        return _section(
+            "structures", T("report.sec.structures"), _p(T("report.structures.none"), "empty")
+        )
     infos.sort(key=lambda x: (-(x["absorbed"] or 0), str(x["id"])))
     names = _account_names(case)
     headers = [
@@ -610,15 +664,30 @@ def _structures(case: Case, T: _Text) -> str:
         )
         if len(info["cores"]) > 5:
             core += "<br>" + esc(T("report.and_more", count=len(info["cores"]) - 5))
-        bits = [T("report.st.level_count", level=lvl, count=len(accs)) for lvl, accs in info["levels"].items()]
+        bits = [
+            T("report.st.level_count", level=lvl, count=len(accs))
+            for lvl, accs in info["levels"].items()
+        ]
         if info["transit"]:
-            bits.append(T("report.st.role_count", role=T.role("transit"), count=len(info["transit"])))
+            bits.append(
+                T("report.st.role_count", role=T.role("transit"), count=len(info["transit"]))
+            )
         if info["beneficiaries"]:
-            bits.append(T("report.st.role_count", role=T.role("beneficiary"), count=len(info["beneficiaries"])))
+            bits.append(
+                T(
+                    "report.st.role_count",
+                    role=T.role("beneficiary"),
+                    count=len(info["beneficiaries"]),
+                )
+            )
         lv = T("report.sep").join(bits)
         parts = info["participants"]
         if info["persons"] is not None:
-            parts_text = T("report.st.participants_value", accounts=T.count(parts or 0), persons=T.count(info["persons"]))
+            parts_text = T(
+                "report.st.participants_value",
+                accounts=T.count(parts or 0),
+                persons=T.count(info["persons"]),
+            )
         else:
             parts_text = T.count(parts) if parts is not None else "—"
         rows.append(
@@ -648,7 +717,9 @@ def _structures(case: Case, T: _Text) -> str:
 def _accounts(case: Case, T: _Text) -> str:
     acc = case.accounts
     if not _col(acc, "account") or not len(acc):
-        return _section("accounts", T("report.sec.accounts"), _p(T("report.accounts.none"), "empty"))
+        return _section(
+            "accounts", T("report.sec.accounts"), _p(T("report.accounts.none"), "empty")
+        )
     acc = acc[acc["account"].astype(str) != ""].copy()
     all_roles = acc["role"].astype(str) if "role" in acc.columns else None
     if all_roles is not None:
@@ -692,16 +763,24 @@ def _accounts(case: Case, T: _Text) -> str:
             )
         return out
 
-    by_amount = acc.sort_values(["in_amount", "account"], ascending=[False, True]).head(TOP_ACCOUNTS)
+    by_amount = acc.sort_values(["in_amount", "account"], ascending=[False, True]).head(
+        TOP_ACCOUNTS
+    )
     pr = acc[acc["pagerank"].notna()]
     body = _p(T("report.accounts.intro")) + f"<h3>{esc(T('report.accounts.by_amount'))}</h3>"
     body += _table(headers, rows(by_amount), cls="accounts")
     if len(pr):
         by_pr = pr.sort_values(["pagerank", "account"], ascending=[False, True]).head(TOP_ACCOUNTS)
-        body += f"<h3>{esc(T('report.accounts.by_pagerank'))}</h3>" + _table(headers, rows(by_pr), cls="accounts")
+        body += f"<h3>{esc(T('report.accounts.by_pagerank'))}</h3>" + _table(
+            headers, rows(by_pr), cls="accounts"
+        )
     if all_roles is not None:
         counts = all_roles.value_counts()
-        items = [T("report.accounts.role_count", role=T.role(r), count=int(counts[r])) for r in ROLES if r in counts]
+        items = [
+            T("report.accounts.role_count", role=T.role(r), count=int(counts[r]))
+            for r in ROLES
+            if r in counts
+        ]
         body += _p(T("report.accounts.roles", list=T("report.sep").join(items)), "small")
     return _section("accounts", T("report.sec.accounts"), body)
 
@@ -727,7 +806,9 @@ def _participants(case: Case, T: _Text) -> str:
             p[c] = 0
     p["account"] = p["account"].astype(str)
     total = len(p)
-    p = p.sort_values(["net_loss", "paid_in", "account"], ascending=[False, False, True], kind="mergesort")
+    p = p.sort_values(
+        ["net_loss", "paid_in", "account"], ascending=[False, False, True], kind="mergesort"
+    )
     shown = p.head(PARTICIPANT_ROWS)
     heads = [
         _sort_header("#", "num", "num"),
@@ -776,7 +857,14 @@ def _participants(case: Case, T: _Text) -> str:
     body += _p(T("report.participants.sort_hint"), "screen-only small")
     body += table
     if total > len(shown):
-        body += _p(T("report.participants.more", shown=T.count(len(shown)), more=T.count(total - len(shown))), "more")
+        body += _p(
+            T(
+                "report.participants.more",
+                shown=T.count(len(shown)),
+                more=T.count(total - len(shown)),
+            ),
+            "more",
+        )
     return _section("participants", T("report.sec.participants"), body + _restitution(case, T))
 
 
@@ -793,7 +881,13 @@ def _restitution(case: Case, T: _Text) -> str:
     if "holder_name" not in r.columns:
         names: dict[str, str] = {}
         if key and _col(case.participants, key) and _col(case.participants, "holder_name"):
-            names = dict(zip(case.participants[key].astype(str), case.participants["holder_name"], strict=False))
+            names = dict(
+                zip(
+                    case.participants[key].astype(str),
+                    case.participants["holder_name"],
+                    strict=False,
+                )
+            )
         r["holder_name"] = r["fg_key"].map(names).fillna("")
     if "accounts" not in r.columns:
         r["accounts"] = r["account"].astype(str) if "account" in r.columns else ""
@@ -804,7 +898,9 @@ def _restitution(case: Case, T: _Text) -> str:
     shown = r.head(PARTICIPANT_ROWS)
     heads = [
         _sort_header("#", "num", "num"),
-        _sort_header(T("report.col.person") if key == "person" else T("report.col.account"), "text"),
+        _sort_header(
+            T("report.col.person") if key == "person" else T("report.col.account"), "text"
+        ),
         _sort_header(T("report.col.holder"), "text"),
         _sort_header(T("report.col.accounts_of"), "text"),
         _sort_header(T("report.col.net_loss"), "num", "num", "descending"),
@@ -820,7 +916,9 @@ def _restitution(case: Case, T: _Text) -> str:
             + _td(i, "num", str(i))
             + _td(row["fg_key"], "mono")
             + _td(row["holder_name"], "name")
-            + '<td class="mono">' + "<br>".join(esc(a) for a in accs) + "</td>"
+            + '<td class="mono">'
+            + "<br>".join(esc(a) for a in accs)
+            + "</td>"
             + _td(T.money(nl), "num", str(nl))
             + _td(T.money(share), "num", str(share))
             + _td(T.money(max(nl, 0) - share), "num", str(max(nl, 0) - share))
@@ -828,12 +926,24 @@ def _restitution(case: Case, T: _Text) -> str:
         )
     table = (
         '<table class="sortable restitution" id="restitution-table"><thead><tr>'
-        + "".join(heads) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        + "".join(heads)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
     )
-    body = head + _p(T("report.restitution.intro", recovered=T.money(recovered), loss=T.money(loss), ratio=ratio))
+    body = head + _p(
+        T("report.restitution.intro", recovered=T.money(recovered), loss=T.money(loss), ratio=ratio)
+    )
     body += table
     if len(r) > len(shown):
-        body += _p(T("report.restitution.more", shown=T.count(len(shown)), more=T.count(len(r) - len(shown))), "more")
+        body += _p(
+            T(
+                "report.restitution.more",
+                shown=T.count(len(shown)),
+                more=T.count(len(r) - len(shown)),
+            ),
+            "more",
+        )
     return body
 
 
@@ -889,7 +999,10 @@ def _alerts(case: Case, T: _Text) -> str:
         body += _p(T("report.alerts.lang_note"), "small")
     body += _table(headers, rows, cls="alerts")
     if len(a) > len(shown):
-        body += _p(T("report.alerts.more", shown=T.count(len(shown)), more=T.count(len(a) - len(shown))), "more")
+        body += _p(
+            T("report.alerts.more", shown=T.count(len(shown)), more=T.count(len(a) - len(shown))),
+            "more",
+        )
     return _section("alerts", T("report.sec.alerts"), body)
 
 
@@ -911,7 +1024,9 @@ def _quality(case: Case, T: _Text) -> str:
     read, acc, rej = s.get("rows_read"), s.get("rows_accepted"), s.get("rows_rejected")
     if isinstance(read, int) and isinstance(acc, int) and isinstance(rej, int):
         key = "report.quality.balance_ok" if read == acc + rej else "report.quality.balance_bad"
-        parts.append(_p(T(key, read=T.count(read), accepted=T.count(acc), rejected=T.count(rej)), "verdict"))
+        parts.append(
+            _p(T(key, read=T.count(read), accepted=T.count(acc), rejected=T.count(rej)), "verdict")
+        )
 
     parts.append(f"<h3>{esc(T('report.quality.rejects'))}</h3>")
     rj = case.rejects
@@ -921,7 +1036,8 @@ def _quality(case: Case, T: _Text) -> str:
         rows = []
         for code, grp in sorted(rj.groupby("code", sort=True), key=lambda kv: (-len(kv[1]), kv[0])):
             grp = grp.sort_values(
-                [c for c in ("source_file", "source_sheet", "source_row") if c in grp.columns], kind="mergesort"
+                [c for c in ("source_file", "source_sheet", "source_row") if c in grp.columns],
+                kind="mergesort",
             )
             reason = grp["reason"].iloc[0] if "reason" in grp.columns else ""
             label = T.generic(f"reject.{code}", str(reason) or code)
@@ -933,8 +1049,13 @@ def _quality(case: Case, T: _Text) -> str:
                 tail = f' <span class="why">{esc(why)}</span>' if why and why != label else ""
                 ex.append(f'<span class="mono">{esc(where)}</span>{tail}')
             rows.append(
-                "<tr>" + _td(code, "mono") + _td(label) + _td(T.count(len(grp)), "num")
-                + '<td class="small">' + "<br>".join(ex) + "</td></tr>"
+                "<tr>"
+                + _td(code, "mono")
+                + _td(label)
+                + _td(T.count(len(grp)), "num")
+                + '<td class="small">'
+                + "<br>".join(ex)
+                + "</td></tr>"
             )
         headers = [
             (T("report.col.code"), ""),
@@ -963,9 +1084,14 @@ def _quality(case: Case, T: _Text) -> str:
                 ex.append(" · ".join(b for b in bits if b))
             accounts = grp["account"].astype(str).nunique() if "account" in grp.columns else 0
             rows.append(
-                "<tr>" + _td(code, "mono") + _td(T.maybe(f"report.warning.{code}", T.generic(f"warning.{code}", code)))
-                + _td(T.count(len(grp)), "num") + _td(T.count(accounts), "num")
-                + '<td class="small">' + "<br>".join(esc(e) for e in ex) + "</td></tr>"
+                "<tr>"
+                + _td(code, "mono")
+                + _td(T.maybe(f"report.warning.{code}", T.generic(f"warning.{code}", code)))
+                + _td(T.count(len(grp)), "num")
+                + _td(T.count(accounts), "num")
+                + '<td class="small">'
+                + "<br>".join(esc(e) for e in ex)
+                + "</td></tr>"
             )
         headers = [
             (T("report.col.code"), ""),
@@ -980,16 +1106,21 @@ def _quality(case: Case, T: _Text) -> str:
 
     f = case.files
     if _col(f, "source_file") and len(f):
-        f = f.sort_values([c for c in ("source_file", "source_sheet") if c in f.columns], kind="mergesort")
+        f = f.sort_values(
+            [c for c in ("source_file", "source_sheet") if c in f.columns], kind="mergesort"
+        )
         shown = f.head(FILE_ROWS)
         rows = []
         for r in shown.to_dict("records"):
             rows.append(
-                "<tr>" + _td(_where(r.get("source_file"), r.get("source_sheet"), None), "file small")
+                "<tr>"
+                + _td(_where(r.get("source_file"), r.get("source_sheet"), None), "file small")
                 + _td(re.sub(r",(?=\S)", ", ", str(r.get("layout", "") or "")), "small")
                 + _td(r.get("encoding", ""), "small")
-                + _td(T.count(r.get("rows_read", 0)), "num") + _td(T.count(r.get("rows_accepted", 0)), "num")
-                + _td(T.count(r.get("rows_rejected", 0)), "num") + "</tr>"
+                + _td(T.count(r.get("rows_read", 0)), "num")
+                + _td(T.count(r.get("rows_accepted", 0)), "num")
+                + _td(T.count(r.get("rows_rejected", 0)), "num")
+                + "</tr>"
             )
         headers = [
             (T("report.col.file"), ""),
@@ -1002,7 +1133,9 @@ def _quality(case: Case, T: _Text) -> str:
         parts.append(f"<h3>{esc(T('report.quality.files', count=T.count(len(f))))}</h3>")
         parts.append(_table(headers, rows, cls="files"))
         if len(f) > len(shown):
-            parts.append(_p(T("report.quality.files_more", more=T.count(len(f) - len(shown))), "more"))
+            parts.append(
+                _p(T("report.quality.files_more", more=T.count(len(f) - len(shown))), "more")
+            )
     return _section("quality", T("report.sec.quality"), "".join(parts))
 
 
@@ -1067,7 +1200,12 @@ def _fact_sentences(facts: Mapping[str, Any], T: _Text) -> list[str]:
     with what it has is used.
     """
     out = []
-    for name in ("payouts_exceed_deposits", "last_deposit", "collapse_date", "returns_funded_by_later_deposits_share"):
+    for name in (
+        "payouts_exceed_deposits",
+        "last_deposit",
+        "collapse_date",
+        "returns_funded_by_later_deposits_share",
+    ):
         f = facts.get(name)
         if f is None or f is False:
             continue
@@ -1083,8 +1221,13 @@ def _fact_sentences(facts: Mapping[str, Any], T: _Text) -> list[str]:
             returns, deposits = _fact_money(f, "returns_out", T), _fact_money(f, "deposits_in", T)
             later = f.get("share_of_later_periods")
             if when and returns and deposits and isinstance(later, (int, float)):
-                text = T("report.fact.payouts_exceed_deposits", when=when, returns=returns,
-                         deposits=deposits, share=f"{float(later) * 100:.0f}%")
+                text = T(
+                    "report.fact.payouts_exceed_deposits",
+                    when=when,
+                    returns=returns,
+                    deposits=deposits,
+                    share=f"{float(later) * 100:.0f}%",
+                )
             elif when:
                 text = T("report.fact.payouts_exceed_deposits.short", when=when)
         elif name == "last_deposit":
@@ -1111,8 +1254,13 @@ def _fact_sentences(facts: Mapping[str, Any], T: _Text) -> list[str]:
             funded, returns = _fact_money(f, "funded_by_later", T), _fact_money(f, "returns", T)
             method = str(f.get("method") or "")
             if funded and returns and method:
-                text = T(f"report.fact.{name}", share=pct, funded=funded, returns=returns,
-                         method=T.maybe(f"report.trace.{method}", method))
+                text = T(
+                    f"report.fact.{name}",
+                    share=pct,
+                    funded=funded,
+                    returns=returns,
+                    method=T.maybe(f"report.trace.{method}", method),
+                )
             else:
                 text = T(f"report.fact.{name}.short", share=pct)
         if not text:
@@ -1127,9 +1275,15 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
     if data is None:
         data = _compute_timeline(case)
     if data is None:
-        return _section("timeline", T("report.sec.timeline"), _p(T("report.timeline.missing"), "empty"))
+        return _section(
+            "timeline", T("report.sec.timeline"), _p(T("report.timeline.missing"), "empty")
+        )
     if isinstance(data, str):
-        return _section("timeline", T("report.sec.timeline"), _p(T("report.timeline.failed", error=data), "empty"))
+        return _section(
+            "timeline",
+            T("report.sec.timeline"),
+            _p(T("report.timeline.failed", error=data), "empty"),
+        )
     df, facts = data
     if df is None or not len(df) or "period" not in df.columns:
         body = _p(T("report.timeline.empty"), "empty")
@@ -1158,7 +1312,11 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
             if when:
                 markers.append((when[:7], T(f"report.tl.marker.{name}")))
         body = line_chart_svg(
-            periods, series, fmt=T.axis_money, title=T("report.timeline.money_title"), markers=markers
+            periods,
+            series,
+            fmt=T.axis_money,
+            title=T("report.timeline.money_title"),
+            markers=markers,
         )
         if "new_participants" in df.columns:
             body += bar_chart_svg(
@@ -1171,7 +1329,9 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
         body = f'<figure class="picture">{body}<figcaption>{esc(T("report.timeline.caption"))}</figcaption></figure>'
     sentences = _fact_sentences(facts or {}, T)
     if sentences:
-        body += f"<h3>{esc(T('report.timeline.facts'))}</h3>" + _p(T("report.timeline.facts_intro"), "small")
+        body += f"<h3>{esc(T('report.timeline.facts'))}</h3>" + _p(
+            T("report.timeline.facts_intro"), "small"
+        )
         body += "<ul class='facts'>"
         body += "".join(f"<li>{esc(x)}</li>" for x in sentences) + "</ul>"
     return _section("timeline", T("report.sec.timeline"), body)
@@ -1180,13 +1340,24 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
 # ---------------------------------------------------------------------------- 9 method
 
 
-_METHOD_TOPICS = ("roles", "levels", "participants", "losses", "thresholds", "traces", "timeline", "limits")
+_METHOD_TOPICS = (
+    "roles",
+    "levels",
+    "participants",
+    "losses",
+    "thresholds",
+    "traces",
+    "timeline",
+    "limits",
+)
 
 
 def _method(T: _Text) -> str:
     body = ""
     for topic in _METHOD_TOPICS:
-        body += f"<h3>{esc(T(f'report.method.{topic}.title'))}</h3>" + _p(T(f"report.method.{topic}"))
+        body += f"<h3>{esc(T(f'report.method.{topic}.title'))}</h3>" + _p(
+            T(f"report.method.{topic}")
+        )
     return _section("method", T("report.sec.method"), body)
 
 
@@ -1364,7 +1535,9 @@ def report_html(
         ("timeline", lambda: _timeline(case, T, timeline)),
         ("method", lambda: _method(T)),
     ]
-    toc = "".join(f'<li><a href="#{sid}">{esc(T(f"report.sec.{sid}"))}</a></li>' for sid, _ in sections)
+    toc = "".join(
+        f'<li><a href="#{sid}">{esc(T(f"report.sec.{sid}"))}</a></li>' for sid, _ in sections
+    )
     name = _first(case.summary, "case", "name", "case_name")
     title = T("report.title") + (f" — {name}" if name else "")
     period = _p(T("report.period", start=lo, end=hi), "sub") if lo else ""

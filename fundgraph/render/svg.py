@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from .html import esc
 
-__all__ = ["StructureNode", "Series", "structure_svg", "line_chart_svg", "bar_chart_svg", "nice_ticks"]
+__all__ = [
+    "StructureNode",
+    "Series",
+    "structure_svg",
+    "line_chart_svg",
+    "bar_chart_svg",
+    "nice_ticks",
+]
 
 #: Families tried in order; all are system fonts (no web font is ever requested).
 FONT = "'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif"
@@ -92,8 +99,17 @@ def _clip(text: str, limit: int) -> str:
     return "".join(out)
 
 
-def _text(x: float, y: float, text: str, *, size: float = 12, anchor: str = "middle",
-          weight: str = "normal", fill: str = _INK, extra: str = "") -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 12,
+    anchor: str = "middle",
+    weight: str = "normal",
+    fill: str = _INK,
+    extra: str = "",
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
         f'font-weight="{weight}" fill="{fill}"{extra}>{esc(text)}</text>'
@@ -199,7 +215,13 @@ def structure_svg(
         )
         long_title = _width(n.title) > 20
         parts.append(
-            _text(cx, y + 20, _clip(n.title, 26 if long_title else 20), size=12 if long_title else 14, weight="bold")
+            _text(
+                cx,
+                y + 20,
+                _clip(n.title, 26 if long_title else 20),
+                size=12 if long_title else 14,
+                weight="bold",
+            )
         )
         if n.subtitle:
             parts.append(_text(cx, y + 39, _clip(n.subtitle, 24), size=12, fill=_MUTED))
@@ -300,7 +322,9 @@ def line_chart_svg(
     ]
     for tv in ticks:
         y = py(tv)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{_GRID}"/>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{_GRID}"/>'
+        )
         parts.append(_text(left - 6, y + 4, fmt(tv), size=11, anchor="end", fill=_MUTED))
     every = _label_every(n, int(plot_w // 62))
     for i, p in enumerate(periods):
@@ -393,7 +417,9 @@ def bar_chart_svg(
     ]
     for tv in ticks:
         y = top + plot_h - plot_h * tv / y_max
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{_GRID}"/>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{_GRID}"/>'
+        )
         parts.append(_text(left - 6, y + 4, fmt(tv), size=11, anchor="end", fill=_MUTED))
     every = _label_every(n, int(plot_w // 62))
     for i, (p, v) in enumerate(zip(periods, values, strict=False)):
@@ -404,7 +430,9 @@ def bar_chart_svg(
             f"<title>{esc(p)}: {esc(v)}</title></rect>"
         )
         if _labelled(i, n, every):
-            parts.append(_text(left + i * slot + slot / 2, top + plot_h + 17, p, size=11, fill=_MUTED))
+            parts.append(
+                _text(left + i * slot + slot / 2, top + plot_h + 17, p, size=11, fill=_MUTED)
+            )
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h:.1f}" x2="{width - right}" y2="{top + plot_h:.1f}" stroke="{_MUTED}"/>'
     )

@@ -121,8 +121,12 @@ class _Slots:
         if self.unit == "day":
             days = t.to_numpy().astype("datetime64[D]") - np.datetime64(self.first.date(), "D")
             return days.astype("int64")
-        return (t.year.to_numpy() * 12 + t.month.to_numpy() - 1
-                - (self.first.year * 12 + self.first.month - 1)).astype("int64")
+        return (
+            t.year.to_numpy() * 12
+            + t.month.to_numpy()
+            - 1
+            - (self.first.year * 12 + self.first.month - 1)
+        ).astype("int64")
 
     def starts(self) -> list[str]:
         """The first day of every slot, ``YYYY-MM-DD``."""
@@ -214,19 +218,30 @@ def _account_edges(transfers: pd.DataFrame, ends) -> pd.DataFrame:
     if not keep.any():
         return aggregate_edges(transfers.iloc[:0])
     key = src[keep].astype("int64") * len(ids) + dst[keep]
-    t = pd.DataFrame({"key": key, "amount": transfers["amount"].to_numpy()[keep],
-                      "time": transfers["time"].to_numpy()[keep]})
+    t = pd.DataFrame(
+        {
+            "key": key,
+            "amount": transfers["amount"].to_numpy()[keep],
+            "time": transfers["time"].to_numpy()[keep],
+        }
+    )
     g = t.groupby("key", sort=True).agg(
-        amount=("amount", "sum"), count=("amount", "size"),
-        first_time=("time", "min"), last_time=("time", "max"),
+        amount=("amount", "sum"),
+        count=("amount", "size"),
+        first_time=("time", "min"),
+        last_time=("time", "max"),
     )
     k = g.index.to_numpy()
-    return pd.DataFrame({
-        "src": ids[k // len(ids)], "dst": ids[k % len(ids)],
-        "amount": g["amount"].to_numpy().astype("int64"),
-        "count": g["count"].to_numpy().astype("int64"),
-        "first_time": g["first_time"].to_numpy(), "last_time": g["last_time"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "src": ids[k // len(ids)],
+            "dst": ids[k % len(ids)],
+            "amount": g["amount"].to_numpy().astype("int64"),
+            "count": g["count"].to_numpy().astype("int64"),
+            "first_time": g["first_time"].to_numpy(),
+            "last_time": g["last_time"].to_numpy(),
+        }
+    )
 
 
 def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
@@ -242,8 +257,14 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
         acc = pd.concat([acc, pd.DataFrame({"account": missing})], ignore_index=True)
     acc = acc.drop_duplicates("account").reset_index(drop=True)
     defaults: dict[str, Any] = {
-        "holder_name": "", "role": "other", "pagerank": 0.0, "in_amount": 0, "out_amount": 0,
-        "in_count": 0, "out_count": 0, "aliases": "",
+        "holder_name": "",
+        "role": "other",
+        "pagerank": 0.0,
+        "in_amount": 0,
+        "out_amount": 0,
+        "in_count": 0,
+        "out_count": 0,
+        "aliases": "",
     }
     for col, val in defaults.items():
         if col not in acc:
@@ -266,7 +287,9 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
     if blank.any():
         a = acc.loc[blank, "account"]
         acc.loc[blank, "in_amount"] = a.map(flow_in["amount"]).fillna(0).astype("int64").to_numpy()
-        acc.loc[blank, "out_amount"] = a.map(flow_out["amount"]).fillna(0).astype("int64").to_numpy()
+        acc.loc[blank, "out_amount"] = (
+            a.map(flow_out["amount"]).fillna(0).astype("int64").to_numpy()
+        )
         acc.loc[blank, "in_count"] = a.map(flow_in["count"]).fillna(0).astype("int64").to_numpy()
         acc.loc[blank, "out_count"] = a.map(flow_out["count"]).fillna(0).astype("int64").to_numpy()
     acc["flow"] = np.maximum(acc["in_amount"].to_numpy(), acc["out_amount"].to_numpy())
@@ -295,13 +318,25 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
     alerts: dict[str, str] = {}
     if len(case.alerts) and "account" in case.alerts:
         col = "reasons" if "reasons" in case.alerts else "codes"
-        for a, r in zip(case.alerts["account"].astype(str), case.alerts[col].fillna("").astype(str), strict=False):
+        for a, r in zip(
+            case.alerts["account"].astype(str),
+            case.alerts[col].fillna("").astype(str),
+            strict=False,
+        ):
             if r:
                 alerts[a] = r[:400]
     slots, flows, acc_in, acc_out = _time_flows(case.transfers, code, ends)
     return _Context(
-        acc=acc, edges=edges.reset_index(drop=True), pairs=pairs, alerts=alerts, lang=lang,
-        slots=slots, flows=flows, acc_in=acc_in, acc_out=acc_out, error_lang=error_lang or lang,
+        acc=acc,
+        edges=edges.reset_index(drop=True),
+        pairs=pairs,
+        alerts=alerts,
+        lang=lang,
+        slots=slots,
+        flows=flows,
+        acc_in=acc_in,
+        acc_out=acc_out,
+        error_lang=error_lang or lang,
     )
 
 
@@ -328,8 +363,9 @@ def _time_flows(
         dst = t["dst"].fillna(CASH).astype(str)
         u = np.where(src.to_numpy() == CASH, -1, code.get_indexer(src))
         v = np.where(dst.to_numpy() == CASH, -1, code.get_indexer(dst))
-    f = pd.DataFrame({"u": u, "v": v, "slot": slots.of(t["time"]),
-                      "amount": t["amount"].to_numpy(dtype="int64")})
+    f = pd.DataFrame(
+        {"u": u, "v": v, "slot": slots.of(t["time"]), "amount": t["amount"].to_numpy(dtype="int64")}
+    )
 
     def per_account(col: str) -> pd.DataFrame:
         x = f[f[col] >= 0]
@@ -374,9 +410,7 @@ def _fold_by_anchor(
     role_code = ctx.acc["role"].map(_ROLE_INDEX).to_numpy(dtype="int64")[folded]
     rank = np.full(len(ctx.acc) + 1, len(shown), dtype="int64")
     rank[shown_arr] = np.arange(len(shown_arr))
-    keys = pd.DataFrame(
-        {"acc": folded, "anchor": anc, "role": role_code, "anchor_rank": rank[anc]}
-    )
+    keys = pd.DataFrame({"acc": folded, "anchor": anc, "role": role_code, "anchor_rank": rank[anc]})
     uniq = (
         keys[["anchor", "role", "anchor_rank"]]
         .drop_duplicates(["anchor", "role"])
@@ -494,7 +528,9 @@ def _select_overview(ctx: _Context, max_nodes: int) -> _Selection:
     by_amount = _ranked(ctx, other)[:30]
     by_rank = _ranked(ctx, other, by="pagerank")[:30]
     seen: set[int] = set(priority)
-    for a in [x for pair in zip(by_amount, by_rank, strict=False) for x in pair] + by_amount + by_rank:
+    for a in (
+        [x for pair in zip(by_amount, by_rank, strict=False) for x in pair] + by_amount + by_rank
+    ):
         if a not in seen:
             priority.append(a)
             seen.add(a)
@@ -558,10 +594,16 @@ def _pyramid_fold(
     acct = ctx.acc["account"].to_numpy()
     scheme_idx = [int(a) for a in np.flatnonzero(scheme)]
     up = _strongest_parent(
-        ctx, scheme_idx, lambda a, b: bool(levels[a] > 0 and scheme[b] and levels[b] == levels[a] - 1)
+        ctx,
+        scheme_idx,
+        lambda a, b: bool(levels[a] > 0 and scheme[b] and levels[b] == levels[a] - 1),
     )
     part_idx = np.flatnonzero(particip)
-    main = _anchors(ctx, part_idx, np.asarray(scheme_idx, dtype="int64")) if scheme_idx else pd.Series(dtype="int64")
+    main = (
+        _anchors(ctx, part_idx, np.asarray(scheme_idx, dtype="int64"))
+        if scheme_idx
+        else pd.Series(dtype="int64")
+    )
     by_level: dict[int, list[int]] = {}
     for a in sorted(scheme_idx, key=lambda a: (-int(flow[a]), acct[a])):
         by_level.setdefault(int(levels[a]), []).append(a)
@@ -597,9 +639,11 @@ def _pyramid_fold(
     gid = {k: i for i, k in enumerate(keys)}
     group_of = {a: gid[k] for a, k in key_of.items()}
     groups = [
-        {"kind": "branch" if kind == "branch" else "members",
-         "role": "collector" if kind == "branch" else kind,
-         "anchor": anc if anc >= 0 else None}
+        {
+            "kind": "branch" if kind == "branch" else "members",
+            "role": "collector" if kind == "branch" else kind,
+            "anchor": anc if anc >= 0 else None,
+        }
         for anc, kind in keys
     ]
     return shown, group_of, groups
@@ -715,9 +759,7 @@ def _select_pyramid(ctx: _Context, max_nodes: int, per_level: int = PYRAMID_PER_
             text = t("views.row.core", lang)
         else:
             text = t("views.row.level", lang, level=r - 1)
-        sel.rows.append(
-            {"y": r * y_gap, "text": text, "accounts": n_acc, "groups": n_fold}
-        )
+        sel.rows.append({"y": r * y_gap, "text": text, "accounts": n_acc, "groups": n_fold})
     return sel
 
 
@@ -745,19 +787,26 @@ def _select_community(ctx: _Context, max_nodes: int) -> _Selection:
         .sort_values(["sum", "size"], ascending=False)
     )
     keep = list(totals.index[: max(1, max_nodes - 1)])
-    rest = list(totals.index[max(1, max_nodes - 1):])
+    rest = list(totals.index[max(1, max_nodes - 1) :])
     roles = acc["role"].to_numpy()
     gid = {int(c): i for i, c in enumerate(keep)}
     groups: list[dict[str, Any]] = []
     for c in keep:
         members = np.flatnonzero(com == c)
         worst = min((_ROLE_INDEX[r] for r in roles[members]), default=len(ROLES) - 1)
-        groups.append({"kind": "community", "role": ROLES[worst], "anchor": None, "community": int(c)})
+        groups.append(
+            {"kind": "community", "role": ROLES[worst], "anchor": None, "community": int(c)}
+        )
     group_of = {int(a): gid[int(c)] for a, c in enumerate(com) if c in gid}
     if rest:
         groups.append(
-            {"kind": "communities", "role": "other", "anchor": None, "community": None,
-             "communities": len(rest)}
+            {
+                "kind": "communities",
+                "role": "other",
+                "anchor": None,
+                "community": None,
+                "communities": len(rest),
+            }
         )
         g = len(groups) - 1
         rest_set = set(int(c) for c in rest)
@@ -776,10 +825,16 @@ def _select_community(ctx: _Context, max_nodes: int) -> _Selection:
     ok = gu.notna() & gv.notna() & (gu != gv)
     if ok.any():
         w = (
-            pd.DataFrame({"a": gu[ok].astype("int64"), "b": gv[ok].astype("int64"),
-                          "amount": e["amount"].to_numpy()[ok.to_numpy()]})
+            pd.DataFrame(
+                {
+                    "a": gu[ok].astype("int64"),
+                    "b": gv[ok].astype("int64"),
+                    "amount": e["amount"].to_numpy()[ok.to_numpy()],
+                }
+            )
             .assign(lo=lambda d: d[["a", "b"]].min(axis=1), hi=lambda d: d[["a", "b"]].max(axis=1))
-            .groupby(["lo", "hi"])["amount"].sum()
+            .groupby(["lo", "hi"])["amount"]
+            .sum()
         )
         for (a, b), amt in w.items():
             G.add_edge(("g", int(a)), ("g", int(b)), weight=math.log10(max(int(amt), 100)))
@@ -944,7 +999,13 @@ def view_data(
         if len(text) <= PAGE_DATA_BUDGET:
             break
         data = _page_data(
-            ctx, sel, view=view, size_by=size_by, case=case, edges_per_folded=per_folded, cache=cache
+            ctx,
+            sel,
+            view=view,
+            size_by=size_by,
+            case=case,
+            edges_per_folded=per_folded,
+            cache=cache,
         )
         text = json_for_script(data)
     if json_text is not None:
@@ -953,8 +1014,14 @@ def view_data(
 
 
 def _page_data(
-    ctx: _Context, sel: _Selection, *, view: str, size_by: str, case: Case,
-    edges_per_folded: int = EDGES_PER_FOLDED, cache: dict[str, Any] | None = None,
+    ctx: _Context,
+    sel: _Selection,
+    *,
+    view: str,
+    size_by: str,
+    case: Case,
+    edges_per_folded: int = EDGES_PER_FOLDED,
+    cache: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The page's data with ``edges_per_folded`` edges carried per folded account; what
     does not depend on that number is computed once per ``cache``."""
@@ -1023,7 +1090,9 @@ def _page_frame(
         "pagerank": [float(f"{x:.3g}") for x in sub["pagerank"]],  # shown to 3 digits
         "community": _ints_or_none(sub["community"]),
         # row -> alert text, for the few accounts that have one
-        "alerts": {str(k): ctx.alerts[a] for k, a in enumerate(_texts(sub["account"])) if a in ctx.alerts},
+        "alerts": {
+            str(k): ctx.alerts[a] for k, a in enumerate(_texts(sub["account"])) if a in ctx.alerts
+        },
         "group": group_col,
         "x": xs,  # positions of the accounts drawn when the page opens (the first rows)
         "y": ys,
@@ -1031,8 +1100,24 @@ def _page_frame(
 
     # groups: totals over all members (carried or not)
     groups_out: dict[str, list[Any]] = {
-        k: [] for k in ("kind", "role", "anchor", "community", "communities", "n", "amount",
-                        "in", "out", "pagerank", "first", "last", "members", "x", "y")
+        k: []
+        for k in (
+            "kind",
+            "role",
+            "anchor",
+            "community",
+            "communities",
+            "n",
+            "amount",
+            "in",
+            "out",
+            "pagerank",
+            "first",
+            "last",
+            "members",
+            "x",
+            "y",
+        )
     }
     a_in = acc["in_amount"].to_numpy()
     a_out = acc["out_amount"].to_numpy()
@@ -1080,8 +1165,11 @@ def _page_frame(
             from ..money import cents
 
             facts.append(
-                t("views.fact.absorbed", lang,
-                  amount=format_cny(cents(str(summary["total_absorbed"])), lang))
+                t(
+                    "views.fact.absorbed",
+                    lang,
+                    amount=format_cny(cents(str(summary["total_absorbed"])), lang),
+                )
             )
         except (ValueError, TypeError):
             pass
@@ -1090,29 +1178,33 @@ def _page_frame(
     if summary.get("max_level") not in (None, ""):
         facts.append(t("views.fact.levels", lang, n=summary["max_level"]))
     facts.append(t("views.fact.accounts", lang, n=f"{len(acc):,}"))
-    return {
-        "view": view,
-        "lang": lang,
-        "title": title,
-        "facts": facts,
-        "note": sel.note,
-        "sizeBy": size_by,
-        "expand": sel.expand,
-        "expandPage": EXPAND_PAGE,
-        "maxEdges": MAX_DRAWN_EDGES,
-        "base": base.strftime("%Y-%m-%dT%H:%M:%S"),
-        "slots": {"unit": ctx.slots.unit, "start": ctx.slots.starts()},
-        "roles": list(ROLES),
-        "colors": [ROLE_COLORS[r] for r in ROLES],
-        "rows": sel.rows,
-        "rowHeight": sel.row_height,
-        "fontScale": font_scale,
-        "tree": tree,
-        "accounts": accounts,
-        "groups": groups_out,
-        "edges": None,
-        "text": text,
-    }, row_of, base
+    return (
+        {
+            "view": view,
+            "lang": lang,
+            "title": title,
+            "facts": facts,
+            "note": sel.note,
+            "sizeBy": size_by,
+            "expand": sel.expand,
+            "expandPage": EXPAND_PAGE,
+            "maxEdges": MAX_DRAWN_EDGES,
+            "base": base.strftime("%Y-%m-%dT%H:%M:%S"),
+            "slots": {"unit": ctx.slots.unit, "start": ctx.slots.starts()},
+            "roles": list(ROLES),
+            "colors": [ROLE_COLORS[r] for r in ROLES],
+            "rows": sel.rows,
+            "rowHeight": sel.row_height,
+            "fontScale": font_scale,
+            "tree": tree,
+            "accounts": accounts,
+            "groups": groups_out,
+            "edges": None,
+            "text": text,
+        },
+        row_of,
+        base,
+    )
 
 
 def _font_scale(points: list[tuple[float, float]]) -> float:
@@ -1129,8 +1221,13 @@ def _font_scale(points: list[tuple[float, float]]) -> float:
 
 
 def _page_edges(
-    ctx: _Context, sel: _Selection, row_of: dict[int, int], shown: set[int], base: pd.Timestamp,
-    edges_per_folded: int = EDGES_PER_FOLDED, cache: dict[str, Any] | None = None,
+    ctx: _Context,
+    sel: _Selection,
+    row_of: dict[int, int],
+    shown: set[int],
+    base: pd.Timestamp,
+    edges_per_folded: int = EDGES_PER_FOLDED,
+    cache: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Edges between page ends: an account row, or ``-(g + 1)`` for a group's uncarried rest.
 
@@ -1159,7 +1256,9 @@ def _page_edges(
         first_slot[first_ok] = ctx.slots.of(d.loc[first_ok, "first"])
     implied = np.zeros(len(d), dtype=bool)
     idx = n_slots.index.to_numpy()
-    implied[idx] = (n_slots["size"].to_numpy() == 1) & (n_slots["min"].to_numpy() == first_slot[idx])
+    implied[idx] = (n_slots["size"].to_numpy() == 1) & (
+        n_slots["min"].to_numpy() == first_slot[idx]
+    )
     implied &= d["amount"].to_numpy() == np.bincount(
         per_slot["edge"], weights=per_slot["amount"], minlength=len(d)
     ).astype("int64")
@@ -1204,7 +1303,10 @@ def _page_edge_sums(ctx: _Context, sel: _Selection, row_of: dict[int, int]):
         }
     )
     d = d.groupby(["u", "v"], as_index=False, sort=True).agg(
-        amount=("amount", "sum"), count=("count", "sum"), first=("first", "min"), last=("last", "max")
+        amount=("amount", "sum"),
+        count=("count", "sum"),
+        first=("first", "min"),
+        last=("last", "max"),
     )
     d = d[d["u"] != d["v"]]
     # a folded account carries only its largest few edges
@@ -1220,14 +1322,23 @@ def _page_edge_sums(ctx: _Context, sel: _Selection, row_of: dict[int, int]):
     fv = end[f["v"].to_numpy()]
     fk = (fu != none) & (fv != none) & (fu != fv)
     per_slot = (
-        pd.DataFrame({"u": fu[fk], "v": fv[fk], "slot": f["slot"].to_numpy()[fk],
-                      "amount": f["amount"].to_numpy()[fk]})
-        .groupby(["u", "v", "slot"], as_index=False)["amount"].sum()
+        pd.DataFrame(
+            {
+                "u": fu[fk],
+                "v": fv[fk],
+                "slot": f["slot"].to_numpy()[fk],
+                "amount": f["amount"].to_numpy()[fk],
+            }
+        )
+        .groupby(["u", "v", "slot"], as_index=False)["amount"]
+        .sum()
     )
     return d, folded_u, folded_v, rank_u, rank_v, per_slot
 
 
-def _account_series(ctx: _Context, row_of: dict[int, int], edge_slots: pd.DataFrame) -> dict[str, Any]:
+def _account_series(
+    ctx: _Context, row_of: dict[int, int], edge_slots: pd.DataFrame
+) -> dict[str, Any]:
     """Row -> ``[in, out]`` sparse per-slot series, for the accounts whose carried edges
     do not add up to their own flows (cash, edges left out of the page, big accounts);
     for the others the page sums the edges."""
@@ -1238,8 +1349,9 @@ def _account_series(ctx: _Context, row_of: dict[int, int], edge_slots: pd.DataFr
 
     def own(frame: pd.DataFrame) -> pd.DataFrame:
         r = to_row[frame["a"].to_numpy()]
-        return pd.DataFrame({"r": r, "slot": frame["slot"].to_numpy(),
-                             "amount": frame["amount"].to_numpy()})[r >= 0]
+        return pd.DataFrame(
+            {"r": r, "slot": frame["slot"].to_numpy(), "amount": frame["amount"].to_numpy()}
+        )[r >= 0]
 
     def derived(col: str) -> pd.DataFrame:
         x = edge_slots[edge_slots[col] >= 0]
@@ -1270,7 +1382,9 @@ def _group_series(ctx: _Context, sel: _Selection) -> tuple[list[list[int]], list
     out = []
     for frame in (ctx.acc_in, ctx.acc_out):
         g = gof[frame["a"].to_numpy()]
-        x = pd.DataFrame({"g": g, "slot": frame["slot"].to_numpy(), "amount": frame["amount"].to_numpy()})
+        x = pd.DataFrame(
+            {"g": g, "slot": frame["slot"].to_numpy(), "amount": frame["amount"].to_numpy()}
+        )
         x = x[x["g"] >= 0].groupby(["g", "slot"], as_index=False)["amount"].sum()
         flat = _flat_series(x, "g")
         out.append([flat.get(k, []) for k in range(n)])
@@ -1295,14 +1409,24 @@ def _vis_options() -> dict[str, Any]:
         "stabilization": {"enabled": False},
     }
     opts["interaction"] = {
-        "hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True, "hideEdgesOnZoom": False,
-        "multiselect": False, "navigationButtons": False, "keyboard": False,
+        "hover": True,
+        "tooltipDelay": 150,
+        "hideEdgesOnDrag": True,
+        "hideEdgesOnZoom": False,
+        "multiselect": False,
+        "navigationButtons": False,
+        "keyboard": False,
     }
     opts["nodes"] = {
         "shape": "dot",
         "borderWidth": 1,
-        "font": {"face": font, "size": 14, "color": "#1f2933", "strokeWidth": 3,
-                 "strokeColor": "#ffffff"},
+        "font": {
+            "face": font,
+            "size": 14,
+            "color": "#1f2933",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
         "scaling": {"label": {"enabled": False, "drawThreshold": 6}},
     }
     opts["edges"] = {
@@ -1316,7 +1440,9 @@ def _vis_options() -> dict[str, Any]:
 
 
 def _template() -> str:
-    return (resources.files("fundgraph") / "render" / "templates" / _TEMPLATE).read_text(encoding="utf-8")
+    return (resources.files("fundgraph") / "render" / "templates" / _TEMPLATE).read_text(
+        encoding="utf-8"
+    )
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -1403,8 +1529,16 @@ def render_view(
     """
     text: list[str] = []
     data = view_data(
-        case, view=view, focus=focus, hops=hops, lang=lang, max_nodes=max_nodes, size_by=size_by,
-        max_per_level=max_per_level, error_lang=error_lang, json_text=text,
+        case,
+        view=view,
+        focus=focus,
+        hops=hops,
+        lang=lang,
+        max_nodes=max_nodes,
+        size_by=size_by,
+        max_per_level=max_per_level,
+        error_lang=error_lang,
+        json_text=text,
     )
     page = _fill(
         _template(),

@@ -55,7 +55,10 @@ def test_graph_nodes_keep_cash_and_unknown_apart():
     G = flow_graph(transfers())
     a = G.nodes["a"]
     assert (a["cash_in"], a["cash_out"], a["unknown_in"], a["unknown_out"]) == (
-        60000, 30000, 25000, 40000,
+        60000,
+        30000,
+        25000,
+        40000,
     )
     assert list(G.nodes) == ["a", "b"]  # neither is a node
 

@@ -161,8 +161,10 @@ def test_withdrawal_to_an_unnamed_counterparty_is_not_cash():
     case = make_case()
     t = case.transfers
     cash_row = t.index[t["transfer_id"] == 11][0]
-    case.transfers["counterparty_kind"] = ["cash" if (s == "" or d == "") else "account"
-                                           for s, d in zip(t["src"], t["dst"], strict=True)]
+    case.transfers["counterparty_kind"] = [
+        "cash" if (s == "" or d == "") else "account"
+        for s, d in zip(t["src"], t["dst"], strict=True)
+    ]
     case.transfers.loc[cash_row, "counterparty_kind"] = "unknown"
     fl = scheme_flows(case).set_index("transfer_id")
     assert fl.loc[11, "flow"] == "to_unknown"

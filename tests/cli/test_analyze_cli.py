@@ -11,8 +11,15 @@ from click.testing import CliRunner
 from fundgraph.cli import group
 
 CONTRACT_FILES = (
-    "transfers.csv", "transfers.parquet", "accounts.csv", "participants.csv", "structures.json",
-    "case.json", "rejects.csv", "graph.html", "report.html",
+    "transfers.csv",
+    "transfers.parquet",
+    "accounts.csv",
+    "participants.csv",
+    "structures.json",
+    "case.json",
+    "rejects.csv",
+    "graph.html",
+    "report.html",
 )
 
 
@@ -33,8 +40,15 @@ def test_analyze_writes_the_case_folder(generated_case, tmp_path):
     assert case["rows_read"] == truth["rows_read"]
     assert case["rows_read"] == case["rows_accepted"] + case["rows_rejected"]
     assert case["transfers"] == truth["transfers"]
-    for key in ("total_absorbed", "participant_persons", "participant_accounts", "direct_loss",
-                "max_level", "thresholds", "accounts"):
+    for key in (
+        "total_absorbed",
+        "participant_persons",
+        "participant_accounts",
+        "direct_loss",
+        "max_level",
+        "thresholds",
+        "accounts",
+    ):
         assert key in case
     head = (out / "excel-zh" / "transfers.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "转出账号" in head and "金额(元)" in head
@@ -57,7 +71,9 @@ def test_strict_stops_on_an_unreadable_file(generated_case, tmp_path):
     exports = tmp_path / "exports"
     shutil.copytree(generated_case.exports, exports)
     (exports / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    res = CliRunner().invoke(group, ["analyze", str(exports), "-o", str(tmp_path / "o"), "-q", "--strict"])
+    res = CliRunner().invoke(
+        group, ["analyze", str(exports), "-o", str(tmp_path / "o"), "-q", "--strict"]
+    )
     assert res.exit_code == 1
     assert "broken.xlsx" in res.output
     assert "Traceback" not in res.output
@@ -75,21 +91,26 @@ def test_no_exports_is_a_clean_error(tmp_path):
 
 def test_recovered_amount_is_validated(generated_case, tmp_path):
     res = CliRunner().invoke(
-        group, ["analyze", str(generated_case.exports), "-o", str(tmp_path / "o"), "--recovered", "abc"]
+        group,
+        ["analyze", str(generated_case.exports), "-o", str(tmp_path / "o"), "--recovered", "abc"],
     )
     assert res.exit_code == 2
     assert "--recovered" in res.output
 
 
 def test_python_dash_m_entry_point():
-    proc = subprocess.run([sys.executable, "-m", "fundgraph", "--help"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fundgraph", "--help"], capture_output=True, text=True
+    )
     assert proc.returncode == 0
     for command in ("analyze", "demo", "trace", "render", "push", "pull", "timeline"):
         assert command in proc.stdout
 
 
 def test_demo_runs(tmp_path):
-    res = CliRunner().invoke(group, ["demo", "-o", str(tmp_path / "demo"), "--participants", "40", "-q"])
+    res = CliRunner().invoke(
+        group, ["demo", "-o", str(tmp_path / "demo"), "--participants", "40", "-q"]
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "demo" / "case" / "report.html").is_file()
     assert "report.html" in res.output

@@ -18,7 +18,7 @@ from fundgraph.ingest.normalise import clean_cells
 HEADER = "交易卡号,交易日期,交易时间,交易金额,收付标志,对手账号,摘要,余额\n"
 BODY = "".join(
     f"6222{i:012d},2022030{i % 9 + 1},1{i % 10}2210,{i * 137 % 9999}.{i % 100:02d},{'出' if i % 2 else '进'},"
-    f"6217{i:012d},\"备注,{i}\",{i * 1000}\n"
+    f'6217{i:012d},"备注,{i}",{i * 1000}\n'
     for i in range(12)
 )
 SEEDS = [
@@ -86,7 +86,11 @@ def mutated(draw):
         elif op == "dup":
             data[i:i] = data[i : i + draw(st.integers(1, 200))]
         else:
-            data[i:i] = draw(st.sampled_from([b'"', b"\n", b"\r\n", b",", b"\t", b"\x00", "合计".encode(), b"PK\x03\x04"]))
+            data[i:i] = draw(
+                st.sampled_from(
+                    [b'"', b"\n", b"\r\n", b",", b"\t", b"\x00", "合计".encode(), b"PK\x03\x04"]
+                )
+            )
     return name, bytes(data)
 
 

@@ -38,12 +38,19 @@ def _outcomes(ing) -> dict[str, dict]:
     out: dict[str, dict] = {}
     files = ing.files.groupby("source_file")[["rows_read", "rows_accepted", "rows_rejected"]].sum()
     for name, r in files.iterrows():
-        out[name] = {"read": int(r["rows_read"]), "accepted": int(r["rows_accepted"]),
-                     "rejected": int(r["rows_rejected"]), "file": None, "codes": {}}
+        out[name] = {
+            "read": int(r["rows_read"]),
+            "accepted": int(r["rows_accepted"]),
+            "rejected": int(r["rows_rejected"]),
+            "file": None,
+            "codes": {},
+        }
     rej = ing.rejects
     for _, r in rej[rej["source_row"].isna()].iterrows():
         out[r["source_file"]]["file"] = (r["code"], r["reason"])
-    for (name, code), k in rej[rej["source_row"].notna()].groupby(["source_file", "code"]).size().items():
+    for (name, code), k in (
+        rej[rej["source_row"].notna()].groupby(["source_file", "code"]).size().items()
+    ):
         out[name]["codes"][code] = int(k)
     return out
 
@@ -103,7 +110,11 @@ def test_rejected_raw_is_bounded(ingested):
 
 def test_mixed_encoding_decoded_line_by_line(ingested):
     tx = ingested.transactions
-    assert tx.loc[tx["source_file"] == "mixed_encoding.csv", "memo"].tolist() == ["工资", "货款", "返利"]
+    assert tx.loc[tx["source_file"] == "mixed_encoding.csv", "memo"].tolist() == [
+        "工资",
+        "货款",
+        "返利",
+    ]
 
 
 def test_multiline_memo_and_quotes(ingested):
@@ -143,7 +154,9 @@ def test_unreadable_file_path(tmp_path):
 def _small_case(tmp_path: Path) -> Path:
     root = tmp_path / "in"
     root.mkdir()
-    (root / "good.csv").write_text(f"{H}\n{_row(1)}\n{_row(2, flag='进')}\n{_row(3, amount='abc')}\n", encoding="utf-8")
+    (root / "good.csv").write_text(
+        f"{H}\n{_row(1)}\n{_row(2, flag='进')}\n{_row(3, amount='abc')}\n", encoding="utf-8"
+    )
     (root / "坏 文件.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
     (root / "garbage.csv").write_bytes(bytes(range(256)) * 8)
     return root
@@ -154,7 +167,9 @@ def test_cli_goes_on_past_unreadable_files(tmp_path):
 
     root = _small_case(tmp_path)
     out = tmp_path / "case"
-    result = CliRunner().invoke(group, ["analyze", str(root), "-o", str(out), "--no-html", "--lang", "en"])
+    result = CliRunner().invoke(
+        group, ["analyze", str(root), "-o", str(out), "--no-html", "--lang", "en"]
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
@@ -173,7 +188,9 @@ def test_cli_strict_stops_naming_the_file(tmp_path):
 
     root = _small_case(tmp_path)
     out = tmp_path / "case"
-    result = CliRunner().invoke(group, ["analyze", str(root), "-o", str(out), "--strict", "--no-html"])
+    result = CliRunner().invoke(
+        group, ["analyze", str(root), "-o", str(out), "--strict", "--no-html"]
+    )
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     err = result.stderr.strip().splitlines()
@@ -188,7 +205,9 @@ def test_cli_on_the_whole_corpus(corpus, tmp_path):
 
     root, expect = corpus
     out = tmp_path / "case"
-    result = CliRunner().invoke(group, ["analyze", str(root), "-o", str(out), "--no-html", "--lang", "en"])
+    result = CliRunner().invoke(
+        group, ["analyze", str(root), "-o", str(out), "--no-html", "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output + result.stderr
     unreadable = [n for n, w in expect.items() if w[0] == "file"]
@@ -200,16 +219,44 @@ def test_cli_in_a_subprocess(tmp_path):
     root = _small_case(tmp_path)
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(
-        [sys.executable, "-m", "fundgraph", "analyze", str(root), "-o", str(tmp_path / "case"), "--no-html",
-         "--strict"],
-        capture_output=True, text=True, encoding="utf-8", env=env, cwd=REPO, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "fundgraph",
+            "analyze",
+            str(root),
+            "-o",
+            str(tmp_path / "case"),
+            "--no-html",
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=REPO,
+        timeout=300,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1
     proc = subprocess.run(
-        [sys.executable, "-m", "fundgraph", "analyze", str(root), "-o", str(tmp_path / "case2"), "--no-html"],
-        capture_output=True, text=True, encoding="utf-8", env=env, cwd=REPO, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "fundgraph",
+            "analyze",
+            str(root),
+            "-o",
+            str(tmp_path / "case2"),
+            "--no-html",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=REPO,
+        timeout=300,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, proc.stderr

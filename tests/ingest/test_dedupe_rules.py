@@ -33,8 +33,12 @@ def test_card_and_account_number_aliases(tmp_path):
 
 
 def test_mirror_rows_90_seconds_apart_are_one_transfer(tmp_path):
-    a = write_text_export(tmp_path / "a.csv", H, [["A", "2022-03-05 10:00:00", "5,000.00", "出", "B", "r-a-1"]])
-    b = write_text_export(tmp_path / "b.csv", H, [["B", "2022-03-05 10:01:30", "5000", "进", "A", "r-b-9"]])
+    a = write_text_export(
+        tmp_path / "a.csv", H, [["A", "2022-03-05 10:00:00", "5,000.00", "出", "B", "r-a-1"]]
+    )
+    b = write_text_export(
+        tmp_path / "b.csv", H, [["B", "2022-03-05 10:01:30", "5000", "进", "A", "r-b-9"]]
+    )
     tr = build_transfers(ingest(a, b).transactions)
     assert len(tr) == 1
     row = tr.iloc[0]
@@ -44,7 +48,10 @@ def test_mirror_rows_90_seconds_apart_are_one_transfer(tmp_path):
 
 
 def test_two_genuine_equal_payments_stay_two(tmp_path):
-    rows = [["A", "2022-03-05 10:00:00", "100", "出", "B", "r1"], ["A", "2022-03-05 15:00:00", "100", "出", "B", "r2"]]
+    rows = [
+        ["A", "2022-03-05 10:00:00", "100", "出", "B", "r1"],
+        ["A", "2022-03-05 15:00:00", "100", "出", "B", "r2"],
+    ]
     tr = build_transfers(ingest(write_text_export(tmp_path / "a.csv", H, rows)).transactions)
     assert len(tr) == 2 and set(tr["seen"]) == {"src"}
 
@@ -62,7 +69,10 @@ def test_three_rows_against_two_mirrors(tmp_path):
     b = write_text_export(
         tmp_path / "b.csv",
         H,
-        [["B", "2022-03-05 10:00:40", "100", "进", "A", "b1"], ["B", "2022-03-05 15:59:10", "100", "进", "A", "b2"]],
+        [
+            ["B", "2022-03-05 10:00:40", "100", "进", "A", "b1"],
+            ["B", "2022-03-05 15:59:10", "100", "进", "A", "b2"],
+        ],
     )
     tr = build_transfers(ingest(a, b).transactions)
     assert sorted(tr["seen"]) == ["both", "both", "src"]
@@ -92,7 +102,10 @@ def test_duplicate_row_in_one_statement_is_rejected(tmp_path):
 
 
 def _balance_rows(rows):
-    return [["A", f"2022-03-05 10:00:{i:02d}", amt, d, "B", f"r{i}", bal] for i, (amt, d, bal) in enumerate(rows)]
+    return [
+        ["A", f"2022-03-05 10:00:{i:02d}", amt, d, "B", f"r{i}", bal]
+        for i, (amt, d, bal) in enumerate(rows)
+    ]
 
 
 def test_balance_check_finds_a_missing_row(tmp_path):

@@ -15,7 +15,15 @@ from tests.ingest.ingest_helpers import ingest, read_one, write_text_export
 
 H = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "对手户名", "摘要"]
 ROWS = [
-    ["6222000000000001", "2022-03-05 14:22:10", "12,000.00", "出", "6217000000000002", "李四", "投资款"],
+    [
+        "6222000000000001",
+        "2022-03-05 14:22:10",
+        "12,000.00",
+        "出",
+        "6217000000000002",
+        "李四",
+        "投资款",
+    ],
     ["6222000000000001", "2022-03-06 09:00:00", "500.50", "进", "6217000000000003", "王五", "返利"],
 ]
 T1, T2 = pd.Timestamp("2022-03-05 14:22:10"), pd.Timestamp("2022-03-06 09:00:00")
@@ -59,7 +67,12 @@ def test_crlf(tmp_path):
 
 
 def test_title_lines_give_the_account_and_row_numbers(tmp_path):
-    title = ["中国某某银行账户交易明细", "账号：6222000000000009  户名：张三", "起止日期：2022-01-01至2022-12-31", ""]
+    title = [
+        "中国某某银行账户交易明细",
+        "账号：6222000000000009  户名：张三",
+        "起止日期：2022-01-01至2022-12-31",
+        "",
+    ]
     header = H[1:]
     rows = [r[1:] for r in ROWS]
     p = write_text_export(tmp_path / "s.csv", header, rows, title=title, encoding="gbk")
@@ -71,7 +84,14 @@ def test_title_lines_give_the_account_and_row_numbers(tmp_path):
 
 
 def test_blank_lines_keep_row_numbers(tmp_path):
-    text = ",".join(H) + "\n\n" + ",".join(ROWS[0]).replace("12,000.00", "12000") + "\n\n\n" + ",".join(ROWS[1]) + "\n"
+    text = (
+        ",".join(H)
+        + "\n\n"
+        + ",".join(ROWS[0]).replace("12,000.00", "12000")
+        + "\n\n\n"
+        + ",".join(ROWS[1])
+        + "\n"
+    )
     p = tmp_path / "s.csv"
     p.write_text(text, encoding="utf-8")
     acc, rej = read_one(p)
@@ -108,9 +128,13 @@ def test_time_columns_in_a_file(tmp_path, cols, cells):
     assert acc["time"].tolist() == [T1], rej
 
 
-@pytest.mark.parametrize("amount", ["12000", "12,000.00", "¥12,000.00", "12000.00元", "\t12000.00\t"])
+@pytest.mark.parametrize(
+    "amount", ["12000", "12,000.00", "¥12,000.00", "12000.00元", "\t12000.00\t"]
+)
 def test_amounts_in_a_file(tmp_path, amount):
-    p = write_text_export(tmp_path / "s.csv", H[:4], [["6222", "2022-03-05 14:22:10", amount, "出"]])
+    p = write_text_export(
+        tmp_path / "s.csv", H[:4], [["6222", "2022-03-05 14:22:10", amount, "出"]]
+    )
     acc, _ = read_one(p)
     assert acc["amount"].tolist() == [1200000]
 
@@ -152,7 +176,9 @@ def test_direction_from_a_flag_column(tmp_path, header):
 @pytest.mark.parametrize("flag", ["X", "转", "收付", "?", "0"])
 def test_unknown_direction_is_rejected_with_its_row(tmp_path, flag):
     rows = [["6222", "2022-03-05 14:22:10", "1", "出"], ["6222", "2022-03-05 14:22:11", "2", flag]]
-    p = write_text_export(tmp_path / "s.csv", ["交易卡号", "交易时间", "交易金额", "收付标志"], rows)
+    p = write_text_export(
+        tmp_path / "s.csv", ["交易卡号", "交易时间", "交易金额", "收付标志"], rows
+    )
     ing = ingest(p)
     assert ing.rejects[["source_row", "code"]].values.tolist() == [[3, "unknown_direction"]]
     assert flag.strip() in ing.rejects["reason"][0]
@@ -169,20 +195,31 @@ def test_direction_from_debit_and_credit_columns(tmp_path):
     ]
     acc, rej = read_one(write_text_export(tmp_path / "s.csv", header, rows))
     assert acc[["direction", "amount", "balance"]].values.tolist() == [
-        ["in", 100000, 100000], ["out", 30000, 70000], ["in", 5000, 75000]
+        ["in", 100000, 100000],
+        ["out", 30000, 70000],
+        ["in", 5000, 75000],
     ]
-    assert rej[["source_row", "code"]].values.tolist() == [[5, "both_debit_and_credit"], [6, "no_amount"]]
+    assert rej[["source_row", "code"]].values.tolist() == [
+        [5, "both_debit_and_credit"],
+        [6, "no_amount"],
+    ]
 
 
 def test_direction_from_a_signed_amount(tmp_path):
     header = ["Account No", "Transaction Date", "Amount", "Balance"]
-    rows = [["A1", "2022-03-05 14:22:10", "-12,000.00", "0"], ["A1", "2022-03-05 14:22:11", "12000", "12000"]]
+    rows = [
+        ["A1", "2022-03-05 14:22:10", "-12,000.00", "0"],
+        ["A1", "2022-03-05 14:22:11", "12000", "12000"],
+    ]
     acc, _ = read_one(write_text_export(tmp_path / "s.csv", header, rows))
     assert acc[["direction", "amount"]].values.tolist() == [["out", 1200000], ["in", 1200000]]
 
 
 def test_zero_and_negative_amounts_with_a_direction_column(tmp_path):
-    rows = [["6222", "2022-03-05 14:22:10", "0.00", "出"], ["6222", "2022-03-05 14:22:11", "-5", "出"]]
+    rows = [
+        ["6222", "2022-03-05 14:22:10", "0.00", "出"],
+        ["6222", "2022-03-05 14:22:11", "-5", "出"],
+    ]
     _, rej = read_one(write_text_export(tmp_path / "s.csv", H[:4], rows))
     assert rej["code"].tolist() == ["zero_amount", "unclear_sign"]  # no balance decides the sign
 
@@ -231,7 +268,11 @@ def test_totals_repeated_headers_and_failed_rows(tmp_path):
 
 
 def test_rows_without_time_or_amount(tmp_path):
-    rows = [["6222", "", "1", "出"], ["6222", "2022-03-05 14:22:10", "", "出"], ["6222", "2022-02-30", "1", "出"]]
+    rows = [
+        ["6222", "", "1", "出"],
+        ["6222", "2022-03-05 14:22:10", "", "出"],
+        ["6222", "2022-02-30", "1", "出"],
+    ]
     _, rej = read_one(write_text_export(tmp_path / "s.csv", H[:4], rows))
     assert rej["code"].tolist() == ["no_time", "no_amount", "bad_time"]
 
@@ -347,12 +388,18 @@ def test_xls_that_is_really_html(tmp_path):
 
 def test_excel_2003_xml_saved_as_xls(tmp_path):
     def row(vals):
-        return "<Row>" + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in vals) + "</Row>"
+        return (
+            "<Row>"
+            + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in vals)
+            + "</Row>"
+        )
 
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
         'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="s"><Table>'
-        + row(H) + "".join(row(r) for r in ROWS) + "</Table></Worksheet></Workbook>"
+        + row(H)
+        + "".join(row(r) for r in ROWS)
+        + "</Table></Worksheet></Workbook>"
     )
     p = tmp_path / "export.xls"
     p.write_text(xml, encoding="utf-8")
@@ -424,9 +471,18 @@ def test_unquoted_delimiter_in_memo_widens_the_row(tmp_path):
     ("lines", "want"),
     [
         (["账号：6222000000000009"], {"account": "6222000000000009"}),
-        (["户名：张三 账号：6222 0000 0000 0009 起止日期：2022-01-01"], {"account": "6222000000000009", "holder_name": "张三"}),
-        (["查询卡号:6217000011112222,客户名称:某某公司,,"], {"account": "6217000011112222", "holder_name": "某某公司"}),
-        (["Account No: 6222-0000-0009", "Account Name: ZHANG San"], {"account": "622200000009", "holder_name": "ZHANG San"}),
+        (
+            ["户名：张三 账号：6222 0000 0000 0009 起止日期：2022-01-01"],
+            {"account": "6222000000000009", "holder_name": "张三"},
+        ),
+        (
+            ["查询卡号:6217000011112222,客户名称:某某公司,,"],
+            {"account": "6217000011112222", "holder_name": "某某公司"},
+        ),
+        (
+            ["Account No: 6222-0000-0009", "Account Name: ZHANG San"],
+            {"account": "622200000009", "holder_name": "ZHANG San"},
+        ),
         (["某某银行个人账户交易明细", "打印时间：2023-01-01 10:00:00"], {}),
     ],
 )

@@ -10,12 +10,23 @@ import pytest
 from fundgraph.i18n import t
 from fundgraph.ingest.normalise import REJECT_CODES
 
-FILE_CODES = ("binary", "empty_file", "no_header", "no_time_column", "no_amount_column", "unreadable",
-              "too_large", "empty_sheet", "duplicate_row")
+FILE_CODES = (
+    "binary",
+    "empty_file",
+    "no_header",
+    "no_time_column",
+    "no_amount_column",
+    "unreadable",
+    "too_large",
+    "empty_sheet",
+    "duplicate_row",
+)
 
 
 def _keys(lang: str) -> set[str]:
-    text = (resources.files("fundgraph") / "locales" / lang / "ingest.json").read_text(encoding="utf-8")
+    text = (resources.files("fundgraph") / "locales" / lang / "ingest.json").read_text(
+        encoding="utf-8"
+    )
     return set(json.loads(text))
 
 

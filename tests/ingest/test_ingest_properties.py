@@ -16,7 +16,15 @@ from fundgraph.ingest.normalise import clean_cells, parse_cents, parse_times
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ACCOUNT_HEADERS = ["交易卡号", "交易账号", "卡号", "账号", "查询账号", "Account Number", "Account No"]
+ACCOUNT_HEADERS = [
+    "交易卡号",
+    "交易账号",
+    "卡号",
+    "账号",
+    "查询账号",
+    "Account Number",
+    "Account No",
+]
 SINGLE_TIME = [
     ("交易时间", "%Y-%m-%d %H:%M:%S"),
     ("交易日期时间", "%Y/%m/%d %H:%M:%S"),
@@ -34,7 +42,12 @@ AMOUNT_HEADERS = ["交易金额", "发生额", "金额", "Amount", "Transaction 
 DIRECTION_HEADERS = ["收付标志", "借贷标志", "借贷方向", "交易方向", "Dr/Cr", "D/C", "Direction"]
 IN_FLAGS = ["进", "收", "入", "贷", "收入", "转入", "C", "CR", "Credit", "IN"]
 OUT_FLAGS = ["出", "付", "支", "借", "支出", "转出", "D", "DR", "Debit", "OUT"]
-DC_HEADERS = [("借方发生额", "贷方发生额"), ("支出金额", "收入金额"), ("Debit", "Credit"), ("转出金额", "转入金额")]
+DC_HEADERS = [
+    ("借方发生额", "贷方发生额"),
+    ("支出金额", "收入金额"),
+    ("Debit", "Credit"),
+    ("转出金额", "转入金额"),
+]
 MEMO_HEADERS = ["摘要", "摘要说明", "用途", "备注", "Memo", "Remark"]
 CP_HEADERS = ["对手账号", "对方账号", "交易对手账卡号", "Counterparty Account"]
 ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"]
@@ -87,8 +100,25 @@ def statements(draw):
         "status": draw(st.booleans()),
         "encoding": draw(st.sampled_from(ENCODINGS)),
         "delimiter": draw(st.sampled_from(DELIMITERS)),
-        "title": draw(st.lists(st.sampled_from(["某某银行交易明细", "起止日期：2015-01-01至2030-12-31", "币种：人民币", ""]), max_size=3)),
-        "junk": draw(st.lists(st.tuples(st.integers(0, 12), st.sampled_from(["total", "blank", "header", "failed", "bad_time", "bad_amount"])), max_size=4)),
+        "title": draw(
+            st.lists(
+                st.sampled_from(
+                    ["某某银行交易明细", "起止日期：2015-01-01至2030-12-31", "币种：人民币", ""]
+                ),
+                max_size=3,
+            )
+        ),
+        "junk": draw(
+            st.lists(
+                st.tuples(
+                    st.integers(0, 12),
+                    st.sampled_from(
+                        ["total", "blank", "header", "failed", "bad_time", "bad_amount"]
+                    ),
+                ),
+                max_size=4,
+            )
+        ),
         "crlf": draw(st.booleans()),
     }
 
@@ -193,11 +223,25 @@ def _build(spec) -> tuple[bytes, list[dict], int]:
 def _spec(**kw) -> dict:
     """A statement spec as :func:`statements` draws it, for the falsifying examples."""
     spec = {
-        "rows": [], "account_in_title": False, "account_header": "Account Number", "split_time": False,
-        "single_time": SINGLE_TIME[2], "pair_time": SPLIT_TIME[3], "amount_mode": "flag",
-        "amount_header": "Amount", "direction_header": "Direction", "flags": ("C", "D"),
-        "dc_headers": DC_HEADERS[2], "memo_header": "Memo", "cp_header": "Counterparty Account",
-        "status": False, "encoding": "utf-8", "delimiter": ",", "title": [], "junk": [], "crlf": False,
+        "rows": [],
+        "account_in_title": False,
+        "account_header": "Account Number",
+        "split_time": False,
+        "single_time": SINGLE_TIME[2],
+        "pair_time": SPLIT_TIME[3],
+        "amount_mode": "flag",
+        "amount_header": "Amount",
+        "direction_header": "Direction",
+        "flags": ("C", "D"),
+        "dc_headers": DC_HEADERS[2],
+        "memo_header": "Memo",
+        "cp_header": "Counterparty Account",
+        "status": False,
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "title": [],
+        "junk": [],
+        "crlf": False,
     }
     spec.update(kw)
     return spec
@@ -210,7 +254,13 @@ _ROW = {"cents": 100, "secs": 0, "out": False, "memo": "", "style": 0}
 @given(st.lists(statements(), min_size=1, max_size=3))
 # a short GBK text that is valid UTF-8 by chance (转转 would come back as תת)
 @example([_spec(encoding="gbk", rows=[{**_ROW, "memo": "转转"}])])
-@example([_spec(encoding="gb18030", rows=[{**_ROW, "memo": "转转"}, {**_ROW, "out": True, "memo": "转"}])])
+@example(
+    [
+        _spec(
+            encoding="gb18030", rows=[{**_ROW, "memo": "转转"}, {**_ROW, "out": True, "memo": "转"}]
+        )
+    ]
+)
 # the same memo in a GBK file whose Chinese header is not UTF-8 (read line by line)
 @example([_spec(encoding="gbk", account_header="交易卡号", rows=[{**_ROW, "memo": "投转"}])])
 # signed amounts all positive: no direction, every row rejected and counted
@@ -247,10 +297,14 @@ def test_random_statements_round_trip(specs):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(-(10**13), 10**13), st.integers(0, 4)), min_size=1, max_size=50))
+@given(
+    st.lists(st.tuples(st.integers(-(10**13), 10**13), st.integers(0, 4)), min_size=1, max_size=50)
+)
 def test_parse_cents_round_trips(values):
     texts = [
-        _fmt_amount(abs(c), style, "-" if c < 0 else "") if style != 2 or c >= 0 else "-" + _fmt_amount(-c, 2)
+        _fmt_amount(abs(c), style, "-" if c < 0 else "")
+        if style != 2 or c >= 0
+        else "-" + _fmt_amount(-c, 2)
         for c, style in values
     ]
     cents, present, ok = parse_cents(pd.Series(texts, dtype=object))
@@ -259,7 +313,10 @@ def test_parse_cents_round_trips(values):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 80 * 365 * 86400), min_size=1, max_size=30), st.sampled_from(SINGLE_TIME))
+@given(
+    st.lists(st.integers(0, 80 * 365 * 86400), min_size=1, max_size=30),
+    st.sampled_from(SINGLE_TIME),
+)
 def test_parse_times_round_trips(secs, layout):
     base = pd.Timestamp("1975-01-01")
     ts = [base + pd.Timedelta(seconds=s) for s in secs]

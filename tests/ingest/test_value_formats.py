@@ -72,7 +72,8 @@ def test_date_only(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["2022-02-30", "2022-13-01", "2022-03-05 25:61:00", "2022-03-05 23:59:60", "1900-01-01", "abc"]
+    "text",
+    ["2022-02-30", "2022-13-01", "2022-03-05 25:61:00", "2022-03-05 23:59:60", "1900-01-01", "abc"],
 )
 def test_impossible_times(text):
     t, present, _ = parse_times(pd.Series([text]))

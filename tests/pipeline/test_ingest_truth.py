@@ -41,7 +41,9 @@ def test_each_file_matches_truth(generated):
     for key, w in want.items():
         g = got[key]
         assert (g.rows_read, g.rows_accepted, g.rows_rejected) == (
-            w["rows_read"], w["rows_valid"], w["rows_junk"]
+            w["rows_read"],
+            w["rows_valid"],
+            w["rows_junk"],
         ), key
 
 
@@ -50,7 +52,11 @@ def test_no_valid_row_rejected(generated):
     assert ing.rows_accepted == truth["rows_valid"]
     assert ing.rows_rejected == truth["rows_junk"]
     assert set(ing.rejects["code"]) <= {
-        "totals_line", "repeated_header", "failed_transaction", "no_amount", "no_time"
+        "totals_line",
+        "repeated_header",
+        "failed_transaction",
+        "no_amount",
+        "no_time",
     }
 
 
@@ -67,7 +73,9 @@ def test_transfers_equal_ground_truth(generated):
         keep_default_na=False,
     )
     want = sorted(zip(tt["src"], tt["dst"], tt["amount"].map(cents), strict=True))
-    got = sorted(zip(transfers["src"], transfers["dst"], transfers["amount"].astype(int), strict=True))
+    got = sorted(
+        zip(transfers["src"], transfers["dst"], transfers["amount"].astype(int), strict=True)
+    )
     assert got == want
 
 

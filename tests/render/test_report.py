@@ -24,7 +24,7 @@ HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "<script>alert(1)</script>",
     "</script><script>alert(1)</script>",
-    "\" onmouseover=\"alert(1)",
+    '" onmouseover="alert(1)',
 ]
 
 CORE = "6222000000000001"
@@ -103,7 +103,9 @@ def make_case(n_participants: int = 40) -> Case:
         acc_rows.append(
             {
                 "account": a,
-                "holder_name": names.get(a, next((p["holder_name"] for p in part_rows if p["account"] == a), "")),
+                "holder_name": names.get(
+                    a, next((p["holder_name"] for p in part_rows if p["account"] == a), "")
+                ),
                 "role": role,
                 "level": level,
                 "structure": 0 if level is not None else None,
@@ -118,10 +120,20 @@ def make_case(n_participants: int = 40) -> Case:
     alerts = conform(
         pd.DataFrame(
             [
-                {"account": L2[2], "holder_name": HOSTILE[2], "score": 0.91,
-                 "codes": "fan_in;fast_in_out", "reasons": "收款来自 12 名自然人\n<script>alert(1)</script>"},
-                {"account": CORE, "holder_name": names[CORE], "score": 0.99,
-                 "codes": "core", "reasons": "接收 5 个归集账户上划资金"},
+                {
+                    "account": L2[2],
+                    "holder_name": HOSTILE[2],
+                    "score": 0.91,
+                    "codes": "fan_in;fast_in_out",
+                    "reasons": "收款来自 12 名自然人\n<script>alert(1)</script>",
+                },
+                {
+                    "account": CORE,
+                    "holder_name": names[CORE],
+                    "score": 0.99,
+                    "codes": "core",
+                    "reasons": "接收 5 个归集账户上划资金",
+                },
             ]
         ),
         S.ALERTS,
@@ -129,12 +141,30 @@ def make_case(n_participants: int = 40) -> Case:
     rejects = conform(
         pd.DataFrame(
             [
-                {"source_file": "农行/明细.xls", "source_sheet": "Sheet1", "source_row": 40, "code": "totals_line",
-                 "reason": "合计行", "raw": "合计 | 100"},
-                {"source_file": "农行/明细.xls", "source_sheet": "Sheet1", "source_row": 80, "code": "totals_line",
-                 "reason": "合计行", "raw": "合计 | 200"},
-                {"source_file": HOSTILE[0] + ".csv", "source_sheet": "", "source_row": 7, "code": "unknown_direction",
-                 "reason": HOSTILE[1], "raw": HOSTILE[2]},
+                {
+                    "source_file": "农行/明细.xls",
+                    "source_sheet": "Sheet1",
+                    "source_row": 40,
+                    "code": "totals_line",
+                    "reason": "合计行",
+                    "raw": "合计 | 100",
+                },
+                {
+                    "source_file": "农行/明细.xls",
+                    "source_sheet": "Sheet1",
+                    "source_row": 80,
+                    "code": "totals_line",
+                    "reason": "合计行",
+                    "raw": "合计 | 200",
+                },
+                {
+                    "source_file": HOSTILE[0] + ".csv",
+                    "source_sheet": "",
+                    "source_row": 7,
+                    "code": "unknown_direction",
+                    "reason": HOSTILE[1],
+                    "raw": HOSTILE[2],
+                },
             ]
         ),
         S.REJECTS,
@@ -142,16 +172,30 @@ def make_case(n_participants: int = 40) -> Case:
     warnings = conform(
         pd.DataFrame(
             [
-                {"code": "balance_break", "account": L1[0], "source_file": "工行.csv", "source_row": 12,
-                 "detail": "余额不连续 " + HOSTILE[0]},
+                {
+                    "code": "balance_break",
+                    "account": L1[0],
+                    "source_file": "工行.csv",
+                    "source_row": 12,
+                    "detail": "余额不连续 " + HOSTILE[0],
+                },
             ]
         ),
         S.WARNINGS,
     )
     files = conform(
         pd.DataFrame(
-            [{"source_file": "stmt.csv", "source_sheet": "", "layout": "工商银行 34列", "encoding": "gb18030",
-              "rows_read": 120, "rows_accepted": 117, "rows_rejected": 3}]
+            [
+                {
+                    "source_file": "stmt.csv",
+                    "source_sheet": "",
+                    "layout": "工商银行 34列",
+                    "encoding": "gb18030",
+                    "rows_read": 120,
+                    "rows_accepted": 117,
+                    "rows_rejected": 3,
+                }
+            ]
         ),
         S.FILES,
     )
@@ -207,14 +251,34 @@ def make_case(n_participants: int = 40) -> Case:
         }
     )
     facts = {
-        "payouts_exceed_deposits": {"period": "2022-03", "returns_out": 45_000_00, "deposits_in": 40_000_00,
-                                    "share_of_later_periods": 1.0, "transfer_ids": [9, 5, 7]},
-        "last_deposit": {"time": pd.Timestamp("2022-03-20 10:00"), "date": "2022-03-20", "account": _participant(3),
-                         "amount": 10_000_00, "transfer_id": 42, "transfer_ids": [42]},
-        "collapse_date": {"date": "2022-04-15", "time": pd.Timestamp("2022-04-15 09:00"),
-                          "days_after_last_deposit": 26, "transfer_ids": [50]},
-        "returns_funded_by_later_deposits_share": {"share": 0.83, "funded_by_later": 4_150_00, "returns": 5_000_00,
-                                                   "method": "fifo", "transfer_ids": list(range(5, 20))},
+        "payouts_exceed_deposits": {
+            "period": "2022-03",
+            "returns_out": 45_000_00,
+            "deposits_in": 40_000_00,
+            "share_of_later_periods": 1.0,
+            "transfer_ids": [9, 5, 7],
+        },
+        "last_deposit": {
+            "time": pd.Timestamp("2022-03-20 10:00"),
+            "date": "2022-03-20",
+            "account": _participant(3),
+            "amount": 10_000_00,
+            "transfer_id": 42,
+            "transfer_ids": [42],
+        },
+        "collapse_date": {
+            "date": "2022-04-15",
+            "time": pd.Timestamp("2022-04-15 09:00"),
+            "days_after_last_deposit": 26,
+            "transfer_ids": [50],
+        },
+        "returns_funded_by_later_deposits_share": {
+            "share": 0.83,
+            "funded_by_later": 4_150_00,
+            "returns": 5_000_00,
+            "method": "fifo",
+            "transfer_ids": list(range(5, 20)),
+        },
     }
     return Case(
         transfers=tr,
@@ -320,8 +384,12 @@ def test_timeline_computed_from_the_case(case_and_timeline):
 
 def test_facts_with_few_fields_still_read(case_and_timeline):
     case, (df, _) = case_and_timeline
-    facts = {"collapse_date": {"date": "2022-04-15"}, "returns_funded_by_later_deposits_share": {"share": 0.5},
-             "last_deposit": None, "payouts_exceed_deposits": None}
+    facts = {
+        "collapse_date": {"date": "2022-04-15"},
+        "returns_funded_by_later_deposits_share": {"share": 0.5},
+        "last_deposit": None,
+        "payouts_exceed_deposits": None,
+    }
     html = report_html(case, lang="en", timeline=(df, facts))
     assert "Payments to participants stopped (collapse) on 2022-04-15." in html
     assert "About 50.0% of the returns" in html
@@ -338,7 +406,7 @@ def test_figures_and_facts(case_and_timeline):
     assert "Criminal Law art. 176: illegal absorption of public deposits" in html
     # the run was in Chinese; the texts shown are translated (the embedded data keeps them)
     assert "刑法第一百七十六条" not in html.split('<script type="application/json"')[0]
-    assert "<svg" in html and "class=\"chart structure\"" in html
+    assert "<svg" in html and 'class="chart structure"' in html
 
 
 # ------------------------------------------------------------------ in a browser
@@ -447,12 +515,16 @@ def test_report_of_a_case_folder_read_back(tmp_path, case_and_timeline):
     html = report_html(loaded, lang="zh", timeline=tl)
     for sid in R.SECTIONS:
         assert f'id="{sid}"' in html
-    assert html.count('<tr data-i=') == len(case.participants) + len(case.restitution)
+    assert html.count("<tr data-i=") == len(case.participants) + len(case.restitution)
     script = Path(__file__).resolve().parents[2] / "examples" / "make_report.py"
-    done = subprocess.run([sys.executable, str(script), str(folder), "en"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder), "en"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert (folder / "report.html").is_file()
-    bad = subprocess.run([sys.executable, str(script), str(tmp_path / "nothing")], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "nothing")], capture_output=True, text=True
+    )
     assert bad.returncode == 1 and "case.json" in bad.stderr
 
 

@@ -172,15 +172,41 @@ def test_cli_render_views(case_dir, tmp_path):
     res = runner.invoke(cli, ["render", str(case_dir), "--view", "pyramid", "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert out.is_file()
-    res = runner.invoke(cli, ["render", str(case_dir), "--view", "ego", "--focus", FOCUS,
-                              "--hops", "1", "--lang", "en", "-o", str(tmp_path / "e.html")])
+    res = runner.invoke(
+        cli,
+        [
+            "render",
+            str(case_dir),
+            "--view",
+            "ego",
+            "--focus",
+            FOCUS,
+            "--hops",
+            "1",
+            "--lang",
+            "en",
+            "-o",
+            str(tmp_path / "e.html"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Account neighbourhood" in (tmp_path / "e.html").read_text(encoding="utf-8")
 
 
 def test_cli_unknown_focus_is_one_line(case_dir, tmp_path):
-    res = CliRunner().invoke(cli, ["render", str(case_dir), "--view", "ego", "--focus", "123",
-                                   "-o", str(tmp_path / "x.html")])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            str(case_dir),
+            "--view",
+            "ego",
+            "--focus",
+            "123",
+            "-o",
+            str(tmp_path / "x.html"),
+        ],
+    )
     assert res.exit_code == 1
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and "123" in lines[0] and "Traceback" not in res.output

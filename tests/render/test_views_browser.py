@@ -48,7 +48,12 @@ def test_view_opens_self_contained_and_draws_expected_nodes(case, tmp_path, open
     ids = opened.page.evaluate("window.fundgraph.visibleNodeIds()")
     assert all(isinstance(i, str) for i in ids)
     # title and labels come from the catalogue
-    assert opened.page.title() in ("资金网络总览", "层级结构图（资金自下而上汇集）", "资金社区图", "账户关联图")
+    assert opened.page.title() in (
+        "资金网络总览",
+        "层级结构图（资金自下而上汇集）",
+        "资金社区图",
+        "账户关联图",
+    )
     assert opened.page.inner_text("#legend").count("归集账户") == 1
     opened.page.wait_for_timeout(200)
     opened.screenshot(f"view-{view}")
@@ -96,7 +101,9 @@ def test_filters_hide_nodes(case, tmp_path, open_page, view):
     assert _count(opened) == before
     # time window: nothing happened before 2021; only the core stays, faded
     opened.page.evaluate("window.fundgraph.setWindow('', '2020-12-31')")
-    left = opened.page.evaluate("window.fundgraph.nodes.get().map(n => [n.fgKind, n.fgRole, n.opacity])")
+    left = opened.page.evaluate(
+        "window.fundgraph.nodes.get().map(n => [n.fgKind, n.fgRole, n.opacity])"
+    )
     assert all(n == ["a", "core", 0.25] for n in left)
     assert opened.page.evaluate("window.fundgraph.edges.length") == 0
     opened.page.click("#reset")

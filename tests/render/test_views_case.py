@@ -33,8 +33,12 @@ def make_case() -> Case:
     """Core, three collectors on two levels, 60 participants (some with hostile names),
     a beneficiary, and a shop with its supplier (not part of the scheme)."""
     rows: list[tuple[str, str, int, str]] = []  # src, dst, cents, time
-    names = {CORE: "某某投资咨询有限公司", BENEFICIARY: "实控人亲属", SHOP: "便民超市",
-             SUPPLIER: "批发商"}
+    names = {
+        CORE: "某某投资咨询有限公司",
+        BENEFICIARY: "实控人亲属",
+        SHOP: "便民超市",
+        SUPPLIER: "批发商",
+    }
     collectors = list(COLLECTORS)
     for acc, (holder, _level, _up) in COLLECTORS.items():
         names[acc] = holder
@@ -79,8 +83,12 @@ def make_case() -> Case:
     accounts = sorted(names)
     inn = tr.groupby("dst")["amount"].agg(["sum", "size"])
     out = tr.groupby("src")["amount"].agg(["sum", "size"])
-    first = pd.concat([tr[["src", "time"]].rename(columns={"src": "a"}),
-                       tr[["dst", "time"]].rename(columns={"dst": "a"})]).groupby("a")["time"]
+    first = pd.concat(
+        [
+            tr[["src", "time"]].rename(columns={"src": "a"}),
+            tr[["dst", "time"]].rename(columns={"dst": "a"}),
+        ]
+    ).groupby("a")["time"]
     acc = pd.DataFrame({"account": accounts})
     acc["aliases"] = ""
     acc["holder_name"] = acc["account"].map(names)
@@ -106,23 +114,36 @@ def make_case() -> Case:
     acc["last_time"] = acc["account"].map(first.max())
     acc["alert_score"] = 0.0
     alerts = pd.DataFrame(
-        {"account": [CORE, participant_account(0)],
-         "holder_name": [names[CORE], names[participant_account(0)]],
-         "score": [0.9, 0.1], "codes": ["fan_in", "x"],
-         "reasons": ["资金快进快出\n<b>多人转入</b>", "<script>alert(1)</script>"]}
+        {
+            "account": [CORE, participant_account(0)],
+            "holder_name": [names[CORE], names[participant_account(0)]],
+            "score": [0.9, 0.1],
+            "codes": ["fan_in", "x"],
+            "reasons": ["资金快进快出\n<b>多人转入</b>", "<script>alert(1)</script>"],
+        }
     )
     part = acc[acc["role"] == "participant"]
     participants = pd.DataFrame(
-        {"account": part["account"], "holder_name": part["holder_name"], "holder_id": "",
-         "person": part["account"], "structure": pd.array([0] * len(part), dtype="Int64"),
-         "paid_in": part["out_amount"], "received_back": part["in_amount"],
-         "net_loss": part["out_amount"] - part["in_amount"],
-         "first_paid": part["first_time"], "last_paid": part["last_time"],
-         "deposits": part["out_count"]}
+        {
+            "account": part["account"],
+            "holder_name": part["holder_name"],
+            "holder_id": "",
+            "person": part["account"],
+            "structure": pd.array([0] * len(part), dtype="Int64"),
+            "paid_in": part["out_amount"],
+            "received_back": part["in_amount"],
+            "net_loss": part["out_amount"] - part["in_amount"],
+            "first_paid": part["first_time"],
+            "last_paid": part["last_time"],
+            "deposits": part["out_count"],
+        }
     ).reset_index(drop=True)
     case = Case(transfers=tr, accounts=acc, alerts=alerts, participants=participants)
-    case.summary = {"total_absorbed": "1800000.00", "participant_persons": N_PARTICIPANTS,
-                    "max_level": 3}
+    case.summary = {
+        "total_absorbed": "1800000.00",
+        "participant_persons": N_PARTICIPANTS,
+        "max_level": 3,
+    }
     return case
 
 
@@ -134,7 +155,9 @@ FOCUS = next(iter(COLLECTORS))  # a level-1 collector
 def open_ready(open_page, path):
     """Open a view page and wait until it has drawn."""
     opened = open_page(path)
-    opened.page.wait_for_function("window.fundgraph && window.fundgraph.ready === true", timeout=20000)
+    opened.page.wait_for_function(
+        "window.fundgraph && window.fundgraph.ready === true", timeout=20000
+    )
     return opened
 
 

@@ -39,7 +39,9 @@ def _edge_series(data: dict) -> list[dict[int, int]]:
     out = []
     for i in range(len(e["u"])):
         flat = e["series"].get(str(i))
-        out.append(_pairs(flat) if flat is not None else {_slot_of(data, e["first"][i]): e["amount"][i]})
+        out.append(
+            _pairs(flat) if flat is not None else {_slot_of(data, e["first"][i]): e["amount"][i]}
+        )
     return out
 
 
@@ -68,8 +70,10 @@ def _account_series(data: dict) -> dict[int, tuple[dict[int, int], dict[int, int
 def _truth(case, unit: str = "month") -> tuple[dict, dict]:
     t = case.transfers
     key = t["time"].dt.to_period("M") if unit == "month" else t["time"].dt.normalize()
-    return (t.groupby(["dst", key])["amount"].sum().to_dict(),
-            t.groupby(["src", key])["amount"].sum().to_dict())
+    return (
+        t.groupby(["dst", key])["amount"].sum().to_dict(),
+        t.groupby(["src", key])["amount"].sum().to_dict(),
+    )
 
 
 # ---------------------------------------------------------------- time slots and series
@@ -121,7 +125,10 @@ def test_a_short_case_steps_by_day(case):
     d = view_data(c)
     assert d["slots"]["unit"] == "day"
     assert d["slots"]["start"][0] == "2023-06-01"
-    assert len(d["slots"]["start"]) == (t["time"].max().normalize() - t["time"].min().normalize()).days + 1
+    assert (
+        len(d["slots"]["start"])
+        == (t["time"].max().normalize() - t["time"].min().normalize()).days + 1
+    )
     truth_in, _ = _truth(c, "day")
     starts = [pd.Timestamp(s) for s in d["slots"]["start"]]
     series = _account_series(d)
@@ -141,8 +148,11 @@ def test_page_without_transfers_has_no_slots():
 def test_pyramid_per_level_limit(big_case):
     def per_level(d):
         a = d["accounts"]
-        levels = [lv for lv, g, role in zip(a["level"], a["group"], a["role"], strict=True)
-                  if g < 0 and lv is not None and lv > 0]
+        levels = [
+            lv
+            for lv, g, role in zip(a["level"], a["group"], a["role"], strict=True)
+            if g < 0 and lv is not None and lv > 0
+        ]
         return max(pd.Series(levels).value_counts())
 
     assert per_level(view_data(big_case, view="pyramid")) == 16
@@ -177,12 +187,16 @@ def test_ego_of_a_hub_is_quick():
 
 
 # ---------------------------------------------------------------- command line
-@pytest.mark.parametrize(("env", "words"), [("zh_CN.UTF-8", "不在本案中"), ("en_US.UTF-8", "is not in this case")])
+@pytest.mark.parametrize(
+    ("env", "words"), [("zh_CN.UTF-8", "不在本案中"), ("en_US.UTF-8", "is not in this case")]
+)
 def test_unknown_focus_speaks_the_command_lines_language(case_dir, tmp_path, env, words):
     runner = CliRunner(env={"LC_ALL": env, "LC_MESSAGES": "", "LANG": env})
     # the page is English, the message follows the command line
-    res = runner.invoke(cli, ["render", str(case_dir), "--focus", "123", "--lang", "en",
-                              "-o", str(tmp_path / "x.html")])
+    res = runner.invoke(
+        cli,
+        ["render", str(case_dir), "--focus", "123", "--lang", "en", "-o", str(tmp_path / "x.html")],
+    )
     assert res.exit_code == 1
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and words in lines[0] and "123" in lines[0]
@@ -190,10 +204,13 @@ def test_unknown_focus_speaks_the_command_lines_language(case_dir, tmp_path, env
 
 def test_cli_max_per_level(case_dir, tmp_path):
     out = tmp_path / "p.html"
-    res = CliRunner().invoke(cli, ["render", str(case_dir), "--view", "pyramid", "--max-per-level", "1",
-                                   "-o", str(out)])
+    res = CliRunner().invoke(
+        cli, ["render", str(case_dir), "--view", "pyramid", "--max-per-level", "1", "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
     html = out.read_text(encoding="utf-8")
     assert CORE in html
-    res = CliRunner().invoke(cli, ["render", str(case_dir), "--view", "pyramid", "--max-per-level", "0"])
+    res = CliRunner().invoke(
+        cli, ["render", str(case_dir), "--view", "pyramid", "--max-per-level", "0"]
+    )
     assert res.exit_code == 2

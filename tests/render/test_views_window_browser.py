@@ -30,7 +30,9 @@ EN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _render(case, tmp_path, view, lang="zh", **kw):
-    return render_view(case, tmp_path / f"{view}-{lang}.html", view=view, focus=FOCUS, lang=lang, **kw)
+    return render_view(
+        case, tmp_path / f"{view}-{lang}.html", view=view, focus=FOCUS, lang=lang, **kw
+    )
 
 
 def _slide(opened, which: str, value: int) -> None:
@@ -62,7 +64,9 @@ def _page_text(opened) -> str:
 
 # ---------------------------------------------------------------- time window
 @pytest.mark.parametrize("view", VIEWS)
-def test_slider_hides_edges_outside_the_window_and_brings_them_back(case, tmp_path, open_page, view):
+def test_slider_hides_edges_outside_the_window_and_brings_them_back(
+    case, tmp_path, open_page, view
+):
     opened = open_ready(open_page, _render(case, tmp_path, view))
     nodes0, edges0 = _counts(opened)
     slots = opened.page.evaluate("window.fundgraph.slots()")
@@ -232,8 +236,20 @@ def _without_names(text: str, case) -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_page_amounts_match_format_cny(case, tmp_path, open_page, lang):
     opened = open_ready(open_page, _render(case, tmp_path, "overview", lang=lang))
-    values = [0, 5, 99, 12_345, 999_999, 1_000_000, 1_234_567, 120_000_000, 9_999_999_999,
-              10_000_000_000, 123_456_789_012, -5_000_000]
+    values = [
+        0,
+        5,
+        99,
+        12_345,
+        999_999,
+        1_000_000,
+        1_234_567,
+        120_000_000,
+        9_999_999_999,
+        10_000_000_000,
+        123_456_789_012,
+        -5_000_000,
+    ]
     got = opened.page.evaluate("(vs) => vs.map(v => window.fundgraph.cny(v))", values)
     assert got == [format_cny(v, lang) for v in values]
     assert_clean(opened)
@@ -286,14 +302,16 @@ def test_opened_members_do_not_cover_other_nodes(case, tmp_path, open_page, view
     overlaps = [
         (a[0], b[0])
         for i, a in enumerate(circles)
-        for b in circles[i + 1:]
+        for b in circles[i + 1 :]
         if math.hypot(a[1] - b[1], a[2] - b[2]) < 0.95 * (a[3] + b[3])
     ]
     # nodes placed by the layout may touch in a dense pyramid row; opened members never do
-    opened_ids = set(opened.page.evaluate(
-        """() => { const D = window.fundgraph.data;
+    opened_ids = set(
+        opened.page.evaluate(
+            """() => { const D = window.fundgraph.data;
                    return D.accounts.id.filter((id, r) => D.accounts.group[r] >= 0); }"""
-    ))
+        )
+    )
     assert [o for o in overlaps if o[0] in opened_ids or o[1] in opened_ids] == []
     assert_clean(opened)
 
