@@ -3,7 +3,7 @@ table; every row still reads as it would in its own file."""
 
 from __future__ import annotations
 
-from ingest_helpers import write_text_export
+from tests.ingest.ingest_helpers import write_text_export
 
 from fundgraph.ingest import _merge_by_layout, _read_chunk, _shape_key, read_export
 
