@@ -3,9 +3,8 @@ table; every row still reads as it would in its own file."""
 
 from __future__ import annotations
 
-from tests.ingest.ingest_helpers import write_text_export
-
 from fundgraph.ingest import _merge_by_layout, _read_chunk, _shape_key, read_export
+from tests.ingest.ingest_helpers import write_text_export
 
 HA = ["本方账号", "交易时间", "交易金额", "借贷标志", "对方账号", "摘要", "备用"]
 HB = ["查询账号", "发生时间", "发生额", "收支方向", "对手账号", "附言", "备用"]
