@@ -168,7 +168,13 @@ def analyze(
     write_case(case, out_dir, html=not no_html, excel_headers=excel_headers, progress=progress)
     if timings:
         timings.write_text(json.dumps(case.timings, indent=2) + "\n", encoding="utf-8")
-    s = case.summary
+    _echo_summary(case.summary, out_dir, msg_lang)
+    if not no_html:
+        click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))
+
+
+def _echo_summary(s: dict, out: Path, msg_lang: str) -> None:
+    """The one line saying what a run read and wrote."""
     click.echo(
         t(
             "cli.analyzed",
@@ -178,11 +184,9 @@ def analyze(
             rejected=s["rows_rejected"],
             transfers=s["transfers"],
             accounts=s["accounts"],
-            out=out_dir,
+            out=out,
         )
     )
-    if not no_html:
-        click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))
 
 
 @click.command()
@@ -221,18 +225,6 @@ def demo(ctx, out_dir, seed, participants, lang, quiet):
     case = build_case([exports], lang=lang, keep_transactions=False, progress=progress)
     case_dir = out_dir / "case"
     write_case(case, case_dir, progress=progress)
-    s = case.summary
-    click.echo(
-        t(
-            "cli.analyzed",
-            msg_lang,
-            rows=s["rows_read"],
-            accepted=s["rows_accepted"],
-            rejected=s["rows_rejected"],
-            transfers=s["transfers"],
-            accounts=s["accounts"],
-            out=case_dir,
-        )
-    )
+    _echo_summary(case.summary, case_dir, msg_lang)
     click.echo(t("cli.html_at", msg_lang, path=case_dir / "graph.html"))
     click.echo(t("cli.html_at", msg_lang, path=case_dir / "report.html"))
