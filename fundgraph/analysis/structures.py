@@ -503,9 +503,12 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
     (a sponsor keeps a cut, it does not add money of its own), among the next
     ``tree_relay_scan`` payments of ``x``; a sum that is no tier (paid by fewer than
     ``tier_payers`` distinct payers) is not passed on as a tier sum. One transfer passes
-    one sum on: as many tier sums (entry fees) as can be are paired with one transfer
-    each, then as many other sums with the transfers left (a relative's sum that comes
-    in just before a relay does not take a recruit's fee's place).
+    one sum on: the tier sums (entry fees) are paired first, each with the earliest
+    transfer that passes it on and is not yet taken, the earlier sums first
+    (:func:`_first_free_pairs`); then the other sums with the transfers left (a
+    relative's sum that comes in just before a relay does not take a recruit's fee's
+    place). The pairing is linear in the candidate pairs, at most ``tree_relay_scan``
+    rounds.
     """
     s, d, amt, tns = c.s, c.d, c.amt, c.tns
     out = np.full(len(s), -1, dtype=np.int64)
@@ -514,12 +517,15 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
         return out
     win = np.int64(r.tree_relay_hours * 3600 * 1e9)
     order = ci[np.lexsort((tns[ci], s[ci]))]
-    base = int(tns.min())
-    span = float(int(tns.max()) - base + 2 * int(win) + 1)
-    key = s[order].astype(np.float64) * span + (tns[order] - base)
-    k0 = d[ci].astype(np.float64) * span + (tns[ci] - base)
-    lo = np.searchsorted(key, k0, side="right")
-    hi = np.minimum(np.searchsorted(key, k0 + float(win), side="right"), lo + r.tree_relay_scan)
+    # exact integer keys (receiver, rank of time): a float key of account and
+    # nanoseconds loses the time's last digits on a large case
+    times = np.unique(tns[ci])
+    width = np.int64(len(times) + 1)
+    key = s[order].astype(np.int64) * width + np.searchsorted(times, tns[order], side="left")
+    dk = d[ci].astype(np.int64) * width
+    lo = np.searchsorted(key, dk + np.searchsorted(times, tns[ci], side="right"), side="left")
+    hi = np.searchsorted(key, dk + np.searchsorted(times, tns[ci] + win, side="right"), side="left")
+    hi = np.minimum(hi, lo + r.tree_relay_scan)
     cnt = np.maximum(hi - lo, 0)
     if not cnt.sum():
         return out
@@ -534,22 +540,56 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
     ok = (amt[j] <= amt[e]) & (amt[j] >= r.tree_relay_share * amt[e]) & (d[j] != s[e])
     ok &= tier[e] | ~tier[j]
     e, j = e[ok], j[ok]
-    # one transfer passes one sum on: as many tier sums as can be are paired with a
-    # transfer each, then as many of the other sums with the transfers left
+    # one transfer passes one sum on: the tier sums are paired first, then the other
+    # sums with the transfers left; earlier sums first, each with the earliest relay
     used = np.zeros(len(s), dtype=bool)
     for want in (True, False):
-        pick = (tier[e] == want) & ~used[j]
-        pe, pj = e[pick], j[pick]
-        if not len(pe):
-            continue
-        ue, ie = np.unique(pe, return_inverse=True)
-        uj, ij = np.unique(pj, return_inverse=True)
-        g = sparse.csr_matrix((np.ones(len(pe)), (ie, ij)), shape=(len(ue), len(uj)))
-        col = csgraph.maximum_bipartite_matching(g, perm_type="column")
-        hit = col >= 0
-        out[ue[hit]] = d[uj[col[hit]]]
-        used[uj[col[hit]]] = True
+        pick = tier[e] == want
+        pe, pj = _first_free_pairs(e[pick], j[pick], tns, used)
+        out[pe] = d[pj]
     return out
+
+
+def _first_free_pairs(
+    e: np.ndarray, j: np.ndarray, tns: np.ndarray, used: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair each ``e`` with one ``j`` of its candidate pairs ``(e, j)``, no ``j`` twice.
+
+    The pairs of one ``e`` are contiguous and in the order ``e`` prefers them. In each
+    round every unpaired ``e`` asks for its next ``j`` not yet taken; a ``j`` asked for
+    by several goes to the earliest ``e`` (by ``tns``, then position); the others move
+    on. Every round each asker is paired or moves one candidate on, so there are at
+    most as many rounds as the longest candidate list. ``used`` is updated in place.
+    """
+    if not len(e):
+        return e, j
+    start = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
+    end = np.r_[start[1:], len(e)]
+    owner = e[start]
+    ptr = start.copy()
+    rank = np.lexsort((np.arange(len(owner)), tns[owner]))
+    prio = np.empty(len(owner), dtype=np.int64)
+    prio[rank] = np.arange(len(owner))
+    got = np.full(len(owner), -1, dtype=np.int64)
+    live = np.arange(len(owner))
+    while len(live):
+        live = live[ptr[live] < end[live]]
+        if not len(live):
+            break
+        want = j[ptr[live]]
+        free = ~used[want]
+        ptr[live[~free]] += 1
+        ask, want = live[free], want[free]
+        if len(ask):
+            o = np.lexsort((prio[ask], want))
+            ask, want = ask[o], want[o]
+            win = np.r_[True, want[1:] != want[:-1]]
+            got[ask[win]] = want[win]
+            used[want[win]] = True
+            ptr[ask[~win]] += 1
+        live = live[got[live] < 0]
+    hit = got >= 0
+    return owner[hit], got[hit]
 
 
 def _up_links(
