@@ -105,6 +105,10 @@ class SchemeRules:
         ``tree_relay_nodes``
             Share of a tree's members with recruits that must relay (most of them: a
             Ponzi participant who once passed a friend's deposit on is not a sponsor).
+        ``tree_max_recruits``
+            Most members per relaying sponsor in a kept tree: recruiters bring in a few
+            people each, so hundreds of payers passed on by one or two accounts are a
+            collection hierarchy (salespeople forwarding deposits), not a tree.
 
     Fraud without returns (concentration)
         ``fraud_min_payers``
@@ -170,6 +174,7 @@ class SchemeRules:
     tree_min_members: int = 10
     tree_min_levels: int = 3
     tree_relay_nodes: float = 0.8
+    tree_max_recruits: float = 50.0
     # fraud without returns
     fraud_min_payers: int = 10
     fraud_forward_share: float = 0.5

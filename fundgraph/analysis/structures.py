@@ -724,6 +724,8 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
        it has ``tree_min_members`` members, ``tree_min_levels`` levels (the organiser's
        included) and ``tree_relay_nodes`` of its members with recruits relayed: a Ponzi
        salesperson only forwards and has no fee of its own, so its payers form no tree.
+       A tree has at most ``tree_max_recruits`` members per relaying sponsor (a
+       participant who also gathers hundreds of deposits is a collector, not a sponsor).
     4. The organiser and the account it passes the fees to (the company) are the core;
        what they pay members is returns (bonuses); a member's own fees are its paid-in.
     """
@@ -789,6 +791,8 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
         ok_inner = inner[relays[inner]]
         share = len(ok_inner) / len(inner) if len(inner) else 0.0
         if levels < r.tree_min_levels or share < r.tree_relay_nodes:
+            continue
+        if len(ms) > r.tree_max_recruits * len(ok_inner):
             continue
         g = int(g)
         core = [g]

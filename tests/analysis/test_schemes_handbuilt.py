@@ -275,6 +275,25 @@ def test_collector_hierarchy_without_own_fees_is_not_a_tree():
     assert [s["kind"] for s in r.structures] == ["ponzi"]
 
 
+def test_two_forwarding_participants_with_hundreds_of_payers_are_not_a_tree():
+    # two participants (A, B) each paid their own deposit to a collector X, then
+    # gathered the same tier sums from 100 people each and passed every one on to X
+    # within the hour, as X passed them on to the core Z: a collection hierarchy
+    rows = [("A", "X", 1_000_000, T0, "投资"), ("B", "X", 1_000_000, T0 + H, "投资")]
+    for k, sub in enumerate(("A", "B")):
+        for i in range(100):
+            t = T0 + DAY + (100 * k + i) * 3 * H
+            fee = (1_000_000, 2_000_000)[i % 2]
+            rows.append((f"p{sub}{i}", sub, fee, t, "投资"))
+            rows.append((sub, "X", fee, t + H / 2))
+            rows.append(("X", "Z", fee, t + H))
+    r = find_structures(table(rows))
+    assert "pyramid" not in [s["kind"] for s in r.structures]
+    # with that limit raised the same rows form a tree: the limit is what decides
+    kinds = [s["kind"] for s in find_structures(table(rows), tree_max_recruits=1_000).structures]
+    assert "pyramid" in kinds
+
+
 # ---------------------------------------------------------- fraud without returns
 
 
