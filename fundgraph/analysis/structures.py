@@ -503,12 +503,12 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
     (a sponsor keeps a cut, it does not add money of its own), among the next
     ``tree_relay_scan`` payments of ``x``; a sum that is no tier (paid by fewer than
     ``tier_payers`` distinct payers) is not passed on as a tier sum. One transfer passes
-    one sum on: the tier sums (entry fees) are paired first, each with the earliest
-    transfer that passes it on and is not yet taken, the earlier sums first
-    (:func:`_first_free_pairs`); then the other sums with the transfers left (a
-    relative's sum that comes in just before a relay does not take a recruit's fee's
-    place). The pairing is linear in the candidate pairs, at most ``tree_relay_scan``
-    rounds.
+    one sum on: as many tier sums (entry fees) as can be are paired with one transfer
+    each, then as many other sums with the transfers left (a relative's sum that comes
+    in just before a relay does not take a recruit's fee's place). "As many as can be"
+    is a maximum matching per receiver; at a hub with more than :data:`EXACT_PAIRS`
+    candidate pairs each sum, earliest first, takes the earliest transfer not yet taken
+    (:func:`_first_free_pairs`), so the cost stays bounded on any case.
     """
     s, d, amt, tns = c.s, c.d, c.amt, c.tns
     out = np.full(len(s), -1, dtype=np.int64)
@@ -544,10 +544,36 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
     # sums with the transfers left; earlier sums first, each with the earliest relay
     used = np.zeros(len(s), dtype=bool)
     for want in (True, False):
-        pick = tier[e] == want
-        pe, pj = _first_free_pairs(e[pick], j[pick], tns, used)
-        out[pe] = d[pj]
+        pick = (tier[e] == want) & ~used[j]
+        pe, pj = e[pick], j[pick]
+        # the pairs of one receiver are a matching problem of their own: solved exactly
+        # where it is small, greedily at a hub with very many
+        per = np.bincount(d[pe], minlength=c.n)
+        small = per[d[pe]] <= EXACT_PAIRS
+        ue, uj = _most_pairs(pe[small], pj[small])
+        used[uj] = True
+        ge, gj = _first_free_pairs(pe[~small], pj[~small], tns, used)
+        out[ue] = d[uj]
+        out[ge] = d[gj]
     return out
+
+
+#: Candidate fee/relay pairs of one receiver up to which the pairing is a maximum
+#: matching (as many fees passed on as the relays allow); above, a hub's pairs are
+#: paired greedily (:func:`_first_free_pairs`), which stays linear.
+EXACT_PAIRS = 20_000
+
+
+def _most_pairs(e: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A maximum matching of the candidate pairs ``(e, j)``: matched ``e`` and ``j``."""
+    if not len(e):
+        return e, j
+    ue, ie = np.unique(e, return_inverse=True)
+    uj, ij = np.unique(j, return_inverse=True)
+    g = sparse.csr_matrix((np.ones(len(e)), (ie, ij)), shape=(len(ue), len(uj)))
+    col = csgraph.maximum_bipartite_matching(g, perm_type="column")
+    hit = col >= 0
+    return ue[hit], uj[col[hit]]
 
 
 def _first_free_pairs(

@@ -3,6 +3,7 @@ hand-built tables with hand-computed expectations."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -534,3 +535,31 @@ def test_many_different_sums_into_the_core_are_a_collector_without_statement():
     paid = r.investments.groupby("src")["amount"].sum()
     assert "x" not in paid.index and int(paid["i"]) == 6 * WAN
     assert int(paid.sum()) == 6 * 5 * WAN + 6 * WAN
+
+
+def test_fee_relay_pairing_greedy_at_hubs():
+    from fundgraph.analysis import structures
+
+    # e=0 (earliest) prefers j=10 then 11; e=1 only j=10; e=2 j=11 then 12
+    e = np.array([0, 0, 1, 2, 2])
+    j = np.array([10, 11, 10, 11, 12])
+    tns = np.zeros(13, dtype=np.int64)
+    tns[[0, 1, 2]] = [1, 2, 3]
+    used = np.zeros(13, dtype=bool)
+    pe, pj = structures._first_free_pairs(e, j, tns, used)
+    assert dict(zip(pe.tolist(), pj.tolist(), strict=True)) == {0: 10, 2: 11}
+    assert used[[10, 11]].all() and not used[12]
+    # the exact matching pairs all three
+    me, mj = structures._most_pairs(e, j)
+    assert dict(zip(me.tolist(), mj.tolist(), strict=True)) == {0: 11, 1: 10, 2: 12}
+
+
+def test_tree_found_when_every_receiver_is_paired_greedily(monkeypatch):
+    from fundgraph.analysis import structures
+
+    rows, level, _ = _tree_rows()
+    exact = find_structures(table(rows))
+    monkeypatch.setattr(structures, "EXACT_PAIRS", 0)
+    greedy = find_structures(table(rows))
+    assert [s["kind"] for s in greedy.structures] == ["pyramid"]
+    pd.testing.assert_frame_equal(greedy.accounts, exact.accounts)
