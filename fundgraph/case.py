@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import schema as S
 from .errors import CaseError
+from .results import Structure
 from .tables import (
     arrow_table,
     conform,
@@ -125,7 +126,7 @@ class Case:
         Accepted statement rows (:data:`fundgraph.schema.TRANSACTIONS`).
     rejects, transfers, accounts, participants, alerts, warnings, files : DataFrame
         The tables of the same names in :mod:`fundgraph.schema`.
-    structures : list of dict
+    structures : list of Structure
         Collection structures (``structures.json``).
     communities : DataFrame
         One row per community (``communities.csv``).
@@ -147,7 +148,7 @@ class Case:
     alerts: pd.DataFrame = field(default_factory=lambda: empty_frame(S.ALERTS))
     warnings: pd.DataFrame = field(default_factory=lambda: empty_frame(S.WARNINGS))
     files: pd.DataFrame = field(default_factory=lambda: empty_frame(S.FILES))
-    structures: list[dict[str, Any]] = field(default_factory=list)
+    structures: list[Structure] = field(default_factory=list)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     restitution: pd.DataFrame | None = None
     timeline: tuple[pd.DataFrame, dict[str, Any]] | str | None = None
@@ -289,7 +290,7 @@ def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
             write_parquet(table, out / _PARQUET[name])
         else:
             write_csv(df, out / name, sch)
-    write_json(case.structures, out / "structures.json")
+    write_json([st.to_dict() for st in case.structures], out / "structures.json")
     if len(case.communities.columns):
         write_csv(case.communities, out / "communities.csv")
     if case.restitution is not None:
@@ -329,6 +330,22 @@ def _timeline_json(series: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any
         "series": [money(r) for r in series.to_dict("records")],
         "facts": {k: money(f) if isinstance(f, dict) else f for k, f in facts.items()},
     }
+
+
+def _load_structures(path: Path) -> list[Structure]:
+    out = []
+    for i, entry in enumerate(_load_json(path, list)):
+        try:
+            out.append(Structure.from_dict(entry))
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            detail = " ".join(detail.split())[:200] or type(exc).__name__
+            raise CaseError(
+                key="error.case.json_kind",
+                file=str(path),
+                kind=f"array of structures (entry {i}: {detail})",
+            ) from None
+    return out
 
 
 def _load_timeline(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -419,7 +436,7 @@ def load_case(case_dir: str | os.PathLike) -> Case:
         if df is not None:
             setattr(case, attr, df)
     if (d / "structures.json").is_file():
-        case.structures = _load_json(d / "structures.json", list)
+        case.structures = _load_structures(d / "structures.json")
     if (d / "communities.csv").is_file():
         case.communities = read_csv(d / "communities.csv", {})
     if (d / "restitution.csv").is_file():

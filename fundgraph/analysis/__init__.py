@@ -182,11 +182,14 @@ def analyze_case(
     # structures: persons counted by holder id
     structures = []
     for st in scheme.structures:
-        members = participants[participants["structure"] == st["id"]]
-        st = dict(st)
-        st["participant_accounts"] = int(len(members))
-        st["participant_persons"] = int(members["person"].nunique())
-        structures.append(st)
+        members = participants[participants["structure"] == st.id]
+        structures.append(
+            dataclasses.replace(
+                st,
+                participant_accounts=int(len(members)),
+                participant_persons=int(members["person"].nunique()),
+            )
+        )
 
     absorbed = int(participants["paid_in"].sum()) if len(participants) else 0
     loss = direct_loss(participants)
@@ -200,12 +203,12 @@ def analyze_case(
         "participant_persons": persons,
         "max_level": max_level,
     }
-    trees = [st for st in structures if st.get("kind") == "pyramid"]
+    trees = [st for st in structures if st.kind == "pyramid"]
     if trees:
-        big = max(trees, key=lambda st: (st["participant_persons"], -st["id"]))
-        members = participants[participants["structure"] == big["id"]]
+        big = max(trees, key=lambda st: (st.participant_persons, -st.id))
+        members = participants[participants["structure"] == big.id]
         figures["tree_members"] = int(members["person"].nunique())
-        figures["tree_levels"] = int(big["depth"])
+        figures["tree_levels"] = big.depth
         figures["tree_amount"] = int(members["paid_in"].sum())
 
     summary = dict(case.summary)

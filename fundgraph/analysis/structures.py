@@ -31,7 +31,6 @@ The rule combines several signals instead of a single threshold (docs/method.md)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import networkx as nx
@@ -40,7 +39,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from ..money import yuan_decimal
+from ..results import Structure
 from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
 from .features import encode_accounts, memo_matches
 from .rules import SchemeRules, rules_with
@@ -72,14 +71,14 @@ class SchemeResult:
     returns : DataFrame
         Transfers from scheme accounts back to participants: ``src``, ``dst``,
         ``amount``, ``time``, ``structure``.
-    structures : list of dict
+    structures : list of Structure
         One entry per collection structure (see :func:`find_structures`).
     """
 
     accounts: pd.DataFrame
     investments: pd.DataFrame
     returns: pd.DataFrame
-    structures: list[dict[str, Any]] = field(default_factory=list)
+    structures: list[Structure] = field(default_factory=list)
 
 
 def transfers_table(G_or_table: nx.Graph | pd.DataFrame) -> pd.DataFrame:
@@ -1159,8 +1158,8 @@ def find_structures(
     Returns
     -------
     SchemeResult
-        Each structure dict has ``kind`` (``ponzi``, ``pyramid``, ``fraud``) and the
-        ``evidence`` that kept it.
+        Each :class:`~fundgraph.results.Structure` has its ``kind`` (``ponzi``,
+        ``pyramid``, ``fraud``) and the ``evidence`` that kept it.
 
     Examples
     --------
@@ -1178,7 +1177,7 @@ def find_structures(
     ['core', 'collector', 'transit', 'participant', 'beneficiary']
     >>> r.accounts.loc[["core", "col", "pay", "p0"], "level"].tolist()
     [0, 1, 1, 2]
-    >>> r.structures[0]["kind"]
+    >>> r.structures[0].kind
     'ponzi'
 
     Notes
@@ -1248,38 +1247,36 @@ def find_structures(
 
 def _describe(
     acc: pd.DataFrame, inv: pd.DataFrame, meta: dict[int, tuple[str, dict[str, Any]]]
-) -> list[dict[str, Any]]:
+) -> list[Structure]:
     out = []
     for c in range(len(meta)):
         kind, evidence = meta[c]
         members = acc[acc["structure"] == c]
         by_role = {
-            r: sorted(members.index[members["role"] == r])
+            r: tuple(sorted(members.index[members["role"] == r]))
             for r in ("core", "collector", "transit", "participant", "beneficiary")
         }
         colls = members[members["role"] == "collector"]
-        by_level: dict[str, list[str]] = {}
+        by_level: dict[int, tuple[str, ...]] = {}
         for lv, grp in colls.groupby("level"):
-            by_level[str(int(lv))] = sorted(grp.index)
+            by_level[int(lv)] = tuple(sorted(grp.index))
         inv_c = inv[inv["structure"] == c]
         lv = members["level"].dropna()
         max_level = int(lv.max()) if len(lv) else 0
         out.append(
-            {
-                "id": c,
-                "kind": kind,
-                "core": by_role["core"],
-                "collectors": by_level,
-                "transit": by_role["transit"],
-                "beneficiaries": by_role["beneficiary"],
-                "participant_accounts": int(inv_c["src"].nunique()),
-                "participant_persons": int(inv_c["src"].nunique()),
-                "absorbed": yuan_decimal(int(inv_c["amount"].sum()))
-                if len(inv_c)
-                else Decimal("0.00"),
-                "max_level": max_level,
-                "depth": max_level + 1,
-                "evidence": {k: v for k, v in sorted(evidence.items())},
-            }
+            Structure(
+                id=c,
+                kind=kind,
+                core=by_role["core"],
+                collectors=by_level,
+                transit=by_role["transit"],
+                beneficiaries=by_role["beneficiary"],
+                participant_accounts=int(inv_c["src"].nunique()),
+                participant_persons=int(inv_c["src"].nunique()),
+                absorbed=int(inv_c["amount"].sum()) if len(inv_c) else 0,
+                max_level=max_level,
+                depth=max_level + 1,
+                evidence={k: v for k, v in sorted(evidence.items())},
+            )
         )
     return out

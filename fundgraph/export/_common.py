@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -112,32 +111,3 @@ def account_names(case: Case) -> dict[str, str]:
         sub = acc[acc["holder_name"].astype(str) != ""]
         names.update(dict(zip(sub["account"], sub["holder_name"].astype(str), strict=True)))
     return names
-
-
-def as_list(v: Any) -> list[str]:
-    """A structure field (list, ``;``-joined text or a single id) as a list of account ids."""
-    if v is None:
-        return []
-    if isinstance(v, str):
-        return [x for x in v.split(";") if x]
-    if isinstance(v, dict):
-        return [str(x) for x in v]
-    if isinstance(v, Iterable):
-        return [str(x) for x in v if str(x)]
-    return [str(v)]
-
-
-def collectors_by_level(structure: dict) -> dict[int, list[str]]:
-    """``collectors`` of a structure (``{"1": [...], ...}`` or a list) by integer level."""
-    col = structure.get("collectors") or {}
-    out: dict[int, list[str]] = {}
-    if isinstance(col, dict):
-        for lv, accs in col.items():
-            try:
-                level = int(lv)
-            except (TypeError, ValueError):
-                continue
-            out.setdefault(level, []).extend(as_list(accs))
-    else:
-        out[1] = as_list(col)
-    return {lv: sorted(set(a)) for lv, a in sorted(out.items())}

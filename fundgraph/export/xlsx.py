@@ -41,9 +41,7 @@ from ..money import cents as to_cents
 from ..money import cents_series
 from ..tables import atomic_open
 from ._common import (
-    as_list,
     case_title,
-    collectors_by_level,
     column_label,
     role_label,
     xml_safe,
@@ -515,12 +513,12 @@ def _structure_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     summary: list[dict[str, Any]] = []
     members: list[tuple[Any, int | None, str, str]] = []
     role_order = {"core": 0, "collector": 1, "transit": 2, "beneficiary": 3}
-    for k, st in enumerate(case.structures):
-        sid = st.get("id", k)
-        core = as_list(st.get("core"))
-        by_level = collectors_by_level(st)
-        transit = as_list(st.get("transit"))
-        bene = as_list(st.get("beneficiaries"))
+    for st in case.structures:
+        sid = st.id
+        core = list(st.core)
+        by_level = {lv: sorted(set(accs)) for lv, accs in sorted(st.collectors.items())}
+        transit = list(st.transit)
+        bene = list(st.beneficiaries)
         summary.append(
             {
                 "structure": sid,
@@ -528,11 +526,11 @@ def _structure_frames(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "collectors": sum(len(v) for v in by_level.values()),
                 "transit": ";".join(transit),
                 "beneficiaries": ";".join(bene),
-                "participant_accounts": st.get("participant_accounts"),
-                "participant_persons": st.get("participant_persons"),
-                "absorbed": _money_cents(st.get("absorbed")),
-                "max_level": st.get("max_level"),
-                "depth": st.get("depth"),
+                "participant_accounts": st.participant_accounts,
+                "participant_persons": st.participant_persons,
+                "absorbed": st.absorbed,
+                "max_level": st.max_level,
+                "depth": st.depth,
             }
         )
         for a in core:

@@ -32,6 +32,7 @@ import pandas as pd
 from ..case import Case
 from ..i18n import LANGS, catalogue, check_lang
 from ..money import cents, format_cny
+from ..results import Structure
 from ..schema import ROLES
 from ..tables import atomic_write_text
 from .html import esc, json_for_script
@@ -411,102 +412,6 @@ def _account_names(case: Case) -> dict[str, str]:
     return names
 
 
-def _as_account_list(v: Any) -> list[str]:
-    """Accounts from a list of ids, a list of dicts with ``account``, a ";"-joined string."""
-    if _is_missing(v):
-        return []
-    if isinstance(v, str):
-        return [a for a in v.split(";") if a]
-    if isinstance(v, Mapping):
-        return [str(_first(v, "account", "id", default=""))] if _first(v, "account", "id") else []
-    out: list[str] = []
-    for x in v:
-        if isinstance(x, Mapping):
-            a = _first(x, "account", "id")
-            if a is not None:
-                out.append(str(a))
-        elif not _is_missing(x):
-            out.append(str(x))
-    return out
-
-
-def _collectors_by_level(st: Mapping[str, Any]) -> dict[int, list[str]]:
-    """Collectors of a structure as {level: [accounts]}, whatever shape the dict uses."""
-    raw = _first(st, "collectors_by_level", "levels", "collectors")
-    out: dict[int, list[str]] = {}
-    if raw is None:
-        return out
-    if isinstance(raw, Mapping):
-        for k, v in raw.items():
-            try:
-                lvl = int(k)
-            except (TypeError, ValueError):
-                continue
-            out.setdefault(lvl, []).extend(_as_account_list(v))
-    elif isinstance(raw, (list, tuple)):
-        if raw and all(isinstance(x, Mapping) for x in raw):
-            for x in raw:
-                if "accounts" in x or "collectors" in x:
-                    lvl = int(_first(x, "level", default=len(out) + 1))
-                    out.setdefault(lvl, []).extend(
-                        _as_account_list(_first(x, "accounts", "collectors"))
-                    )
-                else:
-                    a, lvl = _first(x, "account", "id"), _first(x, "level", default=1)
-                    if a is not None:
-                        out.setdefault(int(lvl), []).append(str(a))
-        elif raw and all(isinstance(x, (list, tuple)) for x in raw):
-            for i, x in enumerate(raw, start=1):
-                out[i] = _as_account_list(x)
-        else:
-            out[1] = _as_account_list(raw)
-    return {k: v for k, v in sorted(out.items()) if v and k > 0}
-
-
-def _structure_info(case: Case, st: Mapping[str, Any], index: int) -> dict[str, Any]:
-    """Normalised view of one structure dict, filled from the accounts table where missing."""
-    sid = _first(st, "id", "structure", default=index)
-    cores = _as_account_list(_first(st, "core", "cores", "core_accounts"))
-    levels = _collectors_by_level(st)
-    acc = case.accounts
-    if _col(acc, "structure") and _col(acc, "level") and len(acc):
-        try:
-            mine = acc[acc["structure"].astype("Int64") == int(sid)]
-        except (TypeError, ValueError):
-            mine = acc.iloc[0:0]
-        if not cores:
-            cores = sorted(mine.loc[(mine["level"] == 0).fillna(False), "account"].astype(str))
-        if not levels:
-            roles = mine["role"] if "role" in mine.columns else pd.Series("", index=mine.index)
-            sel = mine[(mine["level"] > 0).fillna(False) & roles.isin(["collector", "transit"])]
-            for lvl, grp in sel.groupby(sel["level"].astype(int), sort=True):
-                levels[int(lvl)] = sorted(grp["account"].astype(str))
-    depth = _first(st, "depth", "levels_count")
-    if depth is None:
-        top = _first(st, "max_level")
-        depth = int(top) + 1 if top is not None else max(levels, default=0) + 1
-    participants = _first(
-        st, "participant_count", "participants", "participant_accounts", "n_participants"
-    )
-    if isinstance(participants, (list, tuple)):
-        participants = len(participants)
-    persons = _first(st, "participant_persons", "persons")
-    if isinstance(persons, (list, tuple)):
-        persons = len(persons)
-    absorbed = _as_cents(_first(st, "absorbed", "amount_absorbed", "total_absorbed", "amount"))
-    return {
-        "id": sid,
-        "cores": cores,
-        "levels": levels,
-        "depth": depth,
-        "participants": participants,
-        "persons": persons,
-        "absorbed": absorbed,
-        "transit": _as_account_list(_first(st, "transit", "transits")),
-        "beneficiaries": _as_account_list(_first(st, "beneficiaries", "beneficiary")),
-    }
-
-
 def _flows_into(case: Case, dsts: set[str]) -> pd.DataFrame:
     tr = case.transfers
     if not (_col(tr, "src") and _col(tr, "dst") and _col(tr, "amount")) or not dsts:
@@ -515,10 +420,10 @@ def _flows_into(case: Case, dsts: set[str]) -> pd.DataFrame:
     return sel[["src", "dst", "amount"]]
 
 
-def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
+def _structure_picture(case: Case, st: Structure, T: _Text) -> str:
     names = _account_names(case)
-    cores = list(info["cores"])[:3]
-    levels: dict[int, list[str]] = info["levels"]
+    cores = list(st.core)[:3]
+    levels = {lvl: list(accs) for lvl, accs in sorted(st.collectors.items())}
     drawn_accounts = set(cores) | {a for v in levels.values() for a in v}
     participants = (
         set(case.participants["account"].astype(str))
@@ -535,7 +440,7 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
         part_amount = {str(k): int(v) for k, v in grp["amount"].sum().items()}
 
     # parent of each collector: the account one level up it sent most money to
-    level_of = {a: 0 for a in info["cores"]}
+    level_of = {a: 0 for a in st.core}
     for lvl, accs in levels.items():
         for a in accs:
             level_of.setdefault(a, lvl)
@@ -553,15 +458,8 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
                 parent[str(src)] = str(grp["dst"].iloc[0])
 
     nodes: list[StructureNode] = []
-    absorbed = info["absorbed"]
     for a in cores:
-        detail = (
-            T("report.svg.absorbed", amount=T.money_short(absorbed)) if absorbed is not None else ""
-        )
-        if a in part_count:
-            detail = detail or T(
-                "report.svg.participants", count=part_count[a], amount=T.money_short(part_amount[a])
-            )
+        detail = T("report.svg.absorbed", amount=T.money_short(st.absorbed))
         nodes.append(StructureNode(a, names.get(a, a), a, detail, 0, None, "core"))
     shown_prev: list[str] = list(cores)
     hidden_to: dict[str, str] = {}
@@ -620,11 +518,10 @@ def _structure_picture(case: Case, info: dict[str, Any], T: _Text) -> str:
     )
 
 
-def _evidence_text(st: Mapping[str, Any], T: _Text) -> str:
+def _evidence_text(st: Structure, T: _Text) -> str:
     """The kind of a structure and the evidence that kept it, as one line of text."""
-    kind = str(st.get("kind") or "")
-    ev = st.get("evidence") or {}
-    if kind not in ("ponzi", "pyramid", "fraud") or not isinstance(ev, Mapping):
+    kind, ev = st.kind, st.evidence
+    if kind not in ("ponzi", "pyramid", "fraud"):
         return "—"
     fields = {k: ev.get(k, "") for k in ("payers", "looped_payers", "required", "members",
               "levels", "relaying_sponsors", "sponsors", "organiser", "payers_paid_back")}  # fmt: skip
@@ -635,16 +532,11 @@ def _evidence_text(st: Mapping[str, Any], T: _Text) -> str:
 
 
 def _structures(case: Case, T: _Text) -> str:
-    infos = [
-        _structure_info(case, st, i)
-        for i, st in enumerate(case.structures or [])
-        if isinstance(st, Mapping)
-    ]
-    if not infos:
+    if not case.structures:
         return _section(
             "structures", T("report.sec.structures"), _p(T("report.structures.none"), "empty")
         )
-    infos.sort(key=lambda x: (-(x["absorbed"] or 0), str(x["id"])))
+    structures = sorted(case.structures, key=lambda st: (-st.absorbed, str(st.id)))
     names = _account_names(case)
     headers = [
         (T("report.st.id"), ""),
@@ -655,57 +547,49 @@ def _structures(case: Case, T: _Text) -> str:
         (T("report.st.absorbed"), "num"),
         (T("report.st.evidence"), ""),
     ]
-    raw = {_first(st, "id", "structure", default=i): st for i, st in enumerate(case.structures or [])
-           if isinstance(st, Mapping)}  # fmt: skip
     rows = []
-    for info in infos:
+    for st in structures:
         core = "<br>".join(
-            f'{esc(names.get(a, ""))} <span class="mono">{esc(a)}</span>' for a in info["cores"][:5]
+            f'{esc(names.get(a, ""))} <span class="mono">{esc(a)}</span>' for a in st.core[:5]
         )
-        if len(info["cores"]) > 5:
-            core += "<br>" + esc(T("report.and_more", count=len(info["cores"]) - 5))
+        if len(st.core) > 5:
+            core += "<br>" + esc(T("report.and_more", count=len(st.core) - 5))
         bits = [
             T("report.st.level_count", level=lvl, count=len(accs))
-            for lvl, accs in info["levels"].items()
+            for lvl, accs in sorted(st.collectors.items())
         ]
-        if info["transit"]:
-            bits.append(
-                T("report.st.role_count", role=T.role("transit"), count=len(info["transit"]))
-            )
-        if info["beneficiaries"]:
+        if st.transit:
+            bits.append(T("report.st.role_count", role=T.role("transit"), count=len(st.transit)))
+        if st.beneficiaries:
             bits.append(
                 T(
                     "report.st.role_count",
                     role=T.role("beneficiary"),
-                    count=len(info["beneficiaries"]),
+                    count=len(st.beneficiaries),
                 )
             )
         lv = T("report.sep").join(bits)
-        parts = info["participants"]
-        if info["persons"] is not None:
-            parts_text = T(
-                "report.st.participants_value",
-                accounts=T.count(parts or 0),
-                persons=T.count(info["persons"]),
-            )
-        else:
-            parts_text = T.count(parts) if parts is not None else "—"
+        parts_text = T(
+            "report.st.participants_value",
+            accounts=T.count(st.participant_accounts),
+            persons=T.count(st.participant_persons),
+        )
         rows.append(
             "<tr>"
-            + _td(info["id"])
+            + _td(st.id)
             + f"<td>{core}</td>"
             + _td(lv or "—")
-            + _td(T.count(info["depth"]), "num")
+            + _td(T.count(st.depth), "num")
             + _td(parts_text, "num")
-            + _td(T.money(info["absorbed"]) if info["absorbed"] is not None else "—", "num")
-            + _td(_evidence_text(raw.get(info["id"], {}), T))
+            + _td(T.money(st.absorbed), "num")
+            + _td(_evidence_text(st, T))
             + "</tr>"
         )
-    main = infos[0]
+    main = structures[0]
     body = (
         _p(T("report.structures.intro"))
         + _table(headers, rows, cls="structures")
-        + f"<h3>{esc(T('report.structures.main', id=main['id']))}</h3>"
+        + f"<h3>{esc(T('report.structures.main', id=main.id))}</h3>"
         + _structure_picture(case, main, T)
     )
     return _section("structures", T("report.sec.structures"), body)

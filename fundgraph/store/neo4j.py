@@ -51,6 +51,7 @@ import pandas as pd
 from .. import schema as S
 from ..case import Case, check_case_folder, finish_case, load_case, write_case_data
 from ..errors import StoreError, install_log_masking, mask_secrets, register_secret
+from ..results import Structure
 from ..tables import MONEY_COLUMNS, dumps_json
 
 __all__ = [
@@ -1034,7 +1035,7 @@ def _plan(case: Case, name: str) -> _Plan:
         "model_version": MODEL_VERSION,
         "lang": case.lang,
         "summary_json": dumps_json(case.summary),
-        "structures_json": dumps_json(case.structures),
+        "structures_json": dumps_json([st.to_dict() for st in case.structures]),
         "columns_json": json.dumps(
             {"accounts": acc_layout, "participants": par_layout, "transfers": tr_layout},
             ensure_ascii=False,
@@ -1202,7 +1203,7 @@ def pull_case(
     case = Case()
     case.lang = meta.get("lang") or "zh"
     case.summary = _loads_exact(meta["summary_json"])
-    case.structures = _loads_exact(meta["structures_json"])
+    case.structures = [Structure.from_dict(d) for d in _loads_exact(meta["structures_json"])]
     for records in (accounts, participants, transfers):
         records.sort(key=lambda r: r["row_"])
     case.accounts = _frame_from_records(

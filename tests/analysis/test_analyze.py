@@ -56,7 +56,7 @@ def test_summary_and_tables():
         "top_accounts",
     }
     st = c.structures[0]
-    assert st["participant_persons"] == 12 and st["absorbed"] == Decimal(paid) / 100
+    assert st.participant_persons == 12 and st.absorbed == paid
 
 
 def test_participant_with_two_cards_is_one_person():

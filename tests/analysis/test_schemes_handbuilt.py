@@ -62,7 +62,7 @@ def test_odd_sum_ponzi_gives_the_same_structures_as_round():
     b = find_structures(table(odd))
     cols = ["role", "level", "structure"]
     pd.testing.assert_frame_equal(a.accounts[cols], b.accounts[cols])
-    assert [s["kind"] for s in b.structures] == ["ponzi"]
+    assert [s.kind for s in b.structures] == ["ponzi"]
     paid = b.investments.groupby("src")["amount"].sum().to_dict()
     want = {}
     k = 0
@@ -150,11 +150,11 @@ def test_five_level_pyramid_tree():
     names |= {m: f"会员{m}" for m in level if m != "O"}
     r = find_structures(table(rows, names=names))
     a = r.accounts
-    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    assert [s.kind for s in r.structures] == ["pyramid"]
     s = r.structures[0]
-    assert s["core"] == ["O", "Y"]
-    assert s["evidence"]["members"] == 30 and s["evidence"]["levels"] == 5
-    assert s["max_level"] == 4 and s["depth"] == 5
+    assert s.core == ("O", "Y")
+    assert s.evidence["members"] == 30 and s.evidence["levels"] == 5
+    assert s.max_level == 4 and s.depth == 5
     members = [m for m in level if m != "O"]
     assert (a.loc[members, "role"] == "participant").all()
     assert a.loc[members, "level"].tolist() == [level[m] for m in members]
@@ -202,8 +202,8 @@ def test_sponsor_is_where_the_fee_goes_not_the_largest_everyday_flow():
     members = [m for m in level if m != "O"]
     r = find_structures(table(_everyday(rows, members)))
     a = r.accounts
-    assert [s["kind"] for s in r.structures] == ["pyramid"]
-    assert r.structures[0]["core"] == ["O", "Y"] and r.structures[0]["depth"] == 5
+    assert [s.kind for s in r.structures] == ["pyramid"]
+    assert r.structures[0].core == ("O", "Y") and r.structures[0].depth == 5
     assert a.loc[members, "level"].tolist() == [level[m] for m in members]
     assert (a.loc[[f"f{m}" for m in members] + ["S"], "role"] == "other").all()
     paid = r.investments.groupby("src")["amount"].sum()
@@ -238,7 +238,7 @@ def test_odd_entry_fees_in_tiers():
             out.append(("O", "Y", int(a_ * 0.85) // 100 * 100, tt + H))
     r = find_structures(table(out))
     a = r.accounts
-    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    assert [s.kind for s in r.structures] == ["pyramid"]
     assert a.loc[members, "level"].tolist() == [level[m] for m in members]
     paid = r.investments.groupby("src")["amount"].sum()
     assert paid.to_dict() == fee
@@ -260,9 +260,9 @@ def test_tree_with_part_of_the_statements_missing():
     members = [m for m in level if m != "O" and m not in cut]
     r = find_structures(table(seen))
     a = r.accounts
-    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    assert [s.kind for s in r.structures] == ["pyramid"]
     s = r.structures[0]
-    assert s["evidence"]["members"] == 23 and s["depth"] == 5
+    assert s.evidence["members"] == 23 and s.depth == 5
     assert a.loc[members, "level"].tolist() == [level[m] for m in members]
     assert (a.loc[sorted(cut), "role"] == "other").all()
     paid = r.investments.groupby("src")["amount"].sum()
@@ -273,7 +273,7 @@ def test_collector_hierarchy_without_own_fees_is_not_a_tree():
     # a Ponzi sales team: salespeople only forward what participants paid
     rows, _ = pyramid_rows(participants=20)
     r = find_structures(table(rows))
-    assert [s["kind"] for s in r.structures] == ["ponzi"]
+    assert [s.kind for s in r.structures] == ["ponzi"]
 
 
 def test_two_forwarding_participants_with_hundreds_of_payers_are_not_a_tree():
@@ -289,9 +289,9 @@ def test_two_forwarding_participants_with_hundreds_of_payers_are_not_a_tree():
             rows.append((sub, "X", fee, t + H / 2))
             rows.append(("X", "Z", fee, t + H))
     r = find_structures(table(rows))
-    assert "pyramid" not in [s["kind"] for s in r.structures]
+    assert "pyramid" not in [s.kind for s in r.structures]
     # with that limit raised the same rows form a tree: the limit is what decides
-    kinds = [s["kind"] for s in find_structures(table(rows), tree_max_recruits=1_000).structures]
+    kinds = [s.kind for s in find_structures(table(rows), tree_max_recruits=1_000).structures]
     assert "pyramid" in kinds
 
 
@@ -318,11 +318,11 @@ def test_fraud_without_returns():
     rows, names = _fraud_rows()
     r = find_structures(table(rows, names=names))
     a = r.accounts
-    assert [s["kind"] for s in r.structures] == ["fraud"]
+    assert [s.kind for s in r.structures] == ["fraud"]
     s = r.structures[0]
-    assert s["core"] == ["core"]
-    assert s["collectors"] == {"1": ["col1", "col2"]}
-    assert s["evidence"]["payers"] == 12 and s["evidence"]["payers_paid_back"] == 0
+    assert s.core == ("core",)
+    assert s.collectors == {1: ("col1", "col2")}
+    assert s.evidence["payers"] == 12 and s.evidence["payers_paid_back"] == 0
     assert a.loc["boss", "role"] == "beneficiary"
     parts = sorted(a.index[a["role"] == "participant"])
     assert parts == [f"v{i:02d}" for i in range(12)]
@@ -501,7 +501,7 @@ def test_core_paying_a_small_share_to_its_payout_is_still_active():
     rows = _core_with_payout(12, funding=600_000)
     rows[-1] = ("core", "boss", 594_000 * 100, T0 + 25 * DAY)
     r = find_structures(table(rows))
-    assert [s["kind"] for s in r.structures] == ["ponzi"]
+    assert [s.kind for s in r.structures] == ["ponzi"]
     a = r.accounts
     assert a.loc["core", "role"] == "core" and a.loc["pay", "role"] == "transit"
     assert sorted(a.index[a["role"] == "participant"]) == sorted(f"p{i}" for i in range(12))
@@ -561,5 +561,5 @@ def test_tree_found_when_every_receiver_is_paired_greedily(monkeypatch):
     exact = find_structures(table(rows))
     monkeypatch.setattr(structures, "EXACT_PAIRS", 0)
     greedy = find_structures(table(rows))
-    assert [s["kind"] for s in greedy.structures] == ["pyramid"]
+    assert [s.kind for s in greedy.structures] == ["pyramid"]
     pd.testing.assert_frame_equal(greedy.accounts, exact.accounts)

@@ -33,11 +33,11 @@ def test_three_level_pyramid(pyramid):
     assert sorted(parts) == [f"p{i:02d}" for i in range(12)]
     assert len(r.structures) == 1
     s = r.structures[0]
-    assert s["core"] == ["core"]
-    assert s["collectors"] == {"1": ["lead"], "2": ["sale1", "sale2"]}
-    assert s["transit"] == ["pay"]
-    assert s["max_level"] == 3 and s["depth"] == 4
-    assert s["beneficiaries"] == ["boss", "estate"]
+    assert s.core == ("core",)
+    assert s.collectors == {1: ("lead",), 2: ("sale1", "sale2")}
+    assert s.transit == ("pay",)
+    assert s.max_level == 3 and s.depth == 4
+    assert s.beneficiaries == ("boss", "estate")
     assert a.loc[["boss", "estate"], "structure"].tolist() == [0, 0]
 
 
@@ -142,10 +142,10 @@ def test_two_schemes_are_two_structures():
     rows_b, _ = pyramid_rows(prefix="b_", seed=2, participants=8)
     r = find_structures(table(rows_a + rows_b))
     assert len(r.structures) == 2
-    cores = sorted(c for s in r.structures for c in s["core"])
+    cores = sorted(c for s in r.structures for c in s.core)
     assert cores == ["a_core", "b_core"]
     # numbered by amount absorbed, largest first
-    assert r.structures[0]["absorbed"] >= r.structures[1]["absorbed"]
+    assert r.structures[0].absorbed >= r.structures[1].absorbed
 
 
 def test_interest_returns_without_payout_account():

@@ -17,6 +17,7 @@ import pandas as pd
 
 from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, write_case_data
+from fundgraph.results import Structure
 from fundgraph.tables import conform
 
 CORE = "6222020200001234567"
@@ -231,18 +232,19 @@ def hand_case(*, participants_extra: int = 0) -> Case:
         S.FILES,
     )
     case.structures = [
-        {
-            "id": 0,
-            "core": [CORE],
-            "collectors": {"1": [COL]},
-            "transit": [],
-            "beneficiaries": [BEN],
-            "participant_accounts": 2,
-            "participant_persons": 1,
-            "absorbed": Decimal("8000.03"),
-            "max_level": 2,
-            "depth": 3,
-        }
+        Structure(
+            id=0,
+            kind="ponzi",
+            core=(CORE,),
+            collectors={1: (COL,)},
+            beneficiaries=(BEN,),
+            participant_accounts=2,
+            participant_persons=1,
+            absorbed=800003,
+            max_level=2,
+            depth=3,
+            evidence={"evidence": "returns", "looped_payers": 2, "payers": 2, "required": 2},
+        )
     ]
     case.summary = {
         "lang": "zh",

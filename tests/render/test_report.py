@@ -15,6 +15,7 @@ from fundgraph.case import Case
 from fundgraph.i18n import catalogue
 from fundgraph.render import report as R
 from fundgraph.render.report import render_report, report_html
+from fundgraph.results import Structure
 from fundgraph.tables import conform
 
 #: A catalogue key shown instead of its text (e.g. "report.sec.summary", "role.core").
@@ -224,18 +225,20 @@ def make_case(n_participants: int = 40) -> Case:
         ),
     }
     structures = [
-        {
-            "id": 0,
-            "core": [CORE],
-            "collectors": {"1": L1, "2": L2},
-            "transit": [PAYOUT],
-            "beneficiaries": [BENEFICIARY],
-            "participant_accounts": n_participants,
-            "participant_persons": n_participants,
-            "absorbed": Decimal(total_absorbed) / 100,
-            "max_level": 3,
-            "depth": 4,
-        }
+        Structure(
+            id=0,
+            kind="ponzi",
+            core=(CORE,),
+            collectors={1: tuple(L1), 2: tuple(L2)},
+            transit=(PAYOUT,),
+            beneficiaries=(BENEFICIARY,),
+            participant_accounts=n_participants,
+            participant_persons=n_participants,
+            absorbed=total_absorbed,
+            max_level=3,
+            depth=4,
+            evidence={"evidence": "returns", "looped_payers": 20, "payers": 40, "required": 4},
+        )
     ]
     periods = ["2022-01", "2022-02", "2022-03", "2022-04"]
     timeline_df = pd.DataFrame(
@@ -360,19 +363,6 @@ def test_timeline_section_says_when_missing(monkeypatch, case_and_timeline):
     monkeypatch.setattr(R, "_compute_timeline", lambda case: None)
     html = report_html(case, lang="en")
     assert "timeline analysis is not available" in html
-
-
-def test_structure_dicts_of_other_shapes_are_read():
-    case, tl = make_case(12)
-    case.structures = [
-        {"structure": 0, "core_accounts": [{"account": CORE}], "collectors_by_level": [L1, L2]},
-        {"id": 1},
-    ]
-    html = report_html(case, lang="en", timeline=tl)
-    assert "level 1: 2; level 2: 3" in html
-    case.structures = [{"id": 0}]  # nothing but an id: filled from the accounts table
-    html = report_html(case, lang="en", timeline=tl)
-    assert "level 1: 2; level 2: 3" in html and 'class="chart structure"' in html
 
 
 def test_timeline_computed_from_the_case(case_and_timeline):

@@ -1,0 +1,84 @@
+"""The typed results: their file form, read back equal, and the case folder bytes they give."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from fundgraph.case import finish_case, load_case, write_case_data
+from fundgraph.errors import CaseError
+from fundgraph.results import Structure
+from fundgraph.tables import dumps_json
+
+STRUCTURE_KEYS = [
+    "id",
+    "kind",
+    "core",
+    "collectors",
+    "transit",
+    "beneficiaries",
+    "participant_accounts",
+    "participant_persons",
+    "absorbed",
+    "max_level",
+    "depth",
+    "evidence",
+]
+
+
+def _reread(obj):
+    """``obj`` through JSON text as a case file holds it (non-integers as Decimal)."""
+    return json.loads(dumps_json(obj), parse_float=Decimal)
+
+
+def test_structure_round_trip():
+    st = Structure(
+        id=2,
+        kind="fraud",
+        core=("c",),
+        collectors={1: ("a", "b"), 2: ("d",)},
+        transit=("t",),
+        beneficiaries=("x", "y"),
+        participant_accounts=5,
+        participant_persons=4,
+        absorbed=123_456_789_01,
+        max_level=3,
+        depth=4,
+        evidence={"exit_share": 0.25, "exits": ["x", "cash"], "payers": 5},
+    )
+    d = st.to_dict()
+    assert list(d) == STRUCTURE_KEYS
+    assert d["absorbed"] == Decimal("123456789.01") and d["collectors"] == {
+        "1": ["a", "b"],
+        "2": ["d"],
+    }
+    assert Structure.from_dict(d) == st
+    back = Structure.from_dict(_reread(d))
+    assert back.to_dict() == _reread(d) and back.absorbed == st.absorbed
+
+
+def test_structures_json_of_a_generated_case_is_written_back_byte_for_byte(
+    generated_case, tmp_path
+):
+    text = (generated_case.case_dir / "structures.json").read_bytes()
+    case = load_case(generated_case.case_dir)
+    assert case.structures and all(isinstance(st, Structure) for st in case.structures)
+    assert all(list(d) == STRUCTURE_KEYS for d in json.loads(text))
+    assert dumps_json([st.to_dict() for st in case.structures]).encode("utf-8") == text
+    write_case_data(case, tmp_path / "again")
+    finish_case(case, tmp_path / "again")
+    assert (tmp_path / "again" / "structures.json").read_bytes() == text
+
+
+def test_a_structure_without_its_fields_is_a_case_error(generated_case, tmp_path):
+    case = load_case(generated_case.case_dir)
+    folder = tmp_path / "case"
+    write_case_data(case, folder)
+    finish_case(case, folder)
+    entries = json.loads((folder / "structures.json").read_text(encoding="utf-8"))
+    del entries[0]["kind"]
+    (folder / "structures.json").write_text(json.dumps(entries), encoding="utf-8")
+    with pytest.raises(CaseError, match="entry 0: missing 'kind'"):
+        load_case(folder)
