@@ -8,6 +8,7 @@ import click
 
 from fundgraph.i18n import LANGS, t
 from fundgraph.money import format_cny
+from fundgraph.results import TimelineFacts
 
 
 @click.command()
@@ -57,47 +58,47 @@ def timeline(ctx, case_dir, by, structure, lang, out_file):
         click.echo(line)
 
 
-def fact_lines(facts: dict, lang: str) -> list[str]:
+def fact_lines(facts: TimelineFacts, lang: str) -> list[str]:
     """The derived facts as sentences in ``lang``."""
     out = []
-    f = facts.get("payouts_exceed_deposits")
-    if f:
+    f1 = facts.payouts_exceed_deposits
+    if f1 is not None:
         out.append(
             t(
                 "timeline.fact.payouts_exceed_deposits",
                 lang,
-                period=f["period"],
-                returns=format_cny(f["returns_out"], lang),
-                deposits=format_cny(f["deposits_in"], lang),
+                period=f1.period,
+                returns=format_cny(f1.returns_out, lang),
+                deposits=format_cny(f1.deposits_in, lang),
             )
         )
     else:
         out.append(t("timeline.fact.none", lang))
-    f = facts.get("last_deposit")
-    if f:
+    f2 = facts.last_deposit
+    if f2 is not None:
         out.append(
             t(
                 "timeline.fact.last_deposit",
                 lang,
-                date=f["date"],
-                account=f["account"],
-                amount=format_cny(f["amount"], lang),
-                id=f["transfer_id"],
+                date=f2.date,
+                account=f2.account,
+                amount=format_cny(f2.amount, lang),
+                id=f2.transfer_id,
             )
         )
-    f = facts.get("collapse_date")
-    if f:
-        out.append(t("timeline.fact.collapse_date", lang, date=f["date"]))
-    f = facts.get("returns_funded_by_later_deposits_share")
-    if f:
+    f3 = facts.collapse_date
+    if f3 is not None:
+        out.append(t("timeline.fact.collapse_date", lang, date=f3.date))
+    f4 = facts.returns_funded_by_later_deposits_share
+    if f4 is not None:
         out.append(
             t(
                 "timeline.fact.returns_funded_by_later_deposits_share",
                 lang,
-                share=f"{f['share'] * 100:.1f}%",
-                funded=format_cny(f["funded_by_later"], lang),
-                returns=format_cny(f["returns"], lang),
-                method=t(f"trace.method.{f['method']}", lang),
+                share=f"{f4.share * 100:.1f}%",
+                funded=format_cny(f4.funded_by_later, lang),
+                returns=format_cny(f4.returns, lang),
+                method=t(f"trace.method.{f4.method}", lang),
             )
         )
     return out

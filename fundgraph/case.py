@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import schema as S
 from .errors import CaseError
-from .results import Structure
+from .results import Structure, TimelineFacts
 from .tables import (
     arrow_table,
     conform,
@@ -132,7 +132,7 @@ class Case:
         One row per community (``communities.csv``).
     restitution : DataFrame or None
         Pro-rata restitution plan when an amount recovered was given.
-    timeline : (DataFrame, dict), str or None
+    timeline : (DataFrame, TimelineFacts), str or None
         The monthly series and the derived facts of the whole case
         (:func:`fundgraph.analysis.timeline.case_timeline`, ``timeline.json``); the error's
         text when the analysis could not compute them; None when not computed.
@@ -151,7 +151,7 @@ class Case:
     structures: list[Structure] = field(default_factory=list)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     restitution: pd.DataFrame | None = None
-    timeline: tuple[pd.DataFrame, dict[str, Any]] | str | None = None
+    timeline: tuple[pd.DataFrame, TimelineFacts] | str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     lang: str = "zh"
     #: seconds spent per stage in this run (not written: outputs stay byte-identical)
@@ -316,7 +316,7 @@ _TIMELINE_MONEY = frozenset(
 )
 
 
-def _timeline_json(series: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any]:
+def _timeline_json(series: pd.DataFrame, facts: TimelineFacts) -> dict[str, Any]:
     from .money import yuan_decimal
 
     def money(d: dict[str, Any]) -> dict[str, Any]:
@@ -328,7 +328,7 @@ def _timeline_json(series: pd.DataFrame, facts: dict[str, Any]) -> dict[str, Any
     return {
         "by": "month",
         "series": [money(r) for r in series.to_dict("records")],
-        "facts": {k: money(f) if isinstance(f, dict) else f for k, f in facts.items()},
+        "facts": {k: money(f) if f is not None else f for k, f in facts.to_dict().items()},
     }
 
 
@@ -348,7 +348,7 @@ def _load_structures(path: Path) -> list[Structure]:
     return out
 
 
-def _load_timeline(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _load_timeline(path: Path) -> tuple[pd.DataFrame, TimelineFacts]:
     from decimal import Decimal
 
     from .analysis.timeline import TIMELINE_COLUMNS
@@ -382,13 +382,16 @@ def _load_timeline(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     try:
         rows = [plain(r) for r in series]
         df = conform(pd.DataFrame(rows, columns=list(schema)), schema, extra=False)
-        facts = {k: plain(f) if isinstance(f, dict) else f for k, f in facts.items()}
-    except (ValueError, TypeError, ArithmeticError) as exc:
-        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        read = TimelineFacts.from_dict(
+            {k: plain(f) if isinstance(f, dict) else f for k, f in facts.items()}
+        )
+    except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+        detail = " ".join(detail.split())[:200] or type(exc).__name__
         raise CaseError(
             key="error.case.json_kind", file=str(path), kind=f"timeline object ({detail})"
         ) from None
-    return df, facts
+    return df, read
 
 
 def _with_schema(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
@@ -415,7 +418,7 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     may not repeat. Where a table exists as CSV and as Parquet, the Parquet copy is read
     unless the CSV was changed after it and now says something else; then the CSV is read
     and a warning names both. ``timeline.json`` gives ``case.timeline`` (a folder written
-    without it leaves that None and the report computes the timeline itself).
+    without it leaves that None and the report leaves its timeline section out).
 
     Raises
     ------

@@ -7,6 +7,7 @@ as the files of docs/case-folder.md) and ``from_dict`` reads that form back.
 
 ========================  ================================================================
 :class:`Structure`        one collection structure (``structures.json``)
+:class:`TimelineFacts`    the dates and shares of the timeline (``timeline.json``)
 ========================  ================================================================
 """
 
@@ -17,9 +18,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
+
 from .money import cents, yuan_decimal
 
-__all__ = ["Structure"]
+__all__ = [
+    "Structure",
+    "TimelineFacts",
+    "PayoutsExceedDeposits",
+    "LastDeposit",
+    "CollapseDate",
+    "FundedByLater",
+]
 
 
 def _accounts(values: Any) -> tuple[str, ...]:
@@ -131,3 +141,253 @@ def _int(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         raise TypeError(f"not a whole number: {v!r}")
     return v
+
+
+def _ids(values: Any) -> tuple[int, ...]:
+    return tuple(_int(v) for v in values)
+
+
+@dataclass(frozen=True)
+class PayoutsExceedDeposits:
+    """The first period from which returns paid mostly exceed new deposits.
+
+    Attributes
+    ----------
+    period : str
+        The period (``2022-03`` by month).
+    returns_out, deposits_in : int
+        Cents returned to and deposited by participants in that period.
+    share_of_later_periods : float
+        Share of the periods from it to the last active one in which returns exceed deposits.
+    transfer_ids : tuple of int
+        The period's returns and deposits, sorted.
+    """
+
+    period: str
+    returns_out: int
+    deposits_in: int
+    share_of_later_periods: float
+    transfer_ids: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "returns_out": self.returns_out,
+            "deposits_in": self.deposits_in,
+            "share_of_later_periods": self.share_of_later_periods,
+            "transfer_ids": list(self.transfer_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PayoutsExceedDeposits:
+        return cls(
+            period=str(d["period"]),
+            returns_out=_int(d["returns_out"]),
+            deposits_in=_int(d["deposits_in"]),
+            share_of_later_periods=float(d["share_of_later_periods"]),
+            transfer_ids=_ids(d["transfer_ids"]),
+        )
+
+
+@dataclass(frozen=True)
+class LastDeposit:
+    """The last deposit by a participant.
+
+    Attributes
+    ----------
+    time : Timestamp
+        When it was made.
+    date : str
+        Its day, ``YYYY-MM-DD``.
+    account : str
+        The participant's account.
+    amount : int
+        Cents.
+    transfer_id : int
+        The transfer.
+    transfer_ids : tuple of int
+        ``(transfer_id,)``.
+    """
+
+    time: pd.Timestamp
+    date: str
+    account: str
+    amount: int
+    transfer_id: int
+    transfer_ids: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time": self.time,
+            "date": self.date,
+            "account": self.account,
+            "amount": self.amount,
+            "transfer_id": self.transfer_id,
+            "transfer_ids": list(self.transfer_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> LastDeposit:
+        return cls(
+            time=pd.Timestamp(d["time"]),
+            date=str(d["date"]),
+            account=str(d["account"]),
+            amount=_int(d["amount"]),
+            transfer_id=_int(d["transfer_id"]),
+            transfer_ids=_ids(d["transfer_ids"]),
+        )
+
+
+@dataclass(frozen=True)
+class CollapseDate:
+    """The day of the last return paid to a participant: the collapse.
+
+    Attributes
+    ----------
+    date : str
+        ``YYYY-MM-DD``.
+    time : Timestamp
+        When that last return was paid.
+    transfer_ids : tuple of int
+        The returns paid on that day, sorted.
+    days_after_last_deposit : int or None
+        Days from the last deposit's day; None when there was no deposit.
+    """
+
+    date: str
+    time: pd.Timestamp
+    transfer_ids: tuple[int, ...]
+    days_after_last_deposit: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "date": self.date,
+            "time": self.time,
+            "transfer_ids": list(self.transfer_ids),
+        }
+        if self.days_after_last_deposit is not None:
+            out["days_after_last_deposit"] = self.days_after_last_deposit
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CollapseDate:
+        days = d.get("days_after_last_deposit")
+        return cls(
+            date=str(d["date"]),
+            time=pd.Timestamp(d["time"]),
+            transfer_ids=_ids(d["transfer_ids"]),
+            days_after_last_deposit=None if days is None else _int(days),
+        )
+
+
+@dataclass(frozen=True)
+class FundedByLater:
+    """How much of the returns was paid with later participants' money.
+
+    Attributes
+    ----------
+    share : float
+        ``funded_by_later / returns`` (0 when nothing was returned).
+    funded_by_later, returns : int
+        Cents of the returns traced to later deposits of other persons; cents returned.
+    method : str
+        The tracing rule (``fifo``, ``lifo``, ``proportional``, ``libr``).
+    transfer_ids : tuple of int
+        The returns with such a part, sorted.
+    """
+
+    share: float
+    funded_by_later: int
+    returns: int
+    method: str
+    transfer_ids: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "share": self.share,
+            "funded_by_later": self.funded_by_later,
+            "returns": self.returns,
+            "method": self.method,
+            "transfer_ids": list(self.transfer_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> FundedByLater:
+        return cls(
+            share=float(d["share"]),
+            funded_by_later=_int(d["funded_by_later"]),
+            returns=_int(d["returns"]),
+            method=str(d["method"]),
+            transfer_ids=_ids(d["transfer_ids"]),
+        )
+
+
+@dataclass(frozen=True)
+class TimelineFacts:
+    """The dates and shares that show how a scheme ran
+    (:func:`fundgraph.analysis.timeline.timeline_facts`); each is None when the data do
+    not show it.
+
+    Attributes
+    ----------
+    payouts_exceed_deposits : PayoutsExceedDeposits or None
+    last_deposit : LastDeposit or None
+    collapse_date : CollapseDate or None
+    returns_funded_by_later_deposits_share : FundedByLater or None
+
+    Examples
+    --------
+    >>> f = TimelineFacts(collapse_date=CollapseDate("2022-03-01",
+    ...     pd.Timestamp("2022-03-01 09:00"), (7,)))
+    >>> f.to_dict()["collapse_date"]["transfer_ids"], f.to_dict()["last_deposit"]
+    ([7], None)
+    >>> TimelineFacts.from_dict(f.to_dict()) == f
+    True
+    """
+
+    payouts_exceed_deposits: PayoutsExceedDeposits | None = None
+    last_deposit: LastDeposit | None = None
+    collapse_date: CollapseDate | None = None
+    returns_funded_by_later_deposits_share: FundedByLater | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The facts as plain values (cents, timestamps), in the order of ``timeline.json``."""
+        return {
+            "payouts_exceed_deposits": _maybe_dict(self.payouts_exceed_deposits),
+            "last_deposit": _maybe_dict(self.last_deposit),
+            "collapse_date": _maybe_dict(self.collapse_date),
+            "returns_funded_by_later_deposits_share": _maybe_dict(
+                self.returns_funded_by_later_deposits_share
+            ),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TimelineFacts:
+        """Read what :meth:`to_dict` gives (a missing fact reads as None).
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            When a fact lacks a field or a field is not of its kind.
+        """
+
+        def fact(name: str, kind: Any) -> Any:
+            v = d.get(name)
+            if v is None:
+                return None
+            if not isinstance(v, Mapping):
+                raise TypeError(f"{name}: not an object")
+            return kind.from_dict(v)
+
+        return cls(
+            payouts_exceed_deposits=fact("payouts_exceed_deposits", PayoutsExceedDeposits),
+            last_deposit=fact("last_deposit", LastDeposit),
+            collapse_date=fact("collapse_date", CollapseDate),
+            returns_funded_by_later_deposits_share=fact(
+                "returns_funded_by_later_deposits_share", FundedByLater
+            ),
+        )
+
+
+def _maybe_dict(fact: Any) -> dict[str, Any] | None:
+    return None if fact is None else fact.to_dict()

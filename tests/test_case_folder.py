@@ -306,7 +306,7 @@ def test_timeline_facts_are_written_and_read_back_exactly(tmp_path):
     case = tiny_case()
     case.timeline = case_timeline(case)
     series, facts = case.timeline
-    assert facts["returns_funded_by_later_deposits_share"]["returns"] == 1_200_000
+    assert facts.returns_funded_by_later_deposits_share.returns == 1_200_000
     d = tmp_path / "case"
     write_case_data(case, d)
     finish_case(case, d)
@@ -315,15 +315,13 @@ def test_timeline_facts_are_written_and_read_back_exactly(tmp_path):
     back = load_case(d).timeline
     pd.testing.assert_frame_equal(back[0], series.reset_index(drop=True), check_dtype=False)
     assert back[1] == facts
-    assert isinstance(back[1]["last_deposit"]["time"], pd.Timestamp)
-    share = back[1]["returns_funded_by_later_deposits_share"]["share"]
-    assert (
-        isinstance(share, float)
-        and share == facts["returns_funded_by_later_deposits_share"]["share"]
-    )
+    assert isinstance(back[1].last_deposit.time, pd.Timestamp)
+    share = back[1].returns_funded_by_later_deposits_share.share
+    assert isinstance(share, float) and share == facts.returns_funded_by_later_deposits_share.share
 
 
 def test_a_report_from_a_loaded_folder_traces_nothing_and_is_the_same(tmp_path, monkeypatch):
+    import fundgraph.analysis.timeline as tl
     import fundgraph.render.report as R
     from fundgraph.analysis.timeline import case_timeline
     from fundgraph.case import finish_case, load_case, write_case_data
@@ -335,22 +333,24 @@ def test_a_report_from_a_loaded_folder_traces_nothing_and_is_the_same(tmp_path, 
     finish_case(case, d)
     first = R.report_html(case, lang="en")
 
-    def traced(case):
+    def traced(*args, **kwargs):
         raise AssertionError("the report traced the returns itself")
 
-    monkeypatch.setattr(R, "_compute_timeline", traced)
+    for name in ("scheme_flows", "timeline", "timeline_facts", "case_timeline"):
+        monkeypatch.setattr(tl, name, traced)
     assert R.report_html(load_case(d), lang="en") == first
 
 
-def test_a_folder_without_timeline_json_still_gets_its_timeline_section(case_dir):
+def test_a_folder_without_timeline_json_has_no_timeline_in_its_report(case_dir):
     import fundgraph.render.report as R
     from fundgraph.case import load_case
 
     assert not (case_dir / "timeline.json").exists()  # written by a case without one
     case = load_case(case_dir)
     assert case.timeline is None
-    html = R.report_html(case, lang="en")
-    assert "returns" in html.split('id="timeline"')[1]
+    section = R.report_html(case, lang="en").split('id="timeline"')[1].split("</section>")[0]
+    assert "The timeline analysis is not available" in section
+    assert "<svg" not in section and "transfer_id #" not in section
 
 
 def test_a_damaged_timeline_json_is_named(tmp_path):

@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from fundgraph.case import finish_case, load_case, write_case_data
 from fundgraph.errors import CaseError
-from fundgraph.results import Structure
+from fundgraph.results import (
+    CollapseDate,
+    FundedByLater,
+    LastDeposit,
+    PayoutsExceedDeposits,
+    Structure,
+    TimelineFacts,
+)
 from fundgraph.tables import dumps_json
 
 STRUCTURE_KEYS = [
@@ -82,3 +90,35 @@ def test_a_structure_without_its_fields_is_a_case_error(generated_case, tmp_path
     (folder / "structures.json").write_text(json.dumps(entries), encoding="utf-8")
     with pytest.raises(CaseError, match="entry 0: missing 'kind'"):
         load_case(folder)
+
+
+def test_timeline_facts_round_trip():
+    facts = TimelineFacts(
+        payouts_exceed_deposits=PayoutsExceedDeposits("2022-04", 3_000_00, 1_000_00, 0.75, (3, 9)),
+        last_deposit=LastDeposit(
+            pd.Timestamp("2022-05-01 10:00:01"), "2022-05-01", "6222", 5_000_00, 11, (11,)
+        ),
+        collapse_date=CollapseDate("2022-06-02", pd.Timestamp("2022-06-02 09:00"), (14, 15), 32),
+        returns_funded_by_later_deposits_share=FundedByLater(0.4, 2_000, 5_000, "lifo", (14,)),
+    )
+    d = facts.to_dict()
+    assert list(d) == [
+        "payouts_exceed_deposits",
+        "last_deposit",
+        "collapse_date",
+        "returns_funded_by_later_deposits_share",
+    ]
+    assert list(d["collapse_date"]) == ["date", "time", "transfer_ids", "days_after_last_deposit"]
+    assert TimelineFacts.from_dict(d) == facts
+    assert TimelineFacts.from_dict(TimelineFacts().to_dict()) == TimelineFacts()
+    no_deposit = CollapseDate("2022-06-02", pd.Timestamp("2022-06-02 09:00"), (14,))
+    assert "days_after_last_deposit" not in no_deposit.to_dict()
+
+
+def test_timeline_json_of_a_generated_case_is_written_back_byte_for_byte(generated_case, tmp_path):
+    text = (generated_case.case_dir / "timeline.json").read_bytes()
+    case = load_case(generated_case.case_dir)
+    assert isinstance(case.timeline, tuple) and isinstance(case.timeline[1], TimelineFacts)
+    assert case.timeline[1].collapse_date is not None
+    write_case_data(case, tmp_path / "again")
+    assert (tmp_path / "again" / "timeline.json").read_bytes() == text

@@ -38,12 +38,17 @@ whose role is ``core``, ``collector`` or ``transit`` and *participants* the acco
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..results import (
+    CollapseDate,
+    FundedByLater,
+    LastDeposit,
+    PayoutsExceedDeposits,
+    TimelineFacts,
+)
 from ..schema import CASH, is_cash
 from .coded import code_transfers, investment_mask
 from .features import non_investment_memo
@@ -357,7 +362,7 @@ def timeline_facts(
     *,
     method: str = "fifo",
     structure: int | None = None,
-) -> dict[str, Any]:
+) -> TimelineFacts:
     """Dates and shares that show how the scheme ran, each with the transfers behind it.
 
     Parameters
@@ -373,9 +378,9 @@ def timeline_facts(
 
     Returns
     -------
-    dict
-        Each value is a dict with ``transfer_ids`` (sorted list of int), or None when the
-        data do not show it:
+    TimelineFacts
+        Each fact has its ``transfer_ids`` (sorted), or is None when the data do not show
+        it (:mod:`fundgraph.results`):
 
         ``payouts_exceed_deposits``
             ``period``: the first period in which ``returns_out > deposits_in`` *and* in at
@@ -410,11 +415,11 @@ def timeline_facts(
     ...     "dst": ["core", "core", "p", "p"], "amount": [1_000_000, 2_000_000, 1_500_000, 100_000],
     ...     "time": pd.to_datetime(["2022-01-05", "2022-02-03", "2022-02-05", "2022-03-01"])})
     >>> f = timeline_facts(Case(transfers=t, accounts=acc))
-    >>> f["collapse_date"]["date"], f["last_deposit"]["transfer_id"]
+    >>> f.collapse_date.date, f.last_deposit.transfer_id
     ('2022-03-01', 1)
-    >>> f["returns_funded_by_later_deposits_share"]["funded_by_later"]
+    >>> f.returns_funded_by_later_deposits_share.funded_by_later
     600000
-    >>> f["payouts_exceed_deposits"]["period"]
+    >>> f.payouts_exceed_deposits.period
     '2022-03'
 
     References
@@ -428,43 +433,41 @@ def timeline_facts(
         series = timeline(case, by="month", structure=structure)
     deps = fl[fl["flow"] == "deposits_in"]
     rets = fl[fl["flow"] == "returns_out"]
-    facts: dict[str, Any] = {
-        "payouts_exceed_deposits": _payouts_exceed(series, deps, rets),
-        "last_deposit": None,
-        "collapse_date": None,
-        "returns_funded_by_later_deposits_share": None,
-    }
+    last_deposit = collapse = funded = None
     if len(deps):
         d = deps.iloc[-1]
-        facts["last_deposit"] = {
-            "time": pd.Timestamp(d["time"]),
-            "date": pd.Timestamp(d["time"]).strftime("%Y-%m-%d"),
-            "account": str(d["src"]),
-            "amount": int(d["amount"]),
-            "transfer_id": int(d["transfer_id"]),
-            "transfer_ids": [int(d["transfer_id"])],
-        }
+        last_deposit = LastDeposit(
+            time=pd.Timestamp(d["time"]),
+            date=pd.Timestamp(d["time"]).strftime("%Y-%m-%d"),
+            account=str(d["src"]),
+            amount=int(d["amount"]),
+            transfer_id=int(d["transfer_id"]),
+            transfer_ids=(int(d["transfer_id"]),),
+        )
     if len(rets):
         r = rets.iloc[-1]
         day = pd.Timestamp(r["time"]).normalize()
         same = rets[rets["time"].dt.normalize() == day]
-        fact = {
-            "date": day.strftime("%Y-%m-%d"),
-            "time": pd.Timestamp(r["time"]),
-            "transfer_ids": sorted(int(i) for i in same["transfer_id"]),
-        }
-        if len(deps):
-            fact["days_after_last_deposit"] = int(
+        collapse = CollapseDate(
+            date=day.strftime("%Y-%m-%d"),
+            time=pd.Timestamp(r["time"]),
+            transfer_ids=tuple(sorted(int(i) for i in same["transfer_id"])),
+            days_after_last_deposit=int(
                 (day - pd.Timestamp(deps["time"].iloc[-1]).normalize()).days
             )
-        facts["collapse_date"] = fact
-        facts["returns_funded_by_later_deposits_share"] = _funded_by_later(
-            case, fl, method, structure
+            if len(deps)
+            else None,
         )
-    return facts
+        funded = _funded_by_later(case, fl, method, structure)
+    return TimelineFacts(
+        payouts_exceed_deposits=_payouts_exceed(series, deps, rets),
+        last_deposit=last_deposit,
+        collapse_date=collapse,
+        returns_funded_by_later_deposits_share=funded,
+    )
 
 
-def case_timeline(case) -> tuple[pd.DataFrame, dict[str, Any]] | str:
+def case_timeline(case) -> tuple[pd.DataFrame, TimelineFacts] | str:
     """The whole case's monthly :func:`timeline` and its :func:`timeline_facts`, as the
     report shows them; the error's text when they cannot be computed.
 
@@ -484,7 +487,9 @@ def case_timeline(case) -> tuple[pd.DataFrame, dict[str, Any]] | str:
         return f"{type(exc).__name__}: {exc}"
 
 
-def _payouts_exceed(series: pd.DataFrame, deps: pd.DataFrame, rets: pd.DataFrame):
+def _payouts_exceed(
+    series: pd.DataFrame, deps: pd.DataFrame, rets: pd.DataFrame
+) -> PayoutsExceedDeposits | None:
     if series is None or not len(series):
         return None
     s = series.reset_index(drop=True)
@@ -509,13 +514,13 @@ def _payouts_exceed(series: pd.DataFrame, deps: pd.DataFrame, rets: pd.DataFrame
                     ]
                 )
             )
-            return {
-                "period": str(row["period"]),
-                "returns_out": int(row["returns_out"]),
-                "deposits_in": int(row["deposits_in"]),
-                "share_of_later_periods": share,
-                "transfer_ids": ids,
-            }
+            return PayoutsExceedDeposits(
+                period=str(row["period"]),
+                returns_out=int(row["returns_out"]),
+                deposits_in=int(row["deposits_in"]),
+                share_of_later_periods=share,
+                transfer_ids=tuple(ids),
+            )
     return None
 
 
@@ -524,7 +529,9 @@ def _within(times: pd.Series, start: pd.Timestamp, end: pd.Timestamp | None) -> 
     return inside & (times < end) if end is not None else inside
 
 
-def _funded_by_later(case, fl: pd.DataFrame, method: str, structure: int | None):
+def _funded_by_later(
+    case, fl: pd.DataFrame, method: str, structure: int | None
+) -> FundedByLater | None:
     role, _, struct = _roles(case)
     sel = role.isin(SCHEME_ROLES)
     if structure is not None:
@@ -579,10 +586,10 @@ def _funded_by_later(case, fl: pd.DataFrame, method: str, structure: int | None)
         if part:
             counted += part
             ids.append(tid)
-    return {
-        "share": counted / total if total else 0.0,
-        "funded_by_later": int(counted),
-        "returns": int(total),
-        "method": method,
-        "transfer_ids": sorted(ids),
-    }
+    return FundedByLater(
+        share=counted / total if total else 0.0,
+        funded_by_later=int(counted),
+        returns=int(total),
+        method=method,
+        transfer_ids=tuple(sorted(ids)),
+    )

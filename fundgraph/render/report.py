@@ -32,7 +32,7 @@ import pandas as pd
 from ..case import Case
 from ..i18n import LANGS, catalogue, check_lang
 from ..money import cents, format_cny
-from ..results import Structure
+from ..results import Structure, TimelineFacts
 from ..schema import ROLES
 from ..tables import atomic_write_text
 from .html import esc, json_for_script
@@ -1026,28 +1026,8 @@ def _quality(case: Case, T: _Text) -> str:
 # ---------------------------------------------------------------------------- 8 timeline
 
 
-def _compute_timeline(case: Case) -> tuple[pd.DataFrame, dict] | str | None:
-    """Monthly series and facts of a case that does not carry them (``case.timeline``: a
-    case built in a program, or a folder written before ``timeline.json``); None without
-    the timeline module, or the error's text when it could not compute them (the rest of
-    the report still renders)."""
-    try:
-        from ..analysis import timeline as tl_module
-    except ImportError:
-        return None
-    return tl_module.case_timeline(case)
-
-
-def _ids_text(ids: Any, T: _Text, limit: int = 8) -> str:
-    if ids is None:
-        return ""
-    if isinstance(ids, (int, str)):
-        ids = [ids]
-    items: list[int] | list[str]
-    try:
-        items = sorted({int(i) for i in ids})
-    except (TypeError, ValueError):
-        items = sorted({str(i) for i in ids})
+def _ids_text(ids: Sequence[int], T: _Text, limit: int = 8) -> str:
+    items = sorted(set(ids))
     if not items:
         return ""
     text = ", ".join(f"#{i}" for i in items[:limit])
@@ -1056,108 +1036,54 @@ def _ids_text(ids: Any, T: _Text, limit: int = 8) -> str:
     return text
 
 
-def _fact_period(v: Any) -> str:
-    if _is_missing(v):
-        return ""
-    if isinstance(v, str):
-        return v
-    try:
-        return _date(v)
-    except (TypeError, ValueError):
-        return str(v)
-
-
-def _fact_money(f: Mapping[str, Any], key: str, T: _Text) -> str | None:
-    v: Any = f.get(key)
-    if _is_missing(v):
-        return None
-    try:
-        return T.money(int(v))
-    except (TypeError, ValueError):
-        return None
-
-
-def _fact_sentences(facts: Mapping[str, Any], T: _Text) -> list[str]:
-    """One sentence per derived fact (see ``timeline_facts``), each citing its transfer ids.
-
-    Each fact is a dict; when one lacks the fields of the full sentence, a shorter sentence
-    with what it has is used.
-    """
+def _fact_sentences(facts: TimelineFacts, T: _Text) -> list[str]:
+    """One sentence per derived fact (see ``timeline_facts``), each citing its transfer ids."""
     out = []
-    for name in (
-        "payouts_exceed_deposits",
-        "last_deposit",
-        "collapse_date",
-        "returns_funded_by_later_deposits_share",
-    ):
-        f = facts.get(name)
-        if f is None or f is False:
-            continue
-        if not isinstance(f, Mapping):
-            f = {"value": f}
-        ids = _first(f, "transfer_ids", "transfers", "ids")
-        if ids is None and f.get("transfer_id") is not None:
-            ids = [f["transfer_id"]]
-        refs = _ids_text(ids, T)
-        when = _fact_period(_first(f, "period", "date", "time", "month", "value"))
-        text = ""
-        if name == "payouts_exceed_deposits":
-            returns, deposits = _fact_money(f, "returns_out", T), _fact_money(f, "deposits_in", T)
-            later = f.get("share_of_later_periods")
-            if when and returns and deposits and isinstance(later, (int, float)):
-                text = T(
-                    "report.fact.payouts_exceed_deposits",
-                    when=when,
-                    returns=returns,
-                    deposits=deposits,
-                    share=f"{float(later) * 100:.0f}%",
-                )
-            elif when:
-                text = T("report.fact.payouts_exceed_deposits.short", when=when)
-        elif name == "last_deposit":
-            amount = _fact_money(f, "amount", T)
-            account = f.get("account")
-            if when and amount and account:
-                if not _is_missing(f.get("time")):
-                    when = _datetime(f["time"])
-                text = T("report.fact.last_deposit", when=when, account=account, amount=amount)
-            elif when:
-                text = T("report.fact.last_deposit.short", when=when)
-        elif name == "collapse_date":
-            days = f.get("days_after_last_deposit")
-            if when and isinstance(days, int):
-                text = T("report.fact.collapse_date", when=when, days=days)
-            elif when:
-                text = T("report.fact.collapse_date.short", when=when)
+    f1 = facts.payouts_exceed_deposits
+    if f1 is not None:
+        text = T(
+            "report.fact.payouts_exceed_deposits",
+            when=f1.period,
+            returns=T.money(f1.returns_out),
+            deposits=T.money(f1.deposits_in),
+            share=f"{f1.share_of_later_periods * 100:.0f}%",
+        )
+        out.append((text, f1.transfer_ids))
+    f2 = facts.last_deposit
+    if f2 is not None:
+        text = T(
+            "report.fact.last_deposit",
+            when=_datetime(f2.time),
+            account=f2.account,
+            amount=T.money(f2.amount),
+        )
+        out.append((text, f2.transfer_ids))
+    f3 = facts.collapse_date
+    if f3 is not None:
+        if f3.days_after_last_deposit is not None:
+            text = T("report.fact.collapse_date", when=f3.date, days=f3.days_after_last_deposit)
         else:
-            share = _first(f, "share", "value", "ratio")
-            try:
-                pct = f"{float(share) * 100:.1f}%"
-            except (TypeError, ValueError):
-                continue
-            funded, returns = _fact_money(f, "funded_by_later", T), _fact_money(f, "returns", T)
-            method = str(f.get("method") or "")
-            if funded and returns and method:
-                text = T(
-                    f"report.fact.{name}",
-                    share=pct,
-                    funded=funded,
-                    returns=returns,
-                    method=T.maybe(f"report.trace.{method}", method),
-                )
-            else:
-                text = T(f"report.fact.{name}.short", share=pct)
-        if not text:
-            continue
-        text += T("report.fact.refs", ids=refs) if refs else T("report.fact.end")
-        out.append(text)
-    return out
+            text = T("report.fact.collapse_date.short", when=f3.date)
+        out.append((text, f3.transfer_ids))
+    f4 = facts.returns_funded_by_later_deposits_share
+    if f4 is not None:
+        text = T(
+            "report.fact.returns_funded_by_later_deposits_share",
+            share=f"{f4.share * 100:.1f}%",
+            funded=T.money(f4.funded_by_later),
+            returns=T.money(f4.returns),
+            method=T.maybe(f"report.trace.{f4.method}", f4.method),
+        )
+        out.append((text, f4.transfer_ids))
+    sentences = []
+    for text, ids in out:
+        refs = _ids_text(ids, T)
+        sentences.append(text + (T("report.fact.refs", ids=refs) if refs else T("report.fact.end")))
+    return sentences
 
 
-def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, Any]] | None) -> str:
+def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, TimelineFacts] | None) -> str:
     data = timeline if timeline is not None else case.timeline
-    if data is None:
-        data = _compute_timeline(case)
     if data is None:
         return _section(
             "timeline", T("report.sec.timeline"), _p(T("report.timeline.missing"), "empty")
@@ -1169,11 +1095,11 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
             _p(T("report.timeline.failed", error=data), "empty"),
         )
     df, facts = data
-    if df is None or not len(df) or "period" not in df.columns:
+    if not len(df):
         body = _p(T("report.timeline.empty"), "empty")
     else:
         df = df.sort_values("period", kind="mergesort")
-        periods = [_fact_period(p)[:7] if not isinstance(p, str) else p for p in df["period"]]
+        periods = [str(p) for p in df["period"]]
         styles = [
             ("deposits_in", "#1d4e89", "", 2.6),
             ("returns_out", "#b42318", "6 3", 2.2),
@@ -1188,13 +1114,12 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
             if c in df.columns
         ]
         markers = []
-        for name in ("last_deposit", "collapse_date"):
-            f = (facts or {}).get(name)
-            if isinstance(f, Mapping):
-                f = _first(f, "date", "period", "time", "month", "value")
-            when = _fact_period(f)
-            if when:
-                markers.append((when[:7], T(f"report.tl.marker.{name}")))
+        for name, fact in (
+            ("last_deposit", facts.last_deposit),
+            ("collapse_date", facts.collapse_date),
+        ):
+            if fact is not None:
+                markers.append((fact.date[:7], T(f"report.tl.marker.{name}")))
         body = line_chart_svg(
             periods,
             series,
@@ -1202,16 +1127,15 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, Mapping[str, A
             title=T("report.timeline.money_title"),
             markers=markers,
         )
-        if "new_participants" in df.columns:
-            body += bar_chart_svg(
-                periods,
-                [int(v) for v in df["new_participants"].fillna(0)],
-                fmt=lambda v: f"{v:g}",
-                title=T("report.tl.new_participants"),
-                label=T("report.tl.new_participants"),
-            )
+        body += bar_chart_svg(
+            periods,
+            [int(v) for v in df["new_participants"].fillna(0)],
+            fmt=lambda v: f"{v:g}",
+            title=T("report.tl.new_participants"),
+            label=T("report.tl.new_participants"),
+        )
         body = f'<figure class="picture">{body}<figcaption>{esc(T("report.timeline.caption"))}</figcaption></figure>'
-    sentences = _fact_sentences(facts or {}, T)
+    sentences = _fact_sentences(facts, T)
     if sentences:
         body += f"<h3>{esc(T('report.timeline.facts'))}</h3>" + _p(
             T("report.timeline.facts_intro"), "small"
@@ -1401,7 +1325,7 @@ def report_html(
     case: Case,
     *,
     lang: str = "zh",
-    timeline: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
+    timeline: tuple[pd.DataFrame, TimelineFacts] | None = None,
 ) -> str:
     """The report of ``case`` as one HTML document (see :func:`render_report`)."""
     from .. import __version__
@@ -1454,7 +1378,7 @@ def render_report(
     out_path: str | os.PathLike,
     *,
     lang: str = "zh",
-    timeline: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
+    timeline: tuple[pd.DataFrame, TimelineFacts] | None = None,
 ) -> Path:
     """Write the case report, a self-contained HTML page to read on screen and print.
 
@@ -1467,12 +1391,12 @@ def render_report(
         ``report.html`` into.
     lang : {"zh", "en"}, optional
         Language of every text on the page (the data is shown as it is).
-    timeline : (DataFrame, dict), optional
+    timeline : (DataFrame, TimelineFacts), optional
         Monthly series and derived facts as returned by
         :func:`fundgraph.analysis.timeline.timeline` and
         :func:`~fundgraph.analysis.timeline.timeline_facts`. By default those the
-        analysis computed (``case.timeline``); computed here only for a case that carries
-        none, when that module is available, else the section says it is missing.
+        analysis computed (``case.timeline``); for a case that carries none the section
+        says the timeline is missing.
 
     Returns
     -------

@@ -119,14 +119,14 @@ def test_filters():
 def test_facts_by_hand():
     f = timeline_facts(make_case())
     # Jan 0 > 1M no; Feb 300k > 2M no; Mar 200k < 500k; Apr 1M > 0: first and only
-    p = f["payouts_exceed_deposits"]
-    assert p["period"] == "2022-04"
-    assert p["transfer_ids"] == [12]
-    assert f["last_deposit"]["transfer_id"] == 7
-    assert f["last_deposit"]["date"] == "2022-03-01"
-    c = f["collapse_date"]
-    assert c["date"] == "2022-04-10" and c["transfer_ids"] == [12]
-    assert c["days_after_last_deposit"] == 40
+    p = f.payouts_exceed_deposits
+    assert p.period == "2022-04"
+    assert p.transfer_ids == (12,)
+    assert f.last_deposit.transfer_id == 7
+    assert f.last_deposit.date == "2022-03-01"
+    c = f.collapse_date
+    assert c.date == "2022-04-10" and c.transfer_ids == (12,)
+    assert c.days_after_last_deposit == 40
     # FIFO through col/core/pay, every entering sum labelled by its transfer:
     #  col: [p1 1M] -> core (#1); [q 2M] -> core (#3)
     #  core: [p1 1M, q 2M]; #4 500k to pay = p1's; #6 60k = p1's; then +p2 500k, +r 700k
@@ -134,27 +134,27 @@ def test_facts_by_hand():
     #  pay #9 200k to q = p1's money (ID1 deposited 2022-01-03, before q's first deposit): no
     #  core: [p1 440k, q 2M, p2 500k, r 700k]; #10 1.5M = p1 440k + q 1.06M; #11 400k = q's
     #  #12 1M to p1 (ID1, first deposit 2022-01-03) = q's 540k + p2's 460k (ID1: own) -> 540k
-    s = f["returns_funded_by_later_deposits_share"]
-    assert s["returns"] == 1_500_000
-    assert s["funded_by_later"] == 540_000
-    assert s["transfer_ids"] == [12]
-    assert s["share"] == pytest.approx(540_000 / 1_500_000)
+    s = f.returns_funded_by_later_deposits_share
+    assert s.returns == 1_500_000
+    assert s.funded_by_later == 540_000
+    assert s.transfer_ids == (12,)
+    assert s.share == pytest.approx(540_000 / 1_500_000)
     # LIFO: core [p1 1M, q 2M]; #4 500k to pay = q's; #5 300k to p1 = q's (later, other): 300k
     #  #6 60k = q's; core [p1 1M, q 1.44M, p2 500k, r 700k]; #9 200k to q = q's own: no
     #  #10 1.5M = r 700k + p2 500k + q 300k; #11 400k = q's; #12 1M = q 740k + p1 260k: 740k
-    lifo = timeline_facts(make_case(), method="lifo")["returns_funded_by_later_deposits_share"]
-    assert lifo["returns"] == 1_500_000
-    assert lifo["funded_by_later"] == 300_000 + 740_000
-    assert lifo["transfer_ids"] == [5, 12]
+    lifo = timeline_facts(make_case(), method="lifo").returns_funded_by_later_deposits_share
+    assert lifo.returns == 1_500_000
+    assert lifo.funded_by_later == 300_000 + 740_000
+    assert lifo.transfer_ids == (5, 12)
 
 
 def test_facts_with_no_returns():
     case = make_case()
     case.transfers = case.transfers[case.transfers["transfer_id"].isin([0, 1, 2, 3])]
     f = timeline_facts(case)
-    assert f["payouts_exceed_deposits"] is None
-    assert f["collapse_date"] is None
-    assert f["last_deposit"]["transfer_id"] == 2
+    assert f.payouts_exceed_deposits is None
+    assert f.collapse_date is None
+    assert f.last_deposit.transfer_id == 2
 
 
 def test_withdrawal_to_an_unnamed_counterparty_is_not_cash():

@@ -24,11 +24,11 @@ def test_facts_match_the_truth(analysed):
     truth, case = analysed
     series = timeline(case)
     facts = timeline_facts(case, series)
-    assert facts["collapse_date"]["date"] == truth["collapse_date"]
-    assert facts["payouts_exceed_deposits"]["period"] == truth["payout_exceeds_deposits_month"]
-    assert facts["last_deposit"]["time"] == pd.Timestamp(truth["last_deposit"])
-    share = facts["returns_funded_by_later_deposits_share"]
-    assert 0 < share["funded_by_later"] <= share["returns"]
+    assert facts.collapse_date.date == truth["collapse_date"]
+    assert facts.payouts_exceed_deposits.period == truth["payout_exceeds_deposits_month"]
+    assert facts.last_deposit.time == pd.Timestamp(truth["last_deposit"])
+    share = facts.returns_funded_by_later_deposits_share
+    assert 0 < share.funded_by_later <= share.returns
 
 
 def test_series_sum_to_the_participants(analysed):

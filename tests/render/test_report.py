@@ -15,7 +15,14 @@ from fundgraph.case import Case
 from fundgraph.i18n import catalogue
 from fundgraph.render import report as R
 from fundgraph.render.report import render_report, report_html
-from fundgraph.results import Structure
+from fundgraph.results import (
+    CollapseDate,
+    FundedByLater,
+    LastDeposit,
+    PayoutsExceedDeposits,
+    Structure,
+    TimelineFacts,
+)
 from fundgraph.tables import conform
 
 #: A catalogue key shown instead of its text (e.g. "report.sec.summary", "role.core").
@@ -253,36 +260,36 @@ def make_case(n_participants: int = 40) -> Case:
             "core_balance": [48_000_00, 115_000_00, 74_000_00, 69_000_00],
         }
     )
-    facts = {
-        "payouts_exceed_deposits": {
-            "period": "2022-03",
-            "returns_out": 45_000_00,
-            "deposits_in": 40_000_00,
-            "share_of_later_periods": 1.0,
-            "transfer_ids": [9, 5, 7],
-        },
-        "last_deposit": {
-            "time": pd.Timestamp("2022-03-20 10:00"),
-            "date": "2022-03-20",
-            "account": _participant(3),
-            "amount": 10_000_00,
-            "transfer_id": 42,
-            "transfer_ids": [42],
-        },
-        "collapse_date": {
-            "date": "2022-04-15",
-            "time": pd.Timestamp("2022-04-15 09:00"),
-            "days_after_last_deposit": 26,
-            "transfer_ids": [50],
-        },
-        "returns_funded_by_later_deposits_share": {
-            "share": 0.83,
-            "funded_by_later": 4_150_00,
-            "returns": 5_000_00,
-            "method": "fifo",
-            "transfer_ids": list(range(5, 20)),
-        },
-    }
+    facts = TimelineFacts(
+        payouts_exceed_deposits=PayoutsExceedDeposits(
+            period="2022-03",
+            returns_out=45_000_00,
+            deposits_in=40_000_00,
+            share_of_later_periods=1.0,
+            transfer_ids=(9, 5, 7),
+        ),
+        last_deposit=LastDeposit(
+            time=pd.Timestamp("2022-03-20 10:00"),
+            date="2022-03-20",
+            account=_participant(3),
+            amount=10_000_00,
+            transfer_id=42,
+            transfer_ids=(42,),
+        ),
+        collapse_date=CollapseDate(
+            date="2022-04-15",
+            time=pd.Timestamp("2022-04-15 09:00"),
+            days_after_last_deposit=26,
+            transfer_ids=(50,),
+        ),
+        returns_funded_by_later_deposits_share=FundedByLater(
+            share=0.83,
+            funded_by_later=4_150_00,
+            returns=5_000_00,
+            method="fifo",
+            transfer_ids=tuple(range(5, 20)),
+        ),
+    )
     return Case(
         transfers=tr,
         accounts=accounts,
@@ -358,31 +365,32 @@ def test_empty_case_renders_in_both_languages(tmp_path):
             assert f'id="{sid}"' in html
 
 
-def test_timeline_section_says_when_missing(monkeypatch, case_and_timeline):
+def test_timeline_section_says_when_missing(case_and_timeline):
     case, _ = case_and_timeline
-    monkeypatch.setattr(R, "_compute_timeline", lambda case: None)
-    html = report_html(case, lang="en")
-    assert "timeline analysis is not available" in html
+    assert case.timeline is None  # a case built in a program, not by the pipeline
+    section = report_html(case, lang="en").split('id="timeline"')[1].split("</section>")[0]
+    assert "timeline analysis is not available" in section and "<svg" not in section
 
 
-def test_timeline_computed_from_the_case(case_and_timeline):
+def test_timeline_the_analysis_computed_is_shown(case_and_timeline):
+    import dataclasses
+
+    from fundgraph.analysis.timeline import case_timeline
+
     case, _ = case_and_timeline
-    html = report_html(case, lang="en")  # timeline and facts computed by the analysis module
-    section = html.split('id="timeline"')[1].split("</section>")[0]
+    case = dataclasses.replace(case)
+    case.timeline = case_timeline(case)  # what the pipeline keeps on the case
+    section = report_html(case, lang="en").split('id="timeline"')[1].split("</section>")[0]
     assert 'class="chart timeline"' in section and "The last deposit by a participant" in section
 
 
-def test_facts_with_few_fields_still_read(case_and_timeline):
+def test_collapse_without_a_deposit_has_the_short_sentence(case_and_timeline):
     case, (df, _) = case_and_timeline
-    facts = {
-        "collapse_date": {"date": "2022-04-15"},
-        "returns_funded_by_later_deposits_share": {"share": 0.5},
-        "last_deposit": None,
-        "payouts_exceed_deposits": None,
-    }
+    facts = TimelineFacts(
+        collapse_date=CollapseDate("2022-04-15", pd.Timestamp("2022-04-15 09:00"), (50,))
+    )
     html = report_html(case, lang="en", timeline=(df, facts))
-    assert "Payments to participants stopped (collapse) on 2022-04-15." in html
-    assert "About 50.0% of the returns" in html
+    assert "Payments to participants stopped (collapse) on 2022-04-15 (transfer_id #50)." in html
 
 
 def test_figures_and_facts(case_and_timeline):
@@ -519,6 +527,8 @@ def test_report_of_a_case_folder_read_back(tmp_path, case_and_timeline):
 
 
 def test_timeline_failure_is_reported_not_raised(monkeypatch, case_and_timeline):
+    import dataclasses
+
     import fundgraph.analysis.timeline as tl_module
 
     case, _ = case_and_timeline
@@ -527,5 +537,6 @@ def test_timeline_failure_is_reported_not_raised(monkeypatch, case_and_timeline)
         raise ValueError("<b>no roles</b>")
 
     monkeypatch.setattr(tl_module, "timeline", broken)
+    case = dataclasses.replace(case, timeline=tl_module.case_timeline(case))
     html = report_html(case, lang="en")
     assert "The timeline could not be computed (ValueError: &lt;b&gt;no roles&lt;/b&gt;)" in html
