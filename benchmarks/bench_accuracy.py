@@ -72,9 +72,9 @@ def evaluate(participants: int, seed: int, share: float, work: Path) -> dict:
         a, b = Decimal(str(a)), Decimal(str(b))
         return float(abs(a - b) / b) if b else float(a != b)
 
-    out["absorbed_err"] = rel(s["total_absorbed"], truth["total_absorbed"])
-    out["loss_err"] = rel(s["direct_loss"], truth["direct_loss"])
-    out["persons_err"] = rel(s["participant_persons"], truth["participant_persons"])
+    out["absorbed_err"] = rel(Decimal(s.total_absorbed) / 100, truth["total_absorbed"])
+    out["loss_err"] = rel(Decimal(s.direct_loss) / 100, truth["direct_loss"])
+    out["persons_err"] = rel(s.participant_persons, truth["participant_persons"])
     noise = {a for group in truth["noise"].values() for a in group}
     out["noise_flagged"] = sorted(a for a in noise if roles.get(a, "other") not in ("other", ""))
     return out

@@ -25,6 +25,7 @@ import pandas as pd
 
 from fundgraph.case import Case
 from fundgraph.render import render_view
+from fundgraph.results import CaseSummary
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -147,7 +148,7 @@ def synthetic_case(participants: int = 50_000, collectors: int = 200, seed: int 
     acc["first_time"] = acc["account"].map(t.min())
     acc["last_time"] = acc["account"].map(t.max())
     case = Case(transfers=tr, accounts=acc)
-    case.summary = {"participant_persons": participants, "max_level": 3}
+    case.summary = CaseSummary(participant_persons=participants, max_level=3)
     return case
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from fundgraph import schema as S
 from fundgraph.case import Case
+from fundgraph.results import CaseSummary
 from fundgraph.store import delete_case, pull_case, push_case
 from fundgraph.tables import conform
 
@@ -97,7 +98,7 @@ def synthetic_case(transfers: int = 100_000, accounts: int = 20_000, seed: int =
         transfers=conform(tr, S.TRANSFERS),
         accounts=conform(acc, S.ACCOUNTS),
         participants=conform(participants, S.PARTICIPANTS),
-        summary={"transfers": transfers, "accounts": accounts},
+        summary=CaseSummary(transfers=transfers, accounts=accounts),
     )
 
 

@@ -11,6 +11,7 @@ from fundgraph.errors import InputError
 from fundgraph.i18n import LANGS, t
 from fundgraph.money import cents
 from fundgraph.progress import Progress
+from fundgraph.results import CaseSummary
 
 LANG_OPTION = click.option(
     "--lang",
@@ -173,17 +174,17 @@ def analyze(
         click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))
 
 
-def _echo_summary(s: dict, out: Path, msg_lang: str) -> None:
+def _echo_summary(s: CaseSummary, out: Path, msg_lang: str) -> None:
     """The one line saying what a run read and wrote."""
     click.echo(
         t(
             "cli.analyzed",
             msg_lang,
-            rows=s["rows_read"],
-            accepted=s["rows_accepted"],
-            rejected=s["rows_rejected"],
-            transfers=s["transfers"],
-            accounts=s["accounts"],
+            rows=s.rows_read,
+            accepted=s.rows_accepted,
+            rejected=s.rows_rejected,
+            transfers=s.transfers,
+            accounts=s.accounts,
             out=out,
         )
     )

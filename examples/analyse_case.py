@@ -14,13 +14,18 @@ write_case(case, out, html=False)
 
 s = case.summary
 print(
-    f"absorbed {format_cny(int(s['total_absorbed'] * 100), 'en')} from "
-    f"{s['participant_persons']} persons; direct loss {format_cny(int(s['direct_loss'] * 100), 'en')}"
+    f"absorbed {format_cny(s.total_absorbed, 'en')} from "
+    f"{s.participant_persons} persons; direct loss {format_cny(s.direct_loss, 'en')}"
 )
-for th in s["thresholds"]:
+for th in s.thresholds:
+    value, threshold = (
+        (format_cny(th.value, "en"), format_cny(th.threshold, "en"))
+        if th.money
+        else (th.value, th.threshold)
+    )
     print(
-        f"  {th['law']} {th['clause']}: {th['metric']} = {th['value']} (threshold {th['threshold']}) "
-        f"{'MET' if th['met'] else 'not met'}"
+        f"  {th.law('en')} {th.clause('en')}: {th.metric} = {value} (threshold {threshold}) "
+        f"{'MET' if th.met else 'not met'}"
     )
 
 acc = case.accounts

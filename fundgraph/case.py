@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import schema as S
 from .errors import CaseError
-from .results import Structure, TimelineFacts
+from .results import CaseSummary, Structure, TimelineFacts
 from .tables import (
     arrow_table,
     conform,
@@ -136,8 +136,8 @@ class Case:
         The monthly series and the derived facts of the whole case
         (:func:`fundgraph.analysis.timeline.case_timeline`, ``timeline.json``); the error's
         text when the analysis could not compute them; None when not computed.
-    summary : dict
-        ``case.json``: counts as int, money as :class:`~decimal.Decimal` yuan.
+    summary : CaseSummary
+        ``case.json``: counts, money in cents, the legal thresholds.
     """
 
     transactions: pd.DataFrame = field(default_factory=lambda: empty_frame(S.TRANSACTIONS))
@@ -152,7 +152,7 @@ class Case:
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     restitution: pd.DataFrame | None = None
     timeline: tuple[pd.DataFrame, TimelineFacts] | str | None = None
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: CaseSummary = field(default_factory=CaseSummary)
     lang: str = "zh"
     #: seconds spent per stage in this run (not written: outputs stay byte-identical)
     timings: dict[str, float] = field(default_factory=dict)
@@ -332,6 +332,18 @@ def _timeline_json(series: pd.DataFrame, facts: TimelineFacts) -> dict[str, Any]
     }
 
 
+def _load_summary(path: Path) -> CaseSummary:
+    data = _load_json(path, dict)
+    _check_summary(data, path)
+    try:
+        return CaseSummary.from_dict(data)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise CaseError(
+            key="error.case.json_kind", file=str(path), kind=f"case summary ({detail})"
+        ) from None
+
+
 def _load_structures(path: Path) -> list[Structure]:
     out = []
     for i, entry in enumerate(_load_json(path, list)):
@@ -406,7 +418,7 @@ def _with_schema(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
 def finish_case(case: Case, out_dir: str | os.PathLike) -> Path:
     """Write ``case.json`` last: the folder is now a complete case."""
     path = Path(out_dir) / "case.json"
-    write_json(case.summary, path)
+    write_json(case.summary.to_dict(case.lang), path)
     return path
 
 
@@ -431,9 +443,8 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     if not (d / "case.json").is_file():
         raise CaseError(key="error.not_a_case", path=str(d))
     case = Case()
-    case.summary = _load_json(d / "case.json", dict)
-    _check_summary(case.summary, d / "case.json")
-    case.lang = case.summary.get("lang", "zh")
+    case.summary = _load_summary(d / "case.json")
+    case.lang = case.summary.lang or "zh"
     for name, (attr, sch) in CASE_FILES.items():
         df = _load_table(d, name, sch)
         if df is not None:

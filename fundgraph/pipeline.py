@@ -22,6 +22,7 @@ from .errors import InputError
 from .i18n import check_lang
 from .ingest import build_transfers, read_exports
 from .progress import Progress
+from .results import CaseSummary, CurrencyTotal
 
 __all__ = [
     "build_case",
@@ -63,20 +64,18 @@ def main_currency(transfers: pd.DataFrame) -> str:
     return str(sorted(sums.items(), key=lambda kv: (-int(kv[1]), kv[0]))[0][0])
 
 
-def _currency_totals(transfers: pd.DataFrame, main: str) -> dict:
-    from .money import yuan_decimal
-
+def _currency_totals(transfers: pd.DataFrame, main: str) -> dict[str, CurrencyTotal]:
     cur = transfers["currency"].fillna("").astype(str)
     out = {}
     for code in sorted(set(cur)):
         m = cur == code
         t = transfers[m]
         key = code or "unstated"
-        out[key] = {
-            "transfers": int(m.sum()),
-            "amount": yuan_decimal(int(t["amount"].sum())),
-            "in_analysis": code in (main, ""),
-        }
+        out[key] = CurrencyTotal(
+            transfers=int(m.sum()),
+            amount=int(t["amount"].sum()),
+            in_analysis=code in (main, ""),
+        )
     return out
 
 
@@ -196,24 +195,24 @@ def build_case(
     case.transfers = transfers
     case.accounts = accounts
     times = transfers["time"]
-    case.summary = {
-        "fundgraph_version": __version__,
-        "lang": lang,
-        "files": int(ing.files["source_file"].nunique()),
-        "files_unreadable": int(unreadable["source_file"].nunique()),
-        "rows_read": ing.rows_read,
-        "rows_accepted": ing.rows_accepted,
-        "rows_rejected": ing.rows_rejected,
-        "transfers": len(transfers),
-        "transfers_seen_twice": int((transfers["seen"] == "both").sum()),
-        "accounts": len(accounts),
-        "accounts_obtained": int(accounts["obtained"].sum()),
-        "date_from": times.min().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
-        "date_to": times.max().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
-        "warnings": len(ing.warnings),
-        "currency": main,
-        "currencies": _currency_totals(all_transfers, main),
-    }
+    case.summary = CaseSummary(
+        fundgraph_version=__version__,
+        lang=lang,
+        files=int(ing.files["source_file"].nunique()),
+        files_unreadable=int(unreadable["source_file"].nunique()),
+        rows_read=int(ing.rows_read),
+        rows_accepted=int(ing.rows_accepted),
+        rows_rejected=int(ing.rows_rejected),
+        transfers=len(transfers),
+        transfers_seen_twice=int((transfers["seen"] == "both").sum()),
+        accounts=len(accounts),
+        accounts_obtained=int(accounts["obtained"].sum()),
+        date_from=times.min().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
+        date_to=times.max().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
+        warnings=len(ing.warnings),
+        currency=main,
+        currencies=_currency_totals(all_transfers, main),
+    )
     with _timed(case, "analysis", progress):
         case = analyze_case(case, recovered=recovered, watchlist=watchlist, lang=lang)
     if len(other):

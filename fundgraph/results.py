@@ -8,11 +8,14 @@ as the files of docs/case-folder.md) and ``from_dict`` reads that form back.
 ========================  ================================================================
 :class:`Structure`        one collection structure (``structures.json``)
 :class:`TimelineFacts`    the dates and shares of the timeline (``timeline.json``)
+:class:`CaseSummary`      the case's figures (``case.json``), with its :class:`Threshold` s
 ========================  ================================================================
 """
 
 from __future__ import annotations
 
+import dataclasses
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,9 +23,13 @@ from typing import Any
 
 import pandas as pd
 
+from .i18n import t
 from .money import cents, yuan_decimal
 
 __all__ = [
+    "CaseSummary",
+    "CurrencyTotal",
+    "Threshold",
     "Structure",
     "TimelineFacts",
     "PayoutsExceedDeposits",
@@ -138,9 +145,10 @@ class Structure:
 
 
 def _int(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
+    """A whole number of a case file or of numpy (not a bool)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
         raise TypeError(f"not a whole number: {v!r}")
-    return v
+    return int(v)
 
 
 def _ids(values: Any) -> tuple[int, ...]:
@@ -391,3 +399,305 @@ class TimelineFacts:
 
 def _maybe_dict(fact: Any) -> dict[str, Any] | None:
     return None if fact is None else fact.to_dict()
+
+
+def _money(v: Any) -> int:
+    """Yuan of a case file (Decimal or int) as cents."""
+    if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
+        raise TypeError(f"not a yuan amount: {v!r}")
+    return cents(v)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One legal threshold tested against the case figures
+    (:func:`fundgraph.analysis.evaluate_thresholds`).
+
+    Its texts (the law, the clause, the note) are catalogue messages
+    ``threshold.<key>.law|clause|note``, looked up in the language they are shown in.
+
+    Attributes
+    ----------
+    key : str
+        The threshold (``176_amount`` ...; :data:`fundgraph.analysis.THRESHOLDS`).
+    metric : str
+        The figure tested: ``total_absorbed``, ``direct_loss`` (cents),
+        ``participant_persons`` or ``levels`` (counts).
+    value, threshold : int
+        The case's figure and the threshold, in cents for money, else counts.
+    met : bool
+        ``value >= threshold``.
+
+    Examples
+    --------
+    >>> th = Threshold("176_persons", "participant_persons", 149, 150, False)
+    >>> th.law("en")
+    'Criminal Law art. 176: illegal absorption of public deposits'
+    >>> d = th.to_dict("zh")
+    >>> list(d)
+    ['law', 'clause', 'metric', 'value', 'threshold', 'met', 'note']
+    >>> Threshold.from_dict(d) == th
+    True
+    """
+
+    key: str
+    metric: str
+    value: int
+    threshold: int
+    met: bool
+
+    @property
+    def money(self) -> bool:
+        """Whether ``value`` and ``threshold`` are cents."""
+        from .analysis.thresholds import MONEY_METRICS
+
+        return self.metric in MONEY_METRICS
+
+    def law(self, lang: str) -> str:
+        return t(f"threshold.{self.key}.law", lang)
+
+    def clause(self, lang: str) -> str:
+        return t(f"threshold.{self.key}.clause", lang)
+
+    def note(self, lang: str) -> str:
+        return t(f"threshold.{self.key}.note", lang)
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        """The entry of ``case.json``: texts in ``lang``, money as yuan."""
+        value: Decimal | int = yuan_decimal(self.value) if self.money else self.value
+        threshold: Decimal | int = yuan_decimal(self.threshold) if self.money else self.threshold
+        return {
+            "law": self.law(lang),
+            "clause": self.clause(lang),
+            "metric": self.metric,
+            "value": value,
+            "threshold": threshold,
+            "met": self.met,
+            "note": self.note(lang),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Threshold:
+        """Read an entry of ``case.json``: the threshold is the one of
+        :data:`~fundgraph.analysis.THRESHOLDS` with its metric and figure (the texts are
+        not read, they are the catalogue's).
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            When a field is missing or of the wrong kind, or no threshold has that metric
+            and figure.
+        """
+        from .analysis.thresholds import MONEY_METRICS, THRESHOLDS
+
+        metric = str(d["metric"])
+        read = _money if metric in MONEY_METRICS else _int
+        value, threshold = read(d["value"]), read(d["threshold"])
+        key = next((k for k, m, x in THRESHOLDS if m == metric and x == threshold), None)
+        if key is None:
+            raise ValueError(f"no threshold {metric} of {d['threshold']}")
+        met = d["met"]
+        if not isinstance(met, bool):
+            raise TypeError(f"met: not true or false: {met!r}")
+        return cls(key=key, metric=metric, value=value, threshold=threshold, met=met)
+
+
+@dataclass(frozen=True)
+class CurrencyTotal:
+    """The transfers of one currency in a case.
+
+    Attributes
+    ----------
+    transfers : int
+        How many.
+    amount : int
+        Their cents.
+    in_analysis : bool
+        Whether they are in the case's main currency (or name none), so analysed.
+    """
+
+    transfers: int
+    amount: int
+    in_analysis: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "transfers": self.transfers,
+            "amount": yuan_decimal(self.amount),
+            "in_analysis": self.in_analysis,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CurrencyTotal:
+        in_analysis = d["in_analysis"]
+        if not isinstance(in_analysis, bool):
+            raise TypeError(f"in_analysis: not true or false: {in_analysis!r}")
+        return cls(_int(d["transfers"]), _money(d["amount"]), in_analysis)
+
+
+#: Fields of :class:`CaseSummary` in cents (yuan in ``case.json``).
+_SUMMARY_MONEY = frozenset(
+    {
+        "total_absorbed",
+        "direct_loss",
+        "recovered",
+        "restitution_loss",
+        "restitution_distributed",
+        "restitution_surplus",
+    }
+)
+_SUMMARY_TEXT = frozenset({"fundgraph_version", "lang", "date_from", "date_to", "currency", "case"})
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """The figures of a case (``case.json``), as the pipeline and the analysis compute them
+    and the report, the views, the exports and the command line show them.
+
+    A field is None when the case does not have it (a case built in a program, one not
+    analysed, one without a restitution plan); ``case.json`` then leaves its key out.
+
+    Attributes
+    ----------
+    fundgraph_version : str
+        The fundgraph that wrote the case.
+    lang : {"zh", "en"}
+        The language of the run.
+    files, files_unreadable : int
+        Statement files read, and those that could not be read at all.
+    rows_read, rows_accepted, rows_rejected : int
+        Statement rows.
+    transfers, transfers_seen_twice : int
+        Distinct transfers of the main currency, and those both sides' statements show.
+    accounts, accounts_obtained : int
+        Accounts seen, and those whose own statement was obtained.
+    date_from, date_to : str or None
+        First and last transfer, ``YYYY-MM-DD HH:MM:SS`` (written with ``transfers``, null
+        when there is none).
+    warnings : int
+        Data-quality warnings.
+    currency : str
+        The main currency (``""`` when no statement names one).
+    currencies : dict of str to CurrencyTotal
+        The transfers of each currency (``unstated`` for those that name none).
+    total_absorbed, direct_loss : int
+        Cents paid in by participants, and the sum of their positive net losses.
+    participant_persons, participant_accounts : int
+        Participants, by person and by account.
+    max_level : int
+        Largest level (hops from the core).
+    thresholds : tuple of Threshold
+        The legal thresholds tested.
+    structures, communities : int
+        How many collection structures and communities.
+    recovered, restitution_loss, restitution_distributed, restitution_surplus : int
+        Cents of the restitution plan (:func:`fundgraph.analysis.restitution_summary`).
+    case : str
+        The case's name, when ``case.json`` gives one.
+    extra : dict
+        Keys of ``case.json`` this fundgraph does not know, kept as they are.
+
+    Examples
+    --------
+    >>> s = CaseSummary(lang="en", rows_read=7, total_absorbed=123_45)
+    >>> s.to_dict()
+    {'lang': 'en', 'rows_read': 7, 'total_absorbed': Decimal('123.45')}
+    >>> CaseSummary.from_dict(s.to_dict()) == s
+    True
+    """
+
+    fundgraph_version: str | None = None
+    lang: str | None = None
+    files: int | None = None
+    files_unreadable: int | None = None
+    rows_read: int | None = None
+    rows_accepted: int | None = None
+    rows_rejected: int | None = None
+    transfers: int | None = None
+    transfers_seen_twice: int | None = None
+    accounts: int | None = None
+    accounts_obtained: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    warnings: int | None = None
+    currency: str | None = None
+    currencies: Mapping[str, CurrencyTotal] | None = None
+    total_absorbed: int | None = None
+    participant_persons: int | None = None
+    participant_accounts: int | None = None
+    direct_loss: int | None = None
+    max_level: int | None = None
+    thresholds: tuple[Threshold, ...] | None = None
+    structures: int | None = None
+    communities: int | None = None
+    recovered: int | None = None
+    restitution_loss: int | None = None
+    restitution_distributed: int | None = None
+    restitution_surplus: int | None = None
+    case: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """``case.json``: money as yuan, threshold texts in ``lang`` (default: the run's)."""
+        texts = lang or self.lang or "zh"
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            name = f.name
+            if name == "extra":
+                continue
+            v = getattr(self, name)
+            if v is None:
+                if name in ("date_from", "date_to") and self.transfers is not None:
+                    out[name] = None
+                continue
+            if name in _SUMMARY_MONEY:
+                v = yuan_decimal(v)
+            elif name == "thresholds":
+                v = [th.to_dict(texts) for th in v]
+            elif name == "currencies":
+                v = {code: total.to_dict() for code, total in v.items()}
+            out[name] = v
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CaseSummary:
+        """Read ``case.json`` (keys it does not know go to ``extra``).
+
+        Raises
+        ------
+        TypeError, ValueError, KeyError
+            Naming the key whose value is not of its kind.
+        """
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for name, v in d.items():
+            if name not in known:
+                extra[name] = v
+                continue
+            if v is None:
+                continue
+            try:
+                values[name] = _summary_value(name, v)
+            except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+                raise type(exc)(f"{name}: {exc}") from None
+        return cls(**values, extra=extra)
+
+
+def _summary_value(name: str, v: Any) -> Any:
+    if name in _SUMMARY_MONEY:
+        return _money(v)
+    if name in _SUMMARY_TEXT:
+        if not isinstance(v, str):
+            raise TypeError(f"not text: {v!r}")
+        return v
+    if name == "thresholds":
+        if not isinstance(v, list) or not all(isinstance(x, Mapping) for x in v):
+            raise TypeError("not an array of objects")
+        return tuple(Threshold.from_dict(x) for x in v)
+    if name == "currencies":
+        if not isinstance(v, Mapping) or not all(isinstance(x, Mapping) for x in v.values()):
+            raise TypeError("not an object of objects")
+        return {str(code): CurrencyTotal.from_dict(x) for code, x in v.items()}
+    return _int(v)

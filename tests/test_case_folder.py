@@ -9,6 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
+from fundgraph.results import CaseSummary
 from fundgraph.tables import clean_stale_parts, neutralise_formulas, read_csv, write_csv
 
 
@@ -84,7 +85,7 @@ def tiny_case(recovered: int | None = None, lang: str = "en"):
     t["seen"] = "src"
     t["sources"] = [f"a.csv:{i + 2}" for i in range(len(t))]
     case = Case(transfers=conform(t, S.TRANSFERS))
-    case.summary = {"fundgraph_version": "0.1.0", "lang": lang, "transfers": len(t)}
+    case.summary = CaseSummary(fundgraph_version="0.1.0", lang=lang, transfers=len(t))
     return analyze_case(case, recovered=recovered, lang=lang)
 
 

@@ -11,11 +11,14 @@ import pytest
 from fundgraph.case import finish_case, load_case, write_case_data
 from fundgraph.errors import CaseError
 from fundgraph.results import (
+    CaseSummary,
     CollapseDate,
+    CurrencyTotal,
     FundedByLater,
     LastDeposit,
     PayoutsExceedDeposits,
     Structure,
+    Threshold,
     TimelineFacts,
 )
 from fundgraph.tables import dumps_json
@@ -122,3 +125,61 @@ def test_timeline_json_of_a_generated_case_is_written_back_byte_for_byte(generat
     assert case.timeline[1].collapse_date is not None
     write_case_data(case, tmp_path / "again")
     assert (tmp_path / "again" / "timeline.json").read_bytes() == text
+
+
+def test_case_summary_round_trip_keeps_unknown_keys_last():
+    summary = CaseSummary(
+        fundgraph_version="0.1.0",
+        lang="en",
+        transfers=3,
+        currency="CNY",
+        currencies={"CNY": CurrencyTotal(3, 12_345, True)},
+        total_absorbed=100_000_000,
+        thresholds=(Threshold("176_amount", "total_absorbed", 100_000_000, 100_000_000, True),),
+        recovered=5_00,
+        extra={"note": "added by hand"},
+    )
+    d = summary.to_dict()
+    assert list(d) == [
+        "fundgraph_version",
+        "lang",
+        "transfers",
+        "date_from",
+        "date_to",
+        "currency",
+        "currencies",
+        "total_absorbed",
+        "thresholds",
+        "recovered",
+        "note",
+    ]
+    assert d["date_from"] is None and d["currencies"]["CNY"]["amount"] == Decimal("123.45")
+    assert d["thresholds"][0]["law"].startswith("Criminal Law art. 176")
+    assert d["recovered"] == Decimal("5.00")
+    assert CaseSummary.from_dict(_reread(d)) == summary
+    # the texts follow the language asked for; the figures do not change
+    zh = summary.to_dict("zh")
+    assert zh["thresholds"][0]["law"].startswith("刑法第一百七十六条")
+    assert CaseSummary.from_dict(_reread(zh)) == summary
+
+
+def test_case_json_of_a_generated_case_is_written_back_byte_for_byte(generated_case, tmp_path):
+    text = (generated_case.case_dir / "case.json").read_bytes()
+    case = load_case(generated_case.case_dir)
+    assert case.summary.thresholds and case.summary.extra == {}
+    assert case.summary.total_absorbed == sum(case.participants["paid_in"])
+    write_case_data(case, tmp_path / "again")
+    finish_case(case, tmp_path / "again")
+    assert (tmp_path / "again" / "case.json").read_bytes() == text
+
+
+def test_a_summary_figure_of_the_wrong_kind_is_a_case_error(generated_case, tmp_path):
+    case = load_case(generated_case.case_dir)
+    folder = tmp_path / "case"
+    write_case_data(case, folder)
+    finish_case(case, folder)
+    data = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    data["rows_read"] = "many"
+    (folder / "case.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CaseError, match="rows_read: not a whole number"):
+        load_case(folder)

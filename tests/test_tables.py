@@ -13,6 +13,7 @@ from fundgraph import case as case_module
 from fundgraph import csvtext, tables
 from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, load_case, write_case_data
+from fundgraph.results import CaseSummary
 from fundgraph.tables import atomic_write_bytes, atomic_write_text, read_csv, write_csv
 
 SCHEMA = {
@@ -123,7 +124,7 @@ def _small_case():
         ),
         S.TRANSFERS,
     )
-    c.summary = {"rows_read": 1}
+    c.summary = CaseSummary(rows_read=1)
     return c
 
 

@@ -23,7 +23,6 @@ import dataclasses
 import pandas as pd
 
 from ..case import Case
-from ..money import yuan_decimal
 from ..schema import ACCOUNTS
 from ..tables import conform
 from .alerts import ALERT_CODES, account_alerts, fund_cycles, read_watchlist
@@ -112,7 +111,8 @@ def analyze_case(
     watchlist : DataFrame, optional
         From :func:`read_watchlist`.
     lang : {"zh", "en"}
-        Language of alert reasons and threshold texts.
+        The run's language (``case.lang``): the case folder's alert reasons and threshold
+        texts are written in it.
     rules : SchemeRules
         Every threshold of the structures and alerts.
 
@@ -123,9 +123,10 @@ def analyze_case(
         ``community``, ``pagerank``, ``betweenness``, ``alert_score`` and the signals
         ``distinct_payers``, ``returned_payers``, ``forward_share``, ``median_dwell_hours``,
         ``forwarded_within_72h``), ``participants``, ``structures``, ``alerts``,
-        ``communities``, ``restitution`` and the ``summary`` keys ``total_absorbed``,
+        ``communities``, ``restitution`` and the ``summary`` fields ``total_absorbed``,
         ``participant_persons``, ``participant_accounts``, ``direct_loss``, ``max_level``,
-        ``thresholds``, ``structures``, ``communities`` filled (other keys kept).
+        ``thresholds``, ``structures``, ``communities`` (and the restitution figures)
+        filled (the other fields kept).
 
     Examples
     --------
@@ -136,8 +137,8 @@ def analyze_case(
     >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
     >>> t["time"] = pd.to_datetime(t["time"])
     >>> c = analyze_case(Case(transfers=t), recovered=10_000_000, lang="en")
-    >>> c.summary["total_absorbed"], c.summary["participant_persons"], c.summary["max_level"]
-    (Decimal('300000.00'), 6, 2)
+    >>> c.summary.total_absorbed, c.summary.participant_persons, c.summary.max_level
+    (30000000, 6, 2)
     >>> int(c.restitution["recovered_share"].sum())
     10000000
     """
@@ -211,23 +212,28 @@ def analyze_case(
         figures["tree_levels"] = big.depth
         figures["tree_amount"] = int(members["paid_in"].sum())
 
-    summary = dict(case.summary)
-    summary.update(
-        {
-            "total_absorbed": yuan_decimal(absorbed),
-            "participant_persons": persons,
-            "participant_accounts": int(len(participants)),
-            "direct_loss": yuan_decimal(loss),
-            "max_level": max_level,
-            "thresholds": evaluate_thresholds(figures, lang),
-            "structures": len(structures),
-            "communities": int(comm.nunique()) if len(comm) else 0,
-        }
+    summary = dataclasses.replace(
+        case.summary,
+        total_absorbed=absorbed,
+        participant_persons=persons,
+        participant_accounts=int(len(participants)),
+        direct_loss=loss,
+        max_level=max_level,
+        thresholds=tuple(evaluate_thresholds(figures)),
+        structures=len(structures),
+        communities=int(comm.nunique()) if len(comm) else 0,
     )
     communities = community_table(acc, transfers)
     plan = restitution_plan(participants, recovered) if recovered is not None else None
     if plan is not None and recovered is not None:
-        summary.update(restitution_summary(plan, recovered))
+        figures_r = restitution_summary(plan, recovered)
+        summary = dataclasses.replace(
+            summary,
+            recovered=figures_r["recovered"],
+            restitution_loss=figures_r["restitution_loss"],
+            restitution_distributed=figures_r["restitution_distributed"],
+            restitution_surplus=figures_r["restitution_surplus"],
+        )
     return dataclasses.replace(
         case,
         accounts=acc,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 
 __all__ = ["restitution_plan", "restitution_summary"]
@@ -96,8 +94,9 @@ def restitution_plan(participants: pd.DataFrame, recovered: int) -> pd.DataFrame
     return per[cols].reset_index(drop=True)
 
 
-def restitution_summary(plan: pd.DataFrame, recovered: int) -> dict[str, Decimal]:
-    """What ``case.json`` records about a restitution plan, in exact yuan.
+def restitution_summary(plan: pd.DataFrame, recovered: int) -> dict[str, int]:
+    """What ``case.json`` records about a restitution plan (the fields of
+    :class:`~fundgraph.results.CaseSummary` of the same names), in cents.
 
     Parameters
     ----------
@@ -119,11 +118,9 @@ def restitution_summary(plan: pd.DataFrame, recovered: int) -> dict[str, Decimal
     >>> p = pd.DataFrame({"account": ["a", "b"], "person": ["A", "B"], "holder_name": "",
     ...     "paid_in": [300, 100], "received_back": [0, 0], "net_loss": [300, 100]})
     >>> s = restitution_summary(restitution_plan(p, 1000), 1000)
-    >>> [str(s[k]) for k in ("recovered", "restitution_distributed", "restitution_surplus")]
-    ['10.00', '4.00', '6.00']
+    >>> [s[k] for k in ("recovered", "restitution_distributed", "restitution_surplus")]
+    [1000, 400, 600]
     """
-    from ..money import yuan_decimal
-
     shares = plan["recovered_share"] if len(plan) else pd.Series([], dtype="int64")
     losses = plan["net_loss"] if len(plan) else pd.Series([], dtype="int64")
     distributed = sum(int(v) for v in shares)
@@ -131,8 +128,8 @@ def restitution_summary(plan: pd.DataFrame, recovered: int) -> dict[str, Decimal
     if distributed != min(int(recovered), loss):  # the plan's own invariant
         raise AssertionError("restitution plan does not share min(recovered, loss)")
     return {
-        "recovered": yuan_decimal(int(recovered)),
-        "restitution_loss": yuan_decimal(loss),
-        "restitution_distributed": yuan_decimal(distributed),
-        "restitution_surplus": yuan_decimal(int(recovered) - distributed),
+        "recovered": int(recovered),
+        "restitution_loss": loss,
+        "restitution_distributed": distributed,
+        "restitution_surplus": int(recovered) - distributed,
     }

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from ..results import Threshold
 
-from ..i18n import t
-from ..money import yuan_decimal
-
-__all__ = ["THRESHOLDS", "evaluate_thresholds"]
+__all__ = ["THRESHOLDS", "MONEY_METRICS", "evaluate_thresholds"]
 
 WAN = 1_000_000  # 1万元 in cents
 
@@ -29,10 +25,11 @@ THRESHOLDS: tuple[tuple[str, str, int], ...] = (
     ("224_amount_serious", "total_absorbed", 250 * WAN),
 )
 
-_MONEY = {"total_absorbed", "direct_loss"}
+#: Metrics in cents (the others are counts).
+MONEY_METRICS = frozenset({"total_absorbed", "direct_loss"})
 
 
-def evaluate_thresholds(figures: dict[str, int], lang: str = "zh") -> list[dict[str, Any]]:
+def evaluate_thresholds(figures: dict[str, int]) -> list[Threshold]:
     """Test the case figures against each threshold of 法释〔2022〕5号 and the 传销 standards.
 
     Parameters
@@ -42,24 +39,23 @@ def evaluate_thresholds(figures: dict[str, int], lang: str = "zh") -> list[dict[
         ``max_level`` (hops from the core; the core is level 0) as ints; with
         ``tree_members``, ``tree_levels`` and ``tree_amount`` (of the largest 传销
         recruitment tree) the 刑法第224条之一 rows use those instead.
-    lang : {"zh", "en"}
-        Language of ``law``, ``clause``, ``note``.
 
     Returns
     -------
-    list of dict
-        ``{law, clause, metric, value, threshold, met, note}``; money as
-        :class:`~decimal.Decimal` yuan, counts as int. ``met`` is ``value >= threshold``.
+    list of Threshold
+        One per row of :data:`THRESHOLDS`, in its order: ``key``, ``metric``, ``value``,
+        ``threshold`` (cents for money, else counts) and ``met`` (``value >= threshold``);
+        the texts of each (law, clause, note) are in the message catalogue.
 
     Examples
     --------
     >>> rows = evaluate_thresholds({"total_absorbed": 100_000_000, "direct_loss": 4_999_999,
-    ...     "participant_persons": 149, "max_level": 2}, "en")
-    >>> [(r["metric"], r["met"]) for r in rows[:3]]
+    ...     "participant_persons": 149, "max_level": 2})
+    >>> [(r.metric, r.met) for r in rows[:3]]
     [('total_absorbed', True), ('participant_persons', False), ('direct_loss', False)]
-    >>> rows[0]["value"], rows[0]["threshold"]
-    (Decimal('1000000.00'), Decimal('1000000.00'))
-    >>> [r["met"] for r in rows if r["metric"] == "levels"]
+    >>> rows[0].value, rows[0].threshold
+    (100000000, 100000000)
+    >>> [r.met for r in rows if r.metric == "levels"]
     [True]
 
     Notes
@@ -91,20 +87,5 @@ def evaluate_thresholds(figures: dict[str, int], lang: str = "zh") -> list[dict[
         v = int(values.get(metric, 0))
         if key.startswith("224") and "tree_members" in figures:
             v = int(figures.get(tree[metric], 0))
-        if metric in _MONEY:
-            value: Decimal | int = yuan_decimal(v)
-            thr: Decimal | int = yuan_decimal(threshold)
-        else:
-            value, thr = v, threshold
-        out.append(
-            {
-                "law": t(f"threshold.{key}.law", lang),
-                "clause": t(f"threshold.{key}.clause", lang),
-                "metric": metric,
-                "value": value,
-                "threshold": thr,
-                "met": bool(v >= threshold),
-                "note": t(f"threshold.{key}.note", lang),
-            }
-        )
+        out.append(Threshold(key, metric, v, threshold, bool(v >= threshold)))
     return out

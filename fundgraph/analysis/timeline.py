@@ -143,7 +143,7 @@ def scheme_flows(
     ['deposits_in', 'returns_out']
     """
     # the report asks for the same flows several times (series, facts, tracing): reuse them
-    main = (case.summary or {}).get("currency") if isinstance(case.summary, dict) else None
+    main = case.summary.currency
     key = (
         structure,
         account,
@@ -195,7 +195,7 @@ def _scheme_flows(
     t = case.transfers
     # never two currencies in one sum: the flows of the case's main currency only (a
     # transfer whose statement names none counts as that currency)
-    main = (case.summary or {}).get("currency") if isinstance(case.summary, dict) else None
+    main = case.summary.currency
     if main and "currency" in t:
         t = t[t["currency"].fillna("").astype(str).isin([main, ""]).to_numpy()]
     out = pd.DataFrame(

@@ -75,12 +75,7 @@ def yuan_numbers(cents: pd.Series) -> np.ndarray:
 
 def case_title(case: Case, lang: str) -> str:
     """The report's title, with the case name when ``case.json`` gives one."""
-    name = ""
-    for key in ("case", "name", "case_name"):
-        v = case.summary.get(key)
-        if isinstance(v, str) and v.strip():
-            name = v.strip()
-            break
+    name = (case.summary.case or "").strip()
     title = t("report.title", check_lang(lang))
     return f"{title} — {name}" if name else title
 

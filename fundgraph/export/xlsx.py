@@ -28,7 +28,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,6 @@ import pandas as pd
 
 from ..case import Case
 from ..i18n import check_lang, t
-from ..money import cents as to_cents
 from ..money import cents_series
 from ..tables import atomic_open
 from ._common import (
@@ -346,40 +344,6 @@ _SUMMARY_KEYS = (
 )
 
 
-def _money_cents(v: Any) -> int | None:
-    """A money figure of ``case.json`` (Decimal yuan, or cents int in memory) as cents."""
-    if v is None or isinstance(v, bool):
-        return None
-    if isinstance(v, Decimal):
-        return to_cents(format(v.quantize(Decimal("0.01")), "f"))
-    if isinstance(v, float):
-        return to_cents(format(Decimal(repr(v)).quantize(Decimal("0.01")), "f"))
-    if isinstance(v, int):
-        return to_cents(v)
-    try:
-        return to_cents(str(v))
-    except ValueError:
-        return None
-
-
-def _count(v: Any) -> float | int | None:
-    """A count or ratio of ``case.json`` as a number (int where it is whole)."""
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        d = Decimal(str(v))
-    except (InvalidOperation, ValueError):
-        return None
-    return int(d) if d == d.to_integral_value() else float(d)
-
-
-def _is_money_metric(metric: str, value: Any) -> bool:
-    if isinstance(value, Decimal):
-        return True
-    m = metric.lower()
-    return any(w in m for w in ("amount", "absorbed", "loss", "collected", "sum", "fee"))
-
-
 def _summary_label(key: str, lang: str) -> str:
     from ..i18n import catalogue
 
@@ -394,26 +358,18 @@ def _summary_rows(case: Case, lang: str, notes: list[str]) -> list[tuple[str, st
     ]
     s = case.summary
     for key in _SUMMARY_KEYS:
-        if key not in s:
+        v = getattr(s, key)
+        if v is None:
             continue
-        v = s[key]
         if key in ("date_from", "date_to"):
             ts = pd.to_datetime(v, errors="coerce")
             rows.append(
                 (_summary_label(key, lang), "datetime", None if pd.isna(ts) else ts.to_pydatetime())
             )
-        elif isinstance(v, bool):
-            rows.append((_summary_label(key, lang), "text", str(v)))
-        elif isinstance(v, (Decimal, float)) or key in (
-            "total_absorbed",
-            "direct_loss",
-            "recovered",
-        ):
-            rows.append((_summary_label(key, lang), "money", _money_cents(v)))
-        elif isinstance(v, (int, np.integer)):
-            rows.append((_summary_label(key, lang), "int", int(v)))
-        elif isinstance(v, str):
-            rows.append((_summary_label(key, lang), "text", v))
+        elif key in ("total_absorbed", "direct_loss", "recovered"):
+            rows.append((_summary_label(key, lang), "money", v))
+        else:
+            rows.append((_summary_label(key, lang), "int", v))
     for note in notes:
         rows.append((note, "text", ""))
     return rows
@@ -424,24 +380,16 @@ def _thresholds_frame(case: Case, lang: str) -> pd.DataFrame:
 
     msgs = catalogue(lang)
     out = []
-    for item in case.summary.get("thresholds") or []:
-        metric = str(item.get("metric", ""))
-        value, threshold = item.get("value"), item.get("threshold")
-        money = _is_money_metric(metric, value)
-        met = item.get("met")
-        met_key = "unknown" if met is None or isinstance(met, str) else ("yes" if met else "no")
-
+    for th in case.summary.thresholds or ():
         out.append(
             {
-                "law": str(item.get("law", "")),
-                "clause": str(item.get("clause", "")),
-                "metric": msgs.get(f"report.metric.{metric}", metric),
-                "value": (True, _money_cents(value)) if money else (False, _count(value)),
-                "threshold": (True, _money_cents(threshold))
-                if money
-                else (False, _count(threshold)),
-                "met": t(f"export.met.{met_key}", lang),
-                "note": str(item.get("note", "") or ""),
+                "law": th.law(lang),
+                "clause": th.clause(lang),
+                "metric": msgs.get(f"report.metric.{th.metric}", th.metric),
+                "value": (th.money, th.value),
+                "threshold": (th.money, th.threshold),
+                "met": t(f"export.met.{'yes' if th.met else 'no'}", lang),
+                "note": th.note(lang),
             }
         )
     cols = [c.name for c in _THRESHOLD_COLS]

@@ -19,7 +19,6 @@ rows and data-quality warnings; 8. timeline; 9. method notes.
 
 from __future__ import annotations
 
-import numbers
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,9 +29,9 @@ from typing import Any
 import pandas as pd
 
 from ..case import Case
-from ..i18n import LANGS, catalogue, check_lang
+from ..i18n import catalogue, check_lang
 from ..money import cents, format_cny
-from ..results import Structure, TimelineFacts
+from ..results import Structure, Threshold, TimelineFacts
 from ..schema import ROLES
 from ..tables import atomic_write_text
 from .html import esc, json_for_script
@@ -93,18 +92,6 @@ class _Text:
         if text is None:
             return default
         return re.sub(r"\{[^{}]*\}", "…", text)
-
-    def same_text(self, text: str, prefix: str) -> str:
-        """``text`` in this language, when it is a catalogue message (of any language) under
-        ``prefix``; otherwise ``text`` itself. Case files keep such texts in the language of
-        the run that wrote them."""
-        if not text:
-            return ""
-        for lang in LANGS:
-            for key, value in catalogue(lang).items():
-                if value == text and key.startswith(prefix):
-                    return self.messages.get(key, text)
-        return text
 
     def money(self, c: int) -> str:
         """Exact amount, ``¥1,234,567.89``, the same in both languages."""
@@ -191,13 +178,6 @@ def _col(df: pd.DataFrame | None, name: str) -> bool:
     return df is not None and name in df.columns
 
 
-def _first(d: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
-    for k in keys:
-        if k in d and not _is_missing(d[k]):
-            return d[k]
-    return default
-
-
 # ---------------------------------------------------------------------------- html bits
 
 
@@ -231,8 +211,8 @@ def _section(sid: str, title: str, body: str) -> str:
 
 
 def _date_range(case: Case) -> tuple[str, str]:
-    s = case.summary
-    lo, hi = _first(s, "date_from", "first_time"), _first(s, "date_to", "last_time")
+    lo: Any = case.summary.date_from
+    hi: Any = case.summary.date_to
     if (lo is None or hi is None) and _col(case.transfers, "time") and len(case.transfers):
         times = pd.to_datetime(case.transfers["time"]).dropna()
         if len(times):
@@ -246,13 +226,12 @@ def _summary(case: Case, T: _Text) -> str:
     rows: list[tuple[str, str, str]] = []
 
     def count(key: str) -> None:
-        if key in s and not _is_missing(s[key]):
-            rows.append(
-                (T(f"report.summary.{key}"), T.count(s[key]), T(f"report.summary.{key}.hint"))
-            )
+        v = getattr(s, key)
+        if v is not None:
+            rows.append((T(f"report.summary.{key}"), T.count(v), T(f"report.summary.{key}.hint")))
 
     def money(key: str) -> None:
-        c = _as_cents(s.get(key))
+        c = getattr(s, key)
         if c is not None:
             value = T.money(c)
             if T.lang == "zh" and abs(c) >= 10_000_00:
@@ -260,7 +239,7 @@ def _summary(case: Case, T: _Text) -> str:
             rows.append((T(f"report.summary.{key}"), value, T(f"report.summary.{key}.hint")))
 
     count("files")
-    if s.get("files_unreadable"):
+    if s.files_unreadable:
         count("files_unreadable")
     for key in (
         "rows_read",
@@ -292,22 +271,19 @@ def _summary(case: Case, T: _Text) -> str:
     )
     cards = []
     for key in ("total_absorbed", "participant_persons", "direct_loss", "max_level"):
-        if key not in s or _is_missing(s[key]):
+        v = getattr(s, key)
+        if v is None:
             continue
-        value = (
-            T.money_short(_as_cents(s[key]) or 0)
-            if key in ("total_absorbed", "direct_loss")
-            else T.count(s[key])
-        )
+        value = T.money_short(v) if key in ("total_absorbed", "direct_loss") else T.count(v)
         cards.append(
             f'<div class="card"><div class="card-value">{esc(value)}</div>'
             f'<div class="card-label">{esc(T(f"report.summary.{key}"))}</div></div>'
         )
-    met = [t for t in s.get("thresholds") or [] if isinstance(t, Mapping) and _met(t) is True]
     verdict = ""
-    if s.get("thresholds"):
+    if s.thresholds:
+        met = sum(1 for th in s.thresholds if th.met)
         verdict = _p(
-            T("report.summary.thresholds_met", met=len(met), total=len(s["thresholds"])), "verdict"
+            T("report.summary.thresholds_met", met=met, total=len(s.thresholds)), "verdict"
         )
     out = (
         f'<div class="cards">{"".join(cards)}</div>{verdict}'
@@ -319,37 +295,19 @@ def _summary(case: Case, T: _Text) -> str:
 # ---------------------------------------------------------------------------- 2 thresholds
 
 
-def _met(item: Mapping[str, Any]) -> bool | None:
-    """``met`` of a threshold entry as True/False, or None when it was left undecided."""
-    v = item.get("met")
-    if _is_missing(v) or isinstance(v, str):
-        return None
-    return bool(v)
-
-
-def _threshold_value(metric: str, v: Any, T: _Text, *, round_figure: bool = False) -> str:
-    if _is_missing(v):
-        return "—"
-    if isinstance(v, bool):
-        return T("report.yes") if v else T("report.no")
-    money_like = any(w in str(metric).lower() for w in _MONEY_METRICS)
-    if isinstance(v, (Decimal, float)) or (money_like and not isinstance(v, numbers.Integral)):
-        c = _as_cents(v)
-        if c is None:
-            return str(v)
-        if round_figure and c % 100 == 0:
-            # a threshold is a round figure: ¥100万 / ¥1,000,000 is exact and fits the column
-            if T.lang == "zh" and c % 10_000_00 == 0:
-                return T.money_short(c)
-            return T.money(c)[:-3]
-        return T.money(c)
-    if isinstance(v, numbers.Integral):
+def _threshold_value(th: Threshold, v: int, T: _Text, *, round_figure: bool = False) -> str:
+    if not th.money:
         return T.count(v)
-    return str(v)
+    if round_figure and v % 100 == 0:
+        # a threshold is a round figure: ¥100万 / ¥1,000,000 is exact and fits the column
+        if T.lang == "zh" and v % 10_000_00 == 0:
+            return T.money_short(v)
+        return T.money(v)[:-3]
+    return T.money(v)
 
 
 def _thresholds(case: Case, T: _Text) -> str:
-    items = [x for x in case.summary.get("thresholds") or [] if isinstance(x, Mapping)]
+    items = case.summary.thresholds
     if not items:
         return _section(
             "thresholds", T("report.sec.thresholds"), _p(T("report.thresholds.none"), "empty")
@@ -364,32 +322,26 @@ def _thresholds(case: Case, T: _Text) -> str:
     ]
     rows = []
     explained: set[str] = set()
-    for item in items:
-        metric = str(item.get("metric", ""))
+    for th in items:
+        metric = th.metric
         if metric in explained:
             method = T("report.metric.as_above")
         else:
             method = T.maybe(f"report.metric.{metric}.method", T("report.metric.other.method"))
             explained.add(metric)
-        law = T.same_text(str(item.get("law", "") or ""), "threshold.")
-        clause = T.same_text(str(item.get("clause", "") or ""), "threshold.")
-        met = _met(item)
-        if met is True:
+        if th.met:
             met_text, met_cls = T("report.met.yes"), "met-yes"
-        elif met is False:
-            met_text, met_cls = T("report.met.no"), "met-no"
         else:
-            met_text, met_cls = T("report.met.unknown"), "met-unknown"
-        note = T.same_text(str(item.get("note", "") or ""), "threshold.")
+            met_text, met_cls = T("report.met.no"), "met-no"
         rows.append(
             "<tr>"
-            f'<td><div class="law">{esc(law)}</div><div class="clause">{esc(clause)}</div></td>'
+            f'<td><div class="law">{esc(th.law(T.lang))}</div><div class="clause">{esc(th.clause(T.lang))}</div></td>'
             + f'<td><div class="metric">{esc(T.maybe(f"report.metric.{metric}", metric))}</div>'
             + f'<div class="method">{esc(method)}</div></td>'
-            + _td(_threshold_value(metric, item.get("value"), T), "num")
-            + _td(_threshold_value(metric, item.get("threshold"), T, round_figure=True), "num")
+            + _td(_threshold_value(th, th.value, T), "num")
+            + _td(_threshold_value(th, th.threshold, T, round_figure=True), "num")
             + f'<td class="{met_cls}">{esc(met_text)}</td>'
-            + _td(note, "small")
+            + _td(th.note(T.lang), "small")
             + "</tr>"
         )
     body = (
@@ -905,8 +857,8 @@ def _where(file: Any, sheet: Any, row: Any) -> str:
 def _quality(case: Case, T: _Text) -> str:
     parts: list[str] = []
     s = case.summary
-    read, acc, rej = s.get("rows_read"), s.get("rows_accepted"), s.get("rows_rejected")
-    if isinstance(read, int) and isinstance(acc, int) and isinstance(rej, int):
+    read, acc, rej = s.rows_read, s.rows_accepted, s.rows_rejected
+    if read is not None and acc is not None and rej is not None:
         key = "report.quality.balance_ok" if read == acc + rej else "report.quality.balance_bad"
         parts.append(
             _p(T(key, read=T.count(read), accepted=T.count(acc), rejected=T.count(rej)), "verdict")
@@ -1318,7 +1270,7 @@ def _summary_data(case: Case) -> dict[str, Any]:
             return v.item()
         return str(v)
 
-    return plain(dict(case.summary))
+    return plain(case.summary.to_dict(case.lang))
 
 
 def report_html(
@@ -1346,7 +1298,7 @@ def report_html(
     toc = "".join(
         f'<li><a href="#{sid}">{esc(T(f"report.sec.{sid}"))}</a></li>' for sid, _ in sections
     )
-    name = _first(case.summary, "case", "name", "case_name")
+    name = case.summary.case
     title = T("report.title") + (f" — {name}" if name else "")
     period = _p(T("report.period", start=lo, end=hi), "sub") if lo else ""
     head = (

@@ -1158,25 +1158,16 @@ def _page_frame(
     font_scale = sel.font_scale or _font_scale(list(sel.positions.values()))
     text = {k: v for k, v in catalogue(lang).items() if k.startswith(("views.", "role."))}
     title = t(f"views.title.{view}", lang)
-    summary = case.summary or {}
+    summary = case.summary
     facts = []
-    if summary.get("total_absorbed") not in (None, ""):
-        try:
-            from ..money import cents
-
-            facts.append(
-                t(
-                    "views.fact.absorbed",
-                    lang,
-                    amount=format_cny(cents(str(summary["total_absorbed"])), lang),
-                )
-            )
-        except (ValueError, TypeError):
-            pass
-    if summary.get("participant_persons") not in (None, ""):
-        facts.append(t("views.fact.persons", lang, n=summary["participant_persons"]))
-    if summary.get("max_level") not in (None, ""):
-        facts.append(t("views.fact.levels", lang, n=summary["max_level"]))
+    if summary.total_absorbed is not None:
+        facts.append(
+            t("views.fact.absorbed", lang, amount=format_cny(summary.total_absorbed, lang))
+        )
+    if summary.participant_persons is not None:
+        facts.append(t("views.fact.persons", lang, n=summary.participant_persons))
+    if summary.max_level is not None:
+        facts.append(t("views.fact.levels", lang, n=summary.max_level))
     facts.append(t("views.fact.accounts", lang, n=f"{len(acc):,}"))
     return (
         {

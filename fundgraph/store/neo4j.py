@@ -51,7 +51,7 @@ import pandas as pd
 from .. import schema as S
 from ..case import Case, check_case_folder, finish_case, load_case, write_case_data
 from ..errors import StoreError, install_log_masking, mask_secrets, register_secret
-from ..results import Structure
+from ..results import CaseSummary, Structure
 from ..tables import MONEY_COLUMNS, dumps_json
 
 __all__ = [
@@ -1028,13 +1028,14 @@ def _plan(case: Case, name: str) -> _Plan:
     endpoints = sorted(({*src.tolist(), *dst.tolist(), *par_ids} - known) - {S.CASH})
     persons, holds = _persons(accounts, participants)
 
+    summary = case.summary.to_dict(case.lang)
     case_props: dict[str, Any] = {
         "name": name,
         "case": name,
         "push_complete": True,
         "model_version": MODEL_VERSION,
         "lang": case.lang,
-        "summary_json": dumps_json(case.summary),
+        "summary_json": dumps_json(summary),
         "structures_json": dumps_json([st.to_dict() for st in case.structures]),
         "columns_json": json.dumps(
             {"accounts": acc_layout, "participants": par_layout, "transfers": tr_layout},
@@ -1048,8 +1049,8 @@ def _plan(case: Case, name: str) -> _Plan:
             df = None
         case_props[prop] = _table_json(df)
     for key in _HEADLINE:
-        if key in case.summary:
-            value = _json_value(case.summary[key])
+        if key in summary:
+            value = _json_value(summary[key])
             if value is not None:
                 case_props[key] = value
     content = {k: v for k, v in case_props.items() if k not in ("name", "case")}
@@ -1202,7 +1203,7 @@ def pull_case(
 
     case = Case()
     case.lang = meta.get("lang") or "zh"
-    case.summary = _loads_exact(meta["summary_json"])
+    case.summary = CaseSummary.from_dict(_loads_exact(meta["summary_json"]))
     case.structures = [Structure.from_dict(d) for d in _loads_exact(meta["structures_json"])]
     for records in (accounts, participants, transfers):
         records.sort(key=lambda r: r["row_"])

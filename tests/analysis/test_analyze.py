@@ -10,6 +10,8 @@ import pytest
 
 from fundgraph.analysis import analyze_case
 from fundgraph.case import Case, write_case_data
+from fundgraph.money import cents
+from fundgraph.results import CaseSummary
 from fundgraph.schema import ACCOUNTS, PARTICIPANTS
 from tests.analysis.helpers import DAY, T0, WAN, pyramid_rows, table
 
@@ -30,18 +32,20 @@ def pyramid_case(**kw):
 
 def test_summary_and_tables():
     t, expected = pyramid_case()
-    c = analyze_case(Case(transfers=t, summary={"rows_read": 7}), recovered=1_000_00, lang="en")
+    c = analyze_case(
+        Case(transfers=t, summary=CaseSummary(rows_read=7)), recovered=1_000_00, lang="en"
+    )
     s = c.summary
-    assert s["rows_read"] == 7  # the pipeline's keys are kept
+    assert s.rows_read == 7  # the pipeline's figures are kept
     paid = sum(expected["paid_in"].values())
     back = sum(expected["received_back"].values())
-    assert s["total_absorbed"] == Decimal(paid) / 100
-    assert s["direct_loss"] == Decimal(paid - back) / 100
-    assert isinstance(s["total_absorbed"], Decimal)
-    assert s["participant_persons"] == s["participant_accounts"] == 12
-    assert s["max_level"] == 3
-    assert s["structures"] == 1 and s["communities"] >= 1
-    assert len(s["thresholds"]) >= 9
+    assert s.total_absorbed == paid
+    assert s.direct_loss == paid - back
+    assert s.to_dict()["total_absorbed"] == Decimal(paid) / 100
+    assert s.participant_persons == s.participant_accounts == 12
+    assert s.max_level == 3
+    assert s.structures == 1 and s.communities >= 1
+    assert len(s.thresholds) >= 9
     assert list(c.accounts.columns[: len(ACCOUNTS)]) == list(ACCOUNTS)
     assert list(c.participants.columns) == list(PARTICIPANTS)
     roles = c.accounts.set_index("account")["role"]
@@ -66,8 +70,8 @@ def test_participant_with_two_cards_is_one_person():
     c = analyze_case(Case(transfers=table(rows, ids=ids)))
     p = c.participants.set_index("account")
     assert p.loc["p00", "person"] == p.loc["p00b", "person"] == "110101199001011234"
-    assert c.summary["participant_accounts"] == 13
-    assert c.summary["participant_persons"] == 12
+    assert c.summary.participant_accounts == 13
+    assert c.summary.participant_persons == 12
 
 
 def test_holder_id_from_the_participants_own_statement():
@@ -114,9 +118,9 @@ def test_no_scheme_at_all():
     rows = [(f"cust{i}", "shop", 1_000 + 37 * i, T0 + i * DAY) for i in range(30)]
     c = analyze_case(Case(transfers=table(rows)))
     assert c.participants.empty and c.structures == []
-    assert c.summary["total_absorbed"] == Decimal("0.00")
-    assert c.summary["max_level"] == 0
-    assert not any(r["met"] for r in c.summary["thresholds"])
+    assert c.summary.total_absorbed == 0
+    assert c.summary.max_level == 0
+    assert not any(r.met for r in c.summary.thresholds)
     assert set(c.accounts["role"]) == {"other"}
 
 
@@ -152,7 +156,7 @@ def test_against_generated_case(tmp_path):
     scheme = {"core", "collector", "transit"}
     assert f1(pred.isin(scheme), true_role.isin(scheme)) >= 0.95
     assert f1(pred == "participant", true_role == "participant") >= 0.97
-    assert str(c.summary["total_absorbed"]) == truth["total_absorbed"]
-    assert str(c.summary["direct_loss"]) == truth["direct_loss"]
+    assert c.summary.total_absorbed == cents(truth["total_absorbed"])
+    assert c.summary.direct_loss == cents(truth["direct_loss"])
     shops = [k for k, v in truth["accounts"].items() if v.get("kind") == "shop"]
     assert all(pred[k] == "other" for k in shops)

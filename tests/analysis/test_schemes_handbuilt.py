@@ -170,15 +170,15 @@ def test_pyramid_meets_the_224_thresholds():
     rows, level, _ = _tree_rows()
     names = {"Y": "黔东某某商贸有限公司", "O": "王五"}
     case = analyze_case(Case(transfers=table(rows, names=names)), lang="en")
-    assert case.summary["participant_persons"] == 30
-    assert case.summary["max_level"] == 4
-    th = case.summary["thresholds"]
-    members = [x for x in th if x["metric"] == "participant_persons" and x["threshold"] == 30]
-    levels = [x for x in th if x["metric"] == "levels"]
-    assert members[0]["value"] == 30 and members[0]["met"]
-    assert levels[0]["value"] == 5 and levels[0]["met"]
-    serious = [x for x in th if x["metric"] == "participant_persons" and x["threshold"] == 120]
-    assert serious[0]["value"] == 30 and not serious[0]["met"]
+    assert case.summary.participant_persons == 30
+    assert case.summary.max_level == 4
+    th = case.summary.thresholds
+    members = [x for x in th if x.metric == "participant_persons" and x.threshold == 30]
+    levels = [x for x in th if x.metric == "levels"]
+    assert members[0].value == 30 and members[0].met
+    assert levels[0].value == 5 and levels[0].met
+    serious = [x for x in th if x.metric == "participant_persons" and x.threshold == 120]
+    assert serious[0].value == 30 and not serious[0].met
 
 
 def _everyday(rows, members):

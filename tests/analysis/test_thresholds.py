@@ -8,6 +8,7 @@ import pytest
 
 from fundgraph.analysis import THRESHOLDS, evaluate_thresholds
 from fundgraph.i18n import catalogue
+from fundgraph.results import Threshold
 
 WAN = 1_000_000
 
@@ -20,7 +21,8 @@ def figures(**kw):
 
 def met(rows, key):
     keys = [k for k, _, _ in THRESHOLDS]
-    return rows[keys.index(key)]["met"]
+    assert [r.key for r in rows] == keys
+    return rows[keys.index(key)].met
 
 
 @pytest.mark.parametrize(
@@ -52,17 +54,27 @@ def test_not_the_2010_numbers():
     assert not met(rows, "176_amount") and not met(rows, "176_persons")
 
 
-def test_entries_have_every_field_and_money_is_decimal():
+def test_entries_in_case_json_have_every_field_and_money_is_decimal():
+    rows = evaluate_thresholds(figures(total_absorbed=123_456_789))
+    assert rows[0].value == 123_456_789 and rows[0].money and not rows[1].money
     for lang in ("zh", "en"):
-        rows = evaluate_thresholds(figures(total_absorbed=123_456_789), lang)
-        for r in rows:
-            assert set(r) == {"law", "clause", "metric", "value", "threshold", "met", "note"}
-            assert r["law"] and r["clause"] and r["note"]
-        assert rows[0]["value"] == Decimal("1234567.89")
-        assert isinstance(rows[0]["threshold"], Decimal)
-    zh = evaluate_thresholds(figures(), "zh")
+        entries = [r.to_dict(lang) for r in rows]
+        for e in entries:
+            assert list(e) == ["law", "clause", "metric", "value", "threshold", "met", "note"]
+            assert e["law"] and e["clause"] and e["note"]
+        assert entries[0]["value"] == Decimal("1234567.89")
+        assert isinstance(entries[0]["threshold"], Decimal)
+        assert [Threshold.from_dict(e) for e in entries] == rows
+    zh = [r.to_dict("zh") for r in evaluate_thresholds(figures())]
     assert "法释〔2022〕5号" in zh[0]["clause"]
     assert "以非法占有为目的" in [r for r in zh if r["metric"] == "direct_loss"][3]["note"]
+
+
+def test_an_entry_of_no_threshold_is_refused():
+    entry = evaluate_thresholds(figures())[0].to_dict("en")
+    entry["threshold"] = Decimal("999.00")
+    with pytest.raises(ValueError, match="no threshold total_absorbed"):
+        Threshold.from_dict(entry)
 
 
 def test_catalogues_have_the_same_keys():

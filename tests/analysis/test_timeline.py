@@ -8,6 +8,7 @@ import pytest
 from fundgraph.analysis.timeline import scheme_flows, timeline, timeline_facts
 from fundgraph.case import Case
 from fundgraph.errors import InputError
+from fundgraph.results import CaseSummary
 
 # core <- col (level 1) <- participants p1, p2 (one person: ID1), q, r
 ACCOUNTS = pd.DataFrame(
@@ -181,8 +182,8 @@ def test_other_currencies_stay_out_of_the_series():
     hkd["currency"] = "HKD"
     case.transfers["currency"] = "CNY"
     case.transfers = pd.concat([case.transfers, hkd], ignore_index=True)
-    case.summary = {"currency": "CNY"}
+    case.summary = CaseSummary(currency="CNY")
     tl = timeline(case)
     assert tl["deposits_in"].tolist() == base["deposits_in"].tolist()
-    case.summary = {}  # without a stated main currency every row counts, as before
+    case.summary = CaseSummary()  # without a stated main currency every row counts, as before
     assert timeline(case)["deposits_in"].iloc[0] == base["deposits_in"].iloc[0] + 1_000_000

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from fundgraph.case import Case, finish_case, write_case_data
 from fundgraph.cli import group
+from fundgraph.results import CaseSummary
 from fundgraph.schema import TRANSFERS
 from fundgraph.tables import conform, read_csv
 
@@ -48,7 +49,7 @@ def case_dir(tmp_path):
         transfers=conform(t, TRANSFERS),
         accounts=accounts,
         participants=participants,
-        summary={"transfers": len(t)},
+        summary=CaseSummary(transfers=len(t)),
     )
     d = tmp_path / "case"
     write_case_data(case, d)

@@ -11,13 +11,11 @@ The hand-made case (:func:`hand_case`) has figures that are easy to check by han
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 
 from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, write_case_data
-from fundgraph.results import Structure
+from fundgraph.results import CaseSummary, Structure, Threshold
 from fundgraph.tables import conform
 
 CORE = "6222020200001234567"
@@ -246,42 +244,26 @@ def hand_case(*, participants_extra: int = 0) -> Case:
             evidence={"evidence": "returns", "looped_payers": 2, "payers": 2, "required": 2},
         )
     ]
-    case.summary = {
-        "lang": "zh",
-        "files": 1,
-        "rows_read": 10,
-        "rows_accepted": 9,
-        "rows_rejected": 1,
-        "transfers": len(tr),
-        "accounts": len(accounts),
-        "date_from": "2022-01-05 10:00:00",
-        "date_to": "2022-05-04 18:30:00",
-        "total_absorbed": Decimal("8000.03"),
-        "participant_persons": 1,
-        "participant_accounts": 2,
-        "direct_loss": Decimal("7850.03"),
-        "max_level": 2,
-        "thresholds": [
-            {
-                "law": "刑法第一百七十六条",
-                "clause": "吸收数额100万元以上",
-                "metric": "total_absorbed",
-                "value": Decimal("8000.03"),
-                "threshold": Decimal("1000000.00"),
-                "met": False,
-                "note": "=note",
-            },
-            {
-                "law": "刑法第一百七十六条",
-                "clause": "吸收对象150人以上",
-                "metric": "participant_persons",
-                "value": 1,
-                "threshold": 150,
-                "met": False,
-                "note": "",
-            },
-        ],
-    }
+    case.summary = CaseSummary(
+        lang="zh",
+        files=1,
+        rows_read=10,
+        rows_accepted=9,
+        rows_rejected=1,
+        transfers=len(tr),
+        accounts=len(accounts),
+        date_from="2022-01-05 10:00:00",
+        date_to="2022-05-04 18:30:00",
+        total_absorbed=800003,
+        participant_persons=1,
+        participant_accounts=2,
+        direct_loss=785003,
+        max_level=2,
+        thresholds=(
+            Threshold("176_amount", "total_absorbed", 800003, 100_000_000, False),
+            Threshold("176_persons", "participant_persons", 1, 150, False),
+        ),
+    )
     return case
 
 

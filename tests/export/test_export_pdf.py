@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -28,7 +29,7 @@ def engine():
 @pytest.fixture(scope="module")
 def long_case():
     case = hand_case(participants_extra=120)
-    case.summary["case"] = CASE_NAME
+    case.summary = dataclasses.replace(case.summary, case=CASE_NAME)
     return case
 
 

@@ -150,7 +150,7 @@ def test_summary_thresholds_and_structures(book):
     assert _money(th[0][3]) == Decimal("8000.03") and _money(th[0][4]) == Decimal("1000000.00")
     assert th[1][3].value == 1 and th[1][4].value == 150 and th[1][3].number_format == "General"
     assert th[0][5].value == t("export.met.no", "zh")
-    assert th[0][6].value == "=note" and th[0][6].data_type == "s"
+    assert th[0][6].value == t("threshold.176_amount.note", "zh") and th[0][6].data_type == "s"
     levels = [
         (r[1].value, r[2].value, r[3].value)
         for r in book[t("export.sheet.structure_levels", "zh")].iter_rows(min_row=2)

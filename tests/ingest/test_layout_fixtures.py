@@ -499,10 +499,10 @@ def test_case_analysis_keeps_currencies_apart(tmp_path):
     from fundgraph.pipeline import build_case
 
     case = build_case([DATA / "police-feedback.csv"], lang="en")
-    cur = case.summary["currencies"]
-    assert case.summary["currency"] == "CNY"
-    assert cur["HKD"]["in_analysis"] is False and cur["HKD"]["transfers"] == 2
-    assert str(cur["HKD"]["amount"]) == "1500.00"
+    cur = case.summary.currencies
+    assert case.summary.currency == "CNY"
+    assert cur["HKD"].in_analysis is False and cur["HKD"].transfers == 2
+    assert cur["HKD"].amount == 1500_00
     assert set(case.transfers["currency"]) == {"CNY", "HKD"}
     acc = case.accounts.set_index("account").loc["6222000000000001"]
     assert (acc["cash_in"], acc["unknown_in"], acc["unknown_out"]) == (10000000, 500000, 530000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fundgraph.ingest import build_transfers
+from fundgraph.results import CaseSummary
 from tests.ingest.ingest_helpers import ingest, read_one, write_text_export
 
 H = ["交易卡号", "交易时间", "交易金额", "收付标志", "对手账号", "对手户名", "摘要"]
@@ -665,7 +666,9 @@ def test_trace_and_render_take_an_account_as_printed(tmp_path):
             "level": pd.array([None, None], dtype="Int64"),
         }
     )
-    case = Case(transfers=conform(t, TRANSFERS), accounts=accounts, summary={"transfers": 2})
+    case = Case(
+        transfers=conform(t, TRANSFERS), accounts=accounts, summary=CaseSummary(transfers=2)
+    )
     d = tmp_path / "case"
     write_case_data(case, d)
     finish_case(case, d)

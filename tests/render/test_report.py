@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -16,6 +15,7 @@ from fundgraph.i18n import catalogue
 from fundgraph.render import report as R
 from fundgraph.render.report import render_report, report_html
 from fundgraph.results import (
+    CaseSummary,
     CollapseDate,
     FundedByLater,
     LastDeposit,
@@ -210,27 +210,29 @@ def make_case(n_participants: int = 40) -> Case:
     loss = participants["net_loss"]
     restitution = restitution_plan(participants, int(loss.sum()) // 2)
     total_absorbed = int(participants["paid_in"].sum())
-    summary = {
-        "rows_read": 120,
-        "rows_accepted": 117,
-        "rows_rejected": 3,
-        "transfers": len(tr),
-        "accounts": len(accounts),
-        "total_absorbed": Decimal(total_absorbed) / 100,
-        "participant_persons": n_participants,
-        "participant_accounts": n_participants,
-        "direct_loss": Decimal(int(loss.sum())) / 100,
-        "max_level": 2,
-        "thresholds": evaluate_thresholds(
-            {
-                "total_absorbed": total_absorbed,
-                "direct_loss": int(loss.sum()),
-                "participant_persons": n_participants,
-                "max_level": 2,
-            },
-            "zh",
+    summary = CaseSummary(
+        lang="zh",
+        rows_read=120,
+        rows_accepted=117,
+        rows_rejected=3,
+        transfers=len(tr),
+        accounts=len(accounts),
+        total_absorbed=total_absorbed,
+        participant_persons=n_participants,
+        participant_accounts=n_participants,
+        direct_loss=int(loss.sum()),
+        max_level=2,
+        thresholds=tuple(
+            evaluate_thresholds(
+                {
+                    "total_absorbed": total_absorbed,
+                    "direct_loss": int(loss.sum()),
+                    "participant_persons": n_participants,
+                    "max_level": 2,
+                }
+            )
         ),
-    }
+    )
     structures = [
         Structure(
             id=0,

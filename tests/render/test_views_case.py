@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fundgraph.case import Case
+from fundgraph.results import CaseSummary
 
 HOSTILE_NAMES = [
     "<img src=x onerror=alert(1)>",
@@ -139,11 +140,9 @@ def make_case() -> Case:
         }
     ).reset_index(drop=True)
     case = Case(transfers=tr, accounts=acc, alerts=alerts, participants=participants)
-    case.summary = {
-        "total_absorbed": "1800000.00",
-        "participant_persons": N_PARTICIPANTS,
-        "max_level": 3,
-    }
+    case.summary = CaseSummary(
+        total_absorbed=180_000_000, participant_persons=N_PARTICIPANTS, max_level=3
+    )
     return case
 
 

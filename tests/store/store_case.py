@@ -4,13 +4,13 @@ and spreadsheet-formula-looking text, money in cents and a summary in Decimal yu
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, write_case_data
+from fundgraph.results import CaseSummary, Structure, Threshold
 from fundgraph.tables import conform
 
 INJECTIONS = ("'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n')
@@ -192,41 +192,36 @@ def make_case(holder_name_of_p3: str = "王五") -> Case:
         participants=participants,
         alerts=alerts,
         structures=[
-            {
-                "id": 1,
-                "core": [core],
-                "collectors": {"1": [c1, c2]},
-                "participants": 6,
-                "absorbed": Decimal("10500015.00"),
-                "depth": 2,
-            }
+            Structure(
+                id=1,
+                kind="ponzi",
+                core=(core,),
+                collectors={1: (c1, c2)},
+                participant_accounts=6,
+                participant_persons=5,
+                absorbed=10_500_015_00,
+                max_level=1,
+                depth=2,
+                evidence={"evidence": "returns", "payers": 6},
+            )
         ],
         communities=pd.DataFrame(
             {"community": [0, 1, 2], "size": [5, 4, 2], "amount": [123, 456, 789]}
         ),
-        summary={
-            "rows_read": 70,
-            "rows_accepted": 66,
-            "rows_rejected": 4,
-            "transfers": len(transfers),
-            "accounts": len(acc),
-            "total_absorbed": Decimal("105000.15"),
-            "participant_persons": 5,
-            "participant_accounts": 6,
-            "direct_loss": Decimal("103500.14"),
-            "max_level": 2,
-            "thresholds": [
-                {
-                    "law": "刑法第176条",
-                    "clause": "个人",
-                    "metric": "total_absorbed",
-                    "value": Decimal("105000.15"),
-                    "threshold": Decimal("1000000.00"),
-                    "met": False,
-                }
-            ],
-            "lang": "zh",
-        },
+        summary=CaseSummary(
+            lang="zh",
+            rows_read=70,
+            rows_accepted=66,
+            rows_rejected=4,
+            transfers=len(transfers),
+            accounts=len(acc),
+            total_absorbed=105_000_15,
+            participant_persons=5,
+            participant_accounts=6,
+            direct_loss=103_500_14,
+            max_level=2,
+            thresholds=(Threshold("176_amount", "total_absorbed", 105_000_15, 100_000_000, False),),
+        ),
     )
     return case
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import filecmp
-from decimal import Decimal
 
 import neo4j
 import pandas as pd
@@ -11,6 +10,7 @@ import pytest
 
 from fundgraph.case import Case
 from fundgraph.errors import StoreError
+from fundgraph.results import CaseSummary
 from fundgraph.store import pull_case, push_case
 from tests.store.store_case import INJECTIONS, make_case, write_case
 
@@ -79,7 +79,7 @@ def test_round_trip_is_byte_for_byte(bolt, case_name, case_dir, tmp_path):
 
 
 def test_empty_case_round_trip(bolt, case_name, tmp_path):
-    empty = Case(summary={"transfers": 0, "accounts": 0, "total_absorbed": Decimal("0.00")})
+    empty = Case(summary=CaseSummary(transfers=0, accounts=0, total_absorbed=0))
     folder = write_case(empty, tmp_path / "empty")
     counts = push_case(folder, case_name, **bolt)
     assert counts["transfers"] == 0 and counts["accounts"] == 0
