@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import schema as S
 from .errors import CaseError
-from .results import CaseSummary, Structure, TimelineFacts
+from .results import CaseSummary, Structure, TimelineFacts, alert_texts, read_alert_texts
 from .tables import (
     arrow_table,
     conform,
@@ -42,6 +42,7 @@ from .tables import (
 
 __all__ = [
     "Case",
+    "file_table",
     "write_case_data",
     "finish_case",
     "load_case",
@@ -125,7 +126,9 @@ class Case:
     transactions : DataFrame
         Accepted statement rows (:data:`fundgraph.schema.TRANSACTIONS`).
     rejects, transfers, accounts, participants, alerts, warnings, files : DataFrame
-        The tables of the same names in :mod:`fundgraph.schema`.
+        The tables of the same names in :mod:`fundgraph.schema`; each ``reasons`` cell of
+        ``alerts`` is a tuple of :class:`~fundgraph.results.Alert` (text only in
+        ``alerts.csv``: :func:`file_table`).
     structures : list of Structure
         Collection structures (``structures.json``).
     communities : DataFrame
@@ -272,6 +275,13 @@ def case_output_path(case_dir: str | os.PathLike, prefix: str, value: str, suffi
     return path
 
 
+def file_table(case: Case, attr: str) -> pd.DataFrame:
+    """The table ``attr`` of ``case`` as its file holds it: the alerts' reasons as text in
+    the run's language (``case.lang``), one per line; the other tables as they are."""
+    df = getattr(case, attr)
+    return alert_texts(df, case.lang) if attr == "alerts" else df
+
+
 def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
     """Write every data file of ``case`` into ``out_dir`` except ``case.json``.
 
@@ -282,7 +292,7 @@ def write_case_data(case: Case, out_dir: str | os.PathLike) -> Path:
     out = Path(out_dir)
     claim_case_folder(out)
     for name, (attr, sch) in CASE_FILES.items():
-        df = _with_schema(getattr(case, attr), sch)
+        df = _with_schema(file_table(case, attr), sch)
         if name in _PARQUET:
             # one conversion to Arrow serves the CSV text and the Parquet copy
             table = arrow_table(df)
@@ -448,7 +458,7 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     for name, (attr, sch) in CASE_FILES.items():
         df = _load_table(d, name, sch)
         if df is not None:
-            setattr(case, attr, df)
+            setattr(case, attr, read_alert_texts(df, case.lang) if attr == "alerts" else df)
     if (d / "structures.json").is_file():
         case.structures = _load_structures(d / "structures.json")
     if (d / "communities.csv").is_file():

@@ -9,6 +9,7 @@ as the files of docs/case-folder.md) and ``from_dict`` reads that form back.
 :class:`Structure`        one collection structure (``structures.json``)
 :class:`TimelineFacts`    the dates and shares of the timeline (``timeline.json``)
 :class:`CaseSummary`      the case's figures (``case.json``), with its :class:`Threshold` s
+:class:`Alert`            one reason an account is flagged (a line of ``alerts.csv``)
 ========================  ================================================================
 """
 
@@ -16,17 +17,22 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pandas as pd
 
-from .i18n import t
+from .i18n import catalogue, t
 from .money import cents, yuan_decimal
 
 __all__ = [
+    "Alert",
+    "alert_texts",
+    "read_alert_texts",
     "CaseSummary",
     "CurrencyTotal",
     "Threshold",
@@ -701,3 +707,143 @@ def _summary_value(name: str, v: Any) -> Any:
             raise TypeError("not an object of objects")
         return {str(code): CurrencyTotal.from_dict(x) for code, x in v.items()}
     return _int(v)
+
+
+#: Message of each alert code whose key is not ``alert.<code>``.
+_ALERT_MESSAGES = {"cycle": "alert.cycle_members"}
+#: Parameters that are codes, shown as the message of their key in the language shown.
+_ALERT_CODED = {"role": "role.", "part": "alert.part."}
+#: Parameters that are whole numbers.
+_ALERT_COUNTS = frozenset({"n", "days", "k", "n_in", "n_out"})
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One reason an account is flagged (:func:`fundgraph.analysis.account_alerts`).
+
+    The text is made only when it is shown, in the language it is shown in: the message
+    ``alert.<code>`` of the catalogue filled with ``params``.
+
+    Attributes
+    ----------
+    code : str
+        The alert code (:data:`fundgraph.analysis.ALERT_CODES`).
+    params : dict
+        The values of the message's placeholders (numbers, account ids, text); ``role``
+        and ``part`` are codes (``core``, ``source``) shown in the message's language.
+    stored : str or None
+        The text a case file gave, kept as it is when it does not read as the code's
+        message (a file from an older fundgraph, or edited by hand); None otherwise.
+
+    Examples
+    --------
+    >>> a = Alert("fan_in", {"n": 12, "days": 30})
+    >>> a.text("en")
+    'fan-in: 12 distinct accounts paid in within 30 days'
+    >>> Alert.read("fan_in", a.text("zh"), "zh") == a
+    True
+    >>> Alert("scheme_role", {"role": "core"}).text("zh")
+    '资金结构角色：核心账户'
+    >>> Alert.read("fan_in", "many payers", "en").text("zh")
+    'many payers'
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    stored: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The catalogue key of the text."""
+        return _ALERT_MESSAGES.get(self.code, f"alert.{self.code}")
+
+    def text(self, lang: str) -> str:
+        """The reason as a person reads it, in ``lang``."""
+        if self.stored is not None:
+            return self.stored
+        values = {
+            k: t(_ALERT_CODED[k] + str(v), lang) if k in _ALERT_CODED else v
+            for k, v in self.params.items()
+        }
+        return t(self.message, lang, **values)
+
+    @classmethod
+    def read(cls, code: str, text: str, lang: str) -> Alert:
+        """The alert a line of ``alerts.csv`` written in ``lang`` says, for ``code``.
+
+        The line is read against that code's one message in ``lang``; when it does not
+        read as it (or does not give the same text again), it is kept as ``stored``.
+        """
+        found = _alert_pattern(cls(code).message, lang).match(text)
+        if found is not None:
+            try:
+                params = {k: _alert_param(k, v, lang) for k, v in found.groupdict().items()}
+            except (KeyError, ValueError):
+                params = None
+            if params is not None:
+                alert = cls(code, params)
+                if alert.text(lang) == text:
+                    return alert
+        return cls(code, {}, stored=text)
+
+
+@cache
+def _alert_pattern(message: str, lang: str) -> re.Pattern[str]:
+    template = catalogue(lang).get(message)
+    if template is None:
+        return re.compile(r"(?!)")  # a code this fundgraph has no message for
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(parts))
+    return re.compile(f"^{regex}$", re.DOTALL)
+
+
+@cache
+def _coded_values(prefix: str, lang: str) -> dict[str, str]:
+    return {v: k[len(prefix) :] for k, v in catalogue(lang).items() if k.startswith(prefix)}
+
+
+def _alert_param(name: str, value: str, lang: str) -> Any:
+    if name in _ALERT_COUNTS:
+        if not value.isdigit():
+            raise ValueError(value)
+        return int(value)
+    if name in _ALERT_CODED:
+        return _coded_values(_ALERT_CODED[name], lang)[value]
+    return value
+
+
+def alert_texts(alerts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The alerts table as ``alerts.csv`` holds it: ``reasons`` as text in ``lang``, one
+    reason per line (in memory each cell is a tuple of :class:`Alert`).
+
+    Raises
+    ------
+    TypeError
+        If a ``reasons`` cell is not a tuple of :class:`Alert`.
+    """
+    out = alerts.copy()
+    texts = []
+    for cell in alerts["reasons"]:
+        if not isinstance(cell, tuple) or not all(isinstance(a, Alert) for a in cell):
+            raise TypeError(f"alerts: reasons must be a tuple of Alert, not {cell!r}")
+        texts.append("\n".join(a.text(lang) for a in cell))
+    out["reasons"] = pd.Series(texts, index=alerts.index, dtype=object)
+    return out
+
+
+def read_alert_texts(alerts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The alerts table of ``alerts.csv`` (written in ``lang``) with ``reasons`` as tuples
+    of :class:`Alert`: each line read for the code at the same place in ``codes``."""
+    out = alerts.copy()
+    cells = []
+    for codes, text in zip(alerts["codes"], alerts["reasons"], strict=True):
+        code_list = [c for c in str(codes or "").split(";") if c]
+        lines = [x for x in str(text or "").split("\n") if x.strip()]
+        if len(lines) != len(code_list):
+            cells.append(tuple(Alert("", {}, stored=x) for x in lines))
+        else:
+            cells.append(
+                tuple(Alert.read(c, x, lang) for c, x in zip(code_list, lines, strict=True))
+            )
+    out["reasons"] = pd.Series(cells, index=alerts.index, dtype=object)
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .case import CASE_FILES, Case
+from .case import CASE_FILES, Case, file_table
 from .i18n import catalogue, check_lang
 from .tables import write_csv
 
@@ -25,7 +25,7 @@ def write_translated_copies(case: Case, out_dir: str | Path, lang: str) -> Path:
     """Write every CSV table of ``case`` with ``lang`` column names into ``out_dir/excel-<lang>``."""
     folder = Path(out_dir) / f"excel-{lang}"
     for name, (attr, sch) in CASE_FILES.items():
-        df = getattr(case, attr)
+        df = file_table(case, attr)
         write_csv(df, folder / name, sch, headers=column_headers(df.columns, lang))
     if case.restitution is not None:
         write_csv(

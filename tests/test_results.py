@@ -10,7 +10,9 @@ import pytest
 
 from fundgraph.case import finish_case, load_case, write_case_data
 from fundgraph.errors import CaseError
+from fundgraph.i18n import catalogue
 from fundgraph.results import (
+    Alert,
     CaseSummary,
     CollapseDate,
     CurrencyTotal,
@@ -20,6 +22,8 @@ from fundgraph.results import (
     Structure,
     Threshold,
     TimelineFacts,
+    alert_texts,
+    read_alert_texts,
 )
 from fundgraph.tables import dumps_json
 
@@ -183,3 +187,76 @@ def test_a_summary_figure_of_the_wrong_kind_is_a_case_error(generated_case, tmp_
     (folder / "case.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CaseError, match="rows_read: not a whole number"):
         load_case(folder)
+
+
+ALERTS = [
+    Alert("scheme_role", {"role": "collector"}),
+    Alert("fast_in_fast_out", {"hours": "3.3", "share": "99"}),
+    Alert("cycle", {"path": "a → b → c → a", "days": 30}),
+    Alert("fan_in", {"n": 6, "days": 30}),
+    Alert("structuring", {"n": 3}),
+    Alert("round_amounts", {"n": 12, "share": "80"}),
+    Alert("night_activity", {"n": 5, "share": "31"}),
+    Alert("keyword_name", {"word": "投资咨询"}),
+    Alert("watchlist", {"entry": "张三 → 李四（{x}）"}),
+    Alert(
+        "scatter_gather",
+        {
+            "part": "member",
+            "source": "s",
+            "target": "t",
+            "k": 3,
+            "days": 15,
+            "members": "m0、m1、m2",
+        },
+    ),  # fmt: skip
+    Alert(
+        "gather_scatter",
+        {
+            "part": "hub",
+            "hub": "h",
+            "n_in": 3,
+            "n_out": 4,
+            "days": 15,
+            "members": "i0、i1、i2、o0、o1…",
+        },
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("alert", ALERTS, ids=[a.code for a in ALERTS])
+def test_an_alert_reads_back_from_its_text(alert, lang):
+    assert Alert.read(alert.code, alert.text(lang), lang) == alert
+
+
+def test_a_text_that_is_not_the_codes_message_is_kept_as_written():
+    a = Alert.read("fan_in", "资金汇聚：多人转入", "zh")
+    assert a.stored == "资金汇聚：多人转入" and a.text("en") == a.stored
+    assert Alert.read("no_such_code", "x", "en").stored == "x"
+    # the English message read as Chinese is not the Chinese message
+    assert Alert.read("fan_in", ALERTS[3].text("en"), "zh").stored is not None
+
+
+def test_alerts_csv_of_a_generated_case_reads_as_alerts_and_writes_back(generated_case, tmp_path):
+    text = (generated_case.case_dir / "alerts.csv").read_bytes()
+    case = load_case(generated_case.case_dir)
+    cells = list(case.alerts["reasons"])
+    assert cells and all(a.stored is None for cell in cells for a in cell)
+    assert [";".join(a.code for a in cell) for cell in cells] == list(case.alerts["codes"])
+    write_case_data(case, tmp_path / "again")
+    assert (tmp_path / "again" / "alerts.csv").read_bytes() == text
+    # shown in the other language, the reasons are that language's messages
+    en = catalogue("en")
+    for cell, text in zip(cells, alert_texts(case.alerts, "en")["reasons"], strict=True):
+        lines = text.split("\n")
+        assert all(
+            x.startswith(en[a.message].split("{")[0]) for a, x in zip(cell, lines, strict=True)
+        )
+    assert read_alert_texts(alert_texts(case.alerts, "en"), "en")["reasons"].tolist() == cells
+
+
+def test_alert_texts_wants_alerts():
+    table = pd.DataFrame({"account": ["a"], "codes": ["fan_in"], "reasons": ["some text"]})
+    with pytest.raises(TypeError, match="tuple of Alert"):
+        alert_texts(table, "zh")

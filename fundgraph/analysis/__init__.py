@@ -174,7 +174,7 @@ def analyze_case(
     acc["payroll"] = sa["payroll"].fillna(False).astype(bool)
     acc = acc.reset_index(drop=True)
 
-    alerts = account_alerts(acc, transfers, watchlist=watchlist, lang=lang, rules=rules)
+    alerts = account_alerts(acc, transfers, watchlist=watchlist, rules=rules)
     score = alerts.set_index("account")["score"]
     acc["alert_score"] = acc["account"].map(score).fillna(0.0).astype(float)
     acc = acc.drop(columns=["payroll"]).sort_values("account", kind="stable")

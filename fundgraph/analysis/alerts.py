@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..i18n import t
+from ..results import Alert
 from ..schema import ALERTS, CASH, is_cash
 from ..tables import conform, empty_frame
 from .features import WAN, encode_accounts, is_company_name
@@ -213,7 +213,6 @@ def account_alerts(
     *,
     G: nx.DiGraph | None = None,
     watchlist: pd.DataFrame | None = None,
-    lang: str = "zh",
     rules: SchemeRules = DEFAULT_RULES,
     fast_min_amount: int = 50 * WAN,
     structuring_band: float = 0.9,
@@ -237,8 +236,6 @@ def account_alerts(
         Flow graph for the cycle search (built from ``transfers`` when missing).
     watchlist : DataFrame, optional
         From :func:`read_watchlist`.
-    lang : {"zh", "en"}
-        Language of ``reasons``.
     rules : SchemeRules
         ``fan_min`` distinct counterparties within ``fan_window_days`` raise ``fan_in`` /
         ``fan_out`` whatever the sums (an employer's steady payroll does not fan out);
@@ -263,7 +260,9 @@ def account_alerts(
     Returns
     -------
     DataFrame
-        :data:`fundgraph.schema.ALERTS`, sorted by score desc then account.
+        :data:`fundgraph.schema.ALERTS`, sorted by score desc then account; each
+        ``reasons`` cell is a tuple of :class:`~fundgraph.results.Alert` in the order of
+        ``codes`` (:func:`fundgraph.results.alert_texts` gives the text of ``alerts.csv``).
 
     References
     ----------
@@ -277,19 +276,15 @@ def account_alerts(
     a = accounts.set_index("account", drop=False)
     a.index.name = None
     idx = a.index
-    codes: dict[str, list[tuple[str, str]]] = {}
+    codes: dict[str, list[tuple[str, Alert]]] = {}
 
-    def add(acct_index, code, texts):
-        for acct, txt in zip(acct_index, texts, strict=False):
-            codes.setdefault(acct, []).append((code, txt))
+    def add(acct_index, code, params):
+        for acct, p in zip(acct_index, params, strict=False):
+            codes.setdefault(acct, []).append((code, Alert(code, p)))
 
     role = a["role"].fillna("other")
     sch = role.isin(list(_ROLE_WEIGHTS))
-    add(
-        idx[sch],
-        "scheme_role",
-        [t("alert.scheme_role", lang, role=t(f"role.{r}", lang)) for r in role[sch]],
-    )
+    add(idx[sch], "scheme_role", [{"role": str(r)} for r in role[sch]])
 
     if "median_dwell_hours" in a:
         dw = a["median_dwell_hours"]
@@ -301,7 +296,7 @@ def account_alerts(
             idx[m],
             "fast_in_fast_out",
             [
-                t("alert.fast_in_fast_out", lang, hours=f"{h:.1f}", share=f"{100 * r:.0f}")
+                {"hours": f"{h:.1f}", "share": f"{100 * r:.0f}"}
                 for h, r in zip(dw[m], ratio[m], strict=False)
             ],
         )
@@ -310,7 +305,7 @@ def account_alerts(
     days = rules.fan_window_days
     fin = fan_counts(edges, "dst", days).reindex(idx).fillna(0).astype("int64")
     m = fin >= rules.fan_min
-    add(idx[m], "fan_in", [t("alert.fan_in", lang, n=int(v), days=days) for v in fin[m]])
+    add(idx[m], "fan_in", [{"n": int(v), "days": days} for v in fin[m]])
     # per-account counts over the transfers, on integer codes
     nodes, s_all, d_all = encode_accounts(transfers)
     n = len(nodes)
@@ -329,8 +324,8 @@ def account_alerts(
     fo = fan_counts(edges, "src", days).reindex(idx).fillna(0).astype("int64")
     payroll = a["payroll"] if "payroll" in a else pd.Series(False, index=idx)
     m = (fo >= rules.fan_min) & (~payroll.astype(bool) | sch)
-    add(idx[m], "fan_out", [t("alert.fan_out", lang, n=int(v), days=days) for v in fo[m]])
-    _patterns(add, edges, rules, lang, set(idx[payroll.astype(bool) & ~sch]))
+    add(idx[m], "fan_out", [{"n": int(v), "days": days} for v in fo[m]])
+    _patterns(add, edges, rules, set(idx[payroll.astype(bool) & ~sch]))
 
     # structuring just below the large-transaction reporting limits
     cash = is_cash(transfers)  # a transfer to an unnamed counterparty is no cash
@@ -350,7 +345,7 @@ def account_alerts(
         near += np.bincount(side[hit], minlength=n)
     st = per_account(near)
     m = st >= structuring_min
-    add(idx[m], "structuring", [t("alert.structuring", lang, n=int(v)) for v in st[m]])
+    add(idx[m], "structuring", [{"n": int(v)} for v in st[m]])
 
     # round sums and night-time transfers (either side)
     tm = pd.Series(transfers["time"].to_numpy())
@@ -371,7 +366,7 @@ def account_alerts(
         idx[m],
         "round_amounts",
         [
-            t("alert.round_amounts", lang, n=int(k), share=f"{100 * k / s_:.0f}")
+            {"n": int(k), "share": f"{100 * k / s_:.0f}"}
             for k, s_ in zip(rnd_a[m], tot_a[m], strict=True)
         ],
     )
@@ -380,7 +375,7 @@ def account_alerts(
         idx[m],
         "night_activity",
         [
-            t("alert.night_activity", lang, n=int(k), share=f"{100 * k / s_:.0f}")
+            {"n": int(k), "share": f"{100 * k / s_:.0f}"}
             for k, s_ in zip(night_a[m], tot_a[m], strict=True)
         ],
     )
@@ -390,25 +385,25 @@ def account_alerts(
     for w in reversed(NAME_KEYWORDS):  # most specific wins
         word = word.where(~names.str.contains(w, regex=False), w)
     m = word != ""
-    add(idx[m], "keyword_name", [t("alert.keyword_name", lang, word=w) for w in word[m]])
+    add(idx[m], "keyword_name", [{"word": w} for w in word[m]])
 
     if watchlist is not None and len(watchlist):
         hit = _watch_hits(a, watchlist)
-        add(hit.index, "watchlist", [t("alert.watchlist", lang, entry=v) for v in hit])
+        add(hit.index, "watchlist", [{"entry": v} for v in hit])
 
     # money cycles in time order over all accounts (bounded search)
     known = set(idx)
     for cyc in time_cycles(edges, rules):
         path = " → ".join(cyc + cyc[:1])
-        txt = t("alert.cycle_members", lang, path=path, days=rules.cycle_window_days)
+        params = {"path": path, "days": rules.cycle_window_days}
         members = [x for x in cyc if x in known]
-        add(members, "cycle", [txt] * len(members))
+        add(members, "cycle", [params] * len(members))
 
     if not codes:
         return empty_frame(ALERTS)
     rows = []
     for acct, items in codes.items():
-        first: dict[str, str] = {}
+        first: dict[str, Alert] = {}
         for c_, x_ in items:
             first.setdefault(c_, x_)
         items = sorted(first.items(), key=lambda x: ALERT_CODES.index(x[0]))
@@ -424,12 +419,13 @@ def account_alerts(
                 a.at[acct, "holder_name"] if acct in a.index else "",
                 float(score),
                 ";".join(c for c, _ in items),
-                "\n".join(x for _, x in items),
+                tuple(x for _, x in items),
             )
         )
     out = pd.DataFrame(rows, columns=["account", "holder_name", "score", "codes", "reasons"])
     out = out.sort_values(["score", "account"], ascending=[False, True], kind="stable")
-    return conform(out, ALERTS)
+    # the reasons stay Alert objects (conform would make text of them)
+    return conform(out, {k: v for k, v in ALERTS.items() if k != "reasons"})
 
 
 def _watch_hits(a: pd.DataFrame, watchlist: pd.DataFrame) -> pd.Series:
@@ -457,7 +453,7 @@ def _watch_hits(a: pd.DataFrame, watchlist: pd.DataFrame) -> pd.Series:
     return hit[hit != ""].sort_index()
 
 
-def _patterns(add, edges: pd.DataFrame, rules: SchemeRules, lang: str, skip: set) -> None:
+def _patterns(add, edges: pd.DataFrame, rules: SchemeRules, skip: set) -> None:
     """Add ``scatter_gather`` and ``gather_scatter`` to every member of each pattern."""
     days = rules.sg_window_days
     for p in scatter_gather(edges, rules):
@@ -467,12 +463,11 @@ def _patterns(add, edges: pd.DataFrame, rules: SchemeRules, lang: str, skip: set
         for acct, part in [(p["source"], "source"), (p["target"], "target")] + [
             (x, "member") for x in p["members"]
         ]:
-            txt = t(
-                "alert.scatter_gather", lang, part=t(f"alert.part.{part}", lang),
-                source=p["source"], target=p["target"], k=len(p["members"]), days=days,
-                members=shown,
-            )  # fmt: skip
-            add([acct], "scatter_gather", [txt])
+            params = {
+                "part": part, "source": p["source"], "target": p["target"],
+                "k": len(p["members"]), "days": days, "members": shown,
+            }  # fmt: skip
+            add([acct], "scatter_gather", [params])
     for p in gather_scatter(edges, rules):
         if p["hub"] in skip:
             continue
@@ -480,11 +475,11 @@ def _patterns(add, edges: pd.DataFrame, rules: SchemeRules, lang: str, skip: set
         parts = [(p["hub"], "hub")] + [(x, "sender") for x in p["senders"]]
         parts += [(x, "receiver") for x in p["receivers"]]
         for acct, part in parts:
-            txt = t(
-                "alert.gather_scatter", lang, part=t(f"alert.part.{part}", lang), hub=p["hub"],
-                n_in=len(p["senders"]), n_out=len(p["receivers"]), days=days, members=shown,
-            )  # fmt: skip
-            add([acct], "gather_scatter", [txt])
+            params = {
+                "part": part, "hub": p["hub"], "n_in": len(p["senders"]),
+                "n_out": len(p["receivers"]), "days": days, "members": shown,
+            }  # fmt: skip
+            add([acct], "gather_scatter", [params])
 
 
 # ------------------------------------------------------------------- typologies

@@ -37,6 +37,7 @@ import pandas as pd
 from ..case import Case
 from ..i18n import check_lang, t
 from ..money import cents_series
+from ..results import alert_texts
 from ..tables import atomic_open
 from ._common import (
     case_title,
@@ -627,7 +628,7 @@ def write_xlsx(
         for k, name in enumerate(transfer_sheets):
             chunk = transfers.iloc[k * per_sheet : (k + 1) * per_sheet]
             sheets.table(name, _TRANSFER_COLS, chunk)
-        sheets.table(t("export.sheet.alerts", lang), _ALERT_COLS, case.alerts)
+        sheets.table(t("export.sheet.alerts", lang), _ALERT_COLS, alert_texts(case.alerts, lang))
         st_summary, st_members = _structure_frames(case)
         sheets.table(t("export.sheet.structures", lang), _STRUCTURE_COLS, st_summary)
         sheets.table(t("export.sheet.structure_levels", lang), _LEVEL_COLS, st_members)

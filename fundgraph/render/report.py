@@ -814,10 +814,12 @@ def _alerts(case: Case, T: _Text) -> str:
         (T("report.col.reasons"), "wide"),
     ]
     rows = []
+    stored = False
     for i, r in enumerate(shown.itertuples(index=False), start=1):
-        codes = [c for c in str(getattr(r, "codes", "") or "").split(";") if c]
+        codes = [c for c in str(r.codes or "").split(";") if c]
         codes_text = T("report.sep").join(_alert_name(c, T) for c in codes)
-        reasons = [x for x in str(getattr(r, "reasons", "") or "").splitlines() if x.strip()]
+        reasons = [x.text(T.lang) for x in r.reasons]
+        stored = stored or any(x.stored is not None for x in r.reasons)
         score = r.score
         rows.append(
             "<tr>"
@@ -831,7 +833,8 @@ def _alerts(case: Case, T: _Text) -> str:
             + "</ul></td></tr>"
         )
     body = _p(T("report.alerts.intro", count=T.count(len(a))))
-    if case.lang != T.lang:
+    if stored and case.lang != T.lang:
+        # reasons read from a file that does not give their codes' messages stay as written
         body += _p(T("report.alerts.lang_note"), "small")
     body += _table(headers, rows, cls="alerts")
     if len(a) > len(shown):

@@ -43,6 +43,7 @@ from ..errors import InputError
 from ..graph import aggregate_edges
 from ..i18n import catalogue, check_lang, t
 from ..money import format_cny
+from ..results import alert_texts
 from ..schema import CASH, ROLES
 from ..tables import atomic_write_text
 from .html import esc, inline_asset, json_for_script
@@ -316,15 +317,11 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
     pairs = both.groupby(["a", "b"], sort=False, as_index=False)["amount"].sum()
 
     alerts: dict[str, str] = {}
-    if len(case.alerts) and "account" in case.alerts:
-        col = "reasons" if "reasons" in case.alerts else "codes"
-        for a, r in zip(
-            case.alerts["account"].astype(str),
-            case.alerts[col].fillna("").astype(str),
-            strict=False,
-        ):
-            if r:
-                alerts[a] = r[:400]
+    for a, r in zip(
+        case.alerts["account"].astype(str), alert_texts(case.alerts, lang)["reasons"], strict=True
+    ):
+        if r:
+            alerts[a] = r[:400]
     slots, flows, acc_in, acc_out = _time_flows(case.transfers, code, ends)
     return _Context(
         acc=acc,

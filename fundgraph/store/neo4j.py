@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as S
-from ..case import Case, check_case_folder, finish_case, load_case, write_case_data
+from ..case import Case, check_case_folder, file_table, finish_case, load_case, write_case_data
 from ..errors import StoreError, install_log_masking, mask_secrets, register_secret
-from ..results import CaseSummary, Structure
+from ..results import CaseSummary, Structure, read_alert_texts
 from ..tables import MONEY_COLUMNS, dumps_json
 
 __all__ = [
@@ -1044,7 +1044,7 @@ def _plan(case: Case, name: str) -> _Plan:
         "structure_count": len(case.structures),
     }
     for attr, (prop, _schema) in _CASE_TABLES.items():
-        df = getattr(case, attr)
+        df = file_table(case, attr)
         if attr == "communities" and df is not None and not len(df.columns):
             df = None
         case_props[prop] = _table_json(df)
@@ -1229,7 +1229,7 @@ def pull_case(
     for attr, (prop, schema) in _CASE_TABLES.items():
         df = _table_from_json(meta.get(prop), schema)
         if df is not None:
-            setattr(case, attr, df)
+            setattr(case, attr, read_alert_texts(df, case.lang) if attr == "alerts" else df)
     out = Path(out_dir)
     write_case_data(case, out)
     finish_case(case, out)

@@ -8,12 +8,14 @@ import pytest
 from fundgraph.analysis import account_alerts, analyze_case, read_watchlist
 from fundgraph.case import Case
 from fundgraph.errors import InputError
+from fundgraph.results import Alert, alert_texts
 from tests.analysis.helpers import DAY, T0, WAN, table
 
 
 def alerts_for(rows, names=None, **kw):
+    """The alerts as ``alerts.csv`` gives them (reasons as text in the run's language)."""
     case = analyze_case(Case(transfers=table(rows, names=names)), **kw)
-    return case.alerts.set_index("account"), case
+    return alert_texts(case.alerts, case.lang).set_index("account"), case
 
 
 def codes(al, account):
@@ -47,9 +49,13 @@ def test_cycle():
 
 def test_fan_in_counts_round_investment_payers():
     rows = [(f"p{i}", "hub", 5 * WAN, T0 + i * DAY) for i in range(12)]
-    al, _ = alerts_for(rows, lang="en")
+    al, case = alerts_for(rows, lang="en")
     assert "fan_in" in codes(al, "hub")
     assert "12 distinct" in al.loc["hub", "reasons"]
+    # in memory a reason is its code and figures, made text only when shown
+    typed = case.alerts.set_index("account").loc["hub", "reasons"]
+    assert Alert("fan_in", {"n": 12, "days": 30}) in typed
+    assert "12 个不同账户转入" in "\n".join(x.text("zh") for x in typed)
 
 
 def test_fan_out_to_persons_but_not_payroll():

@@ -11,6 +11,7 @@ from fundgraph.analysis import analyze_case, find_structures
 from fundgraph.analysis.coded import code_transfers, investment_mask
 from fundgraph.analysis.rules import SchemeRules, rules_with
 from fundgraph.case import Case
+from fundgraph.results import alert_texts
 from tests.analysis.helpers import DAY, T0, WAN, pyramid_rows, table
 
 H = pd.Timedelta(hours=1)
@@ -376,7 +377,7 @@ def test_shop_payroll_landlord_family_are_never_schemes():
 
 def _alerts(rows):
     case = analyze_case(Case(transfers=table(rows)), lang="en")
-    al = case.alerts.set_index("account")
+    al = alert_texts(case.alerts, case.lang).set_index("account")
     return {a: set(c.split(";")) for a, c in al["codes"].items()}, al
 
 

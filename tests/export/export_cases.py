@@ -15,7 +15,7 @@ import pandas as pd
 
 from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, write_case_data
-from fundgraph.results import CaseSummary, Structure, Threshold
+from fundgraph.results import Alert, CaseSummary, Structure, Threshold
 from fundgraph.tables import conform
 
 CORE = "6222020200001234567"
@@ -178,12 +178,17 @@ def hand_case(*, participants_extra: int = 0) -> Case:
                     "holder_name": NAMES[CORE],
                     "score": 5.0,
                     "codes": "cycle;fan_in",
-                    "reasons": "资金闭环\n多个来源",
                 }
             ]
         ),
         S.ALERTS,
     )
+    case.alerts["reasons"] = [
+        (
+            Alert("cycle", {"path": f"{CORE} → {COL} → {CORE}", "days": 30}),
+            Alert("fan_in", {"n": 5, "days": 30}),
+        )
+    ]
     case.rejects = conform(
         pd.DataFrame(
             [

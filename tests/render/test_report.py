@@ -15,6 +15,7 @@ from fundgraph.i18n import catalogue
 from fundgraph.render import report as R
 from fundgraph.render.report import render_report, report_html
 from fundgraph.results import (
+    Alert,
     CaseSummary,
     CollapseDate,
     FundedByLater,
@@ -132,20 +133,22 @@ def make_case(n_participants: int = 40) -> Case:
                     "account": L2[2],
                     "holder_name": HOSTILE[2],
                     "score": 0.91,
-                    "codes": "fan_in;fast_in_out",
-                    "reasons": "收款来自 12 名自然人\n<script>alert(1)</script>",
+                    "codes": "fan_in;watchlist",
                 },
                 {
                     "account": CORE,
                     "holder_name": names[CORE],
                     "score": 0.99,
-                    "codes": "core",
-                    "reasons": "接收 5 个归集账户上划资金",
+                    "codes": "scheme_role",
                 },
             ]
         ),
         S.ALERTS,
     )
+    alerts["reasons"] = [
+        (Alert("fan_in", {"n": 12, "days": 30}), Alert("watchlist", {"entry": HOSTILE[1]})),
+        (Alert("scheme_role", {"role": "core"}),),
+    ]
     rejects = conform(
         pd.DataFrame(
             [
@@ -407,6 +410,9 @@ def test_figures_and_facts(case_and_timeline):
     # the run was in Chinese; the texts shown are translated (the embedded data keeps them)
     assert "刑法第一百七十六条" not in html.split('<script type="application/json"')[0]
     assert "<svg" in html and 'class="chart structure"' in html
+    # so are the alert reasons: made from their codes and figures in the page's language
+    assert "fan-in: 12 distinct accounts paid in within 30 days" in html
+    assert "scheme role: core account" in html and "quoted in the language" not in html
 
 
 # ------------------------------------------------------------------ in a browser

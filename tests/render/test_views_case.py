@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fundgraph.case import Case
-from fundgraph.results import CaseSummary
+from fundgraph.results import Alert, CaseSummary
 
 HOSTILE_NAMES = [
     "<img src=x onerror=alert(1)>",
@@ -119,8 +119,14 @@ def make_case() -> Case:
             "account": [CORE, participant_account(0)],
             "holder_name": [names[CORE], names[participant_account(0)]],
             "score": [0.9, 0.1],
-            "codes": ["fan_in", "x"],
-            "reasons": ["资金快进快出\n<b>多人转入</b>", "<script>alert(1)</script>"],
+            "codes": ["fast_in_fast_out;watchlist", "watchlist"],
+            "reasons": [
+                (
+                    Alert("fast_in_fast_out", {"hours": "2.0", "share": "98"}),
+                    Alert("watchlist", {"entry": "<b>多人转入</b>"}),
+                ),
+                (Alert("watchlist", {"entry": "<script>alert(1)</script>"}),),
+            ],
         }
     )
     part = acc[acc["role"] == "participant"]

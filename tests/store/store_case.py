@@ -10,7 +10,7 @@ import pandas as pd
 
 from fundgraph import schema as S
 from fundgraph.case import Case, finish_case, write_case_data
-from fundgraph.results import CaseSummary, Structure, Threshold
+from fundgraph.results import Alert, CaseSummary, Structure, Threshold
 from fundgraph.tables import conform
 
 INJECTIONS = ("'}) DETACH DELETE n //", '"; MATCH (n) DETACH DELETE n')
@@ -180,11 +180,17 @@ def make_case(holder_name_of_p3: str = "王五") -> Case:
                 "account": [core, c1],
                 "holder_name": ["核心公司", "张收"],
                 "score": [0.9, 0.7],
-                "codes": ["fan_in;fast_out", "fan_in"],
-                "reasons": ["资金集中\n快进快出", "多人转入"],
+                "codes": ["fan_in;fast_in_fast_out", "fan_in"],
+                "reasons": [
+                    (
+                        Alert("fan_in", {"n": 7, "days": 30}),
+                        Alert("fast_in_fast_out", {"hours": "3.5", "share": "99"}),
+                    ),
+                    (Alert("fan_in", {"n": 6, "days": 30}),),
+                ],
             }
         ),
-        S.ALERTS,
+        {k: v for k, v in S.ALERTS.items() if k != "reasons"},  # the reasons stay Alerts
     )
     case = Case(
         transfers=transfers,
