@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..case import Case
 from ..i18n import catalogue, check_lang
-from ..money import cents, format_cny
+from ..money import format_cny
 from ..results import Structure, Threshold, TimelineFacts
 from ..schema import ROLES
 from ..tables import atomic_write_text
@@ -62,8 +62,6 @@ SECTIONS = (
     "timeline",
     "method",
 )
-
-_MONEY_METRICS = ("amount", "absorbed", "loss", "collected", "sum", "fee")
 
 
 class _Text:
@@ -132,25 +130,6 @@ def _is_missing(v: Any) -> bool:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
-
-
-def _as_cents(v: Any) -> int | None:
-    """Yuan (Decimal, float, str) as cents; ``None`` when missing or unreadable."""
-    if _is_missing(v):
-        return None
-    if isinstance(v, Decimal):
-        return int((v * 100).to_integral_value())
-    if isinstance(v, float):
-        return int(round(v * 100))
-    if isinstance(v, int):
-        return v * 100
-    try:
-        return cents(str(v))
-    except ValueError:
-        try:
-            return int((Decimal(str(v)) * 100).to_integral_value())
-        except InvalidOperation:
-            return None
 
 
 def _date(v: Any) -> str:
