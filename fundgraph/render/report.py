@@ -4,8 +4,13 @@
 The page asks the network for nothing (no CDN, no web font: CJK text uses the system's
 fonts), carries its pictures as inline SVG drawn by :mod:`fundgraph.render.svg`, and holds
 one small inline script that sorts the participants' tables. Every text a person reads
-comes from the message catalogue (``locales/<lang>/report.json``); every text that comes
-from a bank file goes through :func:`~fundgraph.render.html.esc`.
+comes from the message catalogue (``locales/<lang>/report.json``).
+
+The markup is the Jinja2 template ``templates/report.html.j2``, rendered with
+autoescaping: every value it writes is escaped as :func:`~fundgraph.render.html.esc` does,
+so a text from a bank file cannot become markup. Its style sheet and script are
+``templates/report.css`` and ``templates/report.js``, inlined when the page is made. The
+nine section functions below only prepare each section's data (texts, rows, pictures).
 
 The same case always gives the same bytes: rows are sorted with complete keys, and the
 only dates shown are taken from the data.
@@ -21,12 +26,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from ..case import Case
 from ..i18n import catalogue, check_lang
@@ -157,33 +166,29 @@ def _col(df: pd.DataFrame | None, name: str) -> bool:
     return df is not None and name in df.columns
 
 
-# ---------------------------------------------------------------------------- html bits
+# ---------------------------------------------------------------------------- the page
+
+_TEMPLATES = resources.files("fundgraph") / "render" / "templates"
 
 
-def _table(
-    headers: Sequence[tuple[str, str]], rows: Iterable[str], *, cls: str = "", attrs: str = ""
-) -> str:
-    """A table; ``headers`` are (label, css class); ``rows`` are ready ``<tr>`` strings."""
-    head = "".join(f'<th class="{c}">{esc(h)}</th>' for h, c in headers)
-    body = "".join(rows)
-    return (
-        f'<table class="{cls}"{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    )
+def _escaped(value: Any) -> Markup:
+    """How the template writes a value: markup the report made as it is, anything else
+    escaped by :func:`~fundgraph.render.html.esc` (None and missing values as nothing)."""
+    return value if isinstance(value, Markup) else Markup(esc(value))
 
 
-def _td(text: Any, cls: str = "", v: str | None = None) -> str:
-    c = f' class="{cls}"' if cls else ""
-    d = f' data-v="{esc(v)}"' if v is not None else ""
-    return f"<td{c}{d}>{esc(text)}</td>"
+@cache
+def _page() -> jinja2.Template:
+    """``report.html.j2`` with its line breaks and indentation left out (see its header)."""
+    source = (_TEMPLATES / "report.html.j2").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, finalize=_escaped, undefined=jinja2.StrictUndefined)
+    return env.from_string(re.sub(r"\n[ \t]*", "", source))
 
 
-def _p(text: str, cls: str = "") -> str:
-    c = f' class="{cls}"' if cls else ""
-    return f"<p{c}>{esc(text)}</p>"
-
-
-def _section(sid: str, title: str, body: str) -> str:
-    return f'<section id="{sid}" class="section"><h2>{esc(title)}</h2>{body}</section>'
+@cache
+def _asset(name: str) -> Markup:
+    """``report.css`` or ``report.js``, inlined into the page."""
+    return Markup((_TEMPLATES / name).read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------- 1 summary
@@ -199,7 +204,7 @@ def _date_range(case: Case) -> tuple[str, str]:
     return _date(lo), _date(hi)
 
 
-def _summary(case: Case, T: _Text) -> str:
+def _summary(case: Case, T: _Text) -> dict[str, Any]:
     s = case.summary
     lo, hi = _date_range(case)
     rows: list[tuple[str, str, str]] = []
@@ -244,31 +249,17 @@ def _summary(case: Case, T: _Text) -> str:
                 T("report.summary.date_range.hint"),
             )
         )
-    body = "".join(
-        f'<tr><th scope="row">{esc(k)}</th><td class="num">{esc(v)}</td><td class="hint">{esc(h)}</td></tr>'
-        for k, v, h in rows
-    )
     cards = []
     for key in ("total_absorbed", "participant_persons", "direct_loss", "max_level"):
         v = getattr(s, key)
-        if v is None:
-            continue
-        value = T.money_short(v) if key in ("total_absorbed", "direct_loss") else T.count(v)
-        cards.append(
-            f'<div class="card"><div class="card-value">{esc(value)}</div>'
-            f'<div class="card-label">{esc(T(f"report.summary.{key}"))}</div></div>'
-        )
-    verdict = ""
+        if v is not None:
+            value = T.money_short(v) if key in ("total_absorbed", "direct_loss") else T.count(v)
+            cards.append((value, T(f"report.summary.{key}")))
+    verdict = None
     if s.thresholds:
         met = sum(1 for th in s.thresholds if th.met)
-        verdict = _p(
-            T("report.summary.thresholds_met", met=met, total=len(s.thresholds)), "verdict"
-        )
-    out = (
-        f'<div class="cards">{"".join(cards)}</div>{verdict}'
-        f'<table class="kv"><tbody>{body}</tbody></table>'
-    )
-    return _section("summary", T("report.sec.summary"), out)
+        verdict = T("report.summary.thresholds_met", met=met, total=len(s.thresholds))
+    return {"cards": cards, "verdict": verdict, "rows": rows}
 
 
 # ---------------------------------------------------------------------------- 2 thresholds
@@ -285,12 +276,7 @@ def _threshold_value(th: Threshold, v: int, T: _Text, *, round_figure: bool = Fa
     return T.money(v)
 
 
-def _thresholds(case: Case, T: _Text) -> str:
-    items = case.summary.thresholds
-    if not items:
-        return _section(
-            "thresholds", T("report.sec.thresholds"), _p(T("report.thresholds.none"), "empty")
-        )
+def _thresholds(case: Case, T: _Text) -> dict[str, Any]:
     headers = [
         (T("report.th.law"), "c-law"),
         (T("report.th.metric"), "c-metric"),
@@ -301,34 +287,27 @@ def _thresholds(case: Case, T: _Text) -> str:
     ]
     rows = []
     explained: set[str] = set()
-    for th in items:
+    for th in case.summary.thresholds or ():
         metric = th.metric
         if metric in explained:
             method = T("report.metric.as_above")
         else:
             method = T.maybe(f"report.metric.{metric}.method", T("report.metric.other.method"))
             explained.add(metric)
-        if th.met:
-            met_text, met_cls = T("report.met.yes"), "met-yes"
-        else:
-            met_text, met_cls = T("report.met.no"), "met-no"
         rows.append(
-            "<tr>"
-            f'<td><div class="law">{esc(th.law(T.lang))}</div><div class="clause">{esc(th.clause(T.lang))}</div></td>'
-            + f'<td><div class="metric">{esc(T.maybe(f"report.metric.{metric}", metric))}</div>'
-            + f'<div class="method">{esc(method)}</div></td>'
-            + _td(_threshold_value(th, th.value, T), "num")
-            + _td(_threshold_value(th, th.threshold, T, round_figure=True), "num")
-            + f'<td class="{met_cls}">{esc(met_text)}</td>'
-            + _td(th.note(T.lang), "small")
-            + "</tr>"
+            {
+                "law": th.law(T.lang),
+                "clause": th.clause(T.lang),
+                "metric": T.maybe(f"report.metric.{metric}", metric),
+                "method": method,
+                "value": _threshold_value(th, th.value, T),
+                "threshold": _threshold_value(th, th.threshold, T, round_figure=True),
+                "met": T("report.met.yes") if th.met else T("report.met.no"),
+                "met_class": "met-yes" if th.met else "met-no",
+                "note": th.note(T.lang),
+            }
         )
-    body = (
-        _p(T("report.thresholds.intro"))
-        + _table(headers, rows, cls="thresholds")
-        + _p(T("report.thresholds.caveat"), "caveat")
-    )
-    return _section("thresholds", T("report.sec.thresholds"), body)
+    return {"headers": headers, "rows": rows}
 
 
 # ---------------------------------------------------------------------------- 3 structures
@@ -351,7 +330,8 @@ def _flows_into(case: Case, dsts: set[str]) -> pd.DataFrame:
     return sel[["src", "dst", "amount"]]
 
 
-def _structure_picture(case: Case, st: Structure, T: _Text) -> str:
+def _structure_picture(case: Case, st: Structure, T: _Text) -> Markup | None:
+    """The SVG picture of ``st`` (None when there is nothing to draw)."""
     names = _account_names(case)
     cores = list(st.core)[:3]
     levels = {lvl: list(accs) for lvl, accs in sorted(st.collectors.items())}
@@ -441,12 +421,8 @@ def _structure_picture(case: Case, st: Structure, T: _Text) -> str:
             shown.append(key)
         shown_prev = shown
     if not nodes:
-        return ""
-    return (
-        '<figure class="picture">'
-        + structure_svg(nodes, title=T("report.svg.title"), id_prefix="fg-structure")
-        + f"<figcaption>{esc(T('report.svg.note'))}<br>{esc(T('report.svg.caption'))}</figcaption></figure>"
-    )
+        return None
+    return Markup(structure_svg(nodes, title=T("report.svg.title"), id_prefix="fg-structure"))
 
 
 def _evidence_text(st: Structure, T: _Text) -> str:
@@ -462,11 +438,7 @@ def _evidence_text(st: Structure, T: _Text) -> str:
     return T(f"report.kind.{kind}") + ": " + T(f"report.ev.{kind}", **fields)
 
 
-def _structures(case: Case, T: _Text) -> str:
-    if not case.structures:
-        return _section(
-            "structures", T("report.sec.structures"), _p(T("report.structures.none"), "empty")
-        )
+def _structures(case: Case, T: _Text) -> dict[str, Any]:
     structures = sorted(case.structures, key=lambda st: (-st.absorbed, str(st.id)))
     names = _account_names(case)
     headers = [
@@ -480,11 +452,6 @@ def _structures(case: Case, T: _Text) -> str:
     ]
     rows = []
     for st in structures:
-        core = "<br>".join(
-            f'{esc(names.get(a, ""))} <span class="mono">{esc(a)}</span>' for a in st.core[:5]
-        )
-        if len(st.core) > 5:
-            core += "<br>" + esc(T("report.and_more", count=len(st.core) - 5))
         bits = [
             T("report.st.level_count", level=lvl, count=len(accs))
             for lvl, accs in sorted(st.collectors.items())
@@ -499,42 +466,40 @@ def _structures(case: Case, T: _Text) -> str:
                     count=len(st.beneficiaries),
                 )
             )
-        lv = T("report.sep").join(bits)
-        parts_text = T(
-            "report.st.participants_value",
-            accounts=T.count(st.participant_accounts),
-            persons=T.count(st.participant_persons),
-        )
         rows.append(
-            "<tr>"
-            + _td(st.id)
-            + f"<td>{core}</td>"
-            + _td(lv or "—")
-            + _td(T.count(st.depth), "num")
-            + _td(parts_text, "num")
-            + _td(T.money(st.absorbed), "num")
-            + _td(_evidence_text(st, T))
-            + "</tr>"
+            {
+                "id": st.id,
+                "core": [(names.get(a, ""), a) for a in st.core[:5]],
+                "more_core": T("report.and_more", count=len(st.core) - 5)
+                if len(st.core) > 5
+                else None,
+                "levels": T("report.sep").join(bits) or "—",
+                "depth": T.count(st.depth),
+                "participants": T(
+                    "report.st.participants_value",
+                    accounts=T.count(st.participant_accounts),
+                    persons=T.count(st.participant_persons),
+                ),
+                "absorbed": T.money(st.absorbed),
+                "evidence": _evidence_text(st, T),
+            }
         )
-    main = structures[0]
-    body = (
-        _p(T("report.structures.intro"))
-        + _table(headers, rows, cls="structures")
-        + f"<h3>{esc(T('report.structures.main', id=main.id))}</h3>"
-        + _structure_picture(case, main, T)
-    )
-    return _section("structures", T("report.sec.structures"), body)
+    main = structures[0] if structures else None
+    return {
+        "headers": headers,
+        "rows": rows,
+        "main": T("report.structures.main", id=main.id) if main else None,
+        "picture": _structure_picture(case, main, T) if main else None,
+    }
 
 
 # ---------------------------------------------------------------------------- 4 accounts
 
 
-def _accounts(case: Case, T: _Text) -> str:
+def _accounts(case: Case, T: _Text) -> dict[str, Any]:
     acc = case.accounts
     if not _col(acc, "account") or not len(acc):
-        return _section(
-            "accounts", T("report.sec.accounts"), _p(T("report.accounts.none"), "empty")
-        )
+        return {"none": True}
     acc = acc[acc["account"].astype(str) != ""].copy()
     all_roles = acc["role"].astype(str) if "role" in acc.columns else None
     if all_roles is not None:
@@ -558,23 +523,23 @@ def _accounts(case: Case, T: _Text) -> str:
         (T("report.col.pagerank"), "num"),
     ]
 
-    def rows(df: pd.DataFrame) -> list[str]:
+    def rows(df: pd.DataFrame) -> list[dict[str, Any]]:
         out = []
         for i, r in enumerate(df.itertuples(index=False), start=1):
             lvl: Any = getattr(r, "level", None)
             pr = r.pagerank
             out.append(
-                "<tr>"
-                + _td(i, "num")
-                + _td(r.account, "mono")
-                + _td(getattr(r, "holder_name", ""), "name")
-                + _td(T.role(str(getattr(r, "role", "") or "")), "role")
-                + _td("" if _is_missing(lvl) else int(lvl), "num")
-                + _td(T.money(r.in_amount), "num")
-                + _td(T.money(r.out_amount), "num")
-                + _td(T.count(r.in_degree), "num")
-                + _td("" if _is_missing(pr) else f"{float(pr):.4f}", "num")
-                + "</tr>"
+                {
+                    "i": i,
+                    "account": r.account,
+                    "holder": getattr(r, "holder_name", ""),
+                    "role": T.role(str(getattr(r, "role", "") or "")),
+                    "level": "" if _is_missing(lvl) else int(lvl),
+                    "in_amount": T.money(r.in_amount),
+                    "out_amount": T.money(r.out_amount),
+                    "in_degree": T.count(r.in_degree),
+                    "pagerank": "" if _is_missing(pr) else f"{float(pr):.4f}",
+                }
             )
         return out
 
@@ -582,13 +547,8 @@ def _accounts(case: Case, T: _Text) -> str:
         TOP_ACCOUNTS
     )
     pr = acc[acc["pagerank"].notna()]
-    body = _p(T("report.accounts.intro")) + f"<h3>{esc(T('report.accounts.by_amount'))}</h3>"
-    body += _table(headers, rows(by_amount), cls="accounts")
-    if len(pr):
-        by_pr = pr.sort_values(["pagerank", "account"], ascending=[False, True]).head(TOP_ACCOUNTS)
-        body += f"<h3>{esc(T('report.accounts.by_pagerank'))}</h3>" + _table(
-            headers, rows(by_pr), cls="accounts"
-        )
+    by_pr = pr.sort_values(["pagerank", "account"], ascending=[False, True]).head(TOP_ACCOUNTS)
+    roles = None
     if all_roles is not None:
         counts = all_roles.value_counts()
         items = [
@@ -596,25 +556,30 @@ def _accounts(case: Case, T: _Text) -> str:
             for r in ROLES
             if r in counts
         ]
-        body += _p(T("report.accounts.roles", list=T("report.sep").join(items)), "small")
-    return _section("accounts", T("report.sec.accounts"), body)
+        roles = T("report.accounts.roles", list=T("report.sep").join(items))
+    return {
+        "none": False,
+        "headers": headers,
+        "by_amount": rows(by_amount),
+        "by_pagerank": rows(by_pr),
+        "roles": roles,
+    }
 
 
 # ---------------------------------------------------------------------------- 5 participants
 
 
-def _sort_header(label: str, kind: str, cls: str = "", state: str = "none") -> str:
-    return (
-        f'<th class="{cls}" data-type="{kind}" aria-sort="{state}">'
-        f'<button type="button" class="sort">{esc(label)}</button></th>'
-    )
+def _sort_header(
+    label: str, kind: str, cls: str = "", state: str = "none"
+) -> tuple[str, str, str, str]:
+    return (label, kind, cls, state)
 
 
-def _participants(case: Case, T: _Text) -> str:
+def _participants(case: Case, T: _Text) -> dict[str, Any]:
     p = case.participants
+    restitution = _restitution(case, T)
     if not _col(p, "account") or not len(p):
-        body = _p(T("report.participants.none"), "empty")
-        return _section("participants", T("report.sec.participants"), body + _restitution(case, T))
+        return {"rows": [], "restitution": restitution}
     p = p.copy()
     for c in ("paid_in", "received_back", "net_loss"):
         if c not in p.columns:
@@ -642,25 +607,23 @@ def _participants(case: Case, T: _Text) -> str:
         fp = r.first_paid if has["first_paid"] else None
         lp = r.last_paid if has["last_paid"] else None
         rows.append(
-            f'<tr data-i="{i}">'
-            + _td(i, "num", str(i))
-            + _td(r.account, "mono")
-            + _td(r.holder_name if has["holder_name"] else "", "name")
-            + _td(r.holder_id if has["holder_id"] else "", "mono")
-            + _td(T.money(r.paid_in), "num", str(int(r.paid_in)))
-            + _td(T.money(r.received_back), "num", str(int(r.received_back)))
-            + _td(T.money(r.net_loss), "num", str(int(r.net_loss)))
-            + _td(_date(fp), "nowrap", _sort_value(fp))
-            + _td(_date(lp), "nowrap", _sort_value(lp))
-            + "</tr>"
+            {
+                "i": str(i),
+                "account": r.account,
+                "holder": r.holder_name if has["holder_name"] else "",
+                "holder_id": r.holder_id if has["holder_id"] else "",
+                "paid_in": T.money(r.paid_in),
+                "paid_in_v": str(int(r.paid_in)),
+                "received_back": T.money(r.received_back),
+                "received_back_v": str(int(r.received_back)),
+                "net_loss": T.money(r.net_loss),
+                "net_loss_v": str(int(r.net_loss)),
+                "first_paid": _date(fp),
+                "first_paid_v": _sort_value(fp),
+                "last_paid": _date(lp),
+                "last_paid_v": _sort_value(lp),
+            }
         )
-    table = (
-        '<table class="sortable participants" id="participants-table"><thead><tr>'
-        + "".join(heads)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
     totals = T(
         "report.participants.totals",
         count=T.count(total),
@@ -668,26 +631,26 @@ def _participants(case: Case, T: _Text) -> str:
         received_back=T.money(int(p["received_back"].sum())),
         net_loss=T.money(int(p["net_loss"].clip(lower=0).sum())),
     )
-    body = _p(T("report.participants.intro")) + _p(totals, "verdict")
-    body += _p(T("report.participants.sort_hint"), "screen-only small")
-    body += table
+    more = None
     if total > len(shown):
-        body += _p(
-            T(
-                "report.participants.more",
-                shown=T.count(len(shown)),
-                more=T.count(total - len(shown)),
-            ),
-            "more",
+        more = T(
+            "report.participants.more",
+            shown=T.count(len(shown)),
+            more=T.count(total - len(shown)),
         )
-    return _section("participants", T("report.sec.participants"), body + _restitution(case, T))
+    return {
+        "heads": heads,
+        "rows": rows,
+        "totals": totals,
+        "more": more,
+        "restitution": restitution,
+    }
 
 
-def _restitution(case: Case, T: _Text) -> str:
+def _restitution(case: Case, T: _Text) -> dict[str, Any]:
     r = case.restitution
-    head = f'<h3 id="restitution">{esc(T("report.restitution.title"))}</h3>'
     if r is None or not len(r) or "recovered_share" not in r.columns:
-        return head + _p(T("report.restitution.none"), "empty")
+        return {"rows": []}
     r = r.copy()
     key = "person" if "person" in r.columns else ("account" if "account" in r.columns else None)
     if "net_loss" not in r.columns:
@@ -725,41 +688,38 @@ def _restitution(case: Case, T: _Text) -> str:
     rows = []
     for i, row in enumerate(shown.to_dict("records"), start=1):
         nl, share = int(row["net_loss"]), int(row["recovered_share"])
-        accs = [a for a in str(row["accounts"] or "").split(";") if a]
         rows.append(
-            f'<tr data-i="{i}">'
-            + _td(i, "num", str(i))
-            + _td(row["fg_key"], "mono")
-            + _td(row["holder_name"], "name")
-            + '<td class="mono">'
-            + "<br>".join(esc(a) for a in accs)
-            + "</td>"
-            + _td(T.money(nl), "num", str(nl))
-            + _td(T.money(share), "num", str(share))
-            + _td(T.money(max(nl, 0) - share), "num", str(max(nl, 0) - share))
-            + "</tr>"
+            {
+                "i": str(i),
+                "key": row["fg_key"],
+                "holder": row["holder_name"],
+                "accounts": [a for a in str(row["accounts"] or "").split(";") if a],
+                "net_loss": T.money(nl),
+                "net_loss_v": str(nl),
+                "share": T.money(share),
+                "share_v": str(share),
+                "remaining": T.money(max(nl, 0) - share),
+                "remaining_v": str(max(nl, 0) - share),
+            }
         )
-    table = (
-        '<table class="sortable restitution" id="restitution-table"><thead><tr>'
-        + "".join(heads)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-    body = head + _p(
-        T("report.restitution.intro", recovered=T.money(recovered), loss=T.money(loss), ratio=ratio)
-    )
-    body += table
+    more = None
     if len(r) > len(shown):
-        body += _p(
-            T(
-                "report.restitution.more",
-                shown=T.count(len(shown)),
-                more=T.count(len(r) - len(shown)),
-            ),
-            "more",
+        more = T(
+            "report.restitution.more",
+            shown=T.count(len(shown)),
+            more=T.count(len(r) - len(shown)),
         )
-    return body
+    return {
+        "intro": T(
+            "report.restitution.intro",
+            recovered=T.money(recovered),
+            loss=T.money(loss),
+            ratio=ratio,
+        ),
+        "heads": heads,
+        "rows": rows,
+        "more": more,
+    }
 
 
 # ---------------------------------------------------------------------------- 6 alerts
@@ -774,10 +734,10 @@ def _alert_name(code: str, T: _Text) -> str:
     return re.split(r"[:：]", text, maxsplit=1)[0].strip() or code
 
 
-def _alerts(case: Case, T: _Text) -> str:
+def _alerts(case: Case, T: _Text) -> dict[str, Any]:
     a = case.alerts
     if not _col(a, "account") or not len(a):
-        return _section("alerts", T("report.sec.alerts"), _p(T("report.alerts.none"), "empty"))
+        return {"rows": []}
     a = a.copy()
     if "score" not in a.columns:
         a["score"] = 0.0
@@ -796,32 +756,29 @@ def _alerts(case: Case, T: _Text) -> str:
     stored = False
     for i, r in enumerate(shown.itertuples(index=False), start=1):
         codes = [c for c in str(r.codes or "").split(";") if c]
-        codes_text = T("report.sep").join(_alert_name(c, T) for c in codes)
-        reasons = [x.text(T.lang) for x in r.reasons]
         stored = stored or any(x.stored is not None for x in r.reasons)
         score = r.score
         rows.append(
-            "<tr>"
-            + _td(i, "num")
-            + _td(r.account, "mono")
-            + _td(getattr(r, "holder_name", ""))
-            + _td("" if _is_missing(score) else f"{float(score):.2f}", "num")
-            + _td(codes_text)
-            + '<td class="wide"><ul class="reasons">'
-            + "".join(f"<li>{esc(x)}</li>" for x in reasons)
-            + "</ul></td></tr>"
+            {
+                "i": i,
+                "account": r.account,
+                "holder": getattr(r, "holder_name", ""),
+                "score": "" if _is_missing(score) else f"{float(score):.2f}",
+                "codes": T("report.sep").join(_alert_name(c, T) for c in codes),
+                "reasons": [x.text(T.lang) for x in r.reasons],
+            }
         )
-    body = _p(T("report.alerts.intro", count=T.count(len(a))))
-    if stored and case.lang != T.lang:
-        # reasons read from a file that does not give their codes' messages stay as written
-        body += _p(T("report.alerts.lang_note"), "small")
-    body += _table(headers, rows, cls="alerts")
+    more = None
     if len(a) > len(shown):
-        body += _p(
-            T("report.alerts.more", shown=T.count(len(shown)), more=T.count(len(a) - len(shown))),
-            "more",
-        )
-    return _section("alerts", T("report.sec.alerts"), body)
+        more = T("report.alerts.more", shown=T.count(len(shown)), more=T.count(len(a) - len(shown)))
+    return {
+        "intro": T("report.alerts.intro", count=T.count(len(a))),
+        # reasons read from a file that does not give their codes' messages stay as written
+        "lang_note": stored and case.lang != T.lang,
+        "headers": headers,
+        "rows": rows,
+        "more": more,
+    }
 
 
 # ---------------------------------------------------------------------------- 7 quality
@@ -836,22 +793,18 @@ def _where(file: Any, sheet: Any, row: Any) -> str:
     return f
 
 
-def _quality(case: Case, T: _Text) -> str:
-    parts: list[str] = []
+def _quality(case: Case, T: _Text) -> dict[str, Any]:
+    out: dict[str, Any] = {"balance": None, "rejects": [], "warnings": [], "files": []}
     s = case.summary
     read, acc, rej = s.rows_read, s.rows_accepted, s.rows_rejected
     if read is not None and acc is not None and rej is not None:
         key = "report.quality.balance_ok" if read == acc + rej else "report.quality.balance_bad"
-        parts.append(
-            _p(T(key, read=T.count(read), accepted=T.count(acc), rejected=T.count(rej)), "verdict")
-        )
+        out["balance"] = T(key, read=T.count(read), accepted=T.count(acc), rejected=T.count(rej))
 
-    parts.append(f"<h3>{esc(T('report.quality.rejects'))}</h3>")
     rj = case.rejects
     if _col(rj, "code") and len(rj):
         rj = rj.copy()
         rj["code"] = rj["code"].astype(str)
-        rows = []
         for code, grp in sorted(rj.groupby("code", sort=True), key=lambda kv: (-len(kv[1]), kv[0])):
             grp = grp.sort_values(
                 [c for c in ("source_file", "source_sheet", "source_row") if c in grp.columns],
@@ -859,39 +812,27 @@ def _quality(case: Case, T: _Text) -> str:
             )
             reason = grp["reason"].iloc[0] if "reason" in grp.columns else ""
             label = T.generic(f"reject.{code}", str(reason) or code)
-            ex = []
+            examples = []
             for r in grp.head(3).to_dict("records"):
                 where = _where(r.get("source_file"), r.get("source_sheet"), r.get("source_row"))
                 why = str(r.get("reason") or "")
                 # the row's own reason names the value at fault ("…" in the category label)
-                tail = f' <span class="why">{esc(why)}</span>' if why and why != label else ""
-                ex.append(f'<span class="mono">{esc(where)}</span>{tail}')
-            rows.append(
-                "<tr>"
-                + _td(code, "mono")
-                + _td(label)
-                + _td(T.count(len(grp)), "num")
-                + '<td class="small">'
-                + "<br>".join(ex)
-                + "</td></tr>"
+                examples.append((where, why if why and why != label else ""))
+            out["rejects"].append(
+                {"code": code, "label": label, "count": T.count(len(grp)), "examples": examples}
             )
-        headers = [
+        out["reject_headers"] = [
             (T("report.col.code"), ""),
             (T("report.col.reason"), ""),
             (T("report.col.count"), "num"),
             (T("report.col.examples"), ""),
         ]
-        parts.append(_p(T("report.quality.rejects_intro", count=T.count(len(rj)))))
-        parts.append(_table(headers, rows, cls="rejects"))
-    else:
-        parts.append(_p(T("report.quality.no_rejects"), "empty"))
+        out["rejects_intro"] = T("report.quality.rejects_intro", count=T.count(len(rj)))
 
-    parts.append(f"<h3>{esc(T('report.quality.warnings'))}</h3>")
     w = case.warnings
     if _col(w, "code") and len(w):
         w = w.copy()
         w["code"] = w["code"].astype(str)
-        rows = []
         for code, grp in sorted(w.groupby("code", sort=True), key=lambda kv: (-len(kv[1]), kv[0])):
             sort_cols = [c for c in ("account", "source_file", "source_row") if c in grp.columns]
             grp = grp.sort_values(sort_cols, kind="mergesort") if sort_cols else grp
@@ -901,26 +842,24 @@ def _quality(case: Case, T: _Text) -> str:
                 bits = [str(r.get("account") or ""), where, str(r.get("detail") or "")]
                 ex.append(" · ".join(b for b in bits if b))
             accounts = grp["account"].astype(str).nunique() if "account" in grp.columns else 0
-            rows.append(
-                "<tr>"
-                + _td(code, "mono")
-                + _td(T.maybe(f"report.warning.{code}", T.generic(f"warning.{code}", code)))
-                + _td(T.count(len(grp)), "num")
-                + _td(T.count(accounts), "num")
-                + '<td class="small">'
-                + "<br>".join(esc(e) for e in ex)
-                + "</td></tr>"
+            out["warnings"].append(
+                {
+                    "code": code,
+                    "meaning": T.maybe(
+                        f"report.warning.{code}", T.generic(f"warning.{code}", code)
+                    ),
+                    "count": T.count(len(grp)),
+                    "accounts": T.count(accounts),
+                    "examples": ex,
+                }
             )
-        headers = [
+        out["warning_headers"] = [
             (T("report.col.code"), ""),
             (T("report.col.meaning"), ""),
             (T("report.col.count"), "num"),
             (T("report.col.accounts"), "num"),
             (T("report.col.examples"), ""),
         ]
-        parts.append(_table(headers, rows, cls="warnings"))
-    else:
-        parts.append(_p(T("report.quality.no_warnings"), "empty"))
 
     f = case.files
     if _col(f, "source_file") and len(f):
@@ -928,19 +867,18 @@ def _quality(case: Case, T: _Text) -> str:
             [c for c in ("source_file", "source_sheet") if c in f.columns], kind="mergesort"
         )
         shown = f.head(FILE_ROWS)
-        rows = []
         for r in shown.to_dict("records"):
-            rows.append(
-                "<tr>"
-                + _td(_where(r.get("source_file"), r.get("source_sheet"), None), "file small")
-                + _td(re.sub(r",(?=\S)", ", ", str(r.get("layout", "") or "")), "small")
-                + _td(r.get("encoding", ""), "small")
-                + _td(T.count(r.get("rows_read", 0)), "num")
-                + _td(T.count(r.get("rows_accepted", 0)), "num")
-                + _td(T.count(r.get("rows_rejected", 0)), "num")
-                + "</tr>"
+            out["files"].append(
+                {
+                    "file": _where(r.get("source_file"), r.get("source_sheet"), None),
+                    "layout": re.sub(r",(?=\S)", ", ", str(r.get("layout", "") or "")),
+                    "encoding": r.get("encoding", ""),
+                    "rows_read": T.count(r.get("rows_read", 0)),
+                    "rows_accepted": T.count(r.get("rows_accepted", 0)),
+                    "rows_rejected": T.count(r.get("rows_rejected", 0)),
+                }
             )
-        headers = [
+        out["file_headers"] = [
             (T("report.col.file"), ""),
             (T("report.col.layout"), ""),
             (T("report.col.encoding"), ""),
@@ -948,13 +886,13 @@ def _quality(case: Case, T: _Text) -> str:
             (T("report.col.rows_accepted"), "num"),
             (T("report.col.rows_rejected"), "num"),
         ]
-        parts.append(f"<h3>{esc(T('report.quality.files', count=T.count(len(f))))}</h3>")
-        parts.append(_table(headers, rows, cls="files"))
-        if len(f) > len(shown):
-            parts.append(
-                _p(T("report.quality.files_more", more=T.count(len(f) - len(shown))), "more")
-            )
-    return _section("quality", T("report.sec.quality"), "".join(parts))
+        out["files_title"] = T("report.quality.files", count=T.count(len(f)))
+        out["files_more"] = (
+            T("report.quality.files_more", more=T.count(len(f) - len(shown)))
+            if len(f) > len(shown)
+            else None
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------- 8 timeline
@@ -1016,22 +954,17 @@ def _fact_sentences(facts: TimelineFacts, T: _Text) -> list[str]:
     return sentences
 
 
-def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, TimelineFacts] | None) -> str:
+def _timeline(
+    case: Case, T: _Text, timeline: tuple[pd.DataFrame, TimelineFacts] | None
+) -> dict[str, Any]:
     data = timeline if timeline is not None else case.timeline
     if data is None:
-        return _section(
-            "timeline", T("report.sec.timeline"), _p(T("report.timeline.missing"), "empty")
-        )
+        return {"missing": T("report.timeline.missing")}
     if isinstance(data, str):
-        return _section(
-            "timeline",
-            T("report.sec.timeline"),
-            _p(T("report.timeline.failed", error=data), "empty"),
-        )
+        return {"missing": T("report.timeline.failed", error=data)}
     df, facts = data
-    if not len(df):
-        body = _p(T("report.timeline.empty"), "empty")
-    else:
+    charts = None
+    if len(df):
         df = df.sort_values("period", kind="mergesort")
         periods = [str(p) for p in df["period"]]
         styles = [
@@ -1054,29 +987,23 @@ def _timeline(case: Case, T: _Text, timeline: tuple[pd.DataFrame, TimelineFacts]
         ):
             if fact is not None:
                 markers.append((fact.date[:7], T(f"report.tl.marker.{name}")))
-        body = line_chart_svg(
-            periods,
-            series,
-            fmt=T.axis_money,
-            title=T("report.timeline.money_title"),
-            markers=markers,
+        charts = Markup(
+            line_chart_svg(
+                periods,
+                series,
+                fmt=T.axis_money,
+                title=T("report.timeline.money_title"),
+                markers=markers,
+            )
+            + bar_chart_svg(
+                periods,
+                [int(v) for v in df["new_participants"].fillna(0)],
+                fmt=lambda v: f"{v:g}",
+                title=T("report.tl.new_participants"),
+                label=T("report.tl.new_participants"),
+            )
         )
-        body += bar_chart_svg(
-            periods,
-            [int(v) for v in df["new_participants"].fillna(0)],
-            fmt=lambda v: f"{v:g}",
-            title=T("report.tl.new_participants"),
-            label=T("report.tl.new_participants"),
-        )
-        body = f'<figure class="picture">{body}<figcaption>{esc(T("report.timeline.caption"))}</figcaption></figure>'
-    sentences = _fact_sentences(facts, T)
-    if sentences:
-        body += f"<h3>{esc(T('report.timeline.facts'))}</h3>" + _p(
-            T("report.timeline.facts_intro"), "small"
-        )
-        body += "<ul class='facts'>"
-        body += "".join(f"<li>{esc(x)}</li>" for x in sentences) + "</ul>"
-    return _section("timeline", T("report.sec.timeline"), body)
+    return {"missing": None, "charts": charts, "facts": _fact_sentences(facts, T)}
 
 
 # ---------------------------------------------------------------------------- 9 method
@@ -1094,144 +1021,16 @@ _METHOD_TOPICS = (
 )
 
 
-def _method(T: _Text) -> str:
-    body = ""
-    for topic in _METHOD_TOPICS:
-        body += f"<h3>{esc(T(f'report.method.{topic}.title'))}</h3>" + _p(
-            T(f"report.method.{topic}")
-        )
-    return _section("method", T("report.sec.method"), body)
+def _method(T: _Text) -> dict[str, Any]:
+    return {
+        "topics": [
+            (T(f"report.method.{topic}.title"), T(f"report.method.{topic}"))
+            for topic in _METHOD_TOPICS
+        ]
+    }
 
 
-# ---------------------------------------------------------------------------- page
-
-
-_CSS = """
-:root{--ink:#1f2933;--muted:#52606d;--line:#cbd2d9;--soft:#f5f7fa;--accent:#1d4e89;--red:#b42318;--green:#2f6f3e}
-*{box-sizing:border-box}
-html{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC","Hiragino Sans GB",sans-serif;color:var(--ink);font-size:14px;line-height:1.55}
-body{margin:0;background:#fff}
-main{max-width:1180px;margin:0 auto;padding:24px 28px 60px}
-header.top{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:8px}
-h1{font-size:26px;margin:0 0 6px}
-h2{font-size:20px;border-bottom:1px solid var(--line);padding-bottom:4px;margin:34px 0 12px;color:var(--accent)}
-h3{font-size:16px;margin:22px 0 8px}
-p{margin:6px 0 10px}
-.sub{color:var(--muted);margin:2px 0}
-nav.toc{background:var(--soft);border:1px solid var(--line);padding:10px 16px;margin:14px 0}
-nav.toc ul{margin:4px 0;padding-left:4px;columns:2;list-style:none}
-nav.toc a{color:var(--accent);text-decoration:none}
-button.print{float:right;font:inherit;padding:6px 14px;border:1px solid var(--accent);background:#fff;color:var(--accent);border-radius:4px;cursor:pointer}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0 14px}
-.card{flex:1 1 150px;border:1px solid var(--line);border-left:4px solid var(--accent);padding:10px 14px;background:#fff}
-.card-value{font-size:22px;font-weight:bold}
-.card-label{color:var(--muted)}
-table{border-collapse:collapse;width:100%;margin:8px 0 14px;font-size:13px}
-th,td{border:1px solid var(--line);padding:4px 7px;vertical-align:top;text-align:left}
-thead th{background:#e4ebf3;font-weight:bold}
-tbody tr:nth-child(even){background:#fafbfc}
-td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.mono{font-family:"DejaVu Sans Mono",Consolas,"Noto Sans Mono CJK SC",monospace;font-size:12px;white-space:nowrap}
-td.role,td.nowrap{white-space:nowrap}
-td.name{min-width:5em}
-table.thresholds{table-layout:fixed}
-th.c-law{width:18%}th.c-metric{width:23%}th.c-met{width:8%}th.c-note{width:26%}
-table.thresholds th.num:nth-child(3){width:14%}table.thresholds th.num:nth-child(4){width:11%}
-.metric{font-weight:bold}
-.why{color:var(--muted)}
-table.files{table-layout:fixed}
-table.files td.small{overflow-wrap:anywhere}
-table.files th:nth-child(1){width:32%}table.files th:nth-child(2){width:35%}table.files th:nth-child(3){width:8%}
-table.files th.num{white-space:normal}
-.method{color:var(--muted);font-size:12px;margin-top:2px}
-table.kv th{width:22%;background:var(--soft)}
-table.kv td.num{width:22%}
-td.hint,.small{color:var(--muted);font-size:12px}
-.verdict{font-weight:bold}
-.caveat{border-left:4px solid var(--red);padding:6px 10px;background:#fff5f5}
-.empty{color:var(--muted);font-style:italic}
-.more{color:var(--muted)}
-.met-yes{color:var(--red);font-weight:bold}
-.met-no{color:var(--green)}
-.met-unknown{color:#b7791f;font-weight:bold}
-.law{font-weight:bold}
-.clause{color:var(--muted);font-size:12px}
-ul.reasons{margin:0;padding-left:18px}
-ul.facts li{margin:4px 0}
-figure.picture{margin:10px 0 16px;border:1px solid var(--line);padding:10px;background:#fff}
-figcaption{color:var(--muted);font-size:12px;margin-top:6px}
-svg.chart{display:block;margin:0 auto 6px;height:auto}
-th button.sort{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:inherit;text-align:inherit}
-th[aria-sort=ascending] button.sort::after{content:" \\25B2"}
-th[aria-sort=descending] button.sort::after{content:" \\25BC"}
-footer{margin-top:40px;border-top:1px solid var(--line);padding-top:8px;color:var(--muted);font-size:12px}
-@page{size:A4;margin:16mm 14mm 18mm;@bottom-right{content:counter(page) " / " counter(pages);font-size:9pt;color:#52606d}}
-@media print{
- html{font-size:11pt}
- main{max-width:none;padding:0}
- button.print,.screen-only,nav.toc{display:none}
- section.section{break-before:page}
- section#summary{break-before:auto}
- h2,h3{break-after:avoid}
- tr,figure,.card{break-inside:avoid}
- thead{display:table-header-group}
- table{font-size:9pt}
- .mono{font-size:8pt}
- table.participants,table.restitution,table.accounts{font-size:8pt}
- table.participants .mono,table.restitution .mono,table.accounts .mono{font-size:7.5pt}
- th,td{padding:3px 4px}
- .method,.small,td.hint{font-size:8pt}
- th button.sort{pointer-events:none}
- th[aria-sort] button.sort::after{content:""}
- a{color:inherit;text-decoration:none}
- tbody tr:nth-child(even){background:none}
-}
-"""
-
-# Sorting of the participants' tables: numbers come from data-v (cents, epoch seconds),
-# text from the cell; ties keep the original order (data-i) so the result is stable.
-_JS = """
-(function () {
-  "use strict";
-  var collator = new Intl.Collator(document.documentElement.lang, {numeric: true});
-  function sortBy(table, th) {
-    var col = th.cellIndex;
-    var numeric = th.getAttribute("data-type") === "num";
-    var dir = th.getAttribute("aria-sort") === "descending" ? 1 : -1;
-    var body = table.tBodies[0];
-    var keyed = Array.prototype.map.call(body.rows, function (row) {
-      var cell = row.cells[col], v = cell.getAttribute("data-v");
-      var k = numeric ? ((v === null || v === "") ? -Infinity : parseFloat(v))
-                      : (v !== null ? v : cell.textContent);
-      return {row: row, k: k, i: +row.getAttribute("data-i")};
-    });
-    keyed.sort(function (a, b) {
-      var r = numeric ? (a.k === b.k ? 0 : (a.k < b.k ? -1 : 1)) : collator.compare(a.k, b.k);
-      return r === 0 ? a.i - b.i : r * dir;
-    });
-    var frag = document.createDocumentFragment();
-    keyed.forEach(function (x) { frag.appendChild(x.row); });
-    body.appendChild(frag);
-    Array.prototype.forEach.call(th.parentNode.cells, function (c) {
-      if (c.hasAttribute("aria-sort")) { c.setAttribute("aria-sort", "none"); }
-    });
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-      var b = th.querySelector("button.sort");
-      if (b) { b.addEventListener("click", function () { sortBy(table, th); }); }
-    });
-  });
-  var p = document.getElementById("print-button");
-  if (p) { p.addEventListener("click", function () { window.print(); }); }
-})();
-"""
-
-_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-    "img-src data:; font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'"
-)
+# ---------------------------------------------------------------------------- report
 
 
 def _summary_data(case: Case) -> dict[str, Any]:
@@ -1266,44 +1065,29 @@ def report_html(
 
     T = _Text(lang)
     lo, hi = _date_range(case)
-    sections: list[tuple[str, Callable[[], str]]] = [
-        ("summary", lambda: _summary(case, T)),
-        ("thresholds", lambda: _thresholds(case, T)),
-        ("structures", lambda: _structures(case, T)),
-        ("accounts", lambda: _accounts(case, T)),
-        ("participants", lambda: _participants(case, T)),
-        ("alerts", lambda: _alerts(case, T)),
-        ("quality", lambda: _quality(case, T)),
-        ("timeline", lambda: _timeline(case, T, timeline)),
-        ("method", lambda: _method(T)),
-    ]
-    toc = "".join(
-        f'<li><a href="#{sid}">{esc(T(f"report.sec.{sid}"))}</a></li>' for sid, _ in sections
-    )
+    builders: dict[str, Callable[[], dict[str, Any]]] = {
+        "summary": lambda: _summary(case, T),
+        "thresholds": lambda: _thresholds(case, T),
+        "structures": lambda: _structures(case, T),
+        "accounts": lambda: _accounts(case, T),
+        "participants": lambda: _participants(case, T),
+        "alerts": lambda: _alerts(case, T),
+        "quality": lambda: _quality(case, T),
+        "timeline": lambda: _timeline(case, T, timeline),
+        "method": lambda: _method(T),
+    }
     name = case.summary.case
     title = T("report.title") + (f" — {name}" if name else "")
-    period = _p(T("report.period", start=lo, end=hi), "sub") if lo else ""
-    head = (
-        '<header class="top">'
-        f'<button type="button" class="print" id="print-button">{esc(T("report.print"))}</button>'
-        f"<h1>{esc(title)}</h1>{period}"
-        + _p(T("report.subtitle"), "sub")
-        + "</header>"
-        + f'<nav class="toc"><strong>{esc(T("report.toc"))}</strong><ul>{toc}</ul></nav>'
-    )
-    body = "".join(render() for _, render in sections)
-    foot = f"<footer>{esc(T('report.footer', version=__version__))}</footer>"
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html_lang}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head>\n"
-        f"<body><main>{head}{body}{foot}</main>\n"
-        f'<script type="application/json" id="case-summary">{json_for_script(_summary_data(case))}</script>\n'
-        f"<script>{_JS}</script>\n</body></html>\n"
+    return _page().render(
+        t=T,
+        html_lang="zh-CN" if lang == "zh" else "en",
+        title=title,
+        period=T("report.period", start=lo, end=hi) if lo else None,
+        sections=[(sid, T(f"report.sec.{sid}"), builders[sid]()) for sid in SECTIONS],
+        footer=T("report.footer", version=__version__),
+        summary_json=Markup(json_for_script(_summary_data(case))),
+        css=_asset("report.css"),
+        js=_asset("report.js"),
     )
 
 

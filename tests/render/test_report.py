@@ -331,6 +331,18 @@ def test_report_is_deterministic(tmp_path, case_and_timeline, lang):
     assert a == b
 
 
+def test_style_and_script_are_the_template_files_inlined(case_and_timeline):
+    from importlib import resources
+
+    case, tl = case_and_timeline
+    folder = resources.files("fundgraph") / "render" / "templates"
+    css = (folder / "report.css").read_text(encoding="utf-8")
+    js = (folder / "report.js").read_text(encoding="utf-8")
+    html = report_html(case, lang="en", timeline=tl)
+    assert f"<style>\n{css}</style>" in html and f"<script>\n{js}</script>" in html
+    assert (folder / "report.html.j2").is_file()
+
+
 def test_output_path_may_be_a_folder(tmp_path, case_and_timeline):
     case, tl = case_and_timeline
     out = render_report(case, tmp_path, timeline=tl)
