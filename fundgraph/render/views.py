@@ -45,7 +45,7 @@ from ..i18n import catalogue, check_lang, t
 from ..money import format_cny
 from ..schema import CASH, ROLES
 from ..tables import atomic_write_text
-from .html import esc, inline_asset, json_for_script
+from .html import break_end_tags, esc, inline_asset, json_for_script
 from .layout import layered_forest, radial_forest, spring_positions
 
 __all__ = [
@@ -93,6 +93,7 @@ DAY_SLOTS_UP_TO = 92
 _ROLE_INDEX = {r: i for i, r in enumerate(ROLES)}
 _SCHEME = ("core", "collector", "transit")
 _TEMPLATE = "graph.html"
+_SCRIPT = "graph.js"
 
 
 # --------------------------------------------------------------------------- data model
@@ -1445,6 +1446,15 @@ def _template() -> str:
     )
 
 
+def _script() -> str:
+    # the page's own JavaScript, kept in a file of its own (so that eslint can check it)
+    # and inlined like vis-network
+    text = (resources.files("fundgraph") / "render" / "templates" / _SCRIPT).read_text(
+        encoding="utf-8"
+    )
+    return break_end_tags(text)
+
+
 def _fill(template: str, values: dict[str, str]) -> str:
     # one pass over the template: a substituted value is never scanned for markers, so
     # a holder name such as "{{DATA}}" stays text
@@ -1547,6 +1557,7 @@ def render_view(
             "TITLE": esc(data["title"]),
             "VIS_CSS": inline_asset("vis-network.css"),
             "VIS_JS": inline_asset("vis-network.min.js"),
+            "PAGE_JS": _script(),
             "OPTIONS": json_for_script(_vis_options()),
             "DATA": text[0],
         },
