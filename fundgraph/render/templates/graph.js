@@ -6,18 +6,19 @@
   var OPTS = JSON.parse(document.getElementById("fg-options").textContent);
   var T = D.text, A = D.accounts, G = D.groups, E = D.edges;
   var NA = A.id.length, NG = G.kind.length, NE = E.u.length;
-  // each group's carried members come as [first row, count]
-  G.members = G.members.map(function (m) {
-    var out = new Array(m[1]);
-    for (var j = 0; j < m[1]; j++) { out[j] = m[0] + j; }
-    return out;
-  });
+  G.members = G.members.map(memberRows);
   var ROLES = D.roles, COLORS = D.colors;
   var SCHEME = { core: 1, collector: 1, transit: 1 };
   var BASE = Date.parse(D.base + "Z");
   var GROUP_PREFIX = "\u2295g";
   var FS = D.fontScale || 1;
 
+  // each group's carried members come as [first row, count]
+  function memberRows(m) {
+    var out = new Array(m[1]);
+    for (var j = 0; j < m[1]; j++) { out[j] = m[0] + j; }
+    return out;
+  }
   function tr(key, vals) {
     var s = Object.prototype.hasOwnProperty.call(T, key) ? T[key] : key;
     if (vals) {
@@ -74,10 +75,12 @@
   function slotLabel(k, end) {
     return dateText(end ? slotEnd(k) : new Date(slotStart[k]), "views.date.day");
   }
-  var ESLOT = new Int32Array(NE);  // slot of each edge's first transfer
-  (function () {
-    for (var k = 0; k < NE; k++) { ESLOT[k] = E.first[k] === null ? -1 : slotOfTime(BASE + E.first[k] * 60000); }
-  })();
+  var ESLOT = firstSlots();  // slot of each edge's first transfer
+  function firstSlots() {
+    var slots = new Int32Array(NE);
+    for (var k = 0; k < NE; k++) { slots[k] = E.first[k] === null ? -1 : slotOfTime(BASE + E.first[k] * 60000); }
+    return slots;
+  }
   function edgeSeries(i) {
     var s = E.series[i];
     if (s) { return s; }
@@ -104,12 +107,14 @@
   var byId = new Map();  // account id -> row
   var gRevealed = new Int32Array(NG), gRevealedAmount = new Float64Array(NG);
   var gRevealedPr = new Float64Array(NG);
-  var i, g;
-  for (i = 0; i < NA; i++) {
-    byId.set(A.id[i], i);
-    if (A.group[i] < 0) { revealed[i] = 1; pos.set(A.id[i], { x: A.x[i], y: A.y[i] }); }
+  A.id.forEach(function (id, row) { byId.set(id, row); });
+  showUnfolded();
+  // the accounts outside groups, each at its place, and every group at its own
+  function showUnfolded() {
+    var i, g;
+    for (i = 0; i < NA; i++) { if (A.group[i] < 0) { revealed[i] = 1; pos.set(A.id[i], { x: A.x[i], y: A.y[i] }); } }
+    for (g = 0; g < NG; g++) { pos.set(gid(g), { x: G.x[g], y: G.y[g] }); }
   }
-  for (g = 0; g < NG; g++) { pos.set(GROUP_PREFIX + g, { x: G.x[g], y: G.y[g] }); }
   function flow(i) { return Math.max(A["in"][i], A.out[i]); }
   function gid(g) { return GROUP_PREFIX + g; }
   function groupLeft(g) { return G.n[g] - gRevealed[g]; }
@@ -182,12 +187,16 @@
 
   // scales: sizes from the largest amount / PageRank in the page, widths on a log scale
   var maxAmount = 1, maxRank = 1e-12, minLog = Infinity, maxLog = -Infinity;
-  for (i = 0; i < NA; i++) { maxAmount = Math.max(maxAmount, flow(i)); maxRank = Math.max(maxRank, A.pagerank[i]); }
-  for (g = 0; g < NG; g++) { maxAmount = Math.max(maxAmount, G.amount[g]); maxRank = Math.max(maxRank, G.pagerank[g]); }
-  for (i = 0; i < NE; i++) {
-    var l = Math.log10(Math.max(E.amount[i], 100));
-    if (l < minLog) { minLog = l; }
-    if (l > maxLog) { maxLog = l; }
+  measureScales();
+  function measureScales() {
+    var i, g;
+    for (i = 0; i < NA; i++) { maxAmount = Math.max(maxAmount, flow(i)); maxRank = Math.max(maxRank, A.pagerank[i]); }
+    for (g = 0; g < NG; g++) { maxAmount = Math.max(maxAmount, G.amount[g]); maxRank = Math.max(maxRank, G.pagerank[g]); }
+    for (i = 0; i < NE; i++) {
+      var l = Math.log10(Math.max(E.amount[i], 100));
+      if (l < minLog) { minLog = l; }
+      if (l > maxLog) { maxLog = l; }
+    }
   }
   var sizeBy = D.sizeBy;
   function nodeSize(amount, rank) {
@@ -270,7 +279,19 @@
   }
   function rebuild() {
     if (nodes.length) { savePositions(); }
-    var list = [], visible = new Set();
+    var win = windowed(), drawn = drawnNodes(), list = drawn.list, visible = drawn.visible;
+    var agg = joinEdges(visible, win);
+    faded.clear();
+    if (win) { list = keepInWindow(list, visible, agg); }
+    var tree = treePairs();
+    var elist = largestEdges(agg).map(function (kv) { return edgeItem(kv, tree); });
+    sync(nodes, list);
+    sync(edges, elist);
+    updateStatus();
+  }
+  // the revealed accounts and the groups with members left that pass the filters
+  function drawnNodes() {
+    var list = [], visible = new Set(), i, g;
     for (i = 0; i < NA; i++) {
       if (!revealed[i]) { continue; }
       var n = accountNode(i);
@@ -281,8 +302,12 @@
       var gn = groupNode(g);
       if (nodePasses(gn)) { list.push(gn); visible.add(gn.id); }
     }
-    var agg = new Map(), win = windowed();
-    for (i = 0; i < NE; i++) {
+    return { list: list, visible: visible };
+  }
+  // the carried edges between visible nodes, joined per pair of drawn ends
+  function joinEdges(visible, win) {
+    var agg = new Map();
+    for (var i = 0; i < NE; i++) {
       // an edge counts with the money it moved inside the window
       var amt = win ? edgeInWindow(i) : E.amount[i];
       if (amt < filter.min || (win && amt <= 0)) { continue; }
@@ -302,24 +327,27 @@
       if (E.first[i] !== null && (cur.first === null || E.first[i] < cur.first)) { cur.first = E.first[i]; }
       if (last !== null && (cur.last === null || last > cur.last)) { cur.last = last; }
     }
-    faded.clear();
-    if (win) {
-      // in a time window, accounts and groups without money in it go away; the core
-      // stays, faded, so the picture keeps its centre
-      var linked = new Set();
-      agg.forEach(function (e) { linked.add(e.from); linked.add(e.to); });
-      list = list.filter(function (n) {
-        if (linked.has(n.id)) { return true; }
-        if (n.fgRole === "core" && n.fgKind === "a") {
-          faded.add(n.id);
-          n.opacity = 0.25;
-          n.font = Object.assign({}, n.font, { color: "rgba(31,41,51,0.35)" });
-          return true;
-        }
-        visible.delete(n.id);
-        return false;
-      });
-    }
+    return agg;
+  }
+  // in a time window, accounts and groups without money in it go away; the core
+  // stays, faded, so the picture keeps its centre
+  function keepInWindow(list, visible, agg) {
+    var linked = new Set();
+    agg.forEach(function (e) { linked.add(e.from); linked.add(e.to); });
+    return list.filter(function (n) {
+      if (linked.has(n.id)) { return true; }
+      if (n.fgRole === "core" && n.fgKind === "a") {
+        faded.add(n.id);
+        n.opacity = 0.25;
+        n.font = Object.assign({}, n.font, { color: "rgba(31,41,51,0.35)" });
+        return true;
+      }
+      visible.delete(n.id);
+      return false;
+    });
+  }
+  // the drawn pairs of the layered view's hierarchy, both ways round
+  function treePairs() {
     var tree = new Set();
     (D.tree || []).forEach(function (pr) {
       var a = endId(pr[0]), b = endId(pr[1]);
@@ -327,7 +355,7 @@
     });
     if (tree.size) {
       // opened members hang from their group's account like the group did
-      for (i = 0; i < NA; i++) {
+      for (var i = 0; i < NA; i++) {
         var gg = A.group[i];
         if (gg >= 0 && revealed[i] && G.anchor[gg] >= 0 && revealed[G.anchor[gg]]) {
           tree.add(A.id[i] + "\u0001" + A.id[G.anchor[gg]]);
@@ -335,30 +363,32 @@
         }
       }
     }
+    return tree;
+  }
+  // the joined edges to draw, at most D.maxEdges (the largest)
+  function largestEdges(agg) {
     var all = Array.from(agg.entries());
     drawnEdgesCapped = all.length > D.maxEdges;
     if (drawnEdgesCapped) {
       all.sort(function (x, y) { return y[1].amount - x[1].amount; });
       all = all.slice(0, D.maxEdges);
     }
-    var elist = all.map(function (kv) {
-      var e = kv[1], c = COLORS[e.ru];
-      var payout = SCHEME[ROLES[e.ru]] && ROLES[e.rv] === "participant";
-      // in a layered view the edges of the hierarchy carry the picture; the others
-      // stay faint until a node is selected
-      var faint = tree.size > 0 && !tree.has(kv[0]);
-      var w = edgeWidth(e.amount);
-      return {
-        id: kv[0], from: e.from, to: e.to, width: faint ? Math.min(w, 1.2 * Math.sqrt(FS)) : w,
-        dashes: payout ? [6 * FS, 5 * FS] : false,
-        color: { color: c, opacity: faint ? 0.14 : 0.6, highlight: "#111111", hover: "#111111" },
-        fgAmount: e.amount, fgTotal: e.total, fgCount: e.count, fgFirst: e.first, fgLast: e.last,
-        fgEdges: e.series
-      };
-    });
-    sync(nodes, list);
-    sync(edges, elist);
-    updateStatus();
+    return all;
+  }
+  function edgeItem(kv, tree) {
+    var e = kv[1], c = COLORS[e.ru];
+    var payout = SCHEME[ROLES[e.ru]] && ROLES[e.rv] === "participant";
+    // in a layered view the edges of the hierarchy carry the picture; the others
+    // stay faint until a node is selected
+    var faint = tree.size > 0 && !tree.has(kv[0]);
+    var w = edgeWidth(e.amount);
+    return {
+      id: kv[0], from: e.from, to: e.to, width: faint ? Math.min(w, 1.2 * Math.sqrt(FS)) : w,
+      dashes: payout ? [6 * FS, 5 * FS] : false,
+      color: { color: c, opacity: faint ? 0.14 : 0.6, highlight: "#111111", hover: "#111111" },
+      fgAmount: e.amount, fgTotal: e.total, fgCount: e.count, fgFirst: e.first, fgLast: e.last,
+      fgEdges: e.series
+    };
   }
 
   // ------------------------------------------------------------------ opening groups
@@ -366,14 +396,35 @@
   // the group's place; a spot that would overlap a drawn node is pushed outward along its
   // direction until it is clear, so opening a group never covers its neighbours.
   function placeMembers(g, rows) {
-    var c = pos.get(gid(g)) || { x: 0, y: 0 }, k = rows.length, out = [], j;
+    var c = pos.get(gid(g)) || { x: 0, y: 0 }, k = rows.length, out = [];
     // a spatial hash with cells wider than two node radii: overlaps are found in the 3 x 3
     // cells around a spot
     var maxR = 10;
     nodes.forEach(function (n) { maxR = Math.max(maxR, n.size || 10); });
     rows.forEach(function (r) { maxR = Math.max(maxR, nodeSize(flow(r), A.pagerank[r])); });
     // GAP leaves room between neighbours for their labels
-    var GAP = 18, cell = 2 * maxR + GAP, grid = new Map();
+    var GAP = 18, hash = spatialHash(2 * maxR + GAP, GAP);
+    nodes.forEach(function (n) {
+      if (n.id === gid(g)) { return; }
+      var q = pos.get(n.id);
+      if (q) { hash.occupy(q.x, q.y, n.size || 10); }
+    });
+    var spots = D.expand === "grid" ? gridSpots(c, k) : ringSpots(c, k);
+    spots.forEach(function (sp, j2) {
+      var r = nodeSize(flow(rows[j2]), A.pagerank[rows[j2]]), x = sp.x, y = sp.y, step = 0;
+      while (!hash.clear(x, y, r) && step < 600) {
+        x += sp.ux * 12;
+        y += sp.uy * 12;
+        step += 1;
+      }
+      hash.occupy(x, y, r);
+      out.push({ x: x, y: y });
+    });
+    return out;
+  }
+  // occupy(x, y, r) records a circle; clear(x, y, r): a circle there keeps gap from all
+  function spatialHash(cell, gap) {
+    var grid = new Map();
     function occupy(x, y, r) {
       var key = Math.floor(x / cell) + ":" + Math.floor(y / cell);
       if (!grid.has(key)) { grid.set(key, []); }
@@ -385,52 +436,41 @@
         for (var oy = -1; oy <= 1; oy++) {
           var list = grid.get((cx + ox) + ":" + (cy + oy)) || [];
           for (var q = 0; q < list.length; q++) {
-            var o = list[q], dx = o[0] - x, dy = o[1] - y, need = o[2] + r + GAP;
+            var o = list[q], dx = o[0] - x, dy = o[1] - y, need = o[2] + r + gap;
             if (dx * dx + dy * dy < need * need) { return false; }
           }
         }
       }
       return true;
     }
-    nodes.forEach(function (n) {
-      if (n.id === gid(g)) { return; }
-      var q = pos.get(n.id);
-      if (q) { occupy(q.x, q.y, n.size || 10); }
-    });
-    var spots = [];
-    if (D.expand === "grid") {
-      var cols = Math.min(16, Math.max(1, Math.ceil(Math.sqrt(k * 2)))), dx = 70, dy = 60;
-      for (j = 0; j < k; j++) {
-        var col = j % cols, row = Math.floor(j / cols);
-        spots.push({ x: c.x + (col - (Math.min(cols, k) - 1) / 2) * dx, y: c.y + 80 + row * dy, ux: 0, uy: 1 });
-      }
-    } else {
-      // rings far enough apart for the members' labels
-      var ring = 1, done = 0, spacing = 80;
-      while (done < k) {
-        var radius = 60 + ring * spacing * 1.1;
-        var cap = Math.max(6, Math.floor(2 * Math.PI * radius / spacing));
-        var m = Math.min(cap, k - done);
-        for (j = 0; j < m; j++) {
-          var ang = 2 * Math.PI * j / m + ring * 0.3;
-          spots.push({ x: c.x + radius * Math.cos(ang), y: c.y + radius * Math.sin(ang),
-                       ux: Math.cos(ang), uy: Math.sin(ang) });
-        }
-        done += m;
-        ring += 1;
-      }
+    return { occupy: occupy, clear: clear };
+  }
+  // k spots in rows under c (the layered view), each pushed downwards when taken
+  function gridSpots(c, k) {
+    var spots = [], cols = Math.min(16, Math.max(1, Math.ceil(Math.sqrt(k * 2)))), dx = 70, dy = 60;
+    for (var j = 0; j < k; j++) {
+      var col = j % cols, row = Math.floor(j / cols);
+      spots.push({ x: c.x + (col - (Math.min(cols, k) - 1) / 2) * dx, y: c.y + 80 + row * dy, ux: 0, uy: 1 });
     }
-    spots.forEach(function (sp, j2) {
-      var r = nodeSize(flow(rows[j2]), A.pagerank[rows[j2]]), x = sp.x, y = sp.y, step = 0;
-      while (!clear(x, y, r) && step < 600) {
-        x += sp.ux * 12;
-        y += sp.uy * 12;
-        step += 1;
+    return spots;
+  }
+  // k spots on rings around c, far enough apart for the members' labels, each pushed
+  // outwards when taken
+  function ringSpots(c, k) {
+    var spots = [], ring = 1, done = 0, spacing = 80;
+    while (done < k) {
+      var radius = 60 + ring * spacing * 1.1;
+      var cap = Math.max(6, Math.floor(2 * Math.PI * radius / spacing));
+      var m = Math.min(cap, k - done);
+      for (var j = 0; j < m; j++) {
+        var ang = 2 * Math.PI * j / m + ring * 0.3;
+        spots.push({ x: c.x + radius * Math.cos(ang), y: c.y + radius * Math.sin(ang),
+                     ux: Math.cos(ang), uy: Math.sin(ang) });
       }
-      occupy(x, y, r);
-      out.push({ x: x, y: y });
-    });
-    return out;
+      done += m;
+      ring += 1;
+    }
+    return spots;
   }
   function reveal(rows) {
     if (!rows.length) { return; }
@@ -526,14 +566,18 @@
                                       "stroke-linejoin": "round" }));
     });
     wrap.appendChild(svg);
+    wrap.appendChild(sparkKey(oneLine));
+    return wrap;
+  }
+  // what the lines of a sparkline are, and the dates it spans
+  function sparkKey(oneLine) {
     var key = el("div", null, "spark-key");
     key.appendChild(el("span", tr(oneLine ? "views.info.series_edge" : "views.info.series_in"), "k-in"));
     if (!oneLine) { key.appendChild(el("span", tr("views.info.series_out"), "k-out")); }
     if (NS) {
       key.appendChild(el("em", tr("views.ui.window_range", { from: slotLabel(0, false), to: slotLabel(NS - 1, true) })));
     }
-    wrap.appendChild(key);
-    return wrap;
+    return key;
   }
   function windowRow(row, series) {
     if (windowed()) { row("views.info.in_window", cny(windowFlow(series))); }
@@ -546,81 +590,96 @@
   }
   // inTip: for the tooltip, which cannot be clicked (no buttons)
   function infoFor(id, inTip) {
-    var box = el("div", null, "info"), dl = el("dl");
-    function row(k, v) { dl.appendChild(el("dt", tr(k))); dl.appendChild(el("dd", v)); }
+    var card = infoCard();
     var n = nodes.get(id);
     if (n && n.fgKind === "a") {
-      var i = n.fgIndex;
-      box.appendChild(el("div", A.name[i] || tr("views.info.no_name"), "name"));
-      row("views.info.account", A.id[i]);
-      row("views.info.role", roleName(A.role[i]));
-      if (A.level[i] !== null) { row("views.info.level", A.level[i]); }
-      if (A.community[i] !== null) { row("views.info.community", A.community[i]); }
-      row("views.info.in", cny(A["in"][i]) + " \u00b7 " + tr("views.info.times", { n: int(A.inCount[i]) }));
-      row("views.info.out", cny(A.out[i]) + " \u00b7 " + tr("views.info.times", { n: int(A.outCount[i]) }));
-      row("views.info.first", when(A.first[i]));
-      row("views.info.last", when(A.last[i]));
-      row("views.info.pagerank", A.pagerank[i].toPrecision(3));
-      var sA = accountSeries(i);
-      windowRow(row, sA);
-      box.appendChild(dl);
-      box.appendChild(sparkline(sA));
-      var acts = el("div", null, "actions");
-      if (A.group[i] >= 0 && gRevealed[A.group[i]] > 0) {
-        acts.appendChild(button("views.ui.collapse", function () { collapseGroup(A.group[i]); }));
-      }
-      openedGroupsOf(i).forEach(function (k) {
-        acts.appendChild(button("views.ui.collapse_members", function () { collapseGroup(k); }));
-      });
-      if (acts.childNodes.length && !inTip) { box.appendChild(acts); }
-      if (Object.prototype.hasOwnProperty.call(A.alerts, i)) {
-        box.appendChild(el("div", tr("views.info.alerts")));
-        var ul = el("ul");
-        A.alerts[i].split("\n").forEach(function (line) { if (line) { ul.appendChild(el("li", line)); } });
-        box.appendChild(ul);
-      }
+      accountInfo(card, n.fgIndex, inTip);
     } else if (n) {
-      var g = n.fgIndex;
-      box.appendChild(el("div", groupLabel(g).replace(/\n/g, " \u00b7 "), "name"));
-      var ai = G.anchor[g];
-      if (ai >= 0) { row("views.info.anchor", (A.name[ai] || "") + " " + A.id[ai]); }
-      row("views.info.role", roleName(G.role[g]));
-      row("views.info.members", int(groupLeft(g)));
-      row("views.info.amount", cny(groupAmount(g)));
-      row("views.info.in_all", cny(G["in"][g]));
-      row("views.info.out_all", cny(G.out[g]));
-      row("views.info.first", when(G.first[g]));
-      row("views.info.last", when(G.last[g]));
-      var sG = groupSeries(g);
-      windowRow(row, sG);
-      box.appendChild(dl);
-      box.appendChild(sparkline(sG));
-      var carried = G.members[g].filter(function (r) { return !revealed[r]; }).length;
-      box.appendChild(el("div", carried ? tr("views.info.click_to_open") : tr("views.msg.cannot_open"), "hint"));
-      var gacts = el("div", null, "actions");
-      if (carried) { gacts.appendChild(button("views.ui.open_more", function () { expandGroup(g); })); }
-      if (gRevealed[g] > 0) { gacts.appendChild(button("views.ui.collapse", function () { collapseGroup(g); })); }
-      if (gacts.childNodes.length && !inTip) { box.appendChild(gacts); }
+      groupInfo(card, n.fgIndex, inTip);
     } else {
       var e = edges.get(id);
-      if (!e) { return box; }
-      var fa = nodes.get(e.from), tb = nodes.get(e.to);
-      box.appendChild(el("div", nodeTitle(fa) + " \u2192 " + nodeTitle(tb), "name"));
-      if (windowed()) {
-        row("views.info.in_window", cny(e.fgAmount));
-        row("views.info.amount_all", cny(e.fgTotal));
-      } else {
-        row("views.info.amount", cny(e.fgAmount));
-      }
-      row("views.info.count", int(e.fgCount));
-      row("views.info.first", when(e.fgFirst));
-      row("views.info.last", when(e.fgLast));
-      box.appendChild(dl);
-      var sE = { "in": new Float64Array(NS), out: new Float64Array(NS) };
-      (e.fgEdges || []).forEach(function (k) { dense(edgeSeries(k), sE["in"], 1); });
-      box.appendChild(sparkline(sE, true));
+      if (!e) { return card.box; }
+      edgeInfo(card, e);
     }
-    return box;
+    return card.box;
+  }
+  // box: what infoFor shows; row(key, value) adds a line to the list dl
+  function infoCard() {
+    var box = el("div", null, "info"), dl = el("dl");
+    function row(k, v) { dl.appendChild(el("dt", tr(k))); dl.appendChild(el("dd", v)); }
+    return { box: box, dl: dl, row: row };
+  }
+  function accountInfo(card, i, inTip) {
+    var box = card.box, row = card.row;
+    box.appendChild(el("div", A.name[i] || tr("views.info.no_name"), "name"));
+    row("views.info.account", A.id[i]);
+    row("views.info.role", roleName(A.role[i]));
+    if (A.level[i] !== null) { row("views.info.level", A.level[i]); }
+    if (A.community[i] !== null) { row("views.info.community", A.community[i]); }
+    row("views.info.in", cny(A["in"][i]) + " \u00b7 " + tr("views.info.times", { n: int(A.inCount[i]) }));
+    row("views.info.out", cny(A.out[i]) + " \u00b7 " + tr("views.info.times", { n: int(A.outCount[i]) }));
+    row("views.info.first", when(A.first[i]));
+    row("views.info.last", when(A.last[i]));
+    row("views.info.pagerank", A.pagerank[i].toPrecision(3));
+    var sA = accountSeries(i);
+    windowRow(row, sA);
+    box.appendChild(card.dl);
+    box.appendChild(sparkline(sA));
+    var acts = el("div", null, "actions");
+    if (A.group[i] >= 0 && gRevealed[A.group[i]] > 0) {
+      acts.appendChild(button("views.ui.collapse", function () { collapseGroup(A.group[i]); }));
+    }
+    openedGroupsOf(i).forEach(function (k) {
+      acts.appendChild(button("views.ui.collapse_members", function () { collapseGroup(k); }));
+    });
+    if (acts.childNodes.length && !inTip) { box.appendChild(acts); }
+    if (Object.prototype.hasOwnProperty.call(A.alerts, i)) {
+      box.appendChild(el("div", tr("views.info.alerts")));
+      var ul = el("ul");
+      A.alerts[i].split("\n").forEach(function (line) { if (line) { ul.appendChild(el("li", line)); } });
+      box.appendChild(ul);
+    }
+  }
+  function groupInfo(card, g, inTip) {
+    var box = card.box, row = card.row;
+    box.appendChild(el("div", groupLabel(g).replace(/\n/g, " \u00b7 "), "name"));
+    var ai = G.anchor[g];
+    if (ai >= 0) { row("views.info.anchor", (A.name[ai] || "") + " " + A.id[ai]); }
+    row("views.info.role", roleName(G.role[g]));
+    row("views.info.members", int(groupLeft(g)));
+    row("views.info.amount", cny(groupAmount(g)));
+    row("views.info.in_all", cny(G["in"][g]));
+    row("views.info.out_all", cny(G.out[g]));
+    row("views.info.first", when(G.first[g]));
+    row("views.info.last", when(G.last[g]));
+    var sG = groupSeries(g);
+    windowRow(row, sG);
+    box.appendChild(card.dl);
+    box.appendChild(sparkline(sG));
+    var carried = G.members[g].filter(function (r) { return !revealed[r]; }).length;
+    box.appendChild(el("div", carried ? tr("views.info.click_to_open") : tr("views.msg.cannot_open"), "hint"));
+    var gacts = el("div", null, "actions");
+    if (carried) { gacts.appendChild(button("views.ui.open_more", function () { expandGroup(g); })); }
+    if (gRevealed[g] > 0) { gacts.appendChild(button("views.ui.collapse", function () { collapseGroup(g); })); }
+    if (gacts.childNodes.length && !inTip) { box.appendChild(gacts); }
+  }
+  function edgeInfo(card, e) {
+    var box = card.box, row = card.row;
+    var fa = nodes.get(e.from), tb = nodes.get(e.to);
+    box.appendChild(el("div", nodeTitle(fa) + " \u2192 " + nodeTitle(tb), "name"));
+    if (windowed()) {
+      row("views.info.in_window", cny(e.fgAmount));
+      row("views.info.amount_all", cny(e.fgTotal));
+    } else {
+      row("views.info.amount", cny(e.fgAmount));
+    }
+    row("views.info.count", int(e.fgCount));
+    row("views.info.first", when(e.fgFirst));
+    row("views.info.last", when(e.fgLast));
+    box.appendChild(card.dl);
+    var sE = { "in": new Float64Array(NS), out: new Float64Array(NS) };
+    (e.fgEdges || []).forEach(function (k) { dense(edgeSeries(k), sE["in"], 1); });
+    box.appendChild(sparkline(sE, true));
   }
   function nodeTitle(n) {
     if (!n) { return ""; }
@@ -641,13 +700,19 @@
   var details = document.getElementById("details");
   function showDetails(id) { details.replaceChildren(infoFor(id)); }
 
-  network.on("hoverNode", function (p) { showTip(p.node, p.pointer.DOM); });
-  network.on("blurNode", hideTip);
-  network.on("hoverEdge", function (p) { showTip(p.edge, p.pointer.DOM); });
-  network.on("blurEdge", hideTip);
-  network.on("dragStart", hideTip);
-  network.on("zoom", hideTip);
-  network.on("click", function (p) {
+  bindNetwork();
+  function bindNetwork() {
+    network.on("hoverNode", function (p) { showTip(p.node, p.pointer.DOM); });
+    network.on("blurNode", hideTip);
+    network.on("hoverEdge", function (p) { showTip(p.edge, p.pointer.DOM); });
+    network.on("blurEdge", hideTip);
+    network.on("dragStart", hideTip);
+    network.on("zoom", hideTip);
+    network.on("click", clicked);
+    network.on("beforeDrawing", drawRowLabels);
+  }
+  // a group opens; an account folds the groups opened under it; both show their details
+  function clicked(p) {
     if (p.nodes.length) {
       var n = nodes.get(p.nodes[0]);
       if (n && n.fgKind === "g") { hideTip(); expandGroup(n.fgIndex); showDetails(p.nodes[0]); return; }
@@ -659,10 +724,10 @@
     } else if (p.edges.length) {
       showDetails(p.edges[0]);
     }
-  });
+  }
 
   // row labels of the layered view, drawn on the canvas behind the graph
-  network.on("beforeDrawing", function (ctx) {
+  function drawRowLabels(ctx) {
     if (!D.rows.length) { return; }
     var minX = Infinity, maxX = -Infinity;
     nodes.forEach(function (n) { var q = pos.get(n.id); if (q) { minX = Math.min(minX, q.x); maxX = Math.max(maxX, q.x); } });
@@ -682,7 +747,7 @@
       ctx.fillText(tr("views.row.counts", { accounts: int(r.accounts), groups: int(r.groups) }), minX - 50 * FS, r.y + 14 * FS);
     });
     ctx.restore();
-  });
+  }
 
   // ------------------------------------------------------------------ search
   var msg = document.getElementById("message");
@@ -715,15 +780,22 @@
     return id;
   }
   var searchBox = document.getElementById("search");
-  searchBox.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(searchBox.value); } });
-  document.getElementById("search-go").addEventListener("click", function () { search(searchBox.value); });
+  bindSearch();
+  function bindSearch() {
+    searchBox.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(searchBox.value); } });
+    document.getElementById("search-go").addEventListener("click", function () { search(searchBox.value); });
+  }
 
   // ------------------------------------------------------------------ controls
-  document.querySelectorAll("[data-t]").forEach(function (e) { e.textContent = tr(e.getAttribute("data-t")); });
-  document.getElementById("title").textContent = D.title;
-  document.getElementById("facts").textContent = D.facts.join(" \u00b7 ");
-  document.getElementById("note").textContent = D.note || tr("views.note." + D.view);
-  searchBox.placeholder = tr("views.ui.search_hint");
+  fillTexts();
+  // the page's fixed texts in its language, and the case's title, facts and note
+  function fillTexts() {
+    document.querySelectorAll("[data-t]").forEach(function (e) { e.textContent = tr(e.getAttribute("data-t")); });
+    document.getElementById("title").textContent = D.title;
+    document.getElementById("facts").textContent = D.facts.join(" \u00b7 ");
+    document.getElementById("note").textContent = D.note || tr("views.note." + D.view);
+    searchBox.placeholder = tr("views.ui.search_hint");
+  }
 
   var rolesBox = document.getElementById("roles"), legend = document.getElementById("legend");
   function checkbox(label, on, change) {
@@ -736,28 +808,38 @@
     return { label: lab, box: cb };
   }
   var roleBoxes = {};
-  ROLES.forEach(function (r, k) {
-    var c = checkbox(tr("role." + r), true, function (on) { filter.roles[r] = on; });
-    c.box.dataset.role = r;
-    roleBoxes[r] = c.box;
-    rolesBox.appendChild(c.label);
-    var li = el("li"), sw = el("span", null, "sw");
-    sw.style.background = COLORS[k];
-    li.appendChild(sw);
-    li.appendChild(el("span", tr("role." + r)));
-    legend.appendChild(li);
-  });
-  var gc = checkbox(tr("views.ui.groups"), true, function (on) { filter.groups = on; });
-  gc.box.dataset.role = "group";
-  rolesBox.appendChild(gc.label);
-  [["sw group", "views.legend.group"], ["sw line", "views.legend.flow"],
-   ["sw dash", "views.legend.payout"], ["sw faded", "views.legend.faded"]].forEach(function (x) {
-    var li = el("li");
-    li.appendChild(el("span", null, x[0]));
-    li.appendChild(el("span", tr(x[1])));
-    legend.appendChild(li);
-  });
-  legend.appendChild(el("li", tr("views.legend.size")));
+  var gc = addRoleFilters();
+  fillLegend();
+  // a checkbox per role (in roleBoxes) and one for the groups (returned)
+  function addRoleFilters() {
+    ROLES.forEach(function (r) {
+      var c = checkbox(tr("role." + r), true, function (on) { filter.roles[r] = on; });
+      c.box.dataset.role = r;
+      roleBoxes[r] = c.box;
+      rolesBox.appendChild(c.label);
+    });
+    var groups = checkbox(tr("views.ui.groups"), true, function (on) { filter.groups = on; });
+    groups.box.dataset.role = "group";
+    rolesBox.appendChild(groups.label);
+    return groups;
+  }
+  function fillLegend() {
+    ROLES.forEach(function (r, k) {
+      var li = el("li"), sw = el("span", null, "sw");
+      sw.style.background = COLORS[k];
+      li.appendChild(sw);
+      li.appendChild(el("span", tr("role." + r)));
+      legend.appendChild(li);
+    });
+    [["sw group", "views.legend.group"], ["sw line", "views.legend.flow"],
+     ["sw dash", "views.legend.payout"], ["sw faded", "views.legend.faded"]].forEach(function (x) {
+      var li = el("li");
+      li.appendChild(el("span", null, x[0]));
+      li.appendChild(el("span", tr(x[1])));
+      legend.appendChild(li);
+    });
+    legend.appendChild(el("li", tr("views.legend.size")));
+  }
 
   var minBox = document.getElementById("min-amount");
   minBox.addEventListener("change", function () { setMinAmount(minBox.value); });
@@ -770,12 +852,15 @@
   // the time window: two sliders over the slots, the label shows the dates they span
   var fromBox = document.getElementById("win-from"), toBox = document.getElementById("win-to");
   var winLabel = document.getElementById("win-label");
-  fromBox.max = toBox.max = String(Math.max(0, NS - 1));
-  fromBox.value = "0";
-  toBox.value = String(Math.max(0, NS - 1));
-  fromBox.setAttribute("aria-label", tr("views.ui.window") + " " + tr("views.ui.from"));
-  toBox.setAttribute("aria-label", tr("views.ui.window") + " " + tr("views.ui.to"));
-  if (NS < 2) { fromBox.disabled = toBox.disabled = true; }
+  setUpSliders();
+  function setUpSliders() {
+    fromBox.max = toBox.max = String(Math.max(0, NS - 1));
+    fromBox.value = "0";
+    toBox.value = String(Math.max(0, NS - 1));
+    fromBox.setAttribute("aria-label", tr("views.ui.window") + " " + tr("views.ui.from"));
+    toBox.setAttribute("aria-label", tr("views.ui.window") + " " + tr("views.ui.to"));
+    if (NS < 2) { fromBox.disabled = toBox.disabled = true; }
+  }
   function showWindow() {
     if (!NS) { winLabel.textContent = "\u2014"; return; }
     if (filter.s1 < filter.s0) { winLabel.textContent = tr("views.ui.window_empty"); return; }
@@ -810,7 +895,8 @@
     if (pendingWindow) { cancelAnimationFrame(pendingWindow); pendingWindow = 0; }
     setSlots(Number(fromBox.value), Number(toBox.value));
   }
-  [fromBox, toBox].forEach(function (box) {
+  [fromBox, toBox].forEach(bindSlider);
+  function bindSlider(box) {
     box.addEventListener("input", function () {
       slid(box);
       if (!pendingWindow) {
@@ -818,19 +904,23 @@
       }
     });
     box.addEventListener("change", function () { slid(box); drawWindow(); });
-  });
+  }
   showWindow();
-  var sizeBox = document.getElementById("size-by");
-  sizeBox.value = sizeBy;
-  sizeBox.addEventListener("change", function () { sizeBy = sizeBox.value; rebuild(); });
-  var physicsBox = document.getElementById("physics");
-  physicsBox.addEventListener("change", function () {
-    network.setOptions({ physics: { enabled: physicsBox.checked } });
-  });
-  document.getElementById("reset").addEventListener("click", function () {
+  bindDrawingOptions();
+  function bindDrawingOptions() {
+    var sizeBox = document.getElementById("size-by");
+    sizeBox.value = sizeBy;
+    sizeBox.addEventListener("change", function () { sizeBy = sizeBox.value; rebuild(); });
+    var physicsBox = document.getElementById("physics");
+    physicsBox.addEventListener("change", function () {
+      network.setOptions({ physics: { enabled: physicsBox.checked } });
+    });
+  }
+  document.getElementById("reset").addEventListener("click", resetView);
+  // every group folded, every filter cleared, the whole time window, the whole picture
+  function resetView() {
     revealed.fill(0);
-    for (i = 0; i < NA; i++) { if (A.group[i] < 0) { revealed[i] = 1; pos.set(A.id[i], { x: A.x[i], y: A.y[i] }); } }
-    for (g = 0; g < NG; g++) { pos.set(gid(g), { x: G.x[g], y: G.y[g] }); }
+    showUnfolded();
     gRevealed.fill(0); gRevealedAmount.fill(0); gRevealedPr.fill(0);
     ROLES.forEach(function (r) { filter.roles[r] = true; roleBoxes[r].checked = true; });
     filter.groups = true; gc.box.checked = true;
@@ -838,7 +928,7 @@
     nodes.clear(); edges.clear();
     setSlots(0, NS - 1);
     fitAll();
-  });
+  }
 
   var status = document.getElementById("status");
   function updateStatus() {
@@ -847,24 +937,30 @@
     status.textContent = s;
   }
 
-  window.fundgraph = {
-    nodes: nodes, edges: edges, network: network, data: D, ready: false, readyAt: null,
-    search: search, expand: function (g) { return expandGroup(typeof g === "number" ? g : Number(String(g).slice(GROUP_PREFIX.length))); },
-    groupId: gid, setMinAmount: setMinAmount, setWindow: setWindow, setSlots: setSlots,
-    collapse: collapseGroup, slots: function () { return NS; },
-    cny: cny, when: when,
-    setRole: function (r, on) {
-      if (r === "group") { filter.groups = !!on; gc.box.checked = !!on; }
-      else { filter.roles[r] = !!on; roleBoxes[r].checked = !!on; }
-      rebuild();
-    },
-    visibleNodeIds: function () { return nodes.getIds(); }
-  };
-  network.once("afterDrawing", function () {
+  window.fundgraph = pageApi();
+  // what the page offers to scripts (and the tests): its data sets and its controls
+  function pageApi() {
+    return {
+      nodes: nodes, edges: edges, network: network, data: D, ready: false, readyAt: null,
+      search: search, expand: function (g) { return expandGroup(typeof g === "number" ? g : Number(String(g).slice(GROUP_PREFIX.length))); },
+      groupId: gid, setMinAmount: setMinAmount, setWindow: setWindow, setSlots: setSlots,
+      collapse: collapseGroup, slots: function () { return NS; },
+      cny: cny, when: when,
+      setRole: function (r, on) {
+        if (r === "group") { filter.groups = !!on; gc.box.checked = !!on; }
+        else { filter.roles[r] = !!on; roleBoxes[r].checked = !!on; }
+        rebuild();
+      },
+      visibleNodeIds: function () { return nodes.getIds(); }
+    };
+  }
+  network.once("afterDrawing", markReady);
+  // the first drawing is done: the page can be used (and the tests go on)
+  function markReady() {
     window.fundgraph.ready = true;
     window.fundgraph.readyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
-  });
+  }
   function fitAll() {
     network.fit({ animation: false });
     if (D.rows.length) {
