@@ -263,11 +263,10 @@ def _looped_groups(
     first = dep.groupby(["comp", "payer"])["t"].min().rename("first").reset_index()
     ret = ret.merge(first, on=["comp", "payer"], how="inner")
     ret = ret[ret["t"] > ret["first"]]
-    paid_nodes = dep[["payer", "comp", "node"]].drop_duplicates()
-    ret_k = ret.merge(paid_nodes.assign(same=True), on=["payer", "comp", "node"], how="left")
-    ret_k["other"] = ret_k["same"].isna()
-    per_payer = ret_k.groupby(["comp", "payer"]).agg(n=("amount", "size"), other=("other", "any"))
-    looped = per_payer[(per_payer["n"] >= 2) | per_payer["other"]].reset_index()
+    # money back at least ``min_returns_each`` times (interest, instalments of a return):
+    # one payment back, from wherever, is as likely a loan repaid or a gift
+    per_payer = ret.groupby(["comp", "payer"]).size().rename("n")
+    looped = per_payer[per_payer >= r.min_returns_each].reset_index()
     n_looped = looped.groupby("comp").size()
     n_payers = dep.groupby("comp")["payer"].nunique()
     need = np.maximum(r.min_returned, np.ceil(r.returned_share * n_payers))
@@ -577,6 +576,14 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
         role[relay] = "collector"
         part &= ~relay
         inv_mask &= ~relay[s]
+        # the payers of such a collector invested through it
+        via = dep & relay[d] & ~valid[s] & ~relay[s] & ~c.payroll[s]
+        if via.any():
+            inv_mask |= via
+            part[s[via]] = True
+            part &= ~valid & ~relay
+            inv_mask |= _follow_on(c, inv_mask, part, r)
+            _participant_levels(c, inv_mask, level, part)
     role[part] = "participant"
     ret = valid[s] & part[d] & ~c.everyday
     info = {g: dict(p.info[g], evidence="returns") for g in p.valid_comps}
@@ -1114,6 +1121,7 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     named = (c.names.to_numpy(dtype=object) != "") & ~c.company
     strong = dep & ~recurring & named[s] & free[s] & free[d]
     point = (_distinct_payers(c, strong) >= r.min_payers) & free & ~c.payroll
+    point &= ~_idle_feeders(c, strong, point, r)
     if not point.any():
         return empty
     group = _closure(c, strong, point, r) & free
@@ -1209,6 +1217,27 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     found = _Found("fraud", keep_comp, role, level, inv, np.zeros(m, dtype=bool), info)
     found.closure = group
     return found
+
+
+def _idle_feeders(
+    c: CodedTransfers, strong: np.ndarray, point: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Collection points that pay other points but pass on less than
+    ``hub_forward_share`` of what their payers paid them within
+    ``collector_pass_hours`` after it came in: a person whose relatives paid it and who
+    later invested its own money, not a collector feeding the scheme (the same test as
+    the Ponzi hubs' :func:`_forwarding_hubs`)."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    feeds = np.zeros(n, dtype=bool)
+    to_pt = point[d] & (s != d)
+    feeds[s[to_pt & point[s]]] = True
+    if not feeds.any():
+        return feeds
+    took = strong & point[d]
+    intake = bincount(d[took], famt[took], n)
+    fwd = took & passed_on(c, r.collector_pass_hours, r.forward_share, to=point)
+    passed = bincount(d[fwd], famt[fwd], n)
+    return feeds & (passed < r.hub_forward_share * intake)
 
 
 # ------------------------------------------------------------- beneficiaries
