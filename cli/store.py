@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from fundgraph.i18n import t
+from fundgraph.progress import Progress
 from fundgraph.store import (
     ENV_DATABASE,
     ENV_PASSWORD,
@@ -57,26 +58,17 @@ def _lang() -> str:
     return (ctx.obj or {}).get("cli_lang", "en") if ctx else "en"
 
 
-class _ProgressLines:
-    """Progress of a push on stderr, one line rewritten in place (only on a terminal)."""
+def _push_progress(progress: Progress) -> Callable[[str, int, int], None]:
+    """The progress callback of a push: one line per stage, rewritten in place."""
+    lang = _lang()
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.lang = _lang()
-        self._open = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
+    def report(stage: str, done: int, total: int) -> None:
+        if not progress.enabled:
             return
-        label = t(f"store.stage.{stage}", self.lang)
-        text = f"{label}: {done:,}/{total:,}" if stage != "delete" else f"{label}: {done:,}"
-        click.echo(f"\r{text}\x1b[K", nl=False, err=True)
-        self._open = True
+        label = t(f"store.stage.{stage}", lang)
+        progress.line(f"{label}: {done:,}/{total:,}" if stage != "delete" else f"{label}: {done:,}")
 
-    def close(self) -> None:
-        if self._open:
-            click.echo("", err=True)
-            self._open = False
+    return report
 
 
 def _show_progress(quiet: bool) -> bool:
@@ -111,7 +103,7 @@ def push_command(
     replace: bool,
 ) -> None:
     """Persist the analysed case in CASE_DIR to Neo4j under the name --case."""
-    progress = _ProgressLines(_show_progress(quiet))
+    progress = Progress(enabled=_show_progress(quiet))
     try:
         counts = push_case(
             case_dir,
@@ -122,10 +114,10 @@ def push_command(
             database=database,
             batch_size=batch_size,
             replace=replace,
-            progress=progress,
+            progress=_push_progress(progress),
         )
     finally:
-        progress.close()
+        progress.done()
     click.echo(
         t(
             "store.pushed",
