@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case
-from ..i18n import catalogue, check_lang, t
+from ..i18n import catalogue, check_lang, t, t_or
 from ..money import yuan_decimal
 
 __all__ = [
@@ -89,7 +89,7 @@ def case_title(case: Case, lang: str) -> str:
 def role_label(role: Any, lang: str) -> str:
     """The role code as a reader's word (``core`` → 核心账户); unknown codes as they are."""
     code = "" if role is None or (not isinstance(role, str) and pd.isna(role)) else str(role)
-    return catalogue(lang).get(f"role.{code}", code)
+    return t_or(f"role.{code}", lang, code)
 
 
 def column_label(column: str, lang: str) -> str:
