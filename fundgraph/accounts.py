@@ -2,7 +2,8 @@
 
 :func:`account_flows` is the one computation of per-account totals (on the coded
 transfers, :mod:`fundgraph.coded`); :func:`most_frequent` the one choice of the best text
-(a holder name or id) among what the statements show for an account.
+(a holder name or id) among what the statements show for an account; :func:`known_names`
+the holder name a later stage shows for an account (the accounts table's first).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from .coded import CodedTransfers, code_transfers
 from .schema import ACCOUNTS, CASH, is_cash
 from .tables import conform
 
-__all__ = ["account_table", "account_flows", "best_names", "most_frequent"]
+__all__ = ["account_table", "account_flows", "best_names", "most_frequent", "known_names"]
 
 
 def most_frequent(keys, values, *, strip: bool = False) -> pd.Series:
@@ -53,6 +54,38 @@ def most_frequent(keys, values, *, strip: bool = False) -> pd.Series:
         index=pd.Index(kuniq[best["k"].to_numpy()], name="account"),
     )
     return out.sort_index()
+
+
+def known_names(accounts: pd.DataFrame | None, transfers: pd.DataFrame | None = None) -> pd.Series:
+    """Holder name per account: the accounts table's, else the first name a transfer gives
+    it as payer (``src_name``), else as payee (``dst_name``). Accounts without a name are
+    left out; the order is that of first appearance.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"account": ["a", "b"], "holder_name": ["张三", ""]})
+    >>> t = pd.DataFrame({"src": ["b", "c", ""], "dst": ["c", "b", "c"],
+    ...     "src_name": ["", "C1", "x"], "dst_name": ["C2", "B2", ""]})
+    >>> known_names(acc, t).to_dict()
+    {'a': '张三', 'c': 'C1', 'b': 'B2'}
+    """
+    sources = []
+    if accounts is not None and "holder_name" in accounts and len(accounts):
+        sources.append((accounts["account"], accounts["holder_name"]))
+    if transfers is not None:
+        for side in ("src", "dst"):
+            if f"{side}_name" in transfers:
+                sources.append((transfers[side], transfers[f"{side}_name"]))
+    parts = []
+    for keys, vals in sources:
+        k = keys.to_numpy(dtype=object)
+        v = vals.to_numpy(dtype=object)
+        ok = (pd.Series(v, dtype=object).fillna("").to_numpy() != "") & pd.notna(k) & (k != CASH)
+        parts.append(pd.Series(v[ok], index=pd.Index(k[ok], dtype=object), dtype=object))
+    if not parts:
+        return pd.Series(dtype=object)
+    out = pd.concat(parts)
+    return out[~out.index.duplicated()]
 
 
 def _mode(frame: pd.DataFrame, key: str, value: str) -> pd.Series:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coded as _coded
+from ..accounts import known_names
 from ..coded import CodedTransfers, bincount, encode_accounts
 from .features import (
     INVESTMENT_MEMO,
@@ -55,33 +56,12 @@ class SchemeTransfers(CodedTransfers):
 
 
 def _names(c: CodedTransfers, accounts: pd.DataFrame | None) -> pd.Series:
-    """Per account: the accounts table's holder name, else the first name a transfer
-    gives it as payer, else as payee."""
-    nodes, transfers = c.nodes, c.transfers
-    n = len(nodes)
-    out = np.full(n, "", dtype=object)
-    filled = np.zeros(n, dtype=bool)
-    sources = []
-    if accounts is not None and "holder_name" in accounts and len(accounts):
-        sources.append(
-            (
-                nodes.get_indexer(accounts["account"].to_numpy(dtype=object)),
-                accounts["holder_name"].to_numpy(dtype=object),
-            )
-        )
-    for codes, col in ((c.s_all, "src_name"), (c.d_all, "dst_name")):
-        if col in transfers:
-            sources.append((codes, transfers[col].to_numpy(dtype=object)))
-    for codes, vals in sources:
-        ok = (codes >= 0) & (pd.Series(vals, dtype=object).fillna("").to_numpy() != "")
-        if not ok.any():
-            continue
-        first = pd.Series(vals[ok]).groupby(codes[ok], sort=False).first()
-        idx = first.index.to_numpy()
-        new = ~filled[idx]
-        out[idx[new]] = first.to_numpy()[new]
-        filled[idx[new]] = True
-    return pd.Series(out, index=nodes)
+    """Per account of ``c``: :func:`fundgraph.accounts.known_names` ("" where none)."""
+    known = known_names(accounts, c.transfers)
+    known = known[known.index.isin(c.nodes)]
+    out = np.full(c.n, "", dtype=object)
+    out[c.nodes.get_indexer(known.index)] = known.to_numpy()
+    return pd.Series(out, index=c.nodes)
 
 
 def _payroll_codes(

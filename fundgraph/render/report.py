@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..accounts import known_names
 from ..case import Case
 from ..i18n import LANGS, catalogue, check_lang, t, t_or
 from ..money import cents, format_cny
@@ -397,12 +398,10 @@ def _thresholds(case: Case, T: _Text) -> str:
 
 
 def _account_names(case: Case) -> dict[str, str]:
-    names: dict[str, str] = {}
-    if _col(case.accounts, "holder_name"):
-        for acc, name in zip(case.accounts["account"], case.accounts["holder_name"], strict=False):
-            if isinstance(name, str) and name:
-                names[str(acc)] = name
-    return names
+    if not _col(case.accounts, "holder_name"):
+        return {}
+    names = known_names(case.accounts)
+    return {str(a): n for a, n in names.items() if isinstance(n, str)}
 
 
 def _as_account_list(v: Any) -> list[str]:
