@@ -20,6 +20,8 @@ from fundgraph.store import (
     push_case,
 )
 
+from .options import case_dir_argument, case_name_option, quiet_option
+
 
 def _connection_options(f: Callable) -> Callable:
     options = [
@@ -46,7 +48,7 @@ def _connection_options(f: Callable) -> Callable:
             show_envvar=True,
             help="Database name (default: the server's default database).",
         ),
-        click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
+        quiet_option(),
     ]
     for option in reversed(options):
         f = option(f)
@@ -76,8 +78,8 @@ def _show_progress(quiet: bool) -> bool:
 
 
 @click.command("push")
-@click.argument("case_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--case", "case_name", required=True, help="Name of the case in the database.")
+@case_dir_argument(exists=True, metavar=None)
+@case_name_option()
 @_connection_options
 @click.option(
     "--batch-size",
@@ -132,7 +134,7 @@ def push_command(
 
 
 @click.command("pull")
-@click.option("--case", "case_name", required=True, help="Name of the case in the database.")
+@case_name_option()
 @click.option(
     "-o",
     "--output",
