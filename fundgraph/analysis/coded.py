@@ -143,11 +143,12 @@ def code_transfers(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"src": ["a", ""], "dst": ["b", "a"], "amount": [5, 7],
-    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02"])})
+    >>> t = pd.DataFrame({"src": ["p", "q", ""], "dst": ["c", "c", "p"],
+    ...     "amount": [5, 7, 9], "memo": ["投资", "房租", ""],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03"])})
     >>> c = code_transfers(t)
-    >>> c.n, c.s.tolist(), c.total_in.tolist()
-    (2, [0], [7.0, 5.0])
+    >>> c.memo_inv.tolist(), c.everyday.tolist(), c.total_in.tolist()
+    ([True, False], [False, True], [12.0, 9.0, 0.0])
     """
     return scheme_transfers(_coded.code_transfers(transfers, accounts), accounts)
 
