@@ -161,7 +161,8 @@ class Case:
     def coded(self) -> CodedTransfers:
         """``transfers`` as integer-coded arrays (:mod:`fundgraph.coded`), accounts of
         ``accounts`` numbered too: built on first use, again only once ``transfers`` or
-        ``accounts`` is replaced by another table."""
+        ``accounts`` is replaced by another table (a table changed in place is not seen;
+        a copy of the case made by :func:`dataclasses.replace` builds its own)."""
         key = self._coded
         if key is None or key[0] is not self.transfers or key[1] is not self.accounts:
             key = (self.transfers, self.accounts, code_transfers(self.transfers, self.accounts))

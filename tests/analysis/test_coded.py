@@ -13,6 +13,7 @@ from fundgraph.accounts import account_flows, account_table, most_frequent
 from fundgraph.analysis import analyze_case, flow_centrality, louvain_communities
 from fundgraph.analysis.centrality import edge_codes
 from fundgraph.analysis.coded import SchemeTransfers, investment_mask, scheme_transfers
+from fundgraph.analysis.timeline import case_timeline
 from fundgraph.analysis.tracing import trace_backward, trace_forward
 from fundgraph.case import Case
 from fundgraph.coded import CodedTransfers, code_transfers
@@ -32,13 +33,15 @@ def _case() -> Case:
     return Case(transfers=t, accounts=account_table(tx, t))
 
 
-def _count_builds(monkeypatch) -> list[int]:
+def _count_builds(monkeypatch, of: pd.DataFrame | None = None) -> list[int]:
+    """Counts the codings (of the table ``of`` only, if given) from now on."""
     calls: list[int] = []
     real = coded_module.encode_accounts
 
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
+    def counting(transfers, *args, **kwargs):
+        if of is None or transfers is of:
+            calls.append(1)
+        return real(transfers, *args, **kwargs)
 
     monkeypatch.setattr(coded_module, "encode_accounts", counting)
     return calls
@@ -93,14 +96,16 @@ def test_consumers_give_the_same_results_from_the_case_or_the_table():
         trace_forward(case, "zz-no-transfers")
 
 
-def test_views_read_the_case_coded_transfers(monkeypatch):
+def test_views_timeline_and_tracer_share_the_case_coded_transfers(monkeypatch):
     case = analyze_case(_case(), lang="en")
-    case.coded()
-    calls = _count_builds(monkeypatch)
+    # the timeline also traces its own table of scheme flows: not the case's transfers
+    calls = _count_builds(monkeypatch, of=case.transfers)
+    series, facts = case_timeline(case)
     a = view_data(case, view="overview", lang="en")
     b = view_data(case, view="pyramid", lang="en")
-    assert calls == []
-    assert a["title"] and b["title"]
+    r = trace_backward(case, "core", method="libr")
+    assert len(calls) == 1
+    assert len(series) and a["title"] and b["title"] and len(r)
 
 
 def test_scheme_signals_share_the_arrays():
