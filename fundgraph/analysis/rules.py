@@ -61,6 +61,11 @@ class SchemeRules:
         ``min_returned``, ``returned_share``
             A structure needs ``max(min_returned, returned_share * payers)`` payers who got
             money back through a loop.
+        ``min_returns_each``, ``interest_share``
+            A person paying a found structure sums that nothing marks as investments
+            is a participant when the structure then pays it back at least
+            ``min_returns_each`` times from another account, or from the account it
+            paid in sums of at most ``interest_share`` of what it paid.
         ``small_collector_share``
             A small collector passes at least this share of what returning investors paid
             it into the structure.
@@ -159,6 +164,8 @@ class SchemeRules:
     active_share: float = 0.05
     min_returned: int = 3
     returned_share: float = 0.1
+    min_returns_each: int = 2
+    interest_share: float = 0.2
     small_collector_share: float = 0.8
     hub_forward_share: float = 0.5
     collector_pass_hours: float = 168.0

@@ -155,6 +155,10 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
     s, d, famt, n = c.s, c.d, c.famt, c.n
     in_s = hub.copy()
     dep_out = bincount(s[dep], famt[dep], n)
+    # what it paid the hubs whatever the sums look like (an odd instalment scores as
+    # no investment, but money put in is not money the scheme handed out)
+    paid = hub[d] & ~c.everyday & (c.amt >= r.min_investment)
+    into_hubs = bincount(s[paid], famt[paid], n)
     for _ in range(50):
         m = in_s[s]
         from_s = bincount(d[m], famt[m], n)
@@ -167,7 +171,7 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
             (~in_s)
             & (from_s > 0)
             & (from_s >= r.closure_share * c.total_in)
-            & (from_s >= 3 * dep_to_s)
+            & (from_s >= 3 * np.maximum(dep_to_s, into_hubs))
             & funded
         )
         if not new.any():
@@ -422,6 +426,101 @@ def _participant_levels(
     level[idx] = np.where(part[idx], p_level.to_numpy() + 1, level[idx])
 
 
+def _follow_on(
+    c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """A participant's further payments into an account it invested in: instalments
+    and top-ups are paid in too, whatever their sum looks like, unless the memo names
+    an everyday purpose or the sum is below ``min_investment``.
+
+    Examples
+    --------
+    One investment with an investment memo, two more instalments of the same odd sum:
+
+    >>> t = pd.DataFrame({"src": ["p", "p", "p"], "dst": ["c", "c", "c"],
+    ...     "amount": [168_200, 168_200, 168_300], "memo": ["理财", "", "转账"],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-02-01", "2022-03-01"])})
+    >>> c = code_transfers(t)
+    >>> part = np.array([False, True])  # nodes are sorted: c, p
+    >>> _follow_on(c, np.array([True, False, False]), part, SchemeRules()).tolist()
+    [False, True, True]
+    """
+    s, d = c.s, c.d
+    if not inv_mask.any():
+        return np.zeros(len(s), dtype=bool)
+    invested = np.unique(_pair_keys(s[inv_mask], d[inv_mask], c.n))
+    cand = part[s] & ~inv_mask & ~c.everyday & (c.amt >= r.min_investment) & ~c.payroll[s]
+    if not cand.any():
+        return cand
+    ci = np.flatnonzero(cand)
+    hit = np.isin(_pair_keys(s[ci], d[ci], c.n), invested)
+    out = np.zeros(len(s), dtype=bool)
+    out[ci[hit]] = True
+    return out
+
+
+def _paid_back_payers(
+    c: CodedTransfers, inv_mask: np.ndarray, valid: np.ndarray, part: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Payments of natural persons into a found structure that nothing about the sum
+    marks as an investment (an odd instalment, no memo), made by payers the structure
+    then pays money back to periodically: at least ``min_returns_each`` payments after
+    their first one, from a structure account other than the one they paid, or from
+    the same one in sums of at most ``interest_share`` of what they paid it.
+
+    Examples
+    --------
+    ``p`` pays collector ``k`` two odd sums and gets interest twice from payout ``y``:
+
+    >>> t = pd.DataFrame({"src": ["p", "p", "y", "y"], "dst": ["k", "k", "p", "p"],
+    ...     "amount": [251_100, 251_300, 5_800, 5_800], "memo": "",
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-02-01", "2022-02-01", "2022-03-01"])})
+    >>> c = code_transfers(t)  # nodes sorted: k, p, y
+    >>> valid = np.array([True, False, True])
+    >>> none = np.zeros(4, dtype=bool)
+    >>> _paid_back_payers(c, none, valid, np.zeros(3, dtype=bool), SchemeRules()).tolist()
+    [True, True, False, False]
+    """
+    s, d, amt, n = c.s, c.d, c.amt, c.n
+    m = len(s)
+    out = np.zeros(m, dtype=bool)
+    if not m or not valid.any():
+        return out
+    person = ~c.company[s]
+    cand = (
+        valid[d] & ~valid[s] & ~part[s] & person & ~inv_mask & ~c.everyday
+        & (amt >= r.min_investment) & ~c.payroll[s]
+    )  # fmt: skip
+    if not cand.any():
+        return out
+    back = np.zeros(n, dtype=bool)
+    back[s[cand]] = True
+    rm = valid[s] & back[d] & ~c.everyday
+    if not rm.any():
+        return out
+    pay = pd.DataFrame({"p": s[cand], "k": d[cand], "a": amt[cand], "t": c.tns[cand]})
+    first = pay.groupby("p")["t"].min()
+    paid = pay.groupby("p")["a"].sum()
+    paid_to = pay.groupby(["p", "k"])["a"].sum()
+    ret = pd.DataFrame({"k": s[rm], "p": d[rm], "a": amt[rm], "t": c.tns[rm]})
+    ret = ret[ret["t"].to_numpy() > first.reindex(ret["p"]).to_numpy()]
+    if ret.empty:
+        return out
+    own = paid_to.reindex(pd.MultiIndex.from_arrays([ret["p"], ret["k"]])).to_numpy()
+    # from an account it did not pay, or interest-sized from the one it paid
+    ok = np.isnan(own) | (
+        ret["a"].to_numpy() <= r.interest_share * paid.reindex(ret["p"]).to_numpy()
+    )
+    got = ret[ok].groupby("p").size()
+    who = np.zeros(n, dtype=bool)
+    who[got.index[got >= r.min_returns_each].to_numpy()] = True
+    return cand & who[s]
+
+
+def _pair_keys(s: np.ndarray, d: np.ndarray, n: int) -> np.ndarray:
+    return s.astype(np.int64) * np.int64(n) + d.astype(np.int64)
+
+
 def _unseen_collectors(
     c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, r: SchemeRules
 ) -> np.ndarray:
@@ -466,6 +565,10 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     part = np.zeros(n, dtype=bool)
     part[s[inv_mask]] = True
     part &= ~valid
+    late = _paid_back_payers(c, inv_mask, valid, part, r)
+    inv_mask |= late
+    part[s[late]] = True
+    inv_mask |= _follow_on(c, inv_mask, part, r)
     _participant_levels(c, inv_mask, level, part)
     cm = np.where(valid, comp, -1)
     relay = _unseen_collectors(c, inv_mask, part, r)
@@ -727,13 +830,104 @@ def _relay_flags(
     return relay
 
 
+def _bonus_hung(
+    c: CodedTransfers,
+    org: np.ndarray,
+    mi: np.ndarray,
+    up_link: np.ndarray,
+    member: np.ndarray,
+    everyday: np.ndarray,
+    r: SchemeRules,
+) -> pd.Series:
+    """Pieces of a recruitment tree cut off from their organiser by missing statements,
+    hung back under it by the company's bonuses.
+
+    The company is the account an organiser passes the fees up to; a piece is the
+    member-chain tops passing their money up to one account (a sponsor whose statement
+    is missing), with their members and that account. When one company pays at least
+    ``min_returns_each`` times to at least two accounts of its own organiser's piece
+    (bonuses) and as often to two accounts of a piece that passes its money up
+    elsewhere, to an account that pays that piece no bonuses, the piece belongs to
+    that company's tree, provided the sponsor above it shows no money passed on (its
+    statement is the missing link). Returns the organiser per hung top (index: top
+    code; values: organiser code); a piece paid by several companies is left alone.
+    """
+    none = pd.Series([], dtype=np.int64)
+    if not len(mi):
+        return none
+    tops = np.unique(org[mi])
+    tops = tops[up_link[tops] >= 0]
+    tops = tops[~member[up_link[tops]]]
+    if len(tops) < 2:
+        return none
+    organiser_of = pd.Series(tops, index=up_link[tops]).groupby(level=0).min()
+    # tops passing their money up to the same account are one piece, named by the
+    # smallest of them
+    rep = np.full(c.n, -1, dtype=np.int64)
+    rep[tops] = organiser_of.reindex(up_link[tops]).to_numpy()
+    piece = np.full(c.n, -1, dtype=np.int64)
+    mt = mi[np.isin(org[mi], tops)]
+    piece[mt] = rep[org[mt]]
+    piece[tops] = rep[tops]
+    piece[up_link[tops]] = rep[tops]  # the sponsor above a cut-off piece
+    s, d = c.s, c.d
+    pay = (piece[d] >= 0) & np.isin(s, organiser_of.index.to_numpy()) & ~everyday & (s != d)
+    if not pay.any():
+        return none
+    df = pd.DataFrame({"b": s[pay], "x": d[pay], "p": piece[d[pay]]})
+    per = df.groupby(["p", "b"]).agg(n=("x", "size"), who=("x", "nunique")).reset_index()
+    per = per[(per["n"] >= r.min_returns_each) & (per["who"] >= 2)]
+    own = up_link[per["p"].to_numpy()] == per["b"].to_numpy()
+    # a company pays bonuses into its own tree too; a piece whose own up-link pays it
+    # bonuses has its company and is a tree of its own
+    pays_own = set(per["b"][own])
+    has_own = set(per["p"][own])
+    per = per[~own & per["b"].isin(pays_own) & ~per["p"].isin(has_own)]
+    # the sponsor above a cut-off piece shows no money passed on (its statement is
+    # missing): one that visibly passes its money up is a collector of a structure
+    # whose links all show, not a gap in a tree
+    # (members are persons: a company sits at the top of a tree only)
+    top_p = per["p"].to_numpy()
+    above = up_link[top_p]
+    per = per[(up_link[above] < 0) & ~np.isin(above, tops) & ~c.company[top_p] & ~c.company[above]]
+    per = per[per.groupby("p")["b"].transform("nunique") == 1]
+    if per.empty:
+        return none
+    under = pd.Series(organiser_of.reindex(per["b"]).to_numpy(), index=per["p"].to_numpy())
+    hung = tops[np.isin(rep[tops], under.index.to_numpy())]
+    return pd.Series(under.reindex(rep[hung]).to_numpy(), index=hung).astype(np.int64)
+
+
+def _branch_of_collection(
+    c: CodedTransfers, g: int, ms: np.ndarray, up_link: np.ndarray, collects: np.ndarray
+) -> bool:
+    """True when the account a tree's organiser ``g`` passes its money to takes more
+    investments and collectors' money (``collects``, per transfer) from outside the
+    tree than from the tree: the "organiser" is then one collector of a larger
+    collection (a Ponzi's salesperson whose payers happen to pass a sum on), not the
+    top of a recruitment tree."""
+    k = int(up_link[g])
+    if k < 0:
+        return False
+    s, d = c.s, c.d
+    into = d == k
+    tree = np.zeros(c.n, dtype=bool)
+    tree[ms] = True
+    tree[g] = True
+    from_tree = int(c.amt[into & tree[s]].sum())
+    other = int(c.amt[into & ~tree[s] & collects].sum())
+    return other > from_tree
+
+
 def _tree_depths(parent: np.ndarray, member: np.ndarray, org: np.ndarray) -> np.ndarray:
     """Per member, hops up its parent chain to its organiser (-1 elsewhere)."""
     hops = _hops(np.where(member, parent, -1))
     return np.where(member & (org >= 0), hops, -1)
 
 
-def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
+def _pyramid(
+    c: CodedTransfers, free: np.ndarray, r: SchemeRules, dep: np.ndarray | None = None
+) -> _Found:
     """Recruitment trees (传销): fees passed up sponsor by sponsor within hours.
 
     1. *Fee-like payments*: sums of at least ``tree_min_fee`` (no everyday memo but the
@@ -753,7 +947,9 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
        included) and ``tree_relay_nodes`` of its members with recruits relayed: a Ponzi
        salesperson only forwards and has no fee of its own, so its payers form no tree.
        A tree has at most ``tree_max_recruits`` members per relaying sponsor (a
-       participant who also gathers hundreds of deposits is a collector, not a sponsor).
+       participant who also gathers hundreds of deposits is a collector, not a sponsor),
+       and its organiser's up-link takes no more investments and collectors' money from
+       outside the tree than from it (:func:`_branch_of_collection`).
     4. The organiser and the account it passes the fees to (the company) are the core;
        what they pay members is returns (bonuses); a member's own fees are its paid-in.
     """
@@ -809,18 +1005,51 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
     level = np.full(n, -1, dtype=np.int64)
     info: dict[int, dict[str, Any]] = {}
     mi = np.flatnonzero(member & (depth > 0))
+    hung = _bonus_hung(c, org, mi, up_link, member, everyday, r)
+    org_piece = org.copy()
+    org_piece[up_link[hung.index.to_numpy()]] = hung.index.to_numpy()
+    org_piece[hung.index.to_numpy()] = hung.index.to_numpy()
+    inferred = np.zeros(n, dtype=bool)
+    inferred[up_link[hung.index.to_numpy()]] = True
+    # a hung piece's top passed its recruits' fees up to the sponsor above it
+    passes_up = np.zeros(n, dtype=bool)
+    passes_up[d[fee_like]] = True
+    relays[hung.index.to_numpy()] |= passes_up[hung.index.to_numpy()]
+    if len(hung):
+        # a piece hung under a tree by its company's bonuses: its top is a member too,
+        # and its levels count from the organiser as if the top were a direct recruit
+        # (at least that deep: the links above it are not in the statements)
+        tops_h = hung.index.to_numpy()
+        above = up_link[tops_h]
+        pieces = mi[np.isin(org[mi], tops_h)]
+        # the sponsor above the piece counts as a direct recruit (level 1), the
+        # piece's top as its recruit, and so on down
+        depth[pieces] += 2
+        org[pieces] = hung.reindex(org[pieces]).to_numpy()
+        depth[tops_h], depth[above] = 2, 1
+        org[tops_h] = org[above] = hung.to_numpy()
+        member[tops_h] = member[above] = True
+        mi = np.union1d(mi, np.concatenate([tops_h, above]))
+    # investments into the structure's accounts, and the collectors passing them on
+    collects = None
+    if dep is not None:
+        collects = dep | (_distinct_payers(c, dep) >= r.min_payers)[s]
     groups = pd.Series(mi).groupby(org[mi], sort=True)
     for g, grp in groups:
         ms = grp.to_numpy()
         if len(ms) < r.tree_min_members:
             continue
         levels = int(depth[ms].max()) + 1
-        inner = ms[has_children[ms]]
+        # the sponsor above a hung piece is inferred: it is not judged by relays the
+        # statements do not show
+        inner = ms[has_children[ms] & ~inferred[ms]]
         ok_inner = inner[relays[inner]]
         share = len(ok_inner) / len(inner) if len(inner) else 0.0
         if levels < r.tree_min_levels or share < r.tree_relay_nodes:
             continue
         if len(ms) > r.tree_max_recruits * len(ok_inner):
+            continue
+        if collects is not None and _branch_of_collection(c, int(g), ms, up_link, collects):
             continue
         g = int(g)
         core = [g]
@@ -836,6 +1065,7 @@ def _pyramid(c: CodedTransfers, free: np.ndarray, r: SchemeRules) -> _Found:
         info[g] = {
             "evidence": "recruitment_tree",
             "members": int(len(ms)),
+            "hung_by_bonuses": int(np.isin(org_piece[ms], hung.index.to_numpy()).sum()),
             "levels": levels,
             "relaying_sponsors": int(len(ok_inner)),
             "sponsors": int(len(inner)),
@@ -1207,7 +1437,7 @@ def find_structures(
         coded = _coded.code_transfers(transfers_table(G_or_table), accounts)
     c = scheme_transfers(coded, accounts)
     dep = investment_mask(c, r)
-    pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r)
+    pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r, dep)
     free = pyramid.comp < 0
     ponzi = _ponzi(c, dep & free[c.s] & free[c.d], r)
     free &= ~np.isin(ponzi.role, ["core", "collector", "transit"])

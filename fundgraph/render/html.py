@@ -24,7 +24,7 @@ from typing import Any
 
 from ..errors import FundgraphError
 
-__all__ = ["esc", "json_for_script", "inline_asset", "ASSETS"]
+__all__ = ["esc", "json_for_script", "inline_asset", "break_end_tags", "ASSETS"]
 
 #: The vis-network files :func:`inline_asset` serves (from the installed pyvis package).
 ASSETS = ("vis-network.min.js", "vis-network.css")
@@ -142,12 +142,22 @@ def inline_asset(name: str) -> str:
         raise FundgraphError("the HTML pages need the pyvis package (pip install pyvis)")
     folder = Path(spec.submodule_search_locations[0]) / "templates" / "lib" / VIS_NETWORK
     text = (folder / name).read_text(encoding="utf-8")
-    return _break_end_tags(text)
+    return break_end_tags(text)
 
 
-def _break_end_tags(text: str) -> str:
-    # "<\/" means the same as "</" in JavaScript strings and regular expressions, and
-    # the bundled files contain neither inside comments nor CSS strings.
+def break_end_tags(text: str) -> str:
+    """Script or style text with every ``</script`` and ``</style`` broken up as ``<\\/``,
+    so that it cannot end its inline element early.
+
+    ``<\\/`` means the same as ``</`` in JavaScript strings and regular expressions; the
+    inlined files (vis-network's and the pages' own script) contain neither inside
+    comments nor CSS strings.
+
+    Examples
+    --------
+    >>> break_end_tags('s = "</script>";')
+    's = "<\\\\/script>";'
+    """
     for tag in ("</script", "</SCRIPT", "</style", "</STYLE"):
         text = text.replace(tag, "<\\/" + tag[2:])
     return text

@@ -1,7 +1,7 @@
 """A throw-away local Bolt server for tests, benchmarks and examples.
 
 ArcadeDB (the ``arcadedb-embedded`` wheel, which bundles its own Java runtime) speaks
-the Neo4j Bolt protocol and enough Cypher for :mod:`fundgraph.store.neo4j`. Its JVM
+the Neo4j Bolt protocol and enough Cypher for :mod:`fundgraph.store`. Its JVM
 does not shut down cleanly at interpreter exit, so the server always runs in a child
 process: ``python -m fundgraph.store.server ROOT`` starts it on loopback on free ports,
 creates the database, prints one line ``READY <bolt_port> <http_port>`` and serves until

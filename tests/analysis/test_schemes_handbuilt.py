@@ -563,3 +563,109 @@ def test_tree_found_when_every_receiver_is_paired_greedily(monkeypatch):
     greedy = find_structures(table(rows))
     assert [s["kind"] for s in greedy.structures] == ["pyramid"]
     pd.testing.assert_frame_equal(greedy.accounts, exact.accounts)
+
+
+# ------------------------------------------- instalments, returns, cut-off tree pieces
+
+
+def _interest_case(extra):
+    """``_core_with_payout`` plus ``extra`` rows (people paying the core odd sums)."""
+    return table(_core_with_payout() + extra)
+
+
+def test_instalments_after_an_investment_are_paid_in_too():
+    # q's first 1,682元 carries an investment memo; three more instalments of about the
+    # same odd sum carry none: all four are paid in
+    inst = [168_200, 168_200, 168_300, 168_200]
+    extra = [("q", "core", a, T0 + (2 + 30 * k) * DAY, "理财" if k == 0 else "")
+             for k, a in enumerate(inst)]  # fmt: skip
+    extra += [("pay", "q", 3_800, T0 + (32 + 30 * k) * DAY) for k in range(3)]
+    r = find_structures(_interest_case(extra))
+    assert r.accounts.at["q", "role"] == "participant"
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert int(paid["q"]) == sum(inst)
+
+
+def test_odd_sums_paid_back_periodically_make_a_participant():
+    # u pays the core 2,511元 three times with no memo and then gets 58元 interest twice
+    # from the payout account: a participant; v pays the same but gets nothing back,
+    # w pays and gets a large sum back from the core (a loan repaid): neither is one
+    # (sums differ from person to person: no tier)
+    extra = [(x, "core", 251_100 + j * 3_700 + k * 100, T0 + (3 + 30 * k) * DAY)
+             for j, x in enumerate(("u", "v", "w")) for k in range(3)]  # fmt: skip
+    extra += [("pay", "u", 5_800, T0 + (33 + 30 * k) * DAY) for k in range(2)]
+    extra += [("core", "w", 400_000, T0 + (33 + 30 * k) * DAY) for k in range(2)]
+    r = find_structures(_interest_case(extra))
+    role = r.accounts["role"]
+    assert role["u"] == "participant"
+    assert role.get("v", "other") == "other" and role.get("w", "other") == "other"
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert int(paid["u"]) == 251_100 + 251_200 + 251_300
+    assert "v" not in paid and "w" not in paid
+
+
+def _hidden(rows, hidden):
+    """Rows a transfer of which shows: at least one side's statement obtained."""
+    return [x for x in rows if not (x[0] in hidden and x[1] in hidden)]
+
+
+def test_tree_piece_cut_off_by_missing_statements_hangs_by_the_company_bonuses():
+    # statements of m10 (level 1) and m2100 (level 2) missing: m2100's payments up do
+    # not show, so its recruits m321000/m321001 and theirs are cut off from O; the
+    # company Y pays bonuses to them as to O's own members: one tree of 30
+    rows, level, _ = _tree_rows()
+    seen = _hidden(rows, {"m10", "m2100"})
+    piece = {"m2100", "m321000", "m321001"} | {
+        f"m4321{x}" for x in ("0000", "0001", "0010", "0011")
+    }
+    assert piece < set(level)
+    names = {"Y": "黔东某某商贸有限公司", "O": "王五"}
+    r = find_structures(table(seen, names=names))
+    a = r.accounts
+    assert [s["kind"] for s in r.structures] == ["pyramid"]
+    s = r.structures[0]
+    assert s["core"] == ["O", "Y"]
+    assert s["evidence"]["members"] == 30 and s["evidence"]["hung_by_bonuses"] == 7
+    assert (a.loc[sorted(piece), "role"] == "participant").all()
+    # levels of a hung piece count as if its sponsor were a direct recruit: lower bounds
+    lv = a.loc[sorted(piece), "level"].astype(int).to_dict()
+    assert all(1 <= lv[m] <= level[m] for m in piece) and lv["m2100"] == 1
+    # without the bonuses nothing ties the piece to O: it is left out
+    seen_nb = _hidden(_tree_rows(bonus=False)[0], {"m10", "m2100"})
+    r2 = find_structures(table(seen_nb, names=names))
+    assert r2.structures[0]["evidence"]["members"] == 23
+    assert (r2.accounts.reindex(sorted(piece))["role"].fillna("other") == "other").all()
+
+
+def test_a_collector_whose_payers_pass_sums_on_is_no_tree_organiser(monkeypatch):
+    # collector A takes 14 people's deposits and passes them to core K at once; two of
+    # its payers pass a friend's money on to A as well (a tree of three levels under A);
+    # K takes far more from collectors B and C: A is a branch of K's collection
+    from fundgraph.analysis import structures as S
+
+    rows = []
+    k = 0
+    for col in ("A", "B", "C"):
+        for i in range(14):
+            p = f"{col}p{i:02d}"
+            amt = (3 + i % 4) * WAN + 13_700 * (i + 1)
+            t = T0 + k * 7 * H
+            k += 1
+            rows.append((p, col, amt, t))
+            rows.append((col, "K", amt - amt // 50, t + 2 * H))
+            rows += [("pay", p, amt // 50, t + m * 30 * DAY) for m in (1, 2)]
+    for j, p in enumerate(("Ap00", "Ap01")):
+        for f in range(5):
+            who = f"f{j}{f}"
+            t = T0 + (40 + 5 * j + f) * DAY
+            rows.append((who, p, 2 * WAN + 7_700 * f, t))
+            rows.append((p, "A", 2 * WAN + 7_700 * f - 500, t + 3 * H))
+            rows.append(("A", "K", 2 * WAN + 7_700 * f - 1_000, t + 5 * H))
+    rows += [(x, "B", 50 * WAN, T0 + 60 * DAY) for x in ("big1", "big2")]
+    rows.append(("K", "pay", 400 * WAN, T0 + 20 * DAY))
+    t = table(rows, names={"K": "某某投资管理有限公司"})
+    kinds = [s["kind"] for s in find_structures(t).structures]
+    assert "pyramid" not in kinds and "ponzi" in kinds
+    # the rule is what keeps it out: without it the same rows give a tree under A
+    monkeypatch.setattr(S, "_branch_of_collection", lambda *a: False)
+    assert "pyramid" in [s["kind"] for s in find_structures(t).structures]

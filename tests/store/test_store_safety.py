@@ -171,14 +171,14 @@ class _CuttableProxy:
 def test_a_server_lost_mid_push_is_one_line(bolt, case_name, case_dir, monkeypatch, capfd):
     from click.testing import CliRunner
 
-    import fundgraph.store.neo4j as store_module
+    import fundgraph.store.connection as store_connection
     from fundgraph.cli import group
     from fundgraph.cli import store as cli_store
 
     host, port = bolt["uri"].split("://", 1)[1].rsplit(":", 1)
     proxy = _CuttableProxy(host, int(port))
-    monkeypatch.setattr(store_module, "RETRY_SECONDS", 1)
-    monkeypatch.setattr(store_module, "CONNECT_SECONDS", 2)
+    monkeypatch.setattr(store_connection, "RETRY_SECONDS", 1)
+    monkeypatch.setattr(store_connection, "CONNECT_SECONDS", 2)
     # as on a terminal with no logging set up: Python would print the driver's warnings
     monkeypatch.setattr(logging.root, "handlers", [])
     monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{proxy.port}")

@@ -8,8 +8,7 @@ import neo4j.exceptions as nx
 import pytest
 
 from fundgraph.errors import StoreError
-from fundgraph.store import connection_settings, mask_uri
-from fundgraph.store import neo4j as store
+from fundgraph.store import connection, connection_settings, mask_uri, push
 from tests.store.store_case import make_case
 
 
@@ -60,7 +59,7 @@ def test_a_uri_that_is_not_bolt_is_refused_before_connecting(uri):
 
 def test_bad_uri_is_a_store_error():
     with pytest.raises(StoreError, match="cannot use the Neo4j URI ftp://h:1"):
-        store._Store(connection_settings("ftp://h:1", "u", "p", environ={}))
+        connection._Store(connection_settings("ftp://h:1", "u", "p", environ={}))
 
 
 class _FakeSession:
@@ -103,7 +102,7 @@ class _FakeStore:
 def test_unsupported_constraint_falls_back_to_an_index(caplog):
     fake = _FakeStore(reject=("()-[t:TRANSFER]-() REQUIRE",))
     with caplog.at_level(logging.WARNING, logger="fundgraph.store"):
-        store._ensure_schema(fake)
+        connection._ensure_schema(fake)
     assert any("fg_transfer_key_idx" in s for s in fake.statements)
     assert any("CONSTRAINT fg_account_key" in s for s in fake.statements)
     assert any("fg_account_case" in s for s in fake.statements)
@@ -112,7 +111,7 @@ def test_unsupported_constraint_falls_back_to_an_index(caplog):
 
 def test_every_statement_uses_parameters_only():
     # labels, types and property names are fixed; values never appear in statement text
-    plan = store._plan(make_case(), "case-name")
+    plan = push._plan(make_case(), "case-name")
     texts = [plan.accounts.statement, plan.participants.statement]
     texts += [p.statement for p in plan.transfers] + [p.fresh_statement for p in plan.transfers]
     for text in texts:
