@@ -43,7 +43,7 @@ from scipy.sparse import csgraph
 from .. import coded as _coded
 from ..money import yuan_decimal
 from .coded import SchemeTransfers as CodedTransfers  # the steps read the scheme signals too
-from .coded import bincount, investment_mask, passed_on, scheme_transfers
+from .coded import bincount, code_transfers, investment_mask, passed_on, scheme_transfers
 from .features import encode_accounts, memo_matches
 from .rules import SchemeRules, rules_with
 
@@ -1434,8 +1434,9 @@ def find_structures(
     """
     r = rules_with(rules, overrides)
     if coded is None:
-        coded = _coded.code_transfers(transfers_table(G_or_table), accounts)
-    c = scheme_transfers(coded, accounts)
+        c = code_transfers(transfers_table(G_or_table), accounts)
+    else:
+        c = scheme_transfers(coded, accounts)
     dep = investment_mask(c, r)
     pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r, dep)
     free = pyramid.comp < 0
