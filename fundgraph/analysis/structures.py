@@ -40,8 +40,10 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from .. import coded as _coded
 from ..money import yuan_decimal
-from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
+from .coded import SchemeTransfers as CodedTransfers  # the steps read the scheme signals too
+from .coded import bincount, code_transfers, investment_mask, passed_on, scheme_transfers
 from .features import encode_accounts, memo_matches
 from .rules import SchemeRules, rules_with
 
@@ -1399,6 +1401,7 @@ def find_structures(
     accounts: pd.DataFrame | None = None,
     *,
     rules: SchemeRules | None = None,
+    coded: _coded.CodedTransfers | None = None,
     **overrides: Any,
 ) -> SchemeResult:
     """Find collection structures of the three kinds and the role of every account.
@@ -1412,6 +1415,9 @@ def find_structures(
         Accounts table (for holder names and accounts without transfers).
     rules : SchemeRules, optional
         Every threshold (:class:`~fundgraph.analysis.rules.SchemeRules`).
+    coded : CodedTransfers, optional
+        The coded transfers of this table (:meth:`fundgraph.case.Case.coded`), when
+        already built; otherwise they are built here.
     **overrides
         Fields of :class:`SchemeRules` to replace (``min_payers=4`` ...).
 
@@ -1443,7 +1449,7 @@ def find_structures(
     Notes
     -----
     Every step is a vectorised pass over one coded transfers table
-    (:func:`~fundgraph.analysis.coded.code_transfers`: ``numpy.bincount``, pandas
+    (:mod:`fundgraph.coded`: ``numpy.bincount``, pandas
     group-bys, sparse connected components), so a million transfers take seconds.
 
     References
@@ -1456,8 +1462,10 @@ def find_structures(
        层级 and 人数 of a recruitment tree.
     """
     r = rules_with(rules, overrides)
-    t = transfers_table(G_or_table)
-    c = code_transfers(t, accounts)
+    if coded is None:
+        c = code_transfers(transfers_table(G_or_table), accounts)
+    else:
+        c = scheme_transfers(coded, accounts)
     dep = investment_mask(c, r)
     pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r, dep)
     free = pyramid.comp < 0
