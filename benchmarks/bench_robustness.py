@@ -21,7 +21,7 @@ patterns included), analyse its transfers and compare with the truth:
   bipartite / stack: share of members with any alert), the share of flagged accounts that
   belong to a drawn pattern or scheme, and the flag rate on ordinary background persons.
 
-    python benchmarks/bench_robustness.py                 # the grid, 3 seeds per cell
+    python benchmarks/bench_robustness.py                 # the grid, 6 seeds per cell
     python benchmarks/bench_robustness.py --seeds 1,2 --cells ponzi/odd/levels/periodic/all
 """
 
@@ -145,7 +145,7 @@ def evaluate(cell: str, seed: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", default="1,2,3")
+    ap.add_argument("--seeds", default="1,2,3,4,5,6")
     ap.add_argument("--cells", default=",".join(GRID))
     args = ap.parse_args()
     rows = []

@@ -8,26 +8,27 @@ from pathlib import Path
 import click
 
 from fundgraph.errors import InputError
-from fundgraph.i18n import LANGS, t
-from fundgraph.money import cents
+from fundgraph.i18n import t
 from fundgraph.progress import Progress
 from fundgraph.results import CaseSummary
 
-LANG_OPTION = click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default="zh",
-    show_default=True,
-    help="Language of the HTML pages and of the texts in the tables.",
+from .options import (
+    lang_option,
+    layout_option,
+    out_dir_option,
+    quiet_option,
+    watchlist_option,
+    yuan_cents,
 )
+
+_LANG_HELP = "Language of the HTML pages and of the texts in the tables."
 
 
 def _recovered(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
     if value is None:
         return None
-    text = value.replace(",", "").replace("¥", "").strip()
     try:
-        c = cents(text)
+        c = yuan_cents(value)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not an amount in yuan (e.g. 1500000 or 1500000.50)"
@@ -35,16 +36,6 @@ def _recovered(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if c < 0:
         raise click.BadParameter("the amount recovered cannot be negative")
     return c
-
-
-LAYOUT_OPTION = click.option(
-    "--layout",
-    "layout",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="User layout file (TOML): header aliases, status values, date order, sign convention, "
-    "own account for matching files. May be given several times.",
-)
 
 
 def report_no_direction(case, lang: str) -> None:
@@ -64,26 +55,15 @@ def report_unreadable(case, lang: str) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Case folder to write.",
-)
-@LANG_OPTION
+@out_dir_option("Case folder to write.")
+@lang_option(_LANG_HELP, default="zh")
 @click.option(
     "--recovered",
     metavar="AMOUNT",
     callback=_recovered,
     help="Yuan recovered so far: adds a pro-rata restitution plan.",
 )
-@click.option(
-    "--watchlist",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="File of names, ID numbers or accounts to flag.",
-)
+@watchlist_option("File of names, ID numbers or accounts to flag.")
 @click.option(
     "--mirror-window",
     type=click.IntRange(0, 86400),
@@ -106,8 +86,8 @@ def report_unreadable(case, lang: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the seconds spent per stage to this JSON file.",
 )
-@LAYOUT_OPTION
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@layout_option()
+@quiet_option()
 @click.pass_context
 def analyze(
     ctx,
@@ -191,15 +171,7 @@ def _echo_summary(s: CaseSummary, out: Path, msg_lang: str) -> None:
 
 
 @click.command()
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("fundgraph-demo"),
-    show_default=True,
-    help="Folder for the sample case.",
-)
+@out_dir_option("Folder for the sample case.", default=Path("fundgraph-demo"))
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
@@ -208,8 +180,8 @@ def _echo_summary(s: CaseSummary, out: Path, msg_lang: str) -> None:
     help="Seed of the synthetic case.",
 )
 @click.option("--participants", type=click.IntRange(10, 1_000_000), default=300, show_default=True)
-@LANG_OPTION
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@lang_option(_LANG_HELP, default="zh")
+@quiet_option()
 @click.pass_context
 def demo(ctx, out_dir, seed, participants, lang, quiet):
     """Generate a synthetic Ponzi case's bank exports and analyse them."""

@@ -9,12 +9,12 @@ import click
 
 from fundgraph.money import yuan
 
-from .analyze import LAYOUT_OPTION
+from .options import layout_option
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@LAYOUT_OPTION
+@layout_option()
 @click.option(
     "-n",
     "--rows",

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from fundgraph.i18n import LANGS
-
-from .trace import _account_option
+from .options import account_option, case_dir_argument, lang_option, out_file_option
 
 VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
 
 
 @click.command()
-@click.argument(
-    "case_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@case_dir_argument(exists=True)
 @click.option(
     "--view",
     type=click.Choice(VIEW_CHOICES),
@@ -24,12 +18,7 @@ VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
     show_default=True,
     help="Which picture to draw.",
 )
-@click.option(
-    "--focus",
-    metavar="ACCOUNT",
-    callback=_account_option,
-    help="Account at the centre of the ego view (implies --view ego).",
-)
+@account_option("--focus", help="Account at the centre of the ego view (implies --view ego).")
 @click.option(
     "--hops",
     type=click.IntRange(0, 10),
@@ -37,12 +26,7 @@ VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
     show_default=True,
     help="How many transfers away from --focus the ego view reaches.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=None,
-    help="Language of the page (default: the case's).",
-)
+@lang_option("Language of the page (default: the case's).")
 @click.option(
     "--max-nodes",
     type=click.IntRange(1, 20000),
@@ -62,13 +46,7 @@ VIEW_CHOICES = ("overview", "pyramid", "community", "ego")
     show_default=True,
     help="What node size shows.",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="HTML file to write (default: DIR/<view>.html).",
-)
+@out_file_option("HTML file to write (default: DIR/<view>.html).")
 @click.pass_context
 def render(ctx, case_dir, view, focus, hops, lang, max_nodes, max_per_level, size_by, out_file):
     """Write an interactive VIEW of the analysed case in DIR as one self-contained HTML file."""

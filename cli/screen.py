@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from fundgraph.i18n import LANGS, t
+from fundgraph.i18n import t
+
+from .options import lang_option, out_dir_option, quiet_option, watchlist_option
 
 
 @click.command()
@@ -17,25 +19,14 @@ from fundgraph.i18n import LANGS, t
     required=True,
     type=click.Path(exists=True, path_type=Path),
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for screen.csv, screen.html and screen.json.",
-)
+@out_dir_option("Folder for screen.csv, screen.html and screen.json.")
 @click.option(
     "--state",
     "state_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep the aggregates here; later runs add their feed to it (files already fed are skipped).",
 )
-@click.option(
-    "--watchlist",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Names, ID numbers or accounts to flag.",
-)
+@watchlist_option("Names, ID numbers or accounts to flag.")
 @click.option(
     "--export-case",
     type=click.IntRange(0),
@@ -78,14 +69,8 @@ from fundgraph.i18n import LANGS, t
     default=None,
     help="Partitions of the shuffle by account [default: one per 64 MB of input, at most 256].",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default="zh",
-    show_default=True,
-    help="Language of the reasons and the HTML page.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@lang_option("Language of the reasons and the HTML page.", default="zh")
+@quiet_option("Print nothing on success.")
 @click.pass_context
 def screen(
     ctx,

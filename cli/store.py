@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from fundgraph.i18n import t
+from fundgraph.progress import Progress
 from fundgraph.store import (
     ENV_DATABASE,
     ENV_PASSWORD,
@@ -18,6 +19,8 @@ from fundgraph.store import (
     pull_case,
     push_case,
 )
+
+from .options import case_dir_argument, case_name_option, quiet_option
 
 
 def _connection_options(f: Callable) -> Callable:
@@ -45,7 +48,7 @@ def _connection_options(f: Callable) -> Callable:
             show_envvar=True,
             help="Database name (default: the server's default database).",
         ),
-        click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
+        quiet_option(),
     ]
     for option in reversed(options):
         f = option(f)
@@ -57,26 +60,17 @@ def _lang() -> str:
     return (ctx.obj or {}).get("cli_lang", "en") if ctx else "en"
 
 
-class _ProgressLines:
-    """Progress of a push on stderr, one line rewritten in place (only on a terminal)."""
+def _push_progress(progress: Progress) -> Callable[[str, int, int], None]:
+    """The progress callback of a push: one line per stage, rewritten in place."""
+    lang = _lang()
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.lang = _lang()
-        self._open = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
+    def report(stage: str, done: int, total: int) -> None:
+        if not progress.enabled:
             return
-        label = t(f"store.stage.{stage}", self.lang)
-        text = f"{label}: {done:,}/{total:,}" if stage != "delete" else f"{label}: {done:,}"
-        click.echo(f"\r{text}\x1b[K", nl=False, err=True)
-        self._open = True
+        label = t(f"store.stage.{stage}", lang)
+        progress.line(f"{label}: {done:,}/{total:,}" if stage != "delete" else f"{label}: {done:,}")
 
-    def close(self) -> None:
-        if self._open:
-            click.echo("", err=True)
-            self._open = False
+    return report
 
 
 def _show_progress(quiet: bool) -> bool:
@@ -84,8 +78,8 @@ def _show_progress(quiet: bool) -> bool:
 
 
 @click.command("push")
-@click.argument("case_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--case", "case_name", required=True, help="Name of the case in the database.")
+@case_dir_argument(exists=True, metavar=None)
+@case_name_option()
 @_connection_options
 @click.option(
     "--batch-size",
@@ -111,7 +105,7 @@ def push_command(
     replace: bool,
 ) -> None:
     """Persist the analysed case in CASE_DIR to Neo4j under the name --case."""
-    progress = _ProgressLines(_show_progress(quiet))
+    progress = Progress(enabled=_show_progress(quiet))
     try:
         counts = push_case(
             case_dir,
@@ -122,10 +116,10 @@ def push_command(
             database=database,
             batch_size=batch_size,
             replace=replace,
-            progress=progress,
+            progress=_push_progress(progress),
         )
     finally:
-        progress.close()
+        progress.done()
     click.echo(
         t(
             "store.pushed",
@@ -140,7 +134,7 @@ def push_command(
 
 
 @click.command("pull")
-@click.option("--case", "case_name", required=True, help="Name of the case in the database.")
+@case_name_option()
 @click.option(
     "-o",
     "--output",

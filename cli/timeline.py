@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from fundgraph.i18n import LANGS, t
+from fundgraph.i18n import t
 from fundgraph.money import format_cny
 from fundgraph.results import TimelineFacts
 
+from .options import case_dir_argument, lang_option, out_file_option
+
 
 @click.command()
-@click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@case_dir_argument()
 @click.option(
     "--by",
     type=click.Choice(["month", "week", "day"]),
@@ -21,19 +21,8 @@ from fundgraph.results import TimelineFacts
     help="Period length (weeks start on Monday).",
 )
 @click.option("--structure", type=int, default=None, help="Only this collection structure.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=None,
-    help="Language of the summary (default: from the environment).",
-)
-@click.option(
-    "-o",
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write (default: DIR/timeline-<by>.csv).",
-)
+@lang_option("Language of the summary (default: from the environment).")
+@out_file_option("CSV file to write (default: DIR/timeline-<by>.csv).")
 @click.pass_context
 def timeline(ctx, case_dir, by, structure, lang, out_file):
     """Write the analysed case's money per period to a CSV file and print the key dates."""

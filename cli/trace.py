@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from fundgraph.i18n import LANGS, t
-from fundgraph.money import cents, format_cny
+from fundgraph.i18n import t
+from fundgraph.money import format_cny
+
+from .options import account_option, case_dir_argument, lang_option, out_file_option, yuan_cents
 
 METHOD_CHOICES = ("fifo", "lifo", "proportional", "libr")
 TOP = 10
@@ -17,7 +17,7 @@ def _yuan_option(value: str | None, name: str) -> int | None:
     if value is None:
         return None
     try:
-        c = cents(value.replace(",", "").replace("¥", "").strip())
+        c = yuan_cents(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an amount in yuan", param_hint=name) from None
     if c <= 0:
@@ -42,29 +42,16 @@ def _since_option(value: str | None) -> str | None:
     return value
 
 
-def _account_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An account typed as printed (groups, dashes, full-width digits), in the case's spelling."""
-    from fundgraph.ids import normalise_account
-
-    return None if value is None else normalise_account(value)
-
-
 @click.command()
-@click.argument("case_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
+@case_dir_argument()
+@account_option(
     "--from",
     "from_account",
-    metavar="ACCOUNT",
-    callback=_account_option,
     help="Follow the money that entered (or, for an account whose statement was "
     "not obtained, left) this account forward.",
 )
-@click.option(
-    "--to",
-    "to_account",
-    metavar="ACCOUNT",
-    callback=_account_option,
-    help="Follow the money that entered this account back to its sources.",
+@account_option(
+    "--to", "to_account", help="Follow the money that entered this account back to its sources."
 )
 @click.option(
     "--method",
@@ -86,19 +73,10 @@ def _account_option(ctx: click.Context, param: click.Parameter, value: str | Non
     "--max-gap", metavar="DURATION", help="Longest wait in an account between hops, e.g. 7D or 12h."
 )
 @click.option("--min-amount", metavar="YUAN", help="Do not follow sums smaller than this.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=None,
-    help="Language of the summary (default: from the environment).",
-)
-@click.option(
-    "-o",
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write (default: DIR/trace-<account>-<method>.csv, "
-    "DIR/trace-to-<account>-<method>.csv with --to).",
+@lang_option("Language of the summary (default: from the environment).")
+@out_file_option(
+    "CSV file to write (default: DIR/trace-<account>-<method>.csv, "
+    "DIR/trace-to-<account>-<method>.csv with --to)."
 )
 @click.pass_context
 def trace(

@@ -1,24 +1,95 @@
-"""The per-account table every later stage starts from: totals, counts, names, aliases."""
+"""The per-account table every later stage starts from: totals, counts, names, aliases.
+
+:func:`account_flows` is the one computation of per-account totals (on the coded
+transfers, :mod:`fundgraph.coded`); :func:`most_frequent` the one choice of the best text
+(a holder name or id) among what the statements show for an account; :func:`known_names`
+the holder name a later stage shows for an account (the accounts table's first).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .schema import ACCOUNTS, CASH
+from .coded import CodedTransfers, code_transfers
+from .schema import ACCOUNTS, CASH, is_cash
 from .tables import conform
 
-__all__ = ["account_table", "best_names"]
+__all__ = ["account_table", "account_flows", "best_names", "most_frequent", "known_names"]
+
+
+def most_frequent(keys, values, *, strip: bool = False) -> pd.Series:
+    """The most frequent non-empty value per key (ties: the smallest text), by key.
+
+    Empty and missing keys (cash) and values are left out. With ``strip``, blanks around
+    a value are no part of its text (a value of blanks only is empty).
+
+    Examples
+    --------
+    >>> most_frequent(["a", "a", "a", "b", ""], ["x", "y", "y", "", "z"]).to_dict()
+    {'a': 'y'}
+    >>> most_frequent(["a", "a"], ["y", "x"]).to_dict()
+    {'a': 'x'}
+    """
+    kcode, kuniq = pd.factorize(np.asarray(keys, dtype=object), use_na_sentinel=True)
+    vcode, vuniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    kuniq = np.asarray(kuniq, dtype=object)
+    text = pd.Series(vuniq, dtype=object).astype(str)
+    if strip:
+        text = text.str.strip()
+    text = text.to_numpy(dtype=object)
+    ok = (vcode >= 0) & (kcode >= 0)
+    ok[ok] = text[vcode[ok]] != ""
+    ok[ok] = kuniq[kcode[ok]] != CASH
+    if not ok.any():
+        return pd.Series(dtype=object)
+    df = pd.DataFrame({"k": kcode[ok], "v": vcode[ok]})
+    cnt = df.groupby(["k", "v"], sort=False).size().reset_index(name="n")
+    cnt["text"] = text[cnt["v"].to_numpy()]
+    cnt = cnt.sort_values(["k", "n", "text"], ascending=[True, False, True], kind="stable")
+    best = cnt.drop_duplicates("k")
+    out = pd.Series(
+        best["text"].to_numpy(),
+        dtype=object,
+        index=pd.Index(kuniq[best["k"].to_numpy()], name="account"),
+    )
+    return out.sort_index()
+
+
+def known_names(accounts: pd.DataFrame | None, transfers: pd.DataFrame | None = None) -> pd.Series:
+    """Holder name per account: the accounts table's, else the first name a transfer gives
+    it as payer (``src_name``), else as payee (``dst_name``). Accounts without a name are
+    left out; the order is that of first appearance.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"account": ["a", "b"], "holder_name": ["张三", ""]})
+    >>> t = pd.DataFrame({"src": ["b", "c", ""], "dst": ["c", "b", "c"],
+    ...     "src_name": ["", "C1", "x"], "dst_name": ["C2", "B2", ""]})
+    >>> known_names(acc, t).to_dict()
+    {'a': '张三', 'c': 'C1', 'b': 'B2'}
+    """
+    sources = []
+    if accounts is not None and "holder_name" in accounts and len(accounts):
+        sources.append((accounts["account"], accounts["holder_name"]))
+    if transfers is not None:
+        for side in ("src", "dst"):
+            if f"{side}_name" in transfers:
+                sources.append((transfers[side], transfers[f"{side}_name"]))
+    parts = []
+    for keys, vals in sources:
+        k = keys.to_numpy(dtype=object)
+        v = vals.to_numpy(dtype=object)
+        ok = (pd.Series(v, dtype=object).fillna("").to_numpy() != "") & pd.notna(k) & (k != CASH)
+        parts.append(pd.Series(v[ok], index=pd.Index(k[ok], dtype=object), dtype=object))
+    if not parts:
+        return pd.Series(dtype=object)
+    out = pd.concat(parts)
+    return out[~out.index.duplicated()]
 
 
 def _mode(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """Most frequent non-empty ``value`` per ``key`` (ties: smallest text)."""
-    f = frame[(frame[key] != "") & (frame[value] != "")][[key, value]]
-    if f.empty:
-        return pd.Series(dtype=object)
-    c = f.value_counts().reset_index(name="n")
-    c = c.sort_values([key, "n", value], ascending=[True, False, True], kind="stable")
-    return c.drop_duplicates(key).set_index(key)[value]
+    return most_frequent(frame[key].to_numpy(dtype=object), frame[value].to_numpy(dtype=object))
 
 
 def best_names(transactions: pd.DataFrame, transfers: pd.DataFrame) -> pd.DataFrame:
@@ -47,51 +118,12 @@ def account_table(
 
     ``in_amount``/``out_amount`` include cash deposits and withdrawals (also shown apart as
     ``cash_in``/``cash_out``) and money from or to a counterparty the statement does not
-    name (``unknown_in``/``unknown_out``: not cash unless the statement says so); ``in_degree``/``out_degree`` count distinct counterparty
-    accounts. Analysis columns (role, level, ...) are left empty.
+    name (``unknown_in``/``unknown_out``, see :func:`fundgraph.schema.is_cash`);
+    ``in_degree``/``out_degree`` count distinct counterparty accounts
+    (:func:`account_flows`). Analysis columns (role, level, ...) are left empty.
     """
     t = transfers
-    accts = pd.unique(pd.concat([t["src"], t["dst"], transactions["account"]], ignore_index=True))
-    accts = np.array(sorted(a for a in accts if a != CASH), dtype=object)
-    df = pd.DataFrame({"account": accts}).set_index("account")
-    inn = t[t["dst"] != CASH].groupby("dst")
-    out = t[t["src"] != CASH].groupby("src")
-    df["in_amount"] = inn["amount"].sum()
-    df["in_count"] = inn["amount"].size()
-    df["out_amount"] = out["amount"].sum()
-    df["out_count"] = out["amount"].size()
-    flows = t[(t["src"] != CASH) & (t["dst"] != CASH)]
-    df["in_degree"] = flows.groupby("dst")["src"].nunique()
-    df["out_degree"] = flows.groupby("src")["dst"].nunique()
-    kind = t["counterparty_kind"] if "counterparty_kind" in t else pd.Series("cash", index=t.index)
-    cash = kind == "cash"
-    unknown = ~cash & (kind != "account")
-    df["cash_in"] = t[(t["src"] == CASH) & cash].groupby("dst")["amount"].sum()
-    df["cash_out"] = t[(t["dst"] == CASH) & cash].groupby("src")["amount"].sum()
-    df["unknown_in"] = t[(t["src"] == CASH) & unknown].groupby("dst")["amount"].sum()
-    df["unknown_out"] = t[(t["dst"] == CASH) & unknown].groupby("src")["amount"].sum()
-    times = pd.concat(
-        [
-            t.loc[t["src"] != CASH, ["src", "time"]].set_axis(["account", "time"], axis=1),
-            t.loc[t["dst"] != CASH, ["dst", "time"]].set_axis(["account", "time"], axis=1),
-        ],
-        ignore_index=True,
-    ).groupby("account")["time"]
-    df["first_time"] = times.min()
-    df["last_time"] = times.max()
-    for c in (
-        "in_amount",
-        "in_count",
-        "out_amount",
-        "out_count",
-        "in_degree",
-        "out_degree",
-        "cash_in",
-        "cash_out",
-        "unknown_in",
-        "unknown_out",
-    ):
-        df[c] = df[c].fillna(0).astype("int64")
+    df = account_flows(t, code_transfers(t, transactions[["account"]]))
     names = best_names(transactions, t)
     df = df.join(names)
     df["holder_name"] = df["holder_name"].fillna("")
@@ -103,3 +135,67 @@ def account_table(
     df["aliases"] = [";".join(sorted(alias_lists.get(a, []))) for a in df.index]
     df["role"] = ""
     return conform(df.reset_index(), ACCOUNTS)
+
+
+def account_flows(transfers: pd.DataFrame, coded: CodedTransfers | None = None) -> pd.DataFrame:
+    """Per-account totals from the transfers table (cents and counts).
+
+    Columns: ``in_amount``, ``out_amount`` (cash included), ``in_count``, ``out_count``,
+    ``in_degree``, ``out_degree`` (distinct accounts), ``cash_in``, ``cash_out`` (the
+    statement says cash), ``unknown_in``, ``unknown_out`` (no counterparty named, not
+    cash: see :func:`fundgraph.schema.is_cash`), ``first_time``, ``last_time``. One row per
+    account of ``coded`` (default: :func:`fundgraph.coded.code_transfers` of
+    ``transfers``), sorted.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["a", "a", ""], "dst": ["b", "b", "a"], "amount": [1, 2, 5],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03"])})
+    >>> account_flows(t)[["in_amount", "out_amount", "out_degree", "cash_in"]].values.tolist()
+    [[5, 3, 1, 5], [3, 0, 0, 0]]
+    """
+    c = coded if coded is not None else code_transfers(transfers)
+    n, s, d, amt = c.n, c.s_all, c.d_all, c.a_all
+    tm = c.t_all.astype(np.int64)
+
+    def total(idx, mask):
+        out = np.zeros(n, dtype=np.int64)
+        np.add.at(out, idx[mask], amt[mask])
+        return out
+
+    def count(idx, mask):
+        return np.bincount(idx[mask], minlength=n).astype(np.int64)
+
+    def distinct(a, b, mask):
+        key = np.unique(a[mask] * max(n, 1) + b[mask])
+        return np.bincount(key // max(n, 1), minlength=n).astype(np.int64)
+
+    hi = np.iinfo(np.int64).max
+    first = np.full(n, hi, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    for side in (s, d):
+        ok = side >= 0
+        np.minimum.at(first, side[ok], tm[ok])
+        np.maximum.at(last, side[ok], tm[ok])
+    both = (s >= 0) & (d >= 0)
+    cash = is_cash(transfers)
+    df = pd.DataFrame(
+        {
+            "in_amount": total(d, d >= 0),
+            "out_amount": total(s, s >= 0),
+            "in_count": count(d, d >= 0),
+            "out_count": count(s, s >= 0),
+            "in_degree": distinct(d, s, both),
+            "out_degree": distinct(s, d, both),
+            "cash_in": total(d, (d >= 0) & (s < 0) & cash),
+            "cash_out": total(s, (s >= 0) & (d < 0) & cash),
+            "unknown_in": total(d, (d >= 0) & (s < 0) & ~cash),
+            "unknown_out": total(s, (s >= 0) & (d < 0) & ~cash),
+            "first_time": pd.to_datetime(
+                np.where(first == hi, np.datetime64("NaT"), first.astype("datetime64[ns]"))
+            ),
+            "last_time": pd.to_datetime(last.astype("datetime64[ns]")),
+        },
+        index=pd.Index(c.nodes, name="account"),
+    )
+    return df

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema as S
+from .coded import CodedTransfers, code_transfers
 from .errors import CaseError
 from .results import CaseSummary, Structure, TimelineFacts, alert_texts, read_alert_texts
 from .tables import (
@@ -159,6 +160,18 @@ class Case:
     lang: str = "zh"
     #: seconds spent per stage in this run (not written: outputs stay byte-identical)
     timings: dict[str, float] = field(default_factory=dict)
+    _coded: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def coded(self) -> CodedTransfers:
+        """``transfers`` as integer-coded arrays (:mod:`fundgraph.coded`), accounts of
+        ``accounts`` numbered too: built on first use, again only once ``transfers`` or
+        ``accounts`` is replaced by another table (a table changed in place is not seen;
+        a copy of the case made by :func:`dataclasses.replace` builds its own)."""
+        key = self._coded
+        if key is None or key[0] is not self.transfers or key[1] is not self.accounts:
+            key = (self.transfers, self.accounts, code_transfers(self.transfers, self.accounts))
+            self._coded = key
+        return key[2]
 
 
 def is_case_output(name: str) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .schema import CASH, is_cash
+from .accounts import account_flows
+from .schema import CASH
 
 __all__ = ["transfer_multigraph", "flow_graph", "aggregate_edges"]
 
@@ -56,15 +57,11 @@ def _add_account_nodes(G: nx.Graph, transfers: pd.DataFrame, accounts: pd.DataFr
         G.add_nodes_from((r.pop("account"), r) for r in recs)
     nodes = pd.unique(pd.concat([transfers["src"], transfers["dst"]], ignore_index=True))
     G.add_nodes_from(n for n in sorted(nodes) if n != CASH)
-    cash = is_cash(transfers)
-    sums = {}
-    for name, kind in (("cash", cash), ("unknown", ~cash)):
-        t = transfers[kind]
-        sums[f"{name}_in"] = t[t["src"] == CASH].groupby("dst")["amount"].sum()
-        sums[f"{name}_out"] = t[t["dst"] == CASH].groupby("src")["amount"].sum()
+    keys = ["cash_in", "cash_out", "unknown_in", "unknown_out"]
+    sums = account_flows(transfers)[keys].to_dict("index")
+    zero = dict.fromkeys(keys, 0)
     for n in G.nodes:
-        for key, total in sums.items():
-            G.nodes[n][key] = int(total.get(n, 0))
+        G.nodes[n].update({k: int(v) for k, v in sums.get(n, zero).items()})
 
 
 def flow_graph(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) -> nx.DiGraph:

@@ -21,7 +21,7 @@ import os
 from functools import cache
 from importlib import resources
 
-__all__ = ["LANGS", "t", "catalogue", "cli_lang", "check_lang"]
+__all__ = ["LANGS", "t", "t_or", "catalogue", "cli_lang", "check_lang"]
 
 LANGS = ("zh", "en")
 
@@ -53,6 +53,19 @@ def t(key: str, lang: str = "zh", /, **values: object) -> str:
     text = catalogue(lang).get(key)
     if text is None:
         raise KeyError(f"no message {key!r} in locale {lang!r}")
+    return text.format(**values) if values else text
+
+
+def t_or(key: str, lang: str, default: str, /, **values: object) -> str:
+    """The message ``key`` as :func:`t` gives it if the catalogue has it, else ``default``
+    (shown as it is).
+
+    >>> t_or("role.core", "en", "core"), t_or("role.nobody", "en", "nobody")
+    ('core account', 'nobody')
+    """
+    text = catalogue(lang).get(key)
+    if text is None:
+        return default
     return text.format(**values) if values else text
 
 

@@ -18,13 +18,24 @@ Examples
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["yuan", "yuan_decimal", "cents", "yuan_series", "cents_series", "format_cny"]
+__all__ = [
+    "yuan",
+    "yuan_decimal",
+    "cents",
+    "yuan_series",
+    "cents_series",
+    "format_cny",
+    "split_largest_remainder",
+]
 
 _YUAN_RE = re.compile(r"^(-?)(\d+)(?:\.(\d{1,2}))?$")
 
@@ -106,3 +117,64 @@ def format_cny(c: int, lang: str = "zh") -> str:
 def _trim(x: float) -> str:
     # a display figure only (never summed): two decimals without trailing zeros
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def split_largest_remainder(
+    weights: Sequence[int], total: int, *, ties: Sequence[Any] | None = None
+) -> list[int]:
+    """Split ``total`` cents in proportion to ``weights`` exactly (largest remainder).
+
+    Each part gets the floor of its exact share; the cents left over go one each to the
+    parts with the largest remainders, ties to the earlier part (or, with ``ties``, to the
+    part with the smaller key). The parts always sum to ``total``.
+
+    Parameters
+    ----------
+    weights : sequence of int
+        Non-negative integers with a positive sum.
+    total : int
+        Non-negative integer to split.
+    ties : sequence, optional
+        One sort key per part, for parts with equal remainders.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> split_largest_remainder([1, 1, 1], 100)
+    [34, 33, 33]
+    >>> split_largest_remainder([50, 30, 20], 7)
+    [4, 2, 1]
+    >>> split_largest_remainder([1, 1, 1], 100, ties=[2, 0, 1])
+    [33, 34, 33]
+
+    References
+    ----------
+    .. [1] Hamilton's method of apportionment (largest remainder).
+    """
+    w_sum = sum(weights)
+    if w_sum <= 0:
+        raise ValueError("weights must have a positive sum")
+    if ties is None and len(weights) > 32 and max(weights) * total < 2**62:
+        # the same arithmetic, vectorised where the products fit in int64
+        w = np.asarray(weights, dtype=np.int64)
+        prod = w * total
+        q = prod // w_sum
+        short = total - int(q.sum())
+        if short:
+            r = prod % w_sum
+            q[np.lexsort((np.arange(len(w)), -r))[:short]] += 1
+        return q.tolist()
+    parts = []
+    rems = []
+    for i, weight in enumerate(weights):
+        part, rem = divmod(weight * total, w_sum)
+        parts.append(part)
+        rems.append((-rem, i) if ties is None else (-rem, ties[i], i))
+    short = total - sum(parts)
+    if short:
+        for key in heapq.nsmallest(short, rems):
+            parts[key[-1]] += 1
+    return parts

@@ -29,13 +29,14 @@ class Progress:
         self._stage = ""
         self._t0 = time.perf_counter()
         self._last = 0.0
+        self._open = False
 
     def stage(self, name: str) -> None:
         """Start a stage; ``name`` is shown through the catalogue (``stage.<name>``) if there."""
-        from .i18n import catalogue
+        from .i18n import t_or
 
         self._end_line()
-        self._stage = catalogue(self.lang).get(f"stage.{name}", name)
+        self._stage = t_or(f"stage.{name}", self.lang, name)
         self._t0 = time.perf_counter()
         if self.enabled:
             self.stream.write(f"{name} …")
@@ -55,12 +56,24 @@ class Progress:
         self.stream.write(f"\r\033[K{self._stage} [{bar}] {done}/{total}{tail}")
         self.stream.flush()
 
+    def line(self, text: str) -> None:
+        """Show ``text`` as the one progress line, in place of the last one."""
+        if not self.enabled:
+            return
+        self.stream.write(f"\r{text}\033[K")
+        self.stream.flush()
+        self._open = True
+
     def _end_line(self) -> None:
         if self.enabled and self._stage:
             secs = time.perf_counter() - self._t0
             self.stream.write(f"\r\033[K{self._stage} ✓ {secs:.1f}s\n")
             self.stream.flush()
+        elif self._open:
+            self.stream.write("\n")
+            self.stream.flush()
         self._stage = ""
+        self._open = False
 
     def done(self) -> None:
         self._end_line()

@@ -39,6 +39,7 @@ __all__ = [
     "write_json",
     "dumps_json",
     "read_json",
+    "atomic_path",
     "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -143,16 +144,17 @@ def _part_prefix(path: Path) -> str:
 
 
 @contextmanager
-def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs):
-    """Open a temporary file beside ``path``; on success it is renamed to ``path``, on any
-    error removed, so a reader never sees half a file."""
+def atomic_path(path: str | os.PathLike):
+    """A temporary file name beside ``path`` to write to; on success the file is renamed
+    to ``path``, on any error removed, so a reader never sees half a file. Leftovers of a
+    killed writer of ``path`` are removed first."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_parts(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=_part_prefix(path), suffix=".part", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
+        yield tmp
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
@@ -163,6 +165,14 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs):
         raise
 
 
+@contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs):
+    """Open a temporary file beside ``path`` (:func:`atomic_path`); on success it is
+    renamed to ``path``, on any error removed, so a reader never sees half a file."""
+    with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as fh:
+        yield fh
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     with atomic_open(path, "wb") as fh:
@@ -170,6 +180,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, *, bom: bool = False) -> None:
+    """Write ``text`` as UTF-8 (with a byte-order mark if ``bom``) to ``path``, atomically."""
     atomic_write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"))
 
 
@@ -404,19 +415,8 @@ def write_parquet(df, path: str | os.PathLike) -> None:
     import pyarrow.parquet as pq
 
     table = df if isinstance(df, pa.Table) else arrow_table(df)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_parts(path.parent, path.name)
-    fd, tmp = tempfile.mkstemp(prefix=_part_prefix(path), suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def read_parquet(path: str | os.PathLike, schema: dict[str, str] | None = None) -> pd.DataFrame:

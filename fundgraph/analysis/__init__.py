@@ -22,13 +22,15 @@ import dataclasses
 
 import pandas as pd
 
+from ..accounts import account_flows
 from ..case import Case
+from ..coded import CodedTransfers
 from ..schema import ACCOUNTS
 from ..tables import conform
 from .alerts import ALERT_CODES, account_alerts, fund_cycles, read_watchlist
 from .centrality import flow_centrality
 from .communities import community_table, louvain_communities
-from .features import account_flows, dwell_hours
+from .features import dwell_hours
 from .participants import holder_fields, holder_ids, holder_names, participant_table
 from .restitution import restitution_plan, restitution_summary
 from .rules import DEFAULT_RULES, SchemeRules
@@ -83,11 +85,11 @@ def direct_loss(participants: pd.DataFrame) -> int:
     return int(per[per > 0].sum())
 
 
-def _base_accounts(case: Case) -> pd.DataFrame:
+def _base_accounts(case: Case, coded: CodedTransfers) -> pd.DataFrame:
     acc = case.accounts
     if acc is not None and len(acc):
         return acc.copy()
-    flows = account_flows(case.transfers).reset_index()
+    flows = account_flows(case.transfers, coded).reset_index()
     flows["obtained"] = False
     return conform(flows, ACCOUNTS)
 
@@ -143,10 +145,11 @@ def analyze_case(
     10000000
     """
     transfers = case.transfers
-    accounts = _base_accounts(case)
-    scheme = find_structures(transfers, accounts, rules=rules)
-    cent = flow_centrality(transfers)
-    comm = louvain_communities(transfers)
+    coded = case.coded()  # built once: every step below reads it
+    accounts = _base_accounts(case, coded)
+    scheme = find_structures(transfers, accounts, rules=rules, coded=coded)
+    cent = flow_centrality(coded)
+    comm = louvain_communities(coded)
     dwell = dwell_hours(transfers)
     holders = holder_fields(case.transactions, transfers, accounts)
     ids, names = holders["holder_id"], holders["holder_name"]
@@ -174,7 +177,7 @@ def analyze_case(
     acc["payroll"] = sa["payroll"].fillna(False).astype(bool)
     acc = acc.reset_index(drop=True)
 
-    alerts = account_alerts(acc, transfers, watchlist=watchlist, rules=rules)
+    alerts = account_alerts(acc, transfers, watchlist=watchlist, rules=rules, coded=coded)
     score = alerts.set_index("account")["score"]
     acc["alert_score"] = acc["account"].map(score).fillna(0.0).astype(float)
     acc = acc.drop(columns=["payroll"]).sort_values("account", kind="stable")

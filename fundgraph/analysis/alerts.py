@@ -10,11 +10,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..coded import CodedTransfers, code_transfers
 from ..errors import InputError
 from ..results import Alert
 from ..schema import ALERTS, CASH, is_cash
 from ..tables import conform, empty_frame
-from .features import WAN, encode_accounts, is_company_name
+from .features import WAN, is_company_name
 from .rules import DEFAULT_RULES, SchemeRules
 
 __all__ = [
@@ -221,6 +222,7 @@ def account_alerts(
     round_share: float = 0.5,
     night_min: int = 5,
     night_share: float = 0.3,
+    coded: CodedTransfers | None = None,
 ) -> pd.DataFrame:
     """Rank accounts by an alert score with every reason that applies.
 
@@ -256,6 +258,8 @@ def account_alerts(
     night_min, night_share : int, float
         ``night_activity``: transfers between 00:00 and 06:00 (exact midnight is a date
         without time and is ignored).
+    coded : CodedTransfers, optional
+        The coded ``transfers`` (:meth:`fundgraph.case.Case.coded`), when already built.
 
     Returns
     -------
@@ -307,7 +311,8 @@ def account_alerts(
     m = fin >= rules.fan_min
     add(idx[m], "fan_in", [{"n": int(v), "days": days} for v in fin[m]])
     # per-account counts over the transfers, on integer codes
-    nodes, s_all, d_all = encode_accounts(transfers)
+    ct = coded if coded is not None else code_transfers(transfers)
+    nodes, s_all, d_all = ct.nodes, ct.s_all, ct.d_all
     n = len(nodes)
     pos = nodes.get_indexer(idx)
 
@@ -318,7 +323,7 @@ def account_alerts(
     company = is_company_name(a["holder_name"])
     comp_node = np.zeros(n, dtype=bool)
     comp_node[pos[pos >= 0]] = company.to_numpy()[pos >= 0]
-    amount = transfers["amount"].to_numpy(np.int64)
+    amount = ct.a_all
 
     # fan-out to distinct accounts (an employer's steady payroll is no pattern)
     fo = fan_counts(edges, "src", days).reindex(idx).fillna(0).astype("int64")

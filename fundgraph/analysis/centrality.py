@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .features import encode_accounts
+from ..coded import CodedTransfers, code_transfers
 
 __all__ = ["edge_codes", "edge_table", "flow_centrality", "EXACT_BETWEENNESS_MAX_NODES"]
 
@@ -16,13 +16,14 @@ EXACT_BETWEENNESS_MAX_NODES = 5000
 
 
 def edge_codes(
-    G_or_table: nx.DiGraph | pd.DataFrame,
+    G_or_table: nx.DiGraph | pd.DataFrame | CodedTransfers,
 ) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sorted accounts and the aggregated edges between them as integer arrays.
 
     Returns ``(nodes, src, dst, amount, count)``: ``src``/``dst`` index ``nodes``, ``amount``
     is the cents summed per ordered pair, ``count`` the number of transfers. Cash transfers
-    are left out (their accounts are still nodes).
+    are left out (their accounts are still nodes). A transfers table or its
+    :class:`~fundgraph.coded.CodedTransfers` give the accounts its transfers name.
 
     Examples
     --------
@@ -31,23 +32,10 @@ def edge_codes(
     >>> list(nodes), s.tolist(), d.tolist(), a.tolist(), c.tolist()
     (['a', 'b'], [0], [1], [3], [2])
     """
-    if isinstance(G_or_table, pd.DataFrame):
-        nodes, s_all, d_all = encode_accounts(G_or_table)
-        keep = (s_all >= 0) & (d_all >= 0)
-        amt = G_or_table["amount"].to_numpy(np.int64)[keep]
-        n = len(nodes)
-        key = s_all[keep] * max(n, 1) + d_all[keep]
-        uk, inv = np.unique(key, return_inverse=True)
-        amount = np.zeros(len(uk), dtype=np.int64)
-        np.add.at(amount, inv, amt)
-        count = np.bincount(inv, minlength=len(uk)).astype(np.int64)
-        return (
-            nodes,
-            (uk // max(n, 1)).astype(np.int64),
-            (uk % max(n, 1)).astype(np.int64),
-            amount,
-            count,
-        )
+    if isinstance(G_or_table, (pd.DataFrame, CodedTransfers)):
+        c = G_or_table if isinstance(G_or_table, CodedTransfers) else code_transfers(G_or_table)
+        e = c.pair_edges()
+        return e.nodes, e.src, e.dst, e.amount, e.count
     G = G_or_table
     nodes = pd.Index(sorted(G.nodes), dtype=object)
     rows = [
@@ -67,7 +55,9 @@ def edge_codes(
     )
 
 
-def edge_table(G_or_table: nx.DiGraph | pd.DataFrame) -> tuple[pd.Index, pd.DataFrame]:
+def edge_table(
+    G_or_table: nx.DiGraph | pd.DataFrame | CodedTransfers,
+) -> tuple[pd.Index, pd.DataFrame]:
     """Nodes and aggregated edges (``src``, ``dst``, ``amount``, ``count``) of a flow graph
     or of a transfers table (cash left out); see :func:`edge_codes`."""
     nodes, s, d, a, c = edge_codes(G_or_table)
@@ -143,7 +133,7 @@ def _int_sum(idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
 
 
 def flow_centrality(
-    G_or_table: nx.DiGraph | pd.DataFrame,
+    G_or_table: nx.DiGraph | pd.DataFrame | CodedTransfers,
     *,
     alpha: float = 0.85,
     k: int | None = None,
@@ -154,8 +144,9 @@ def flow_centrality(
 
     Parameters
     ----------
-    G_or_table : DiGraph or DataFrame
-        A :func:`fundgraph.graph.flow_graph` (edge ``amount`` in cents) or a transfers table.
+    G_or_table : DiGraph, DataFrame or CodedTransfers
+        A :func:`fundgraph.graph.flow_graph` (edge ``amount`` in cents), a transfers table
+        or its coded transfers (:meth:`fundgraph.case.Case.coded`).
     alpha : float
         PageRank damping factor.
     k : int, optional

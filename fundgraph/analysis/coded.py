@@ -1,22 +1,25 @@
-"""One coded transfers table per case, and the investment score of every transfer.
+"""The scheme signals of the coded transfers, and the investment score of every transfer.
 
-:func:`encode_accounts` numbers the accounts; :func:`code_transfers` builds a
-:class:`CodedTransfers` once per case (integer account codes, amounts, times, months,
-memo flags, holder names, company and payroll flags, totals) that every structure step
-reads. :func:`investment_score` is the per-transfer score of docs/method.md: signals that add
-up, none of them required (see :class:`~fundgraph.analysis.rules.SchemeRules`).
+:func:`scheme_transfers` adds to the case's :class:`~fundgraph.coded.CodedTransfers`
+(built once per case, :mod:`fundgraph.coded`) what the structure steps read besides
+(memo flags, holder names, company and payroll flags): a :class:`SchemeTransfers`.
+:func:`investment_score` is the per-transfer score of docs/method.md: signals that add up,
+none of them required (see :class:`~fundgraph.analysis.rules.SchemeRules`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .. import coded as _coded
+from ..accounts import known_names
+from ..coded import CodedTransfers, bincount, encode_accounts
 from .features import (
     INVESTMENT_MEMO,
-    encode_accounts,
     is_company_name,
     memo_matches,
     non_investment_memo,
@@ -25,7 +28,9 @@ from .rules import DEFAULT_RULES, SchemeRules
 
 __all__ = [
     "CodedTransfers",
+    "SchemeTransfers",
     "code_transfers",
+    "scheme_transfers",
     "encode_accounts",
     "investment_score",
     "investment_mask",
@@ -34,74 +39,29 @@ __all__ = [
 ]
 
 
-def bincount(idx: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    """``numpy.bincount`` of length ``n`` that accepts an empty ``idx``."""
-    if len(idx) == 0:
-        return np.zeros(n)
-    return np.bincount(idx, weights=weights, minlength=n)
-
-
 @dataclass
-class CodedTransfers:
-    """The transfers of one case as integer-coded arrays.
+class SchemeTransfers(CodedTransfers):
+    """A :class:`~fundgraph.coded.CodedTransfers` with the signals of the structure steps.
 
-    ``s``/``d``/``amt``/``time``/``month``/``everyday``/``memo_inv`` hold the transfers
-    between two accounts (cash left out), ``row`` their row in the original table;
-    ``s_all``/``d_all``/``a_all`` every transfer (-1 for cash). Per account (length ``n``):
-    ``names``, ``company``, ``payroll``, ``total_in``, ``total_out`` (cash included),
-    ``out_acc`` (to accounts).
+    Per account-to-account transfer: ``everyday`` (the memo names an everyday payment),
+    ``memo_inv`` (it names an investment). Per account: ``names`` (holder name),
+    ``company`` (the name is an organisation's), ``payroll`` (pays a steady payroll).
     """
 
-    transfers: pd.DataFrame
-    nodes: pd.Index
-    n: int
-    s_all: np.ndarray
-    d_all: np.ndarray
-    a_all: np.ndarray
-    t_all: np.ndarray
-    row: np.ndarray
-    s: np.ndarray
-    d: np.ndarray
-    amt: np.ndarray
-    famt: np.ndarray
-    time: pd.Series
-    tns: np.ndarray
-    month: np.ndarray
-    everyday: np.ndarray
-    memo_inv: np.ndarray
-    names: pd.Series
-    company: np.ndarray
-    payroll: np.ndarray
-    total_in: np.ndarray
-    total_out: np.ndarray
-    out_acc: np.ndarray
+    everyday: np.ndarray = dataclasses.field(kw_only=True)
+    memo_inv: np.ndarray = dataclasses.field(kw_only=True)
+    names: pd.Series = dataclasses.field(kw_only=True)
+    company: np.ndarray = dataclasses.field(kw_only=True)
+    payroll: np.ndarray = dataclasses.field(kw_only=True)
 
 
-def _names(nodes, transfers, accounts, s_all, d_all) -> pd.Series:
-    n = len(nodes)
-    out = np.full(n, "", dtype=object)
-    filled = np.zeros(n, dtype=bool)
-    sources = []
-    if accounts is not None and "holder_name" in accounts and len(accounts):
-        sources.append(
-            (
-                nodes.get_indexer(accounts["account"].to_numpy(dtype=object)),
-                accounts["holder_name"].to_numpy(dtype=object),
-            )
-        )
-    for codes, col in ((s_all, "src_name"), (d_all, "dst_name")):
-        if col in transfers:
-            sources.append((codes, transfers[col].to_numpy(dtype=object)))
-    for codes, vals in sources:
-        ok = (codes >= 0) & (pd.Series(vals, dtype=object).fillna("").to_numpy() != "")
-        if not ok.any():
-            continue
-        first = pd.Series(vals[ok]).groupby(codes[ok], sort=False).first()
-        idx = first.index.to_numpy()
-        new = ~filled[idx]
-        out[idx[new]] = first.to_numpy()[new]
-        filled[idx[new]] = True
-    return pd.Series(out, index=nodes)
+def _names(c: CodedTransfers, accounts: pd.DataFrame | None) -> pd.Series:
+    """Per account of ``c``: :func:`fundgraph.accounts.known_names` ("" where none)."""
+    known = known_names(accounts, c.transfers)
+    known = known[known.index.isin(c.nodes)]
+    out = np.full(c.n, "", dtype=object)
+    out[c.nodes.get_indexer(known.index)] = known.to_numpy()
+    return pd.Series(out, index=c.nodes)
 
 
 def _payroll_codes(
@@ -115,6 +75,10 @@ def _payroll_codes(
     max_cv: float = 0.25,
     min_share: float = 0.6,
 ) -> np.ndarray:
+    """Per account: True for an employer's payroll sender. A sender qualifies when at
+    least ``min_receivers`` receivers were paid in two or more distinct months with a
+    coefficient of variation of at most ``max_cv``, and these make up at least
+    ``min_share`` of its receivers."""
     if len(s) == 0:
         return np.zeros(n, dtype=bool)
     df = pd.DataFrame({"s": s, "d": d, "m": month, "a": famt})
@@ -128,63 +92,65 @@ def _payroll_codes(
     return (n_steady >= min_receivers) & (n_steady >= min_share * receivers)
 
 
-def code_transfers(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) -> CodedTransfers:
-    """Build the :class:`CodedTransfers` of a transfers table (once per case).
+def scheme_transfers(c: CodedTransfers, accounts: pd.DataFrame | None = None) -> SchemeTransfers:
+    """``c`` with the scheme signals added (its arrays are shared, not copied).
+
+    Parameters
+    ----------
+    c : CodedTransfers
+        The case's coded transfers.
+    accounts : DataFrame, optional
+        Accounts table (``account``, ``holder_name``): names before the transfers' own.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"src": ["a", ""], "dst": ["b", "a"], "amount": [5, 7],
-    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02"])})
-    >>> c = code_transfers(t)
-    >>> c.n, c.s.tolist(), c.total_in.tolist()
-    (2, [0], [7.0, 5.0])
+    >>> from fundgraph.coded import code_transfers as coded
+    >>> t = pd.DataFrame({"src": ["a"], "dst": ["b"], "amount": [5], "memo": ["工资"],
+    ...     "dst_name": ["某某有限公司"], "time": pd.to_datetime(["2022-01-01"])})
+    >>> sc = scheme_transfers(coded(t))
+    >>> sc.everyday.tolist(), sc.company.tolist()
+    ([True], [False, True])
     """
-    nodes, s_all, d_all = encode_accounts(transfers, accounts)
-    n = len(nodes)
-    a_all = transfers["amount"].to_numpy(np.int64)
-    t_all = pd.to_datetime(transfers["time"]).to_numpy().astype("datetime64[ns]")
-    total_in = bincount(d_all[d_all >= 0], a_all[d_all >= 0].astype(np.float64), n)
-    total_out = bincount(s_all[s_all >= 0], a_all[s_all >= 0].astype(np.float64), n)
-    keep = (s_all >= 0) & (d_all >= 0)
-    s = s_all[keep]
-    d = d_all[keep]
-    amt = a_all[keep]
-    famt = amt.astype(np.float64)
-    time = pd.Series(t_all[keep])
+    if isinstance(c, SchemeTransfers):
+        return c
+    transfers = c.transfers
     if "memo" in transfers:
         memo = transfers["memo"].reset_index(drop=True)
-        everyday = non_investment_memo(memo)[keep]
-        memo_inv = memo_matches(memo, INVESTMENT_MEMO)[keep]
+        everyday = non_investment_memo(memo)[c.row]
+        memo_inv = memo_matches(memo, INVESTMENT_MEMO)[c.row]
     else:
-        everyday = np.zeros(len(s), dtype=bool)
-        memo_inv = np.zeros(len(s), dtype=bool)
-    month = (time.dt.year * 12 + time.dt.month).to_numpy()
-    names = _names(nodes, transfers, accounts, s_all, d_all)
-    return CodedTransfers(
-        transfers=transfers,
-        nodes=nodes,
-        n=n,
-        s_all=s_all,
-        d_all=d_all,
-        a_all=a_all,
-        t_all=t_all,
-        row=np.flatnonzero(keep),
-        s=s,
-        d=d,
-        amt=amt,
-        famt=famt,
-        time=time,
-        tns=t_all[keep].astype(np.int64),
-        month=month,
+        everyday = np.zeros(len(c.s), dtype=bool)
+        memo_inv = np.zeros(len(c.s), dtype=bool)
+    names = _names(c, accounts)
+    base = {f.name: getattr(c, f.name) for f in dataclasses.fields(CodedTransfers) if f.init}
+    out = SchemeTransfers(
+        **base,
         everyday=everyday,
         memo_inv=memo_inv,
         names=names,
         company=is_company_name(names).to_numpy(),
-        payroll=_payroll_codes(s, d, famt, month, n),
-        total_in=total_in,
-        total_out=total_out,
-        out_acc=bincount(s, famt, n),
+        payroll=_payroll_codes(c.s, c.d, c.famt, c.month, c.n),
     )
+    out._edges = c._edges
+    return out
+
+
+def code_transfers(
+    transfers: pd.DataFrame, accounts: pd.DataFrame | None = None
+) -> SchemeTransfers:
+    """:func:`fundgraph.coded.code_transfers` and :func:`scheme_transfers` in one step, for
+    a transfers table that has no coded transfers yet.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"src": ["p", "q", ""], "dst": ["c", "c", "p"],
+    ...     "amount": [5, 7, 9], "memo": ["投资", "房租", ""],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03"])})
+    >>> c = code_transfers(t)
+    >>> c.memo_inv.tolist(), c.everyday.tolist(), c.total_in.tolist()
+    ([True, False], [False, True], [12.0, 9.0, 0.0])
+    """
+    return scheme_transfers(_coded.code_transfers(transfers, accounts), accounts)
 
 
 def _forwarded_fast(c: CodedTransfers, hours: float) -> np.ndarray:
@@ -266,7 +232,7 @@ def passed_on(
 
 
 def investment_score(
-    c: CodedTransfers, rules: SchemeRules = DEFAULT_RULES
+    c: SchemeTransfers, rules: SchemeRules = DEFAULT_RULES
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Score of every account-to-account transfer of ``c`` as an investment.
 
@@ -325,7 +291,7 @@ def investment_score(
     return score, signals
 
 
-def investment_mask(c: CodedTransfers, rules: SchemeRules = DEFAULT_RULES) -> np.ndarray:
+def investment_mask(c: SchemeTransfers, rules: SchemeRules = DEFAULT_RULES) -> np.ndarray:
     """True for the account-to-account transfers of ``c`` that score as investments.
 
     The score must reach ``investment_score`` and one of the signals must be about the

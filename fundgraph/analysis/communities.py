@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..coded import CodedTransfers
 from ..schema import ROLES
 from .centrality import edge_codes
 
@@ -15,14 +16,14 @@ __all__ = ["louvain_communities", "community_table"]
 
 
 def louvain_communities(
-    G_or_table: nx.Graph | pd.DataFrame, *, seed: int = 42, resolution: float = 1.0
+    G_or_table: nx.Graph | pd.DataFrame | CodedTransfers, *, seed: int = 42, resolution: float = 1.0
 ) -> pd.Series:
     """Louvain communities of the undirected amount-weighted projection.
 
     Parameters
     ----------
-    G_or_table : graph or DataFrame
-        A :func:`fundgraph.graph.flow_graph` or a transfers table.
+    G_or_table : graph, DataFrame or CodedTransfers
+        A :func:`fundgraph.graph.flow_graph`, a transfers table or its coded transfers.
     seed : int
         Fixes the order in which nodes are visited: the same input gives the same result.
     resolution : float

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import CASH, PARTICIPANTS
+from ..accounts import most_frequent
+from ..schema import PARTICIPANTS
 from ..tables import conform, empty_frame
 from .structures import SchemeResult
 
@@ -16,28 +17,6 @@ _FIELDS = {
     "holder_id": ("holder_id", "counterparty_id", "src_id", "dst_id"),
     "holder_name": ("holder_name", "counterparty_name", "src_name", "dst_name"),
 }
-
-
-def _best(kcode: np.ndarray, kuniq: np.ndarray, vals: np.ndarray) -> pd.Series:
-    """Per key, the most frequent non-empty value; ties to the smallest (deterministic)."""
-    vcode, vuniq = pd.factorize(vals, use_na_sentinel=True)
-    vuniq = pd.Series(vuniq, dtype=object).astype(str).str.strip().to_numpy(dtype=object)
-    ok = (vcode >= 0) & (kcode >= 0)
-    ok[ok] = vuniq[vcode[ok]] != ""
-    ok[ok] = kuniq[kcode[ok]] != CASH
-    if not ok.any():
-        return pd.Series(dtype=object)
-    df = pd.DataFrame({"k": kcode[ok], "v": vcode[ok]})
-    cnt = df.groupby(["k", "v"], sort=False).size().reset_index(name="n")
-    cnt["text"] = vuniq[cnt["v"].to_numpy()]
-    cnt = cnt.sort_values(["k", "n", "text"], ascending=[True, False, True], kind="stable")
-    best = cnt.drop_duplicates("k")
-    out = pd.Series(
-        best["text"].to_numpy(),
-        dtype=object,
-        index=pd.Index(kuniq[best["k"].to_numpy()], name="account"),
-    )
-    return out.sort_index()
 
 
 def holder_fields(
@@ -62,8 +41,6 @@ def holder_fields(
     if not sources:
         return {f: pd.Series(dtype=object) for f in _FIELDS}
     keys = np.concatenate([df[k].to_numpy(dtype=object) for df, k, _ in sources])
-    kcode, kuniq = pd.factorize(keys, use_na_sentinel=True)
-    kuniq = np.asarray(kuniq, dtype=object)
     out = {}
     for field in _FIELDS:
         vals = np.concatenate(
@@ -74,7 +51,7 @@ def holder_fields(
                 for df, _, cols in sources
             ]
         )
-        out[field] = _best(kcode, kuniq, vals)
+        out[field] = most_frequent(keys, vals, strip=True)
     return out
 
 

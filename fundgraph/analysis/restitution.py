@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..money import split_largest_remainder
+
 __all__ = ["restitution_plan", "restitution_summary"]
 
 
@@ -41,7 +43,7 @@ def restitution_plan(participants: pd.DataFrame, recovered: int) -> pd.DataFrame
     Notes
     -----
     Arithmetic is on Python integers (no overflow, no floats) with the largest-remainder
-    (Hamilton) method.
+    (Hamilton) method (:func:`fundgraph.money.split_largest_remainder`).
 
     References
     ----------
@@ -79,15 +81,8 @@ def restitution_plan(participants: pd.DataFrame, recovered: int) -> pd.DataFrame
     if total == 0:
         shares = [0] * len(losses)
     else:
-        floors = [pot * v // total for v in losses]
-        rems = [pot * v % total for v in losses]
-        left = pot - sum(floors)
-        order = sorted(
-            range(len(losses)), key=lambda i: (-rems[i], -losses[i], per["person"].iat[i])
-        )
-        for i in order[:left]:
-            floors[i] += 1
-        shares = floors
+        ties = [(-v, p) for v, p in zip(losses, per["person"], strict=True)]
+        shares = split_largest_remainder(losses, pot, ties=ties)
     per["recovered_share"] = pd.Series(shares, dtype="int64")
     per["ratio"] = (per["recovered_share"] / per["net_loss"]).astype(float)
     per = per.sort_values(["net_loss", "person"], ascending=[False, True], kind="stable")

@@ -65,7 +65,9 @@ class SchemeRules:
             A person paying a found structure sums that nothing marks as investments
             is a participant when the structure then pays it back at least
             ``min_returns_each`` times from another account, or from the account it
-            paid in sums of at most ``interest_share`` of what it paid.
+            paid in sums of at most ``interest_share`` of what it paid. A payer counts
+            as paid back through a structure's loop (``min_returned``) only when it got
+            money back ``min_returns_each`` times after its first investment.
         ``small_collector_share``
             A small collector passes at least this share of what returning investors paid
             it into the structure.

@@ -39,8 +39,10 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from .. import coded as _coded
 from ..results import Structure
-from .coded import CodedTransfers, bincount, code_transfers, investment_mask, passed_on
+from .coded import SchemeTransfers as CodedTransfers  # the steps read the scheme signals too
+from .coded import bincount, code_transfers, investment_mask, passed_on, scheme_transfers
 from .features import encode_accounts, memo_matches
 from .rules import SchemeRules, rules_with
 
@@ -262,11 +264,10 @@ def _looped_groups(
     first = dep.groupby(["comp", "payer"])["t"].min().rename("first").reset_index()
     ret = ret.merge(first, on=["comp", "payer"], how="inner")
     ret = ret[ret["t"] > ret["first"]]
-    paid_nodes = dep[["payer", "comp", "node"]].drop_duplicates()
-    ret_k = ret.merge(paid_nodes.assign(same=True), on=["payer", "comp", "node"], how="left")
-    ret_k["other"] = ret_k["same"].isna()
-    per_payer = ret_k.groupby(["comp", "payer"]).agg(n=("amount", "size"), other=("other", "any"))
-    looped = per_payer[(per_payer["n"] >= 2) | per_payer["other"]].reset_index()
+    # money back at least ``min_returns_each`` times (interest, instalments of a return):
+    # one payment back, from wherever, is as likely a loan repaid or a gift
+    per_payer = ret.groupby(["comp", "payer"]).size().rename("n")
+    looped = per_payer[per_payer >= r.min_returns_each].reset_index()
     n_looped = looped.groupby("comp").size()
     n_payers = dep.groupby("comp")["payer"].nunique()
     need = np.maximum(r.min_returned, np.ceil(r.returned_share * n_payers))
@@ -576,6 +577,14 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
         role[relay] = "collector"
         part &= ~relay
         inv_mask &= ~relay[s]
+        # the payers of such a collector invested through it
+        via = dep & relay[d] & ~valid[s] & ~relay[s] & ~c.payroll[s]
+        if via.any():
+            inv_mask |= via
+            part[s[via]] = True
+            part &= ~valid & ~relay
+            inv_mask |= _follow_on(c, inv_mask, part, r)
+            _participant_levels(c, inv_mask, level, part)
     role[part] = "participant"
     ret = valid[s] & part[d] & ~c.everyday
     info = {g: dict(p.info[g], evidence="returns") for g in p.valid_comps}
@@ -1113,6 +1122,7 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     named = (c.names.to_numpy(dtype=object) != "") & ~c.company
     strong = dep & ~recurring & named[s] & free[s] & free[d]
     point = (_distinct_payers(c, strong) >= r.min_payers) & free & ~c.payroll
+    point &= ~_idle_feeders(c, strong, point, r)
     if not point.any():
         return empty
     group = _closure(c, strong, point, r) & free
@@ -1208,6 +1218,27 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     found = _Found("fraud", keep_comp, role, level, inv, np.zeros(m, dtype=bool), info)
     found.closure = group
     return found
+
+
+def _idle_feeders(
+    c: CodedTransfers, strong: np.ndarray, point: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Collection points that pay other points but pass on less than
+    ``hub_forward_share`` of what their payers paid them within
+    ``collector_pass_hours`` after it came in: a person whose relatives paid it and who
+    later invested its own money, not a collector feeding the scheme (the same test as
+    the Ponzi hubs' :func:`_forwarding_hubs`)."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    feeds = np.zeros(n, dtype=bool)
+    to_pt = point[d] & (s != d)
+    feeds[s[to_pt & point[s]]] = True
+    if not feeds.any():
+        return feeds
+    took = strong & point[d]
+    intake = bincount(d[took], famt[took], n)
+    fwd = took & passed_on(c, r.collector_pass_hours, r.forward_share, to=point)
+    passed = bincount(d[fwd], famt[fwd], n)
+    return feeds & (passed < r.hub_forward_share * intake)
 
 
 # ------------------------------------------------------------- beneficiaries
@@ -1369,6 +1400,7 @@ def find_structures(
     accounts: pd.DataFrame | None = None,
     *,
     rules: SchemeRules | None = None,
+    coded: _coded.CodedTransfers | None = None,
     **overrides: Any,
 ) -> SchemeResult:
     """Find collection structures of the three kinds and the role of every account.
@@ -1382,6 +1414,9 @@ def find_structures(
         Accounts table (for holder names and accounts without transfers).
     rules : SchemeRules, optional
         Every threshold (:class:`~fundgraph.analysis.rules.SchemeRules`).
+    coded : CodedTransfers, optional
+        The coded transfers of this table (:meth:`fundgraph.case.Case.coded`), when
+        already built; otherwise they are built here.
     **overrides
         Fields of :class:`SchemeRules` to replace (``min_payers=4`` ...).
 
@@ -1413,7 +1448,7 @@ def find_structures(
     Notes
     -----
     Every step is a vectorised pass over one coded transfers table
-    (:func:`~fundgraph.analysis.coded.code_transfers`: ``numpy.bincount``, pandas
+    (:mod:`fundgraph.coded`: ``numpy.bincount``, pandas
     group-bys, sparse connected components), so a million transfers take seconds.
 
     References
@@ -1426,8 +1461,10 @@ def find_structures(
        层级 and 人数 of a recruitment tree.
     """
     r = rules_with(rules, overrides)
-    t = transfers_table(G_or_table)
-    c = code_transfers(t, accounts)
+    if coded is None:
+        c = code_transfers(transfers_table(G_or_table), accounts)
+    else:
+        c = scheme_transfers(coded, accounts)
     dep = investment_mask(c, r)
     pyramid = _pyramid(c, np.ones(c.n, dtype=bool), r, dep)
     free = pyramid.comp < 0

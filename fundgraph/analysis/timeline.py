@@ -41,6 +41,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..coded import code_transfers
 from ..errors import InputError
 from ..results import (
     CollapseDate,
@@ -50,7 +51,7 @@ from ..results import (
     TimelineFacts,
 )
 from ..schema import CASH, is_cash
-from .coded import code_transfers, investment_mask
+from .coded import investment_mask, scheme_transfers
 from .features import non_investment_memo
 from .rules import DEFAULT_RULES, SchemeRules
 from .tracing import _UNTRACED, METHODS, _event_order, _Flows, _labelled_sweep
@@ -197,7 +198,9 @@ def _scheme_flows(
     # transfer whose statement names none counts as that currency)
     main = case.summary.currency
     if main and "currency" in t:
-        t = t[t["currency"].fillna("").astype(str).isin([main, ""]).to_numpy()]
+        in_main = t["currency"].fillna("").astype(str).isin([main, ""]).to_numpy()
+        if not in_main.all():
+            t = t[in_main]
     out = pd.DataFrame(
         {
             "transfer_id": t["transfer_id"].to_numpy(np.int64)
@@ -221,7 +224,12 @@ def _scheme_flows(
     l_dst = out["dst"].map(level).to_numpy(dtype="float64")
 
     amt = out["amount"].to_numpy(np.int64)
-    coded = code_transfers(t.reset_index(drop=True), case.accounts)
+    if t is case.transfers:
+        coded = scheme_transfers(case.coded(), case.accounts)
+    else:
+        coded = scheme_transfers(
+            code_transfers(t.reset_index(drop=True), case.accounts), case.accounts
+        )
     invest = np.zeros(len(out), dtype=bool)
     invest[coded.row] = investment_mask(coded, rules)
     deposit = src_p & dst_in & ~everyday & invest

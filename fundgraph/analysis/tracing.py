@@ -47,7 +47,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..coded import CodedTransfers, code_transfers, text_ends
 from ..errors import InputError
+from ..money import split_largest_remainder
 from ..schema import CASH, is_unknown
 
 __all__ = [
@@ -97,64 +99,6 @@ RESULT_COLUMNS = [
     "method",
     "transfer_ids",
 ]
-
-
-# --------------------------------------------------------------------------- arithmetic
-
-
-def split_largest_remainder(weights: list[int], total: int) -> list[int]:
-    """Split ``total`` cents in proportion to ``weights`` exactly (largest remainder).
-
-    Each part gets the floor of its exact share; the cents left over go one each to the
-    parts with the largest remainders, ties to the earlier part. The parts always sum to
-    ``total``.
-
-    Parameters
-    ----------
-    weights : list of int
-        Non-negative integers with a positive sum.
-    total : int
-        Non-negative integer to split.
-
-    Returns
-    -------
-    list of int
-
-    Examples
-    --------
-    >>> split_largest_remainder([1, 1, 1], 100)
-    [34, 33, 33]
-    >>> split_largest_remainder([50, 30, 20], 7)
-    [4, 2, 1]
-
-    References
-    ----------
-    .. [1] Hamilton's method of apportionment (largest remainder).
-    """
-    w_sum = sum(weights)
-    if w_sum <= 0:
-        raise ValueError("weights must have a positive sum")
-    if len(weights) > 32 and max(weights) * total < 2**62:
-        # the same arithmetic, vectorised where the products fit in int64
-        w = np.asarray(weights, dtype=np.int64)
-        prod = w * total
-        q = prod // w_sum
-        short = total - int(q.sum())
-        if short:
-            r = prod % w_sum
-            q[np.lexsort((np.arange(len(w)), -r))[:short]] += 1
-        return q.tolist()
-    parts = []
-    rems = []
-    for i, weight in enumerate(weights):
-        part, rem = divmod(weight * total, w_sum)
-        parts.append(part)
-        rems.append((-rem, i))
-    short = total - sum(parts)
-    if short:
-        for _, i in heapq.nsmallest(short, rems):
-            parts[i] += 1
-    return parts
 
 
 def _push(pieces: list[list[int]], label: int, amount: int) -> None:
@@ -348,39 +292,53 @@ def _ledger(method: str, timed: bool):
 
 
 class _Flows:
-    """The transfers as integer arrays: account codes, cents, times (ns), ids."""
+    """The transfers as integer arrays: account codes, cents, times (ns), ids.
 
-    def __init__(self, transfers: pd.DataFrame, obtained: set[str] | None) -> None:
+    Codes 0 and 1 are cash and the unnamed counterparty; the accounts follow in the order
+    of the case's coded transfers (``coded``, :mod:`fundgraph.coded`; built here from
+    ``transfers`` when not given). Transfers of no money or from an account to itself are
+    left out; the others are in time order.
+    """
+
+    def __init__(
+        self,
+        transfers: pd.DataFrame,
+        obtained: set[str] | None,
+        coded: CodedTransfers | None = None,
+    ) -> None:
         for col in ("src", "dst", "amount", "time"):
             if col not in transfers.columns:
                 raise InputError(f"transfers table has no {col!r} column")
         t = transfers
         if "transfer_id" not in t.columns:
             t = t.assign(transfer_id=np.arange(len(t), dtype=np.int64))
-        src = t["src"].fillna(CASH).astype(str).to_numpy(dtype=object)
-        dst = t["dst"].fillna(CASH).astype(str).to_numpy(dtype=object)
+        if coded is None:
+            ends = {c: t[c].fillna(CASH).astype(str) for c in ("src", "dst")}
+            coded = code_transfers(t[["amount", "time"]].assign(**ends))
         # a missing side the statement does not call cash is an unnamed counterparty
-        unnamed = is_unknown(t)
-        src = np.where((src == CASH) & unnamed, _UNNAMED, src)
-        dst = np.where((dst == CASH) & unnamed, _UNNAMED, dst)
-        amount = t["amount"].to_numpy(dtype=np.int64)
-        time = pd.to_datetime(t["time"]).astype("datetime64[ns]").to_numpy().astype(np.int64)
+        void = np.where(is_unknown(t), 1, 0)
+        src = np.where(coded.s_all >= 0, coded.s_all + 2, void)
+        dst = np.where(coded.d_all >= 0, coded.d_all + 2, void)
+        amount = coded.a_all
+        time = coded.t_all.astype(np.int64)
         tid = t["transfer_id"].to_numpy(dtype=np.int64)
         keep = (amount > 0) & (src != dst)
         src, dst, amount, time, tid = src[keep], dst[keep], amount[keep], time[keep], tid[keep]
         order = np.lexsort((tid, time))
-        self.names, codes = np.unique(
-            np.concatenate([src, dst, np.array([CASH, _UNNAMED], dtype=object)]),
-            return_inverse=True,
+        self.names = np.concatenate(
+            [np.array([CASH, _UNNAMED], dtype=object), coded.nodes.to_numpy(dtype=object)]
         )
-        n = len(src)
-        self.src = codes[:n][order].astype(np.int64)
-        self.dst = codes[n : 2 * n][order].astype(np.int64)
-        self.cash = int(codes[-2])
-        self.unnamed = int(codes[-1])
+        self.src = src[order].astype(np.int64)
+        self.dst = dst[order].astype(np.int64)
+        self.cash = 0
+        self.unnamed = 1
         #: the codes that are no account (cash, the unnamed counterparty)
         self.void = np.zeros(len(self.names), dtype=bool)
         self.void[[self.cash, self.unnamed]] = True
+        #: the codes some traced transfer names
+        self.present = np.zeros(len(self.names), dtype=bool)
+        self.present[self.src] = True
+        self.present[self.dst] = True
         self.amount = amount[order]
         self.time = time[order]
         self.tid = tid[order]
@@ -401,7 +359,7 @@ class _Flows:
 
     def code(self, account: str) -> int:
         c = self.index.get(str(account))
-        if c is None or self.void[c]:
+        if c is None or self.void[c] or not self.present[c]:
             raise InputError(f"account {account!r} does not appear in the transfers")
         return c
 
@@ -431,12 +389,14 @@ def _case_account(obj, account: str) -> str:
     return account
 
 
-def _as_transfers(obj) -> tuple[pd.DataFrame, set[str] | None]:
-    """A transfers table (and the obtained accounts, where known) from a Case, table or graph."""
+def _as_transfers(obj) -> tuple[pd.DataFrame, set[str] | None, CodedTransfers | None]:
+    """A transfers table (and the obtained accounts, where known, and the coded transfers
+    of a Case) from a Case, table or graph."""
     if isinstance(obj, pd.DataFrame):
-        return obj, None
+        return obj, None, None
     if hasattr(obj, "transfers") and hasattr(obj, "accounts"):
-        return obj.transfers, _obtained_from_accounts(obj.accounts)
+        coded = obj.coded() if hasattr(obj, "coded") and text_ends(obj.transfers) else None
+        return obj.transfers, _obtained_from_accounts(obj.accounts), coded
     if isinstance(obj, nx.MultiDiGraph):
         rows = [
             (s, d, int(k), int(a["amount"]), a["time"])
@@ -444,7 +404,7 @@ def _as_transfers(obj) -> tuple[pd.DataFrame, set[str] | None]:
         ]
         t = pd.DataFrame(rows, columns=["src", "dst", "transfer_id", "amount", "time"])
         t["time"] = pd.to_datetime(t["time"])
-        return t, None
+        return t, None, None
     if isinstance(obj, nx.Graph):
         raise InputError(
             "tracing needs one edge per transfer with its time: pass the transfers table or "
@@ -773,11 +733,11 @@ def trace_forward(
     .. [3] Re Hallett's Estate (1880) 13 Ch D 696 — the holder's own money leaves first.
     .. [4] docs/method.md, "Following the money"; i2 Analyst's Notebook, Find Linked Items.
     """
-    table, ob_case = _as_transfers(transfers)
+    table, ob_case, coded = _as_transfers(transfers)
     since_ns, gap_ns = _check_options(method, max_hops, amount, min_amount, since, max_gap)
     if origin not in ("auto", "inflows", "outflows"):
         raise InputError(f"origin must be auto, inflows or outflows, not {origin!r}")
-    f = _Flows(table, set(map(str, obtained)) if obtained is not None else ob_case)
+    f = _Flows(table, set(map(str, obtained)) if obtained is not None else ob_case, coded)
     start = f.code(_case_account(transfers, account))
     if origin == "auto":
         has_in = bool(((f.dst == start) & (f.time >= (since_ns or -(2**63)))).any())
@@ -1069,9 +1029,9 @@ def trace_backward(
     .. [1] docs/method.md, "Following the money" (来源可溯、去向可查).
     .. [2] See :func:`trace_forward`.
     """
-    table, ob_case = _as_transfers(transfers)
+    table, ob_case, coded = _as_transfers(transfers)
     since_ns, gap_ns = _check_options(method, max_hops, amount, min_amount, since, max_gap)
-    f = _Flows(table, set(map(str, obtained)) if obtained is not None else ob_case)
+    f = _Flows(table, set(map(str, obtained)) if obtained is not None else ob_case, coded)
     target = f.code(_case_account(transfers, account))
     since_v = since_ns if since_ns is not None else -(2**63)
     sel = (f.dst == target) & (f.time >= since_v)

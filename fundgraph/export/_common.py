@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case
-from ..i18n import catalogue, check_lang, t
+from ..i18n import catalogue, check_lang, t, t_or
 from ..money import yuan_decimal
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "xml_safe",
     "yuan_number",
     "yuan_numbers",
-    "account_names",
     "column_label",
 ]
 
@@ -83,26 +82,10 @@ def case_title(case: Case, lang: str) -> str:
 def role_label(role: Any, lang: str) -> str:
     """The role code as a reader's word (``core`` → 核心账户); unknown codes as they are."""
     code = "" if role is None or (not isinstance(role, str) and pd.isna(role)) else str(role)
-    return catalogue(lang).get(f"role.{code}", code)
+    return t_or(f"role.{code}", lang, code)
 
 
 def column_label(column: str, lang: str) -> str:
     """Header text of a column in ``lang`` (the column name where none is defined)."""
     msgs = catalogue(lang)
     return msgs.get(f"export.col.{column}") or msgs.get(f"column.{column}") or column
-
-
-def account_names(case: Case) -> dict[str, str]:
-    """Account → holder name, from the accounts table, else from the transfers."""
-    names: dict[str, str] = {}
-    tr = case.transfers
-    if len(tr):
-        for side in ("src", "dst"):
-            sub = tr[[side, f"{side}_name"]]
-            sub = sub[(sub[side] != "") & (sub[f"{side}_name"] != "")]
-            names.update(dict(zip(sub[side], sub[f"{side}_name"], strict=True)))
-    acc = case.accounts
-    if len(acc):
-        sub = acc[acc["holder_name"].astype(str) != ""]
-        names.update(dict(zip(sub["account"], sub["holder_name"].astype(str), strict=True)))
-    return names

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import schema as S
 from ..errors import FundgraphError
-from ..i18n import catalogue, t
+from ..i18n import t, t_or
 from ..money import yuan
 from ..tables import conform
 from .balance import balance_breaks
@@ -323,8 +323,7 @@ def _layout(tb: RawTable, layouts: LayoutSet | None = None) -> str:
 
 def _problem_text(p: FileProblem, lang: str) -> str:
     # the catalogue's text in the run's language where it has one for the code
-    key = f"reject.{p.code}"
-    return t(key, lang, value=p.detail) if key in catalogue(lang) else p.detail
+    return t_or(f"reject.{p.code}", lang, p.detail, value=p.detail)
 
 
 def read_exports(

@@ -37,8 +37,9 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from ..accounts import known_names
 from ..case import Case
-from ..i18n import catalogue, check_lang
+from ..i18n import catalogue, check_lang, t, t_or
 from ..money import format_cny
 from ..results import Structure, Threshold, TimelineFacts
 from ..schema import ROLES
@@ -81,17 +82,11 @@ class _Text:
         self.messages = catalogue(lang)
 
     def __call__(self, key: str, /, **values: object) -> str:
-        text = self.messages.get(key)
-        if text is None:
-            raise KeyError(f"no message {key!r} in locale {self.lang!r}")
-        return text.format(**values) if values else text
+        return t(key, self.lang, **values)
 
     def maybe(self, key: str, default: str, /, **values: object) -> str:
         """The message ``key`` if the catalogue has it, else ``default`` (shown as is)."""
-        text = self.messages.get(key)
-        if text is None:
-            return default
-        return text.format(**values) if values else text
+        return t_or(key, self.lang, default, **values)
 
     def generic(self, key: str, default: str, /) -> str:
         """The message ``key`` with its ``{placeholders}`` shown as an ellipsis (a category name)."""
@@ -314,12 +309,10 @@ def _thresholds(case: Case, T: _Text) -> dict[str, Any]:
 
 
 def _account_names(case: Case) -> dict[str, str]:
-    names: dict[str, str] = {}
-    if _col(case.accounts, "holder_name"):
-        for acc, name in zip(case.accounts["account"], case.accounts["holder_name"], strict=False):
-            if isinstance(name, str) and name:
-                names[str(acc)] = name
-    return names
+    if not _col(case.accounts, "holder_name"):
+        return {}
+    names = known_names(case.accounts)
+    return {str(a): n for a, n in names.items() if isinstance(n, str)}
 
 
 def _flows_into(case: Case, dsts: set[str]) -> pd.DataFrame:

@@ -670,3 +670,45 @@ def test_a_collector_whose_payers_pass_sums_on_is_no_tree_organiser(monkeypatch)
     # the rule is what keeps it out: without it the same rows give a tree under A
     monkeypatch.setattr(S, "_branch_of_collection", lambda *a: False)
     assert "pyramid" in [s.kind for s in find_structures(t).structures]
+
+
+def test_payers_of_a_collector_without_statement_invested_through_it():
+    # x (no statement) passes 9 different sums on to the core; z's statement shows it
+    # paid x 3.2万 "投资": z is a participant one level below x, and its 3.2万 is paid in
+    rows = _core_with_payout()
+    rows += [("x", "core", 3 * WAN + k * 12_300, T0 + (2 + 3 * k) * DAY) for k in range(9)]
+    rows.append(("z", "x", 32_000_00, T0 + 3 * DAY, "投资"))
+    r = find_structures(table(rows))
+    a = r.accounts
+    assert a.loc["x", "role"] == "collector"
+    assert a.loc["z", "role"] == "participant" and a.loc["z", "level"] == 2
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert int(paid["z"]) == 32_000_00 and "x" not in paid.index
+
+
+def test_one_payment_back_each_is_no_returns_loop():
+    # six people pay the core 5万 and each gets one payment back: a loan repaid or a
+    # refund, not returns paid month after month
+    rows = [(f"p{i}", "core", 5 * WAN, T0 + i * DAY) for i in range(6)]
+    rows.append(("core", "pay", 6 * 50_000, T0 + 20 * DAY))
+    rows += [("pay", f"p{i}", 50_000, T0 + 60 * DAY) for i in range(6)]
+    assert "ponzi" not in [s.kind for s in find_structures(table(rows)).structures]
+    # twice each: a returns loop
+    rows += [("pay", f"p{i}", 50_000, T0 + 90 * DAY) for i in range(6)]
+    assert "ponzi" in [s.kind for s in find_structures(table(rows)).structures]
+
+
+def test_a_person_paid_by_relatives_who_later_invests_is_no_fraud_collector():
+    # f gets large sums from three relatives over weeks and a month later pays the core
+    # once: it passed nothing on after it came in, so it is a participant
+    rows, names = _fraud_rows()
+    for k, rel in enumerate(("r1", "r2", "r3")):
+        rows.append((rel, "f", 20 * WAN + k * 41_300, T0 + (3 + 9 * k) * DAY))
+        names[rel] = f"亲属{k}"
+    rows.append(("f", "core", 45 * WAN + 12_300, T0 + 60 * DAY))
+    names["f"] = "周某"
+    r = find_structures(table(rows, names=names))
+    a = r.accounts
+    assert [s.kind for s in r.structures] == ["fraud"]
+    assert a.loc["f", "role"] == "participant"
+    assert r.structures[0].collectors == {1: ("col1", "col2")}

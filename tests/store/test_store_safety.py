@@ -186,14 +186,19 @@ def test_a_server_lost_mid_push_is_one_line(bolt, case_name, case_dir, monkeypat
     monkeypatch.setenv("NEO4J_PASSWORD", bolt["password"])
     if bolt["database"]:
         monkeypatch.setenv("NEO4J_DATABASE", bolt["database"])
-    report = cli_store._ProgressLines.__call__
+    make_report = cli_store._push_progress
 
-    def cut_in_transfers(self, stage, done, total):
-        if stage == "transfers" and done:
-            proxy.cut()
-        return report(self, stage, done, total)
+    def cutting(progress):
+        report = make_report(progress)
 
-    monkeypatch.setattr(cli_store._ProgressLines, "__call__", cut_in_transfers)
+        def cut_in_transfers(stage, done, total):
+            if stage == "transfers" and done:
+                proxy.cut()
+            return report(stage, done, total)
+
+        return cut_in_transfers
+
+    monkeypatch.setattr(cli_store, "_push_progress", cutting)
     try:
         result = CliRunner().invoke(
             group, ["push", str(case_dir), "--case", case_name, "--batch-size", "3"]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...case import Case
+from ...coded import text_ends
 from ...graph import aggregate_edges
 from ...results import alert_texts
 from ...schema import CASH, ROLES
@@ -119,18 +120,15 @@ class _Selection:
     row_height: float = 0.0
 
 
-def _end_codes(transfers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Each transfer's ``src`` and ``dst`` as a number (cash and missing ends as ``""``),
-    numbered in the sorted order of the distinct account ids, with those ids; None when
-    the ends are not all text (then the views use the slower general path)."""
-    if not len(transfers) or not {"src", "dst"} <= set(transfers.columns):
+def _end_codes(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each transfer's ``src`` and ``dst`` as the number of its account in the case's coded
+    transfers (:meth:`fundgraph.case.Case.coded`; -1 for cash and missing ends), with the
+    account ids; None when the ends are not all text (then the views use the slower
+    general path)."""
+    if not text_ends(case.transfers):
         return None
-    n = len(transfers)
-    ends = pd.concat([transfers["src"], transfers["dst"]], ignore_index=True).fillna(CASH)
-    if pd.api.types.infer_dtype(ends, skipna=False) != "string":
-        return None
-    codes, ids = pd.factorize(ends.to_numpy(dtype=object), sort=True)
-    return codes[:n], codes[n:], np.asarray(ids, dtype=object)
+    c = case.coded()
+    return c.s_all, c.d_all, c.nodes.to_numpy(dtype=object)
 
 
 def _account_edges(transfers: pd.DataFrame, ends) -> pd.DataFrame:
@@ -139,8 +137,7 @@ def _account_edges(transfers: pd.DataFrame, ends) -> pd.DataFrame:
     if ends is None:
         return aggregate_edges(transfers)
     src, dst, ids = ends
-    cash = np.flatnonzero(ids == CASH)
-    keep = ~(np.isin(src, cash) | np.isin(dst, cash))
+    keep = (src >= 0) & (dst >= 0)
     if not keep.any():
         return aggregate_edges(transfers.iloc[:0])
     key = src[keep].astype("int64") * len(ids) + dst[keep]
@@ -171,7 +168,7 @@ def _account_edges(transfers: pd.DataFrame, ends) -> pd.DataFrame:
 
 
 def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
-    ends = _end_codes(case.transfers)
+    ends = _end_codes(case)
     agg = _account_edges(case.transfers, ends)
     acc = case.accounts.copy()
     if "account" not in acc:
@@ -278,7 +275,7 @@ def _time_flows(
     slots = _Slots.spanning(t["time"])
     if ends is not None:
         src_code, dst_code, ids = ends
-        of_id = np.where(ids == CASH, -1, code.get_indexer(ids))
+        of_id = np.r_[code.get_indexer(ids), -1]  # cash (-1) stays -1
         u, v = of_id[src_code[dated]], of_id[dst_code[dated]]
     else:
         src = t["src"].fillna(CASH).astype(str)
