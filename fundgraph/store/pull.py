@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from .. import schema as S
+from ..analysis.timeline import case_timeline
 from ..case import Case, check_case_folder, finish_case, write_case_data
 from ..errors import StoreError
 from ..results import CaseSummary, Structure, read_alert_texts
@@ -111,6 +112,8 @@ def pull_case(
         df = _table_from_json(meta.get(prop), schema)
         if df is not None:
             setattr(case, attr, read_alert_texts(df, case.lang) if attr == "alerts" else df)
+    # the timeline is derived from the tables pulled: computed as the analysis did
+    case.timeline = case_timeline(case)
     out = Path(out_dir)
     write_case_data(case, out)
     finish_case(case, out)

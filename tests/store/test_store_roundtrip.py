@@ -55,6 +55,11 @@ def snapshot(bolt, name):
 def assert_same_case_files(a, b):
     for name in COMPARED_BYTES:
         assert filecmp.cmp(a / name, b / name, shallow=False), f"{name} differs after a round trip"
+    # the timeline is not stored: the pull derives it from the tables as the analysis did
+    if (a / "timeline.json").is_file():
+        assert filecmp.cmp(a / "timeline.json", b / "timeline.json", shallow=False)
+    else:
+        assert (b / "timeline.json").is_file()
     for name in ("transfers.parquet", "accounts.parquet"):
         pd.testing.assert_frame_equal(
             pd.read_parquet(a / name), pd.read_parquet(b / name), check_dtype=False
@@ -240,3 +245,18 @@ def test_cypher_in_values_is_only_text(bolt, case_name, tmp_path):
 def test_pull_of_unknown_case_is_a_store_error(bolt, case_name, tmp_path):
     with pytest.raises(StoreError, match="no case"):
         pull_case(case_name, tmp_path / "x", **bolt)
+
+
+def test_analysed_case_round_trip_keeps_its_timeline(bolt, case_name, tmp_path):
+    # a case the pipeline analysed: the pulled folder's timeline.json (derived from the
+    # pulled tables) is the very file the analysis wrote, and the report shows it
+    from fundgraph.pipeline import analyze
+    from fundgraph.synth import generate_case
+
+    root = tmp_path / "synth"
+    generate_case(root, seed=5, participants=30, months=8)
+    analyze([root / "exports"], root / "case", lang="en", html=False)
+    push_case(root / "case", case_name, **bolt)
+    out = pull_case(case_name, tmp_path / "pulled", **bolt)
+    assert_same_case_files(root / "case", out)
+    assert (root / "case" / "timeline.json").read_bytes() == (out / "timeline.json").read_bytes()
