@@ -26,6 +26,8 @@ the font subsets.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -116,7 +118,21 @@ def _templates(title: str) -> tuple[str, str]:
 
 
 def _chromium_pdf(html: str, title: str) -> tuple[bytes, list[str]]:
-    """Print ``html`` with Chromium; returns the PDF and the requests that were refused."""
+    """Print ``html`` with Chromium; returns the PDF and the requests that were refused.
+
+    Playwright's synchronous API refuses to run in a thread with an asyncio event loop
+    (a notebook, or a program that already drives a browser): the printing then runs in
+    a thread of its own, and its errors come back here.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _chromium_pdf_here(html, title)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_chromium_pdf_here, html, title).result()
+
+
+def _chromium_pdf_here(html: str, title: str) -> tuple[bytes, list[str]]:
     from playwright.sync_api import sync_playwright
 
     refused: list[str] = []

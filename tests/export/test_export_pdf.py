@@ -148,3 +148,16 @@ def test_weasyprint_engine(long_case, tmp_path):
     assert len(with_rows) >= 2 and all(t("report.col.net_loss", "zh") in p for p in with_rows)
     # every column is on the page: the last participant's loss and last payment date
     assert "¥10,000.00" in text and "2022-01-01" in text
+
+
+def test_pdf_from_inside_a_running_event_loop(engine, pdf):
+    # a notebook runs an asyncio loop: the synchronous browser API is driven from a
+    # thread of its own there, and the bytes are the same
+    import asyncio
+
+    async def inside():
+        return pdfmod.report_pdf(hand_case(), lang="zh", engine=engine)
+
+    got = asyncio.run(inside())
+    assert got == pdfmod.report_pdf(hand_case(), lang="zh", engine=engine)
+    assert got.startswith(b"%PDF")
