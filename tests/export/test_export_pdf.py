@@ -152,12 +152,15 @@ def test_weasyprint_engine(long_case, tmp_path):
 
 def test_pdf_from_inside_a_running_event_loop(engine, pdf):
     # a notebook runs an asyncio loop: the synchronous browser API is driven from a
-    # thread of its own there, and the bytes are the same
+    # thread of its own there, and the bytes are the same (the loop is started in a
+    # fresh thread: this test process may already run one for its browser fixture)
     import asyncio
+    import concurrent.futures
 
     async def inside():
         return pdfmod.report_pdf(hand_case(), lang="zh", engine=engine)
 
-    got = asyncio.run(inside())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        got = pool.submit(asyncio.run, inside()).result()
     assert got == pdfmod.report_pdf(hand_case(), lang="zh", engine=engine)
     assert got.startswith(b"%PDF")
