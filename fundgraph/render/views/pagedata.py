@@ -92,8 +92,17 @@ def view_data(
 ) -> dict[str, Any]:
     """The data a view page draws, as plain JSON-ready objects.
 
-    Parameters are those of :func:`render_view`. Useful to inspect or test what a page
-    will show without a browser.
+    Useful to inspect or test what a page will show without a browser.
+
+    Parameters
+    ----------
+    case : Case
+        An analysed case.
+    view, focus, hops, lang, max_nodes, size_by, max_per_level, error_lang
+        As for :func:`render_view`.
+    json_text : list, optional
+        When given, the data as the page's JSON text is appended to it (so that a caller
+        writing the page does not encode it twice).
 
     Returns
     -------
