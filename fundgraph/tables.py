@@ -145,9 +145,10 @@ def _part_prefix(path: Path) -> str:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike):
-    """A temporary file name beside ``path`` to write to; on success the file is renamed
-    to ``path``, on any error removed, so a reader never sees half a file. Leftovers of a
-    killed writer of ``path`` are removed first.
+    """A temporary file name beside ``path`` to write to, renamed to ``path`` on success.
+
+    On any error the temporary file is removed instead, so a reader never sees half a
+    file. Leftovers of a killed writer of ``path`` are removed first.
 
     Parameters
     ----------

@@ -228,8 +228,10 @@ def render_view(
 
 
 def render_all(case: Case, out_dir: str | os.PathLike, lang: str = "zh") -> list[Path]:
-    """Write the pages the pipeline ships with a case: ``graph.html`` (the overview) and
-    ``report.html`` (:func:`fundgraph.render.report.render_report`).
+    """Write the pages the pipeline ships with a case: ``graph.html`` and ``report.html``.
+
+    ``graph.html`` is the overview (:func:`render_view`), ``report.html`` the
+    prosecutor's report (:func:`fundgraph.render.report.render_report`).
 
     Parameters
     ----------
