@@ -186,9 +186,10 @@ class SchemeRules:
     >>> t["time"] = pd.to_datetime(t["time"])
     >>> for rules in (SchemeRules(), SchemeRules(min_payers=7)):
     ...     case = analyze_case(Case(transfers=t), rules=rules, lang="en")
-    ...     print(rules.min_payers, len(case.structures), case.summary["participant_persons"])
-    3 1 6
-    7 0 0
+    ...     roles = sorted(case.accounts["role"].value_counts().items())
+    ...     print(rules.min_payers, len(case.structures), roles)
+    3 1 [('collector', 1), ('core', 1), ('participant', 6)]
+    7 0 [('other', 8)]
     >>> rules = SchemeRules(min_payers=7)
     >>> rules.min_payers = 8
     Traceback (most recent call last):
