@@ -121,6 +121,51 @@ def account_table(
     name (``unknown_in``/``unknown_out``, see :func:`fundgraph.schema.is_cash`);
     ``in_degree``/``out_degree`` count distinct counterparty accounts
     (:func:`account_flows`). Analysis columns (role, level, ...) are left empty.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The accepted statement rows (:attr:`fundgraph.ingest.Ingested.transactions`);
+        ``account``, ``holder_name`` and ``holder_id`` are read. An account with rows here
+        is ``obtained`` (its statement is in the case).
+    transfers : DataFrame
+        The transfers (:func:`fundgraph.ingest.build_transfers`): ``src``, ``dst``,
+        ``amount`` (cents), ``time``, ``counterparty_kind`` and the names and ID numbers
+        of both sides.
+    aliases : dict of str to str, optional
+        Alias to canonical account (:attr:`fundgraph.ingest.Ingested.aliases`), listed in
+        the ``aliases`` column of the canonical account.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`fundgraph.schema.ACCOUNTS`. ``holder_name``/``holder_id``
+        are the most frequent that the account's own statement shows, else what other
+        statements show for it as counterparty (:func:`best_names`).
+
+    See Also
+    --------
+    account_flows : the totals and counts alone.
+    fundgraph.analysis.analyze_case : fills in the analysis columns.
+
+    Examples
+    --------
+    The statement of a collector ``col``: two payers in, one cash withdrawal out.
+
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"account": ["col", "col", "col"], "holder_name": "王五",
+    ...                    "holder_id": ""})
+    >>> t = pd.DataFrame({"src": ["p1", "p2", "col"], "dst": ["col", "col", ""],
+    ...     "amount": [5_000_000, 3_000_000, 1_000_000],
+    ...     "counterparty_kind": ["account", "account", "cash"],
+    ...     "time": pd.to_datetime(["2022-03-01", "2022-03-02", "2022-03-05"]),
+    ...     "src_name": ["张三", "李四", "王五"], "dst_name": ["王五", "王五", ""],
+    ...     "src_id": "", "dst_id": ""})
+    >>> acc = account_table(tx, t, {"6222000000000100": "col"})
+    >>> acc[["account", "holder_name", "obtained", "aliases"]].values.tolist()
+    [['col', '王五', True, '6222000000000100'], ['p1', '张三', False, ''], ['p2', '李四', False, '']]
+    >>> acc[["account", "in_amount", "out_amount", "cash_out", "in_degree"]].values.tolist()
+    [['col', 8000000, 1000000, 1000000, 2], ['p1', 0, 5000000, 0, 0], ['p2', 0, 3000000, 0, 0]]
     """
     t = transfers
     df = account_flows(t, code_transfers(t, transactions[["account"]]))

@@ -97,12 +97,44 @@ def install_log_masking() -> None:
 class FundgraphError(Exception):
     """Base class of every error fundgraph raises on purpose.
 
+    An error a user can cause (a bad file, option, case folder or database setting) is
+    one of its subclasses; the command line prints it as one line on stderr and exits
+    with status 1. Anything else that escapes is a bug.
+
     Parameters
     ----------
     message : str, optional
         The text; when omitted it is the English catalogue text of ``key``.
     key : str, optional
         Message catalogue key, filled with ``params``.
+    **params
+        The values the catalogue text of ``key`` names.
+
+    Attributes
+    ----------
+    key : str or None
+        As given.
+    params : dict
+        As given.
+
+    See Also
+    --------
+    InputError, CaseError, StoreError : the subclasses raised.
+    fundgraph.i18n.t : the catalogue look-up.
+
+    Examples
+    --------
+    >>> from fundgraph.export import default_name
+    >>> try:
+    ...     default_name("doc", "en")
+    ... except FundgraphError as exc:
+    ...     print(type(exc).__name__, "-", exc)
+    InputError - unknown export format doc; choose one of xlsx, graphml, gexf, anx, pdf
+    >>> err = FundgraphError(key="error.no_exports", paths="statements/")
+    >>> str(err) == err.localized("en"), err.key, err.params
+    (True, 'error.no_exports', {'paths': 'statements/'})
+    >>> FundgraphError("plain text").localized("zh")
+    'plain text'
     """
 
     def __init__(self, message: str = "", *, key: str | None = None, **params: object) -> None:
@@ -115,7 +147,23 @@ class FundgraphError(Exception):
         super().__init__(message)
 
     def localized(self, lang: str) -> str:
-        """The message in ``lang`` (the English text when it has no catalogue key)."""
+        """The message in ``lang`` (the English text when it has no catalogue key).
+
+        Parameters
+        ----------
+        lang : {"zh", "en"}
+            The language wanted.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> err = FundgraphError(key="error.not_a_case", path="out")
+        >>> err.localized("zh")
+        'out：不是完整的案件文件夹（缺少 case.json）；请先运行 fundgraph analyze'
+        """
         if not self.key:
             return str(self)
         from .i18n import t
@@ -124,12 +172,50 @@ class FundgraphError(Exception):
 
 
 class InputError(FundgraphError):
-    """A bank export or an option value cannot be used (names the file, row or option)."""
+    """A bank export or an option value cannot be used (names the file, row or option).
+
+    Parameters
+    ----------
+    message, key, **params
+        As for :class:`FundgraphError`.
+
+    Examples
+    --------
+    >>> err = InputError(key="error.no_exports", paths="statements/")
+    >>> isinstance(err, FundgraphError), str(err)
+    (True, 'no bank export found under statements/ (looked for .csv .txt .xlsx .xls with a statement header)')
+    """
 
 
 class CaseError(FundgraphError):
-    """A case folder is missing, incomplete or from an incompatible version."""
+    """A case folder is missing, incomplete or from an incompatible version.
+
+    Parameters
+    ----------
+    message, key, **params
+        As for :class:`FundgraphError`.
+
+    Examples
+    --------
+    >>> from fundgraph import load_case
+    >>> load_case("no-such-folder")
+    Traceback (most recent call last):
+    fundgraph.errors.CaseError: no-such-folder: not a complete case folder (no case.json); run 'fundgraph analyze' first
+    """
 
 
 class StoreError(FundgraphError):
-    """The graph database refused or could not be reached."""
+    """The graph database refused or could not be reached.
+
+    Parameters
+    ----------
+    message, key, **params
+        As for :class:`FundgraphError`.
+
+    Examples
+    --------
+    >>> from fundgraph.store import push_case
+    >>> push_case("case/", "")
+    Traceback (most recent call last):
+    fundgraph.errors.StoreError: a case name is required (--case NAME)
+    """

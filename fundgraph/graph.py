@@ -71,6 +71,28 @@ def flow_graph(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     Node attributes: ``cash_in``, ``cash_out``, ``unknown_in``, ``unknown_out`` and, when ``accounts`` is given,
     ``holder_name``, ``holder_id``, ``role``, ``level``, ``obtained``.
 
+    Parameters
+    ----------
+    transfers : DataFrame
+        The transfers (:data:`fundgraph.schema.TRANSFERS`): ``src``, ``dst`` ("" for cash
+        or a counterparty the statement does not name), ``amount`` (cents), ``time``, and
+        ``counterparty_kind`` where cash and unknown counterparties are to be told apart.
+    accounts : DataFrame, optional
+        The accounts table (:func:`fundgraph.accounts.account_table`, or a case's
+        analysed one), whose columns listed above become node attributes; its accounts
+        without a transfer become nodes too.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are account ids (strings; cash and unnamed counterparties are no nodes),
+        in sorted order after those of ``accounts``; edges are sorted by ``src``, ``dst``.
+
+    See Also
+    --------
+    transfer_multigraph : one edge per transfer instead.
+    aggregate_edges : the edges as a table.
+
     Examples
     --------
     >>> import pandas as pd
@@ -80,6 +102,10 @@ def flow_graph(transfers: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     >>> G = flow_graph(t)
     >>> G["a"]["b"]["amount"], G["a"]["b"]["count"], G.nodes["b"]["cash_out"]
     (350, 2, 50)
+    >>> sorted(G.nodes), G.number_of_edges()
+    (['a', 'b'], 1)
+    >>> G["a"]["b"]["first_time"], G["a"]["b"]["last_time"]
+    (Timestamp('2022-01-01 00:00:00'), Timestamp('2022-01-02 00:00:00'))
     """
     G = nx.DiGraph()
     _add_account_nodes(G, transfers, accounts)
@@ -103,6 +129,38 @@ def transfer_multigraph(
     """One edge per transfer between accounts, keyed by ``transfer_id``.
 
     Edge attributes: ``amount`` (cents), ``time``, ``memo``.
+
+    Parameters
+    ----------
+    transfers : DataFrame
+        As for :func:`flow_graph`; ``transfer_id`` (default: the row number) and ``memo``
+        are read where present.
+    accounts : DataFrame, optional
+        As for :func:`flow_graph`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes and node attributes as in :func:`flow_graph`; one edge per transfer between
+        two accounts (cash deposits and withdrawals are only node attributes).
+
+    See Also
+    --------
+    flow_graph : one edge per ordered pair of accounts.
+    fundgraph.analysis.tracing.trace_forward : accepts this graph.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"transfer_id": [7, 8, 9], "src": ["a", "a", "b"],
+    ...                   "dst": ["b", "b", ""], "amount": [100, 250, 50],
+    ...                   "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03"]),
+    ...                   "memo": ["投资款", "投资款", "取现"]})
+    >>> M = transfer_multigraph(t)
+    >>> sorted(M.edges(keys=True))
+    [('a', 'b', 7), ('a', 'b', 8)]
+    >>> M["a"]["b"][8]["amount"], M["a"]["b"][8]["memo"], M.nodes["b"]["cash_out"]
+    (250, '投资款', 50)
     """
     G = nx.MultiDiGraph()
     _add_account_nodes(G, transfers, accounts)

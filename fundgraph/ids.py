@@ -86,6 +86,11 @@ def normalise_account(text: object) -> str:
     -------
     str
 
+    See Also
+    --------
+    normalise_accounts : the same over a Series.
+    normalise_person_id : for ID numbers.
+
     Examples
     --------
     >>> normalise_account(" 6222-0000-0000-0002 ")
@@ -103,6 +108,20 @@ def normalise_person_id(text: object) -> str:
     ``X`` last, or 15 with an ``X``) is upper case; an ASCII code holding digits and
     letters (a passport, a unified social credit code) is upper-cased as well. Values
     without a digit (a name written in the wrong column) are kept as written.
+
+    Parameters
+    ----------
+    text : object
+        A cell, title value or watch-list entry (``None`` and NaN give ``""``).
+
+    Returns
+    -------
+    str
+
+    See Also
+    --------
+    normalise_person_ids : the same over a Series.
+    normalise_account : for account and card numbers.
 
     Examples
     --------
@@ -137,6 +156,22 @@ def _by_unique(s: pd.Series, fn) -> pd.Series:
 def normalise_accounts(s: pd.Series) -> pd.Series:
     """:func:`normalise_account` over a Series of text cells (each distinct value once).
 
+    Parameters
+    ----------
+    s : Series
+        Text cells (``None`` and NaN give ``""``).
+
+    Returns
+    -------
+    Series
+        Of the same index; ``s`` itself when no value changes.
+
+    See Also
+    --------
+    normalise_account : one value.
+
+    Examples
+    --------
     >>> normalise_accounts(pd.Series(["6222 0002", "62220002", "A1"])).tolist()
     ['62220002', '62220002', 'A1']
     """
@@ -146,6 +181,22 @@ def normalise_accounts(s: pd.Series) -> pd.Series:
 def normalise_person_ids(s: pd.Series) -> pd.Series:
     """:func:`normalise_person_id` over a Series of text cells (each distinct value once).
 
+    Parameters
+    ----------
+    s : Series
+        Text cells (``None`` and NaN give ``""``).
+
+    Returns
+    -------
+    Series
+        Of the same index; ``s`` itself when no value changes.
+
+    See Also
+    --------
+    normalise_person_id : one value.
+
+    Examples
+    --------
     >>> normalise_person_ids(pd.Series(["11010119900101123x", "11010119900101123X"])).tolist()
     ['11010119900101123X', '11010119900101123X']
     """

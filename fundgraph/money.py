@@ -41,7 +41,35 @@ _YUAN_RE = re.compile(r"^(-?)(\d+)(?:\.(\d{1,2}))?$")
 
 
 def yuan(c: int) -> str:
-    """Cents as a yuan string with exactly two decimals."""
+    """Cents as a yuan string with exactly two decimals.
+
+    Parameters
+    ----------
+    c : int
+        An amount in integer cents (a Python or numpy integer), of any sign and size.
+
+    Returns
+    -------
+    str
+        ``[-]<yuan>.<cents>``: exactly two decimals, no thousands separators, no currency
+        sign; the form of the money columns of the case folder's CSV files.
+
+    See Also
+    --------
+    cents : the inverse, text to cents.
+    yuan_series : the same for a whole Series.
+    format_cny : cents for a reader (``¥1.2亿``, ``¥1,234.56``).
+
+    Examples
+    --------
+    >>> yuan(123456), yuan(-5), yuan(0)
+    ('1234.56', '-0.05', '0.00')
+    >>> import numpy as np
+    >>> yuan(np.int64(158_544_000_000))
+    '1585440000.00'
+    >>> cents(yuan(-1_200_050))
+    -1200050
+    """
     c = int(c)
     sign = "-" if c < 0 else ""
     q, r = divmod(abs(c), 100)

@@ -145,9 +145,56 @@ def _part_prefix(path: Path) -> str:
 
 @contextmanager
 def atomic_path(path: str | os.PathLike):
-    """A temporary file name beside ``path`` to write to; on success the file is renamed
-    to ``path``, on any error removed, so a reader never sees half a file. Leftovers of a
-    killed writer of ``path`` are removed first."""
+    """A temporary file name beside ``path`` to write to, renamed to ``path`` on success.
+
+    On any error the temporary file is removed instead, so a reader never sees half a
+    file. Leftovers of a killed writer of ``path`` are removed first.
+
+    Parameters
+    ----------
+    path : path
+        The file to write in the end; its folder is created.
+
+    Yields
+    ------
+    str
+        The temporary file's name (``.<name>.<pid>.<random>.part`` in the same folder,
+        already created, empty), for a writer that wants a file name rather than a file
+        object. On success it gets the permissions of a file opened the usual way
+        (``0o666`` less the umask) and is renamed to ``path``, replacing any file there.
+
+    Raises
+    ------
+    BaseException
+        Whatever the block raised (an interrupt too), after the temporary file is
+        removed; ``path`` is left as it was.
+
+    See Also
+    --------
+    atomic_open : the same, with the file opened.
+    clean_stale_parts : removes what a killed writer left.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> target = Path(tmp.name, "case", "note.txt")
+    >>> with atomic_path(target) as part:
+    ...     _ = Path(part).write_text("first", encoding="utf-8")
+    ...     print(Path(part).name.endswith(".part"), target.exists())
+    True False
+    >>> target.read_text(encoding="utf-8"), sorted(p.name for p in target.parent.iterdir())
+    ('first', ['note.txt'])
+    >>> with atomic_path(target) as part:
+    ...     _ = Path(part).write_text("half", encoding="utf-8")
+    ...     raise OSError("disk full")
+    Traceback (most recent call last):
+    OSError: disk full
+    >>> target.read_text(encoding="utf-8"), sorted(p.name for p in target.parent.iterdir())
+    ('first', ['note.txt'])
+    >>> tmp.cleanup()
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_parts(path.parent, path.name)

@@ -149,6 +149,51 @@ class SchemeRules:
             All the pattern's transfers fall within this many days.
         ``cycle_max_length``, ``cycle_window_days``
             Longest cycle searched and the span its transfers may take.
+
+    Parameters
+    ----------
+    **thresholds
+        Any of the fields above, by name; the others keep their defaults (those of
+        :data:`DEFAULT_RULES`).
+
+    Raises
+    ------
+    TypeError
+        For a name that is not a field.
+    dataclasses.FrozenInstanceError
+        When a field of an instance is assigned: make another one instead
+        (:func:`rules_with`, :func:`dataclasses.replace`).
+
+    See Also
+    --------
+    rules_with : a copy with some fields replaced, the names checked.
+    fundgraph.analysis.analyze_case : takes the rules as ``rules=``.
+
+    Examples
+    --------
+    Six payers pay a collector, which passes their money to the core; the core pays each
+    of them twice. With the default rules (a hub needs ``min_payers=3`` payers) the
+    collection is a structure; asking for seven payers leaves none:
+
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.case import Case
+    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
+    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
+    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
+    ...          for m in (2, 3)]
+    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
+    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> for rules in (SchemeRules(), SchemeRules(min_payers=7)):
+    ...     case = analyze_case(Case(transfers=t), rules=rules, lang="en")
+    ...     roles = sorted(case.accounts["role"].value_counts().items())
+    ...     print(rules.min_payers, len(case.structures), roles)
+    3 1 [('collector', 1), ('core', 1), ('participant', 6)]
+    7 0 [('other', 8)]
+    >>> rules = SchemeRules(min_payers=7)
+    >>> rules.min_payers = 8
+    Traceback (most recent call last):
+    dataclasses.FrozenInstanceError: cannot assign to field 'min_payers'
     """
 
     # investment score

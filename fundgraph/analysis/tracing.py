@@ -697,6 +697,12 @@ def trace_forward(
     InputError
         Unknown account or method, or an option out of range.
 
+    See Also
+    --------
+    trace_backward : where the money that reached an account came from.
+    trace_destinations : where traced money ended, per account.
+    opening_balances : the ``opening`` balances from the statements.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1005,6 +1011,15 @@ def trace_backward(
         ``unknown`` (paid from money the account held before its first recorded transfer,
         or that its records do not show). ``attrs["traced"]`` is the amount traced.
 
+    Raises
+    ------
+    InputError
+        Unknown account or method, or an option out of range.
+
+    See Also
+    --------
+    trace_forward : where the money that entered an account went.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1017,6 +1032,11 @@ def trace_backward(
     >>> r = trace_backward(t, "b", method="proportional", obtained=["a", "b"])
     >>> r[["path", "amount"]].values.tolist()
     [['y → a → b', 150], ['x → a → b', 50]]
+    >>> r.attrs["traced"]
+    200
+    >>> trace_backward(t, "z")
+    Traceback (most recent call last):
+    fundgraph.errors.InputError: account 'z' does not appear in the transfers
 
     Notes
     -----

@@ -94,6 +94,55 @@ def export_case(
     -------
     list of Path
         The files written (for ``anx`` also the import wizard's CSV pair).
+
+    Raises
+    ------
+    InputError
+        An unknown format.
+    CaseError
+        ``case`` is a folder that does not hold a complete, readable case
+        (:func:`fundgraph.case.load_case`).
+    FundgraphError
+        ``pdf`` without a PDF engine (Chromium through Playwright, or WeasyPrint), or
+        when the engine fails.
+    ValueError
+        ``case`` is a :class:`~fundgraph.case.Case` and ``out`` is not given.
+
+    See Also
+    --------
+    write_xlsx, write_graphml, write_gexf, write_anx, write_pdf : one format each.
+    default_name : the file name of each format in the case folder.
+
+    Examples
+    --------
+    A collector ``col`` takes 50,000 yuan from each of six payers and passes the money to
+    the core, which pays each payer 1,000 yuan twice:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import networkx as nx
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.case import Case
+    >>> from fundgraph.pipeline import write_case
+    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
+    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
+    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
+    ...          for m in (2, 3)]
+    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
+    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> t["transfer_id"] = range(len(t))
+    >>> case = analyze_case(Case(transfers=t), lang="en")
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = write_case(case, Path(tmp.name, "case"), html=False)
+    >>> [p.name for p in export_case(folder, "graphml")]
+    ['graph.graphml']
+    >>> G = nx.read_graphml(folder / "graph.graphml")
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["core"]["role"], G.nodes["col"]["level"]
+    (8, 13, 'core', 1)
+    >>> [p.name for p in export_case(case, "anx", Path(tmp.name, "chart.anx"), lang="en")]
+    ['chart.anx', 'chart-entities.csv', 'chart-links.csv']
+    >>> tmp.cleanup()
     """
     folder: Path | None = None
     if not isinstance(case, Case):

@@ -57,7 +57,53 @@ __all__ = [
 
 @dataclass
 class Ingested:
-    """What the readers made of a set of exports."""
+    """What the readers made of a set of exports (the result of :func:`read_exports`).
+
+    Attributes
+    ----------
+    transactions : DataFrame
+        Accepted statement rows (:data:`fundgraph.schema.TRANSACTIONS`), aliases resolved,
+        amounts in cents, sorted by file, sheet and row.
+    rejects : DataFrame
+        One row per rejected row, or per file that could not be read at all (empty
+        ``source_row``), with its ``code`` and ``reason`` (:data:`fundgraph.schema.REJECTS`).
+    files : DataFrame
+        One row per file (sheet) read: layout, encoding, rows read / accepted / rejected
+        and how the own account, direction and date order were found
+        (:data:`fundgraph.schema.FILES`).
+    warnings : DataFrame
+        Data-quality warnings: balance breaks, skipped sheets, alias conflicts
+        (:data:`fundgraph.schema.WARNINGS`).
+    aliases : dict of str to str
+        Alias (another card or account number of the same account) to canonical account.
+    rows_read, rows_accepted, rows_rejected : int
+        The per-file counts of ``files`` summed.
+
+    See Also
+    --------
+    read_exports : makes it.
+    build_transfers : the next stage, from ``transactions``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = Path(tmp.name, "col.csv").write_text(
+    ...     "交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要\\n"
+    ...     "6222000000000100,2022-03-01 10:00:00,50000.00,进,6222000000000001,张三,投资款\\n"
+    ...     "6222000000000100,2022-03-02 11:00:00,30000.00,进,6222000000000002,李四,投资款\\n"
+    ...     "6222000000000100,2022-03-05 09:30:00,1500.00,出,6222000000000001,张三,利息\\n"
+    ...     "合计,,81500.00,,,,\\n", encoding="utf-8")
+    >>> ing = read_exports([tmp.name], lang="en")
+    >>> ing.rows_read, ing.rows_accepted, ing.rows_rejected
+    (4, 3, 1)
+    >>> ing.files[["source_file", "rows_read", "account_source", "direction_rule"]].values.tolist()
+    [['col.csv', 4, 'column', 'flag']]
+    >>> len(ing.transactions), ing.rejects["code"].tolist(), len(ing.warnings), ing.aliases
+    (3, ['totals_line'], 0, {})
+    >>> tmp.cleanup()
+    """
 
     transactions: pd.DataFrame
     rejects: pd.DataFrame
@@ -67,18 +113,56 @@ class Ingested:
 
     @property
     def rows_read(self) -> int:
+        """Non-empty rows below a header, in every file (``files.rows_read`` summed)."""
         return int(self.files["rows_read"].sum())
 
     @property
     def rows_accepted(self) -> int:
+        """Rows accepted as transactions (``files.rows_accepted`` summed)."""
         return int(self.files["rows_accepted"].sum())
 
     @property
     def rows_rejected(self) -> int:
+        """Rows rejected with a code (``files.rows_rejected`` summed)."""
         return int(self.files["rows_rejected"].sum())
 
     def check_conservation(self) -> None:
-        """Raise if any file's rows do not add up (read = accepted + rejected)."""
+        """Raise if any file's rows do not add up (read = accepted + rejected).
+
+        Checks every row of ``files``, then the whole: ``transactions`` holds exactly
+        the rows accepted and ``rejects`` exactly the rows rejected (files that could not
+        be read at all are rejects without a row and count in neither).
+        :func:`read_exports` runs this check before it returns.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        FundgraphError
+            Naming the first file whose counts do not add up, or saying that the totals
+            across files do not.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> _ = Path(tmp.name, "col.csv").write_text(
+        ...     "交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要\\n"
+        ...     "6222000000000100,2022-03-01 10:00:00,50000.00,进,6222000000000001,张三,投资款\\n"
+        ...     "6222000000000100,2022-03-02 11:00:00,30000.00,进,6222000000000002,李四,投资款\\n"
+        ...     "6222000000000100,2022-03-05 09:30:00,1500.00,出,6222000000000001,张三,利息\\n"
+        ...     "合计,,81500.00,,,,\\n", encoding="utf-8")
+        >>> ing = read_exports([tmp.name], lang="en")
+        >>> ing.check_conservation()  # 4 rows read = 3 accepted + 1 rejected
+        >>> ing.files.loc[0, "rows_rejected"] = 0
+        >>> ing.check_conservation()
+        Traceback (most recent call last):
+        fundgraph.errors.FundgraphError: col.csv: rows read 4 != accepted 3 + rejected 0
+        >>> tmp.cleanup()
+        """
         f = self.files
         bad = f[f["rows_read"] != f["rows_accepted"] + f["rows_rejected"]]
         if len(bad):
@@ -353,7 +437,48 @@ def read_exports(
     -------
     Ingested
         Accepted transactions (aliases resolved), rejects with reasons, per-file counts, and
-        data-quality warnings (balance breaks, skipped sheets).
+        data-quality warnings (balance breaks, skipped sheets). Its row counts add up
+        (:meth:`Ingested.check_conservation` has passed).
+
+    Raises
+    ------
+    FileNotFoundError
+        A path that does not exist.
+    InputError
+        A layout file that cannot be read, naming the file and key.
+    FundgraphError
+        When the accepted amounts together exceed what the figures are computed to exactly
+        (:data:`MAX_TOTAL_CENTS`).
+
+    See Also
+    --------
+    inspect_exports : how each file would be read, without reading it into a case.
+    build_transfers : the next stage: one row per distinct transfer.
+    fundgraph.pipeline.build_case : every stage of ``fundgraph analyze``.
+
+    Examples
+    --------
+    A statement with a totals line, which is rejected with its reason:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = Path(tmp.name, "col.csv").write_text(
+    ...     "交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要\\n"
+    ...     "6222000000000100,2022-03-01 10:00:00,50000.00,进,6222000000000001,张三,投资款\\n"
+    ...     "6222000000000100,2022-03-02 11:00:00,30000.00,进,6222000000000002,李四,投资款\\n"
+    ...     "6222000000000100,2022-03-05 09:30:00,1500.00,出,6222000000000001,张三,利息\\n"
+    ...     "合计,,81500.00,,,,\\n", encoding="utf-8")
+    >>> ing = read_exports([tmp.name], lang="en")
+    >>> ing.rows_read, ing.rows_accepted, ing.rows_rejected
+    (4, 3, 1)
+    >>> ing.transactions[["source_row", "direction", "counterparty", "amount"]].values.tolist()
+    [[2, 'in', '6222000000000001', 5000000],
+     [3, 'in', '6222000000000002', 3000000],
+     [4, 'out', '6222000000000001', 150000]]
+    >>> ing.rejects[["source_file", "source_row", "code"]].values.tolist()
+    [['col.csv', 5, 'totals_line']]
+    >>> tmp.cleanup()
     """
     if layouts is not None and not isinstance(layouts, LayoutSet):
         layouts = load_layouts(list(layouts))
@@ -522,13 +647,65 @@ def inspect_exports(
 ) -> list[dict]:
     """How each file (sheet) under ``paths`` is read, without analysing anything.
 
-    Returns one dict per file or sheet: ``file``, ``sheet``, ``kind``, ``encoding``,
-    ``layout`` (the user layout that matched, or ``built-in``), ``columns`` (header cell →
-    field, None where unmapped), ``unmapped``, ``account_source``, ``direction_rule``,
-    ``date_order``, ``statuses`` (value → count), ``rows_read``/``rows_accepted``/
-    ``rows_rejected``, ``rejects`` (code → count), ``first_rows`` (the first accepted rows
-    as read: row, account, time, direction, amount in cents, currency, counterparty, kind,
-    name) and ``problem`` (why a file cannot be read at all, else "").
+    What ``fundgraph inspect`` shows: each file is read and normalised on its own (no
+    de-duplication across files, no alias resolution), so a new bank's layout can be
+    checked before a case is analysed.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Files or folders (searched recursively, as :func:`read_exports` does).
+    layouts : LayoutSet or paths of layout files, optional
+        User layouts (TOML, see :mod:`fundgraph.ingest.layouts`) for matching files.
+    rows : int
+        Accepted rows shown per file or sheet in ``first_rows``.
+    lang : {"zh", "en"}
+        Not used: the result holds codes and the readers' own texts, whatever ``lang``.
+
+    Returns
+    -------
+    list of dict
+        One dict per file or sheet: ``file``, ``sheet``, ``kind``, ``encoding``,
+        ``layout`` (the user layout that matched, or ``built-in``), ``columns`` (header cell →
+        field, None where unmapped), ``unmapped``, ``title`` (title-line values),
+        ``account_source``, ``direction_rule``, ``date_order``, ``statuses`` (value → count),
+        ``currencies`` (currency → count), ``warnings``, ``rows_read``/``rows_accepted``/
+        ``rows_rejected``, ``rejects`` (code → count), ``first_rows`` (the first accepted rows
+        as read: row, account, time, direction, amount in cents, currency, counterparty, kind,
+        name) and ``problem`` (""). A file that cannot be read at all (or a sheet skipped)
+        gives a dict of ``file``, ``sheet``, ``problem`` (``code: detail``) and ``fatal``.
+
+    Raises
+    ------
+    FileNotFoundError
+        A path that does not exist.
+    InputError
+        A layout file that cannot be read, naming the file and key.
+
+    See Also
+    --------
+    read_exports : reads the same files into one table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = Path(tmp.name, "col.csv").write_text(
+    ...     "交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要\\n"
+    ...     "6222000000000100,2022-03-01 10:00:00,50000.00,进,6222000000000001,张三,投资款\\n"
+    ...     "6222000000000100,2022-03-05 09:30:00,1500.00,出,6222000000000001,张三,利息\\n"
+    ...     "合计,,51500.00,,,,\\n", encoding="utf-8")
+    >>> [info] = inspect_exports([tmp.name], rows=1)
+    >>> info["file"], info["layout"], info["direction_rule"], info["rejects"]
+    ('col.csv', 'built-in', 'flag', {'totals_line': 1})
+    >>> info["columns"][:4]
+    [('交易卡号', 'account'), ('交易时间', 'time'), ('交易金额', 'amount'), ('收付标志', 'direction')]
+    >>> info["first_rows"]
+    [{'row': 2, 'account': '6222000000000100', 'time': '2022-03-01 10:00:00',
+      'direction': 'in', 'amount': 5000000, 'currency': '',
+      'counterparty': '6222000000000001', 'kind': 'account', 'name': '张三'}]
+    >>> tmp.cleanup()
     """
     if layouts is not None and not isinstance(layouts, LayoutSet):
         layouts = load_layouts(list(layouts))

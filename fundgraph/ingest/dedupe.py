@@ -378,8 +378,29 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
     mirror_window : int
         Largest clock difference, in seconds, between the two statements of one transfer.
 
+    Returns
+    -------
+    DataFrame
+        One row per transfer, in time order: ``transfer_id`` (0, 1, ...), ``src`` and
+        ``dst`` ("" for cash or a counterparty the statement does not name),
+        ``counterparty_kind``, ``amount`` (cents), ``currency``, ``time``, ``memo``,
+        ``channel``, the names and ID numbers of both sides, ``seen`` (``both``, ``src``
+        or ``dst``: whose statements showed it) and ``sources`` (the ``file:row`` of every
+        statement row that reported it, ";"-joined). A transfer shown by both parties'
+        statements (out in one, in in the other, clocks within ``mirror_window``) is one
+        row; two equal payments between the same pair stay two rows.
+
+    See Also
+    --------
+    read_exports : makes the accepted rows.
+    fundgraph.accounts.account_table : the per-account table from these transfers.
+    fundgraph.graph.flow_graph : the graph of these transfers.
+
     Examples
     --------
+    Account A's statement shows one payment to B; B's statement shows it (90 seconds
+    later by B's bank's clock) and a second, genuine payment:
+
     >>> rows = pd.DataFrame({
     ...     "source_file": ["a.csv", "b.csv", "b.csv"], "source_sheet": ["", "", ""],
     ...     "source_row": [2, 2, 3], "account": ["A", "B", "B"], "direction": ["out", "in", "in"],

@@ -166,6 +166,49 @@ def screen(
     Returns
     -------
     ScreenResult
+        ``table`` (``screen.csv``: one row per flagged account, by rank, with its
+        ``score``, ``codes`` and ``reasons``), ``aggregates`` (the merged per-account and
+        per-pair tables), ``files`` (every file fed so far), ``summary`` (``screen.json``)
+        and ``written`` (the files written).
+
+    Raises
+    ------
+    InputError
+        No export or Parquet feed file under ``feeds``.
+    ValueError
+        An unknown ``lang``.
+
+    See Also
+    --------
+    rank_accounts : the ranking rules alone, on aggregates.
+    fundgraph.pipeline.build_case : the full analysis of the statements ``export_case``
+        writes.
+
+    Examples
+    --------
+    Twelve persons pay 5万 each into one account, which passes the money on to a
+    company; ``scheduler="synchronous"`` runs the Dask tasks in this process:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> feed = Path(tmp.name, "feed")
+    >>> feed.mkdir()
+    >>> lines = ["交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要"]
+    >>> lines += [f"6222000000000100,2022-0{1 + i % 6}-0{1 + i % 5} 10:00:00,50000.00,进,"
+    ...           f"62220000000010{i:02d},参与人{i},投资款" for i in range(12)]
+    >>> lines += ["6222000000000100,2022-07-06 09:00:00,600000.00,出,"
+    ...           "6222000000000001,某某投资咨询有限公司,"]
+    >>> _ = Path(feed, "col.csv").write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+    >>> result = screen([feed], Path(tmp.name, "out"), scheduler="synchronous", lang="en")
+    >>> result.table[["rank", "account", "codes"]].values.tolist()
+    [[1, '6222000000000100', 'many_payers;tiered_sums;round_sums;concentration'],
+     [2, '6222000000000001', 'keyword_name']]
+    >>> result.summary["rows_read"], result.summary["accounts_seen"], result.summary["accounts_flagged"]
+    (13, 14, 2)
+    >>> [p.name for p in result.written]
+    ['screen.csv', 'screen.html', 'screen.json']
+    >>> tmp.cleanup()
     """
     check_lang(lang)
     if scheduler is None or isinstance(scheduler, str):

@@ -42,10 +42,42 @@ def delete_case(
 ) -> int:
     """Delete every node and relationship of ``case_name`` (and nothing else).
 
+    Parameters
+    ----------
+    case_name : str
+        The case to delete; deleting a case the database does not hold removes nothing.
+    uri, user, password, database : str, optional
+        Connection; each falls back to ``NEO4J_URI``, ``NEO4J_USERNAME`` (else
+        ``"neo4j"``), ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (else the server default),
+        as for :func:`~fundgraph.store.push_case`.
+    batch_size : int
+        Nodes or relationships deleted per transaction.
+
     Returns
     -------
     int
         Number of nodes and relationships removed.
+
+    Raises
+    ------
+    StoreError
+        As :func:`~fundgraph.store.push_case` for the connection.
+
+    See Also
+    --------
+    list_cases : the cases there are.
+    fundgraph.store.push_case : ``replace=True`` deletes the old copy first.
+
+    Examples
+    --------
+    The connection settings are checked before the server is contacted:
+
+    >>> delete_case("shanghai-2024", uri="http://localhost:7474")
+    Traceback (most recent call last):
+    fundgraph.errors.StoreError: cannot use the Neo4j URI http://localhost:7474: write neo4j://host:port or bolt://host:port (neo4j, neo4j+s, neo4j+ssc, bolt, bolt+s, bolt+ssc)
+
+    With a server: ``delete_case("shanghai-2024", uri="bolt://localhost:7687",
+    password=secret)`` returns how many nodes and relationships went.
     """
     with _open(uri, user, password, database) as store:
         return _delete_in(store, case_name, batch_size=batch_size)
@@ -58,6 +90,37 @@ def list_cases(
     password: str | None = None,
     database: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The cases in the database: ``name``, ``complete``, ``transfers``, ``accounts``."""
+    """The cases in the database: ``name``, ``complete``, ``transfers``, ``accounts``.
+
+    Parameters
+    ----------
+    uri, user, password, database : str, optional
+        Connection; each falls back to ``NEO4J_URI``, ``NEO4J_USERNAME`` (else
+        ``"neo4j"``), ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (else the server default),
+        as for :func:`~fundgraph.store.push_case`.
+
+    Returns
+    -------
+    list of dict
+        One dict per case, by name: ``name``, ``complete`` (its push finished), ``transfers`` and
+        ``accounts`` (counts).
+
+    Raises
+    ------
+    StoreError
+        As :func:`~fundgraph.store.push_case` for the connection.
+
+    See Also
+    --------
+    delete_case : removes one.
+
+    Examples
+    --------
+    The connection settings are checked before the server is contacted:
+
+    >>> list_cases(uri="http://localhost:7474")
+    Traceback (most recent call last):
+    fundgraph.errors.StoreError: cannot use the Neo4j URI http://localhost:7474: write neo4j://host:port or bolt://host:port (neo4j, neo4j+s, neo4j+ssc, bolt, bolt+s, bolt+ssc)
+    """
     with _open(uri, user, password, database) as store:
         return store.read(_Q_LIST_CASES)

@@ -42,6 +42,18 @@ def pull_case(
     rows are not stored in the graph: ``rejects.csv`` comes back empty, their counts
     are in ``case.json``.
 
+    Parameters
+    ----------
+    case_name : str
+        The name the case was pushed under.
+    out_dir : path
+        The case folder to write: it may not exist yet, be empty, or hold a case (which
+        is replaced); any other folder is refused before the database is contacted.
+    uri, user, password, database : str, optional
+        Connection; each falls back to ``NEO4J_URI``, ``NEO4J_USERNAME`` (else
+        ``"neo4j"``), ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (else the server default),
+        as for :func:`~fundgraph.store.push_case`.
+
     Returns
     -------
     Path
@@ -50,7 +62,26 @@ def pull_case(
     Raises
     ------
     StoreError
-        If the database has no such case, or its push never completed.
+        If the database has no such case, its push never completed, or it was pushed by
+        a newer fundgraph; as :func:`~fundgraph.store.push_case` for the connection.
+    CaseError
+        ``out_dir`` is a file, or a folder holding other files and no case.
+
+    See Also
+    --------
+    push_case : the other way.
+    fundgraph.case.load_case : reads the folder written.
+
+    Examples
+    --------
+    The connection settings are checked before anything is read:
+
+    >>> pull_case("shanghai-2024", "copy/", uri="http://localhost:7474")
+    Traceback (most recent call last):
+    fundgraph.errors.StoreError: cannot use the Neo4j URI http://localhost:7474: write neo4j://host:port or bolt://host:port (neo4j, neo4j+s, neo4j+ssc, bolt, bolt+s, bolt+ssc)
+
+    With a server: ``pull_case("shanghai-2024", "copy/", uri="bolt://localhost:7687",
+    password=secret)`` writes ``copy/`` and returns its path.
     """
     check_case_folder(out_dir)  # a wrong -o fails before anything is read
     with _open(uri, user, password, database) as store:

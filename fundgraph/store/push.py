@@ -95,7 +95,17 @@ def push_case(
     Raises
     ------
     StoreError
-        If the server cannot be reached, refuses the login or the database is missing.
+        If the server cannot be reached, refuses the login or the database is missing;
+        for an empty ``case_name``, a ``batch_size`` below 1, a URI that is not Bolt
+        (``neo4j://``, ``bolt://`` and their ``+s``/``+ssc`` forms) or no password; and
+        if ``case_name`` already holds another analysis and ``replace`` is not set.
+    CaseError
+        ``case_or_dir`` is a folder that does not hold a complete, readable case.
+
+    See Also
+    --------
+    pull_case : the case back into a folder.
+    list_cases, delete_case : the cases a database holds.
 
     Notes
     -----
@@ -106,6 +116,17 @@ def push_case(
 
     Examples
     --------
+    The arguments are checked before the case is read or a server contacted:
+
+    >>> push_case("case/", "")
+    Traceback (most recent call last):
+    fundgraph.errors.StoreError: a case name is required (--case NAME)
+    >>> push_case("case/", "shanghai-2024", batch_size=0)
+    Traceback (most recent call last):
+    fundgraph.errors.StoreError: batch size must be at least 1, not 0
+
+    With a server (``fundgraph.store.server.LocalServer`` starts one for tests):
+
     >>> push_case("out/", "shanghai-2024", uri="bolt://localhost:7687",
     ...           user="neo4j", password="...")                        # doctest: +SKIP
     {'accounts': 812, 'participants': 640, 'persons': 655, 'holds': 700, 'transfers': 12031, 'cash': 1}

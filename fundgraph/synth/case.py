@@ -299,7 +299,43 @@ def generate_case(
     Returns
     -------
     dict
-        The ground truth, as written to ``truth.json`` (see the package docstring).
+        The ground truth, as written to ``truth.json`` (see the package docstring): the
+        statement files and their row counts, every account's role and level, each
+        participant's paid-in, received-back and net loss (yuan text), the case figures
+        (``total_absorbed``, ``participant_persons``, ``direct_loss``, ``max_level``) and
+        the key dates.
+
+    Raises
+    ------
+    ValueError
+        ``months`` below 3, ``obtained_share`` outside 0–1, or an unknown layout.
+    FileExistsError
+        An ``exports/`` folder in ``out_dir`` without the ``truth.json`` of a generated
+        case beside it.
+    RuntimeError
+        ``layouts`` is only ``["xls"]`` and the xlwt package is missing (with other
+        layouts the ``.xls`` files are left out instead).
+
+    See Also
+    --------
+    fundgraph.synth.typologies.generate_typology_case : the second generator (transfers
+        drawn from the typologies' descriptions, no files).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> truth = generate_case(tmp.name, seed=1, participants=10, months=3)
+    >>> sorted(p.name for p in Path(tmp.name).iterdir())
+    ['exports', 'truth.json', 'truth_transfers.csv']
+    >>> truth["participant_persons"], truth["participant_accounts"], truth["max_level"]
+    (10, 11, 3)
+    >>> truth["total_absorbed"], truth["direct_loss"], truth["collapse_date"]
+    ('1330000.00', '1309528.00', '2021-05-19')
+    >>> truth["rows_read"], truth["rows_valid"] + truth["rows_junk"], len(truth["files"])
+    (776, 776, 22)
+    >>> tmp.cleanup()
     """
     if months < 3:
         raise ValueError(f"months must be at least 3 (got {months})")

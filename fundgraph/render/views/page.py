@@ -157,11 +157,45 @@ def render_view(
     in it, sizes the rest by the money in it, and hides accounts and groups left without
     an edge (core accounts stay, faded).
 
+    See Also
+    --------
+    view_data : the data the page draws, without writing it.
+    render_all : the pages a case folder ships with.
+
     Examples
     --------
-    >>> from fundgraph.case import load_case  # doctest: +SKIP
-    >>> render_view(load_case("case"), "case/pyramid.html", view="pyramid")  # doctest: +SKIP
-    PosixPath('case/pyramid.html')
+    A collector ``col`` takes 50,000 yuan from each of six payers and passes the money to
+    the core, which pays each payer 1,000 yuan twice:
+
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.case import Case
+    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
+    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
+    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
+    ...          for m in (2, 3)]
+    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
+    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> t["transfer_id"] = range(len(t))
+    >>> case = analyze_case(Case(transfers=t), lang="en")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> page = render_view(case, Path(tmp.name, "pyramid.html"), view="pyramid", lang="en")
+    >>> page.name
+    'pyramid.html'
+    >>> html = page.read_text(encoding="utf-8")
+    >>> html.startswith("<!DOCTYPE html>"), "connect-src 'none'" in html, "<script src=" in html
+    (True, True, False)
+    >>> render_view(case, Path(tmp.name, "ego.html"), view="ego", lang="en")
+    Traceback (most recent call last):
+    fundgraph.errors.InputError: the ego view needs an account: --focus ACCOUNT
+    >>> render_view(case, Path(tmp.name, "ego.html"), view="ego", focus="p0", lang="en").name
+    'ego.html'
+    >>> tmp.cleanup()
+
+    With a case folder: ``render_view(load_case("case/"), "case/pyramid.html",
+    view="pyramid")`` (:func:`fundgraph.case.load_case`).
     """
     text: list[str] = []
     data = view_data(
@@ -194,8 +228,10 @@ def render_view(
 
 
 def render_all(case: Case, out_dir: str | os.PathLike, lang: str = "zh") -> list[Path]:
-    """Write the pages the pipeline ships with a case: ``graph.html`` (the overview) and
-    ``report.html`` (:func:`fundgraph.render.report.render_report`).
+    """Write the pages the pipeline ships with a case: ``graph.html`` and ``report.html``.
+
+    ``graph.html`` is the overview (:func:`render_view`), ``report.html`` the
+    prosecutor's report (:func:`fundgraph.render.report.render_report`).
 
     Parameters
     ----------
@@ -210,6 +246,36 @@ def render_all(case: Case, out_dir: str | os.PathLike, lang: str = "zh") -> list
     -------
     list of Path
         The files written.
+
+    See Also
+    --------
+    render_view : one view, to any file.
+    fundgraph.pipeline.write_case : writes them with the rest of the case folder.
+
+    Examples
+    --------
+    A collector ``col`` takes 50,000 yuan from each of six payers and passes the money to
+    the core, which pays each payer 1,000 yuan twice:
+
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.case import Case
+    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
+    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
+    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
+    ...          for m in (2, 3)]
+    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
+    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> t["transfer_id"] = range(len(t))
+    >>> case = analyze_case(Case(transfers=t), lang="en")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> [p.name for p in render_all(case, tmp.name, lang="en")]
+    ['graph.html', 'report.html']
+    >>> Path(tmp.name, "report.html").read_text(encoding="utf-8")[:32]
+    '<!DOCTYPE html>\\n<html lang="en">'
+    >>> tmp.cleanup()
     """
     out = Path(out_dir)
     paths = [render_view(case, out / "graph.html", view="overview", lang=lang)]

@@ -92,8 +92,17 @@ def view_data(
 ) -> dict[str, Any]:
     """The data a view page draws, as plain JSON-ready objects.
 
-    Parameters are those of :func:`render_view`. Useful to inspect or test what a page
-    will show without a browser.
+    Useful to inspect or test what a page will show without a browser.
+
+    Parameters
+    ----------
+    case : Case
+        An analysed case.
+    view, focus, hops, lang, max_nodes, size_by, max_per_level, error_lang
+        As for :func:`render_view`.
+    json_text : list, optional
+        When given, the data as the page's JSON text is appended to it (so that a caller
+        writing the page does not encode it twice).
 
     Returns
     -------
@@ -106,6 +115,42 @@ def view_data(
         notes of :func:`render_view`), ``groups.seriesIn``/``seriesOut``; ``rows``,
         ``text`` and display options. When ``json_text`` is a list, the data's
         :func:`~fundgraph.render.html.json_for_script` text is appended to it.
+
+    Raises
+    ------
+    InputError
+        As for :func:`render_view`, and for a ``size_by``, ``max_nodes`` or
+        ``max_per_level`` out of range.
+
+    See Also
+    --------
+    render_view : writes the page of this data.
+
+    Examples
+    --------
+    A collector ``col`` takes 50,000 yuan from each of six payers and passes the money to
+    the core, which pays each payer 1,000 yuan twice:
+
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.case import Case
+    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
+    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
+    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
+    ...          for m in (2, 3)]
+    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
+    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> t["transfer_id"] = range(len(t))
+    >>> case = analyze_case(Case(transfers=t), lang="en")
+    >>> d = view_data(case, view="ego", focus="p0", hops=1, lang="en")
+    >>> ids = d["accounts"]["id"]
+    >>> ids, [d["roles"][r] for r in d["accounts"]["role"]]
+    (['p0', 'col', 'core'], ['participant', 'collector', 'core'])
+    >>> [(ids[u], ids[v], cents) for u, v, cents in
+    ...  zip(d["edges"]["u"], d["edges"]["v"], d["edges"]["amount"])]
+    [('p0', 'col', 5000000), ('col', 'core', 30000000), ('core', 'p0', 200000)]
+    >>> d["slots"]["unit"], d["slots"]["start"][0], d["slots"]["start"][-1]
+    ('day', '2022-01-01', '2022-03-10')
     """
     check_lang(lang)
     err = check_lang(error_lang or lang)
