@@ -433,3 +433,28 @@ def test_a_file_is_not_a_case_folder(tmp_path):
     (tmp_path / "x").write_text("x")
     with pytest.raises(CaseError, match="not a folder"):
         claim_case_folder(tmp_path / "x")
+
+
+def test_library_case_without_ids_or_lang_reads_back(tmp_path):
+    # a transfers table made by hand (no transfer_id), analysed in English with the
+    # default rules given as None: the folder written reads back, in English
+    import pandas as pd
+
+    from fundgraph.analysis import analyze_case
+    from fundgraph.case import Case, load_case
+    from fundgraph.pipeline import write_case
+
+    t = pd.DataFrame(
+        {
+            "src": ["p1", "p2", "p3", "c"],
+            "dst": ["c", "c", "c", "p1"],
+            "amount": [5_000_000, 3_000_000, 2_000_000, 100_000],
+            "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03", "2022-02-01"]),
+        }
+    )
+    case = analyze_case(Case(transfers=t), lang="en", rules=None)
+    assert case.transfers["transfer_id"].tolist() == [0, 1, 2, 3]
+    write_case(case, tmp_path / "c", html=False)
+    back = load_case(tmp_path / "c")
+    assert back.lang == "en" and back.summary.lang == "en"
+    assert back.transfers["transfer_id"].tolist() == [0, 1, 2, 3]

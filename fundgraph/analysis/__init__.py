@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from ..accounts import account_flows
@@ -100,7 +101,7 @@ def analyze_case(
     recovered: int | None = None,
     watchlist: pd.DataFrame | None = None,
     lang: str = "zh",
-    rules: SchemeRules = DEFAULT_RULES,
+    rules: SchemeRules | None = DEFAULT_RULES,
 ) -> Case:
     """Run every analysis on ``case`` and return it with the results filled.
 
@@ -115,8 +116,8 @@ def analyze_case(
     lang : {"zh", "en"}
         The run's language (``case.lang``): the case folder's alert reasons and threshold
         texts are written in it.
-    rules : SchemeRules
-        Every threshold of the structures and alerts.
+    rules : SchemeRules or None
+        Every threshold of the structures and alerts (None: the defaults).
 
     Returns
     -------
@@ -144,6 +145,13 @@ def analyze_case(
     >>> int(c.restitution["recovered_share"].sum())
     10000000
     """
+    if rules is None:
+        rules = DEFAULT_RULES
+    if "transfer_id" not in case.transfers.columns:
+        # every figure is traced to its transfer: a table given without ids gets its rows'
+        # positions (a folder written from it reads back)
+        ids = np.arange(len(case.transfers), dtype=np.int64)
+        case = dataclasses.replace(case, transfers=case.transfers.assign(transfer_id=ids))
     transfers = case.transfers
     coded = case.coded()  # built once: every step below reads it
     accounts = _base_accounts(case, coded)
@@ -217,6 +225,7 @@ def analyze_case(
 
     summary = dataclasses.replace(
         case.summary,
+        lang=lang,
         total_absorbed=absorbed,
         participant_persons=persons,
         participant_accounts=int(len(participants)),
