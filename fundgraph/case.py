@@ -142,6 +142,19 @@ class Case:
         text when the analysis could not compute them; None when not computed.
     summary : CaseSummary
         ``case.json``: counts, money in cents, the legal thresholds.
+
+    Examples
+    --------
+    A case made from a transfers table (cents, account ids as strings) and analysed:
+
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> t = pd.DataFrame({"src": ["p1", "p2", "p3", "c"], "dst": ["c", "c", "c", "p1"],
+    ...     "amount": [5_000_000, 3_000_000, 2_000_000, 100_000],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03", "2022-02-01"])})
+    >>> case = analyze_case(Case(transfers=t), lang="en")
+    >>> case.lang, len(case.transfers), sorted(case.accounts["account"])
+    ('en', 4, ['c', 'p1', 'p2', 'p3'])
     """
 
     transactions: pd.DataFrame = field(default_factory=lambda: empty_frame(S.TRANSACTIONS))
@@ -455,12 +468,41 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     and a warning names both. ``timeline.json`` gives ``case.timeline`` (a folder written
     without it leaves that None and the report leaves its timeline section out).
 
+    Parameters
+    ----------
+    case_dir : path
+        The case folder.
+
+    Returns
+    -------
+    Case
+
     Raises
     ------
     CaseError
         If the folder has no ``case.json`` (not a case, or an interrupted run), if
         ``case.json`` comes from a newer fundgraph, or naming the file, row and column of
         anything that does not fit the schema.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.pipeline import write_case
+    >>> t = pd.DataFrame({"src": ["p1", "p2", "p3", "c"], "dst": ["c", "c", "c", "p1"],
+    ...     "amount": [5_000_000, 3_000_000, 2_000_000, 100_000],
+    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03", "2022-02-01"])})
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = write_case(analyze_case(Case(transfers=t), lang="en"), tmp.name, html=False)
+    >>> back = load_case(out)
+    >>> back.lang, back.transfers["amount"].tolist()
+    ('en', [5000000, 3000000, 2000000, 100000])
+    >>> load_case(tmp.name + "/nothing")
+    Traceback (most recent call last):
+    ...
+    fundgraph.errors.CaseError: ...: not a complete case folder (no case.json); run 'fundgraph analyze' first
+    >>> tmp.cleanup()
     """
     d = Path(case_dir)
     if not (d / "case.json").is_file():

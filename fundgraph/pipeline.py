@@ -149,6 +149,24 @@ def build_case(
     Returns
     -------
     Case
+
+    Examples
+    --------
+    One collector's statement: four people paid it.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> rows = ["交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要"]
+    >>> rows += [f"6222000000000100,2022-03-0{i + 1} 10:00:00,{20000 + 1234 * i}.00,进,"
+    ...          f"622200000000000{i},投资人{i},投资款" for i in range(4)]
+    >>> _ = Path(tmp.name, "col.csv").write_text("\\n".join(rows) + "\\n", encoding="utf-8")
+    >>> case = build_case([tmp.name], lang="en")
+    >>> len(case.transfers), int(case.transfers["amount"].sum())
+    (4, 8740400)
+    >>> sorted(case.accounts["account"])[:2]
+    ['6222000000000000', '6222000000000001']
+    >>> tmp.cleanup()
     """
     from .analysis import analyze_case
     from .analysis.timeline import case_timeline
@@ -251,8 +269,45 @@ def write_case(
     excel_headers: str | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the case folder (docs/case-folder.md); ``case.json`` last, so an interrupted run never
-    leaves a folder that looks complete."""
+    """Write the case folder (docs/case-folder.md).
+
+    ``case.json`` is written last, so an interrupted run never leaves a folder that
+    looks complete.
+
+    Parameters
+    ----------
+    case : Case
+        An analysed case (:func:`build_case`, :func:`fundgraph.analysis.analyze_case`).
+    out_dir : path
+        The case folder; files of an earlier run that this one does not write are removed.
+    html : bool
+        Also write ``graph.html`` and ``report.html``.
+    excel_headers : {"zh"}, optional
+        Also write copies of the CSV files with Chinese column names.
+    progress : Progress, optional
+        Stage lines on stderr.
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> rows = ["交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要"]
+    >>> rows += [f"6222000000000100,2022-03-0{i + 1} 10:00:00,{20000 + 1234 * i}.00,进,"
+    ...          f"622200000000000{i},投资人{i},投资款" for i in range(4)]
+    >>> _ = Path(tmp.name, "col.csv").write_text("\\n".join(rows) + "\\n", encoding="utf-8")
+    >>> out = write_case(build_case([tmp.name], lang="en"), Path(tmp.name, "case"), html=False)
+    >>> sorted(p.name for p in out.glob("*.csv"))[:4]
+    ['accounts.csv', 'alerts.csv', 'communities.csv', 'files.csv']
+    >>> (out / "case.json").is_file()
+    True
+    >>> tmp.cleanup()
+    """
     progress = progress or Progress(enabled=False)
     out = Path(out_dir)
     with _timed(case, "write", progress):
