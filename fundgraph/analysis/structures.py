@@ -228,10 +228,11 @@ def _funds_returns(
     return out
 
 
-def _components(c: CodedTransfers, member: np.ndarray) -> np.ndarray:
-    """Weakly connected groups of ``member`` accounts over their transfers (-1 outside)."""
+def _components(c: CodedTransfers, member: np.ndarray, min_amount: int = 0) -> np.ndarray:
+    """Weakly connected groups of ``member`` accounts over their transfers of at least
+    ``min_amount`` (-1 outside)."""
     s, d, n = c.s, c.d, c.n
-    e = member[s] & member[d]
+    e = member[s] & member[d] & (c.amt >= min_amount)
     comp = np.full(n, -1, dtype=np.int64)
     if member.any():
         adj = sparse.coo_matrix((np.ones(int(e.sum())), (s[e], d[e])), shape=(n, n)).tocsr()
@@ -289,7 +290,9 @@ class _Pass:
         self.dep_mask, self.ret_mask, self.active, self.returned_by = _activity(
             c, dep, self.in_s, r
         )
-        self.comp = _components(c, self.active)
+        # joined by the scheme's money: a few hundred yuan between two members' owners
+        # does not make two collections one
+        self.comp = _components(c, self.active, r.min_investment)
         self.valid_comps, self.info = _looped_groups(
             c, self.dep_mask, self.ret_mask, self.active, self.comp, r
         )

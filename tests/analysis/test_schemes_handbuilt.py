@@ -712,3 +712,17 @@ def test_a_person_paid_by_relatives_who_later_invests_is_no_fraud_collector():
     assert [s.kind for s in r.structures] == ["fraud"]
     assert a.loc["f", "role"] == "participant"
     assert r.structures[0].collectors == {1: ("col1", "col2")}
+
+
+def test_two_collections_joined_by_a_few_hundred_yuan_stay_two():
+    # two pyramids whose salespeople once sent each other 300元: two structures, each
+    # with its own core
+    rows_a, _ = pyramid_rows(prefix="a", seed=1)
+    rows_b, _ = pyramid_rows(prefix="b", seed=2)
+    link = [
+        ("asale1", "bsale1", 30_000, T0 + 50 * DAY),
+        ("bsale2", "asale2", 20_000, T0 + 51 * DAY),
+    ]
+    r = find_structures(table(rows_a + rows_b + link))
+    cores = sorted(tuple(s.core) for s in r.structures if s.kind == "ponzi")
+    assert cores == [("acore",), ("bcore",)]
