@@ -338,22 +338,30 @@ def _forwarding_hubs(
     money stays and forwards less than ``hub_forward_share`` of the investments it took
     into the structure is a person with relatives or friends paying it, not a collector;
     such hubs are dropped and the search runs again."""
-    d, famt, n = c.d, c.famt, c.n
+    d = c.d
     valid, comp = p.valid, p.comp
     if not valid.any():
         return hub, p
     core, _ = _ponzi_core(c, p, valid, comp)
-    dm = p.dep_mask & valid[d]
-    inv_in = bincount(d[dm], famt[dm], n)
     # what it passed on into the structure after it came in (a participant's own
     # deposit made before its relatives paid it is not their money passed on)
-    pm = dm & passed_on(c, r.collector_pass_hours, r.forward_share, to=valid)
-    fwd = bincount(d[pm], famt[pm], n)
+    inv_in, fwd = _taken_and_passed(c, p.dep_mask & valid[d], valid, r)
     weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * inv_in)
     if not weak.any():
         return hub, p
     hub = hub & ~weak
     return hub, _Pass(c, dep, hub, r)
+
+
+def _taken_and_passed(
+    c: CodedTransfers, took: np.ndarray, into: np.ndarray, r: SchemeRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per account: cents it took in by the transfers ``took``, and the part of those it
+    passed on into the accounts ``into`` within ``collector_pass_hours`` after each came
+    in (at least ``forward_share`` of the sum)."""
+    d, famt, n = c.d, c.famt, c.n
+    fwd = took & passed_on(c, r.collector_pass_hours, r.forward_share, to=into)
+    return bincount(d[took], famt[took], n), bincount(d[fwd], famt[fwd], n)
 
 
 def _ponzi_core(
@@ -1015,30 +1023,28 @@ def _pyramid(
     info: dict[int, dict[str, Any]] = {}
     mi = np.flatnonzero(member & (depth > 0))
     hung = _bonus_hung(c, org, mi, up_link, member, everyday, r)
-    org_piece = org.copy()
-    org_piece[up_link[hung.index.to_numpy()]] = hung.index.to_numpy()
-    org_piece[hung.index.to_numpy()] = hung.index.to_numpy()
-    inferred = np.zeros(n, dtype=bool)
-    inferred[up_link[hung.index.to_numpy()]] = True
-    # a hung piece's top passed its recruits' fees up to the sponsor above it
-    passes_up = np.zeros(n, dtype=bool)
-    passes_up[d[fee_like]] = True
-    relays[hung.index.to_numpy()] |= passes_up[hung.index.to_numpy()]
+    hung_in = np.zeros(n, dtype=bool)  # members that came with a hung piece
+    inferred = np.zeros(n, dtype=bool)  # the sponsors above the hung pieces
     if len(hung):
         # a piece hung under a tree by its company's bonuses: its top is a member too,
-        # and its levels count from the organiser as if the top were a direct recruit
-        # (at least that deep: the links above it are not in the statements)
+        # and its levels count from the organiser as if the sponsor above it were a
+        # direct recruit (at least that deep: the links above it are not in the
+        # statements), the piece's top its recruit, and so on down
         tops_h = hung.index.to_numpy()
         above = up_link[tops_h]
         pieces = mi[np.isin(org[mi], tops_h)]
-        # the sponsor above the piece counts as a direct recruit (level 1), the
-        # piece's top as its recruit, and so on down
         depth[pieces] += 2
         org[pieces] = hung.reindex(org[pieces]).to_numpy()
         depth[tops_h], depth[above] = 2, 1
         org[tops_h] = org[above] = hung.to_numpy()
         member[tops_h] = member[above] = True
         mi = np.union1d(mi, np.concatenate([tops_h, above]))
+        hung_in[pieces] = hung_in[tops_h] = hung_in[above] = True
+        inferred[above] = True
+        # a hung piece's top passed its recruits' fees up to the sponsor above it
+        passes_up = np.zeros(n, dtype=bool)
+        passes_up[d[fee_like]] = True
+        relays[tops_h] |= passes_up[tops_h]
     # investments into the structure's accounts, and the collectors passing them on
     collects = None
     if dep is not None:
@@ -1074,7 +1080,7 @@ def _pyramid(
         info[g] = {
             "evidence": "recruitment_tree",
             "members": int(len(ms)),
-            "hung_by_bonuses": int(np.isin(org_piece[ms], hung.index.to_numpy()).sum()),
+            "hung_by_bonuses": int(hung_in[ms].sum()),
             "levels": levels,
             "relaying_sponsors": int(len(ok_inner)),
             "sponsors": int(len(inner)),
@@ -1231,16 +1237,13 @@ def _idle_feeders(
     ``collector_pass_hours`` after it came in: a person whose relatives paid it and who
     later invested its own money, not a collector feeding the scheme (the same test as
     the Ponzi hubs' :func:`_forwarding_hubs`)."""
-    s, d, famt, n = c.s, c.d, c.famt, c.n
+    s, d, n = c.s, c.d, c.n
     feeds = np.zeros(n, dtype=bool)
     to_pt = point[d] & (s != d)
     feeds[s[to_pt & point[s]]] = True
     if not feeds.any():
         return feeds
-    took = strong & point[d]
-    intake = bincount(d[took], famt[took], n)
-    fwd = took & passed_on(c, r.collector_pass_hours, r.forward_share, to=point)
-    passed = bincount(d[fwd], famt[fwd], n)
+    intake, passed = _taken_and_passed(c, strong & point[d], point, r)
     return feeds & (passed < r.hub_forward_share * intake)
 
 
