@@ -147,14 +147,11 @@ class Case:
     --------
     A case made from a transfers table (cents, account ids as strings) and analysed:
 
-    >>> import pandas as pd
     >>> from fundgraph.analysis import analyze_case
-    >>> t = pd.DataFrame({"src": ["p1", "p2", "p3", "c"], "dst": ["c", "c", "c", "p1"],
-    ...     "amount": [5_000_000, 3_000_000, 2_000_000, 100_000],
-    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03", "2022-02-01"])})
-    >>> case = analyze_case(Case(transfers=t), lang="en")
-    >>> case.lang, len(case.transfers), sorted(case.accounts["account"])
-    ('en', 4, ['c', 'p1', 'p2', 'p3'])
+    >>> from fundgraph.synth import sample_transfers
+    >>> case = analyze_case(Case(transfers=sample_transfers()), lang="en")
+    >>> case.lang, len(case.transfers), [s.core for s in case.structures]
+    ('en', 19, [('core',)])
     """
 
     transactions: pd.DataFrame = field(default_factory=lambda: empty_frame(S.TRANSACTIONS))
@@ -487,17 +484,14 @@ def load_case(case_dir: str | os.PathLike) -> Case:
     Examples
     --------
     >>> import tempfile
-    >>> import pandas as pd
     >>> from fundgraph.analysis import analyze_case
     >>> from fundgraph.pipeline import write_case
-    >>> t = pd.DataFrame({"src": ["p1", "p2", "p3", "c"], "dst": ["c", "c", "c", "p1"],
-    ...     "amount": [5_000_000, 3_000_000, 2_000_000, 100_000],
-    ...     "time": pd.to_datetime(["2022-01-01", "2022-01-02", "2022-01-03", "2022-02-01"])})
+    >>> from fundgraph.synth import sample_transfers
     >>> tmp = tempfile.TemporaryDirectory()
-    >>> out = write_case(analyze_case(Case(transfers=t), lang="en"), tmp.name, html=False)
-    >>> back = load_case(out)
-    >>> back.lang, back.transfers["amount"].tolist()
-    ('en', [5000000, 3000000, 2000000, 100000])
+    >>> case = analyze_case(Case(transfers=sample_transfers()), lang="en")
+    >>> back = load_case(write_case(case, tmp.name, html=False))
+    >>> back.lang, len(back.transfers), back.summary.total_absorbed
+    ('en', 19, 30000000)
     >>> load_case(tmp.name + "/nothing")
     Traceback (most recent call last):
     ...

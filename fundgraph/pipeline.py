@@ -295,13 +295,11 @@ def write_case(
     Examples
     --------
     >>> import tempfile
-    >>> from pathlib import Path
+    >>> from fundgraph.analysis import analyze_case
+    >>> from fundgraph.synth import sample_transfers
     >>> tmp = tempfile.TemporaryDirectory()
-    >>> rows = ["交易卡号,交易时间,交易金额,收付标志,对手账号,对手户名,摘要"]
-    >>> rows += [f"6222000000000100,2022-03-0{i + 1} 10:00:00,{20000 + 1234 * i}.00,进,"
-    ...          f"622200000000000{i},投资人{i},投资款" for i in range(4)]
-    >>> _ = Path(tmp.name, "col.csv").write_text("\\n".join(rows) + "\\n", encoding="utf-8")
-    >>> out = write_case(build_case([tmp.name], lang="en"), Path(tmp.name, "case"), html=False)
+    >>> case = analyze_case(Case(transfers=sample_transfers()), lang="en")
+    >>> out = write_case(case, Path(tmp.name, "case"), html=False)
     >>> sorted(p.name for p in out.glob("*.csv"))[:4]
     ['accounts.csv', 'alerts.csv', 'communities.csv', 'files.csv']
     >>> (out / "case.json").is_file()

@@ -175,15 +175,10 @@ class SchemeRules:
     of them twice. With the default rules (a hub needs ``min_payers=3`` payers) the
     collection is a structure; asking for seven payers leaves none:
 
-    >>> import pandas as pd
     >>> from fundgraph.analysis import analyze_case
     >>> from fundgraph.case import Case
-    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
-    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
-    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
-    ...          for m in (2, 3)]
-    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
-    >>> t["time"] = pd.to_datetime(t["time"])
+    >>> from fundgraph.synth import sample_transfers
+    >>> t = sample_transfers()
     >>> for rules in (SchemeRules(), SchemeRules(min_payers=7)):
     ...     case = analyze_case(Case(transfers=t), rules=rules, lang="en")
     ...     roles = sorted(case.accounts["role"].value_counts().items())

@@ -121,17 +121,11 @@ def export_case(
     >>> import tempfile
     >>> from pathlib import Path
     >>> import networkx as nx
-    >>> import pandas as pd
     >>> from fundgraph.analysis import analyze_case
     >>> from fundgraph.case import Case
     >>> from fundgraph.pipeline import write_case
-    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
-    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
-    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
-    ...          for m in (2, 3)]
-    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
-    >>> t["time"] = pd.to_datetime(t["time"])
-    >>> t["transfer_id"] = range(len(t))
+    >>> from fundgraph.synth import sample_transfers
+    >>> t = sample_transfers()
     >>> case = analyze_case(Case(transfers=t), lang="en")
     >>> tmp = tempfile.TemporaryDirectory()
     >>> folder = write_case(case, Path(tmp.name, "case"), html=False)

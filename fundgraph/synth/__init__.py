@@ -113,5 +113,6 @@ of statement rows (≈ 70 rows per participant at the default obtained share);
 """
 
 from .case import ALL_LAYOUTS, generate_case, participants_for_rows, rows_for
+from .sample import sample_transfers
 
-__all__ = ["generate_case", "participants_for_rows", "rows_for", "ALL_LAYOUTS"]
+__all__ = ["generate_case", "participants_for_rows", "rows_for", "ALL_LAYOUTS", "sample_transfers"]

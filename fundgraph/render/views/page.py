@@ -167,16 +167,10 @@ def render_view(
     A collector ``col`` takes 50,000 yuan from each of six payers and passes the money to
     the core, which pays each payer 1,000 yuan twice:
 
-    >>> import pandas as pd
     >>> from fundgraph.analysis import analyze_case
     >>> from fundgraph.case import Case
-    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
-    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
-    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
-    ...          for m in (2, 3)]
-    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
-    >>> t["time"] = pd.to_datetime(t["time"])
-    >>> t["transfer_id"] = range(len(t))
+    >>> from fundgraph.synth import sample_transfers
+    >>> t = sample_transfers()
     >>> case = analyze_case(Case(transfers=t), lang="en")
     >>> import tempfile
     >>> from pathlib import Path
@@ -257,16 +251,10 @@ def render_all(case: Case, out_dir: str | os.PathLike, lang: str = "zh") -> list
     A collector ``col`` takes 50,000 yuan from each of six payers and passes the money to
     the core, which pays each payer 1,000 yuan twice:
 
-    >>> import pandas as pd
     >>> from fundgraph.analysis import analyze_case
     >>> from fundgraph.case import Case
-    >>> rows = [(f"p{i}", "col", 5_000_000, f"2022-01-0{1 + i % 5} 10:00") for i in range(6)]
-    >>> rows += [("col", "core", 30_000_000, "2022-01-06 09:00")]
-    >>> rows += [("core", f"p{i}", 100_000, f"2022-0{m}-10 09:00") for i in range(6)
-    ...          for m in (2, 3)]
-    >>> t = pd.DataFrame(rows, columns=["src", "dst", "amount", "time"])
-    >>> t["time"] = pd.to_datetime(t["time"])
-    >>> t["transfer_id"] = range(len(t))
+    >>> from fundgraph.synth import sample_transfers
+    >>> t = sample_transfers()
     >>> case = analyze_case(Case(transfers=t), lang="en")
     >>> import tempfile
     >>> from pathlib import Path
