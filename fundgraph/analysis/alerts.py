@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 from pathlib import Path
@@ -618,46 +619,96 @@ def gather_scatter(edges: pd.DataFrame, rules: SchemeRules) -> list[dict]:
     return found
 
 
-def _short_cycles(adj: dict, length_bound: int, max_cycles: int, max_steps: int):
-    """Simple cycles of 3 to ``length_bound`` accounts, each once, starting at its smallest
-    account, in sorted order; the search stops after ``max_cycles`` cycles or ``max_steps``
-    edges followed, so a dense scheme graph costs bounded time.
+def _money_cycles(
+    adj: dict,
+    pair: dict,
+    length_bound: int,
+    win: int,
+    max_cycles: int,
+    max_steps: int,
+    steps_per_start: int,
+):
+    """Time-respecting cycles of 3 to ``length_bound`` accounts: money leaves an account and
+    comes back to it hop by hop, each hop at or after the one before, all within ``win``
+    seconds of the first.
 
-    >>> list(_short_cycles({"a": ["b"], "b": ["c"], "c": ["a", "b"]}, 4, 10, 100))
-    [['a', 'b', 'c']]
+    ``adj`` maps an account to the accounts it paid (sorted), ``pair`` an ordered pair to its
+    transfer times (sorted seconds). Accounts are tried as the money's origin lightest first
+    (fewest in times out neighbours), each first transfer in turn, always taking the earliest
+    next transfer (which keeps every later hop possible); a search from one origin stops after
+    ``steps_per_start`` hops followed and the whole search after ``max_steps`` or
+    ``max_cycles`` cycles, so a dense scheme graph costs bounded time and cannot starve the
+    sparse rest of the graph. Each cycle is yielded once, starting at its smallest account.
+
+    >>> adj = {"a": ["b"], "b": ["c"], "c": ["a", "b"]}
+    >>> pair = {("a", "b"): [0], ("b", "c"): [10], ("c", "a"): [20], ("c", "b"): [5]}
+    >>> list(_money_cycles(adj, pair, 6, 100, 10, 1000, 100))
+    [('a', 'b', 'c')]
+    >>> list(_money_cycles(adj, pair, 6, 15, 10, 1000, 100))  # back after 20 s: too late
+    []
     """
-    steps = found = 0
-    for s in sorted(adj):
-        path, on_path = [s], {s}
-        stack = [iter(adj[s])]
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                stack.pop()
-                on_path.discard(path.pop())
-                continue
-            steps += 1
-            if steps > max_steps:
-                return
-            if nxt == s:
-                if len(path) >= 3:
-                    yield list(path)
-                    found += 1
-                    if found >= max_cycles:
+    indeg: dict = {}
+    for vs in adj.values():
+        for v in vs:
+            indeg[v] = indeg.get(v, 0) + 1
+    origins = sorted(adj, key=lambda a: (len(adj[a]) * indeg.get(a, 0), a))
+    seen: set = set()
+    steps = 0
+    for s in origins:
+        budget = steps_per_start
+        for v0 in adj[s]:
+            for t0 in pair[(s, v0)]:
+                # depth-first over (account, arrival time); path holds the accounts so far
+                path, on_path = [s, v0], {s, v0}
+                stack = [(iter(adj.get(v0, ())), t0)]
+                while stack and budget > 0:
+                    it, t = stack[-1]
+                    nxt = next(it, None)
+                    if nxt is None:
+                        stack.pop()
+                        on_path.discard(path.pop())
+                        continue
+                    budget -= 1
+                    steps += 1
+                    if steps > max_steps:
                         return
-                continue
-            if nxt < s or nxt in on_path or len(path) >= length_bound or nxt not in adj:
-                continue
-            path.append(nxt)
-            on_path.add(nxt)
-            stack.append(iter(adj[nxt]))
+                    ts = pair[(path[-1], nxt)]
+                    i = bisect.bisect_left(ts, t)
+                    if i == len(ts) or ts[i] - t0 > win:
+                        continue
+                    if nxt == s:
+                        if len(path) >= 3:
+                            j = path.index(min(path))
+                            norm = tuple(path[j:] + path[:j])
+                            if norm not in seen:
+                                seen.add(norm)
+                                yield norm
+                                if len(seen) >= max_cycles:
+                                    return
+                        continue
+                    if nxt in on_path or len(path) >= length_bound or nxt not in adj:
+                        continue
+                    path.append(nxt)
+                    on_path.add(nxt)
+                    stack.append((iter(adj[nxt]), ts[i]))
+                if budget <= 0:
+                    break
+            if budget <= 0:
+                break
 
 
 def time_cycles(
-    edges: pd.DataFrame, rules: SchemeRules, max_cycles: int = 5000, max_steps: int = 2_000_000
+    edges: pd.DataFrame,
+    rules: SchemeRules,
+    max_cycles: int = 5000,
+    max_steps: int = 2_000_000,
+    steps_per_start: int = 20_000,
 ) -> list[list[str]]:
-    """Money cycles (资金闭环) of three or more accounts whose transfers follow one another
-    in time within ``cycle_window_days`` (AMLSim ``cycle``).
+    """Money cycles (资金闭环) of three to ``cycle_max_length`` accounts whose transfers
+    follow one another in time within ``cycle_window_days`` (AMLSim ``cycle``).
+
+    The search follows the money (see :func:`_money_cycles` for its bounds), so a long
+    cycle through quiet accounts is found however dense the scheme around it is.
 
     Examples
     --------
@@ -670,14 +721,14 @@ def time_cycles(
     if edges.empty:
         return []
     e = edges.sort_values(["src", "dst", "t"], kind="stable")
-    times = e["t"].to_numpy(dtype="datetime64[ns]")
+    secs = (e["t"].to_numpy(dtype="datetime64[s]").astype(np.int64)).tolist()
     keys = list(zip(e["src"].to_numpy(), e["dst"].to_numpy(), strict=True))
     # each ordered pair's transfer times, sorted (one slice of the sorted table per pair)
-    pair: dict[tuple, np.ndarray] = {}
+    pair: dict[tuple, list[int]] = {}
     start = 0
     for i in range(1, len(keys) + 1):
         if i == len(keys) or keys[i] != keys[start]:
-            pair[keys[start]] = times[start:i]
+            pair[keys[start]] = secs[start:i]
             start = i
     # only accounts in a strongly connected group of three or more can be on such a cycle
     G = nx.DiGraph()
@@ -688,33 +739,8 @@ def time_cycles(
     for u, v in sorted(pair):
         if u in on_cycle and v in on_cycle:
             adj.setdefault(u, []).append(v)
-    win = np.timedelta64(int(rules.cycle_window_days * 86400), "s")
-    out = []
-    seen = set()
-    for cyc in _short_cycles(adj, rules.cycle_max_length, max_cycles, max_steps):
-        # a time-respecting walk: each hop at or after the previous one, all within the
-        # window of the first; tried from every account and every first transfer at once
-        ok = False
-        for r0 in range(len(cyc)):  # the money may have started at any account
-            rot = cyc[r0:] + cyc[:r0]
-            t_start = pair[(rot[0], rot[1])]
-            t = t_start
-            alive = np.ones(len(t_start), dtype=bool)
-            for a, b in zip(rot[1:], rot[2:] + rot[:1], strict=True):
-                ts = pair[(a, b)]
-                idx = np.searchsorted(ts, t, side="left")
-                alive &= idx < len(ts)
-                t = ts[np.minimum(idx, len(ts) - 1)]
-                alive &= (t - t_start) <= win
-                if not alive.any():
-                    break
-            if alive.any():
-                ok = True
-                break
-        if ok:
-            j = cyc.index(min(cyc))
-            norm = tuple(cyc[j:] + cyc[:j])
-            if norm not in seen:
-                seen.add(norm)
-                out.append(list(norm))
-    return sorted(out)
+    win = int(rules.cycle_window_days * 86400)
+    found = _money_cycles(
+        adj, pair, rules.cycle_max_length, win, max_cycles, max_steps, steps_per_start
+    )
+    return sorted(list(c) for c in found)

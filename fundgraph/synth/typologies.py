@@ -584,9 +584,8 @@ def generate_typology_case(
         rng.shuffle(pool)
         for kind in AML_TYPOLOGIES:
             for _ in range(2):
-                size = (
-                    int(rng.integers(6, 16)) if kind not in ("cycle",) else int(rng.integers(3, 8))
-                )
+                # a cycle of 3 to 11 accounts (AMLSim's own cycles run to ten and more)
+                size = int(rng.integers(6, 16)) if kind != "cycle" else int(rng.integers(3, 12))
                 if len(pool) < size:
                     break
                 accts, pool = pool[:size], pool[size:]
