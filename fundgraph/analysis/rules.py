@@ -131,8 +131,10 @@ class SchemeRules:
             Investments make up at least this share of what the group gets from
             outside (a shop with a few large customers lives on its sales).
         ``fraud_min_days``
-            The payments span at least this many days (the public is recruited over
-            weeks; a burst of a few days is a laundering fan-in, left to the alerts).
+            The payers' first payments span at least this many days (the public is
+            recruited over weeks; a burst of a few days is a laundering fan-in, left to the
+            alerts): the middle 80 % of them span at least 80 % of it, so a stray payer
+            months away does not stretch a burst.
 
     Alerts
         ``fan_min``
@@ -239,7 +241,7 @@ class SchemeRules:
     fast_balance: float = 0.2
     sg_min_members: int = 3
     sg_window_days: int = 15
-    cycle_max_length: int = 6
+    cycle_max_length: int = 12
     cycle_window_days: int = 30
 
 

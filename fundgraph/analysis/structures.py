@@ -150,7 +150,8 @@ class _Found:
 
 
 def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules) -> np.ndarray:
-    """Step 3: every account whose money comes mostly from the scheme, not a net payer in."""
+    """Step 3: every account whose money comes mostly from the scheme, not a net payer in
+    (neither overall nor into any one group of hubs joined by their own money)."""
     s, d, famt, n = c.s, c.d, c.famt, c.n
     in_s = hub.copy()
     dep_out = bincount(s[dep], famt[dep], n)
@@ -158,6 +159,9 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
     # no investment, but money put in is not money the scheme handed out)
     paid = hub[d] & ~c.everyday & (c.amt >= r.min_investment)
     into_hubs = bincount(s[paid], famt[paid], n)
+    # the hubs joined by their own money form groups; an account joins the group that
+    # funds it most
+    grp = _components(c, hub, r.min_investment)
     for _ in range(50):
         m = in_s[s]
         from_s = bincount(d[m], famt[m], n)
@@ -175,8 +179,34 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
         )
         if not new.any():
             break
+        # the same test group by group: an account that put into one group more than a
+        # third of what that group paid it invested there, whatever another group (a
+        # relative's, a lender's) handed it; made a member, it would join the two
+        mn = m & new[d]
+        got = _by_group(d[mn], grp[s[mn]], famt[mn]).rename(columns={"a": "a_got"})
+        pb = paid & new[s]
+        put = _by_group(s[pb], grp[d[pb]], famt[pb])
+        both = put.join(got, how="left").fillna(0.0)
+        payer = both.index.get_level_values(0)[both["a"] > both["a_got"] / 3].unique()
+        new[payer.to_numpy(dtype=np.int64)] = False
+        if not new.any():
+            break
+        main = got.reset_index().sort_values(["x", "a_got", "g"], ascending=[True, False, True])
+        mx, mg = (main.drop_duplicates("x")[k].to_numpy() for k in ("x", "g"))
+        grp[mx[new[mx]]] = mg[new[mx]]
         in_s |= new
     return in_s
+
+
+def _by_group(x: np.ndarray, g: np.ndarray, amt: np.ndarray) -> pd.DataFrame:
+    """Sums of ``amt`` per account ``x`` and group ``g`` (index ``x, g``).
+
+    >>> t = _by_group(np.array([0, 0, 1]), np.array([5, 5, 7]), np.array([1.0, 2.0, 4.0]))
+    >>> t.reset_index().to_numpy().tolist()
+    [[0.0, 5.0, 3.0], [1.0, 7.0, 4.0]]
+    """
+    t = pd.DataFrame({"x": x, "g": g, "a": amt})
+    return t.groupby(["x", "g"], sort=True)[["a"]].sum()
 
 
 def _activity(
@@ -1105,8 +1135,8 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     natural persons (payers without a known name cannot be told from firms; everyday
     monthly payments such as rent left out); the group grows to accounts fed
     mostly by it (as in the Ponzi closure). It is kept when it has ``fraud_min_payers``
-    payers, those of its main collection point (most payers) spread over at least
-    ``fraud_min_days``, at most
+    payers, the first payments of those of its main collection point (most payers) spread
+    over at least ``fraud_min_days`` (the middle 80 % of them over 80 % of it), at most
     ``fraud_max_back_share`` of its payers ever get money back from it and at most
     ``fraud_max_receivers`` exits (persons, cash, or lump sums of at least ten times
     ``min_benefit``), together with what its largest keeper still holds, take
@@ -1155,8 +1185,8 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         # one private transfer are not weeks of recruiting)
         per_point = grp.groupby("at")["p"].nunique()
         main_pt = int(per_point.sort_index().idxmax())
-        tg = grp.loc[grp["at"] == main_pt, "t"].to_numpy()
-        if (int(tg.max()) - int(tg.min())) < r.fraud_min_days * 86_400 * 10**9:
+        tg = grp.loc[grp["at"] == main_pt].groupby("p")["t"].min().to_numpy()
+        if _middle_span(tg) < 0.8 * r.fraud_min_days * 86_400 * 10**9:
             continue
         taken = float(grp["a"].sum())
         gm = comp == g
@@ -1227,6 +1257,19 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     found = _Found("fraud", keep_comp, role, level, inv, np.zeros(m, dtype=bool), info)
     found.closure = group
     return found
+
+
+def _middle_span(t: np.ndarray) -> float:
+    """Time between the first tenth and the last tenth of ``t`` (the span of the middle 80 %:
+    a few stray payers months away do not stretch a burst of a few days into weeks).
+
+    >>> _middle_span(np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1000]))
+    8.0
+    """
+    if not len(t):
+        return 0.0
+    lo, hi = np.quantile(np.sort(t).astype(np.float64), [0.1, 0.9], method="nearest")
+    return float(hi - lo)
 
 
 def _idle_feeders(

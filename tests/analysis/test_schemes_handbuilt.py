@@ -410,6 +410,26 @@ def test_cycle_names_its_members_in_time_order():
     assert not any("cycle" in codes.get(x, set()) for x in "uvw")
 
 
+def test_long_cycle_is_found_beside_a_dense_knot_and_a_late_one_is_not():
+    # nine accounts, the money going round within four days
+    ring = [f"r{i}" for i in range(9)]
+    rows = [(ring[i], ring[(i + 1) % 9], 700_000 - 9_137 * i, T0 + i * 9 * H) for i in range(9)]
+    # a dense knot of eight accounts all paying one another, many times, beside it
+    knot = [f"k{i}" for i in range(8)]
+    rows += [(a, b, 50_000 + 13 * j, T0 + j * H) for a in knot for b in knot if a != b
+             for j in range(3)]  # fmt: skip
+    # seven accounts whose last hop comes back after the window: not a cycle
+    late = [f"l{i}" for i in range(7)]
+    rows += [(late[i], late[i + 1], 400_000, T0 + i * DAY) for i in range(6)]
+    rows += [(late[6], late[0], 400_000, T0 + 200 * DAY)]
+    codes, al = _alerts(rows)
+    assert SchemeRules().cycle_max_length >= 9
+    for x in ring:
+        assert "cycle" in codes[x]
+    assert " → ".join(ring + ring[:1]) in al.loc["r4", "reasons"]
+    assert not any("cycle" in codes.get(x, set()) for x in late)
+
+
 def test_scatter_gather_and_gather_scatter():
     rows = []
     for i in range(4):
@@ -726,3 +746,42 @@ def test_two_collections_joined_by_a_few_hundred_yuan_stay_two():
     r = find_structures(table(rows_a + rows_b + link))
     cores = sorted(tuple(s.core) for s in r.structures if s.kind == "ponzi")
     assert cores == [("acore",), ("bcore",)]
+
+
+def test_a_person_another_collection_paid_stays_a_participant_of_the_ponzi():
+    # h takes five persons' money and pays them monthly interest (a small collection of
+    # its own); it hands a large sum to z, a relative, who invests part of it into the
+    # pyramid: z is the pyramid's participant, and the two collections stay apart
+    rows, _ = pyramid_rows(participants=12, months=4)
+    base = find_structures(table(rows))
+    names = {f"q{i}": f"某{i}" for i in range(5)} | {"h": "王某", "z": "赵某"}
+    rows += [(f"q{i}", "h", 20 * WAN + i * 13_571, T0 + (30 + i) * DAY) for i in range(5)]
+    rows += [("h", f"q{i}", WAN + i * 1_000, T0 + (60 + 30 * k + i) * DAY)
+             for i in range(5) for k in range(2)]  # fmt: skip
+    rows.append(("h", "z", 78 * WAN + 4_321, T0 + 40 * DAY))
+    rows.append(("z", "sale1", 5 * WAN, T0 + 41 * DAY))
+    r = find_structures(table(rows, names=names))
+    a = r.accounts
+    assert a.loc["z", "role"] == "participant" and a.loc["h", "role"] == "core"
+    by_core = {s.core: s for s in r.structures}
+    assert sorted(by_core) == [("core",), ("h",)]
+    (b,) = base.structures
+    assert by_core[("core",)].absorbed == b.absorbed + 5 * WAN
+    assert by_core[("core",)].participant_accounts == b.participant_accounts + 1
+    assert by_core[("h",)].participant_accounts == 5
+    assert by_core[("h",)].absorbed == sum(20 * WAN + i * 13_571 for i in range(5))
+
+
+def test_a_burst_with_one_stray_payer_months_away_is_not_fraud():
+    # twelve persons pay within three days; one more pays the same account half a year
+    # later: the payers' first payments span months, but all bar one came in a burst
+    rows, names = _fraud_rows()
+    rows = [(x[0], x[1], x[2], T0 + (x[3] - T0) / 20, *x[4:]) for x in rows]  # 3 days
+    rows.append(("late", "col1", 31 * WAN + 4_700, T0 + 180 * DAY))
+    names["late"] = "钱某"
+    assert find_structures(table(rows, names=names)).structures == []
+    # the same payers over two months are a fraud, a stray one or not
+    rows2, names2 = _fraud_rows()
+    rows2.append(("late", "col1", 31 * WAN + 4_700, T0 + 180 * DAY))
+    names2["late"] = "钱某"
+    assert [s.kind for s in find_structures(table(rows2, names=names2)).structures] == ["fraud"]
