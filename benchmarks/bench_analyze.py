@@ -65,7 +65,7 @@ def bench_size(work: Path, rows: int, runs: int, seed: int, html: bool) -> dict:
     folder, truth = generate(work, rows, seed)
     exports = folder / "exports"
     files = sum(1 for p in exports.rglob("*") if p.is_file())
-    floor, full, stages = [], [], []
+    floor, full, stages, peaks = [], [], [], []
     for i in range(runs):
         floor.append(_timed([sys.executable, str(HERE / "floor_read.py"), str(exports)]))
         out = folder / f"out{i}"
@@ -85,7 +85,9 @@ def bench_size(work: Path, rows: int, runs: int, seed: int, html: bool) -> dict:
         if not html:
             cmd.append("--no-html")
         full.append(_timed(cmd))
-        stages.append(json.loads(timings.read_text()))
+        doc = json.loads(timings.read_text())
+        peaks.append(doc.pop("peak_rss_mib", {}))
+        stages.append(doc)
         print(
             f"  run {i + 1}: analyze {full[-1]['wall']:.1f}s {full[-1]['rss_mib']:.0f} MiB; "
             f"floor {floor[-1]['wall']:.1f}s",
@@ -104,6 +106,9 @@ def bench_size(work: Path, rows: int, runs: int, seed: int, html: bool) -> dict:
         "floor_s": med(r["wall"] for r in floor),
         "floor_rss_mib": med(r["rss_mib"] for r in floor),
         "stages_s": {k: med(s.get(k, 0.0) for s in stages) for k in stage_names},
+        "peak_rss_after_stage_mib": {
+            k: med(p.get(k, 0.0) for p in peaks) for k in stage_names if k in peaks[0]
+        },
         "runs": runs,
     }
 
@@ -123,10 +128,21 @@ def table(results: list[dict]) -> str:
         "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
-        st = ", ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
+        top = {k: v for k, v in r["stages_s"].items() if "." not in k}
+        st = ", ".join(f"{k} {v:.1f}" for k, v in top.items())
         lines.append(
             f"| {r['rows']:,} | {r['files']:,} | {r['analyze_s']:.1f} s | {r['analyze_rss_mib'] / 1024:.2f} GiB "
             f"| {r['floor_s']:.1f} s | {r['analyze_s'] / r['floor_s']:.1f}× | {st} |"
+        )
+    for r in results:
+        sub = {k: v for k, v in r["stages_s"].items() if "." in k}
+        peak = r.get("peak_rss_after_stage_mib", {})
+        lines.append("")
+        lines.append(
+            f"{r['rows']:,} rows: "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in sub.items())
+            + "; peak RSS after each stage (GiB): "
+            + ", ".join(f"{k} {v / 1024:.2f}" for k, v in peak.items())
         )
     return "\n".join(lines)
 

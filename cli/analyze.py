@@ -148,7 +148,8 @@ def analyze(
         report_no_direction(case, msg_lang)
     write_case(case, out_dir, html=not no_html, excel_headers=excel_headers, progress=progress)
     if timings:
-        timings.write_text(json.dumps(case.timings, indent=2) + "\n", encoding="utf-8")
+        doc = dict(case.timings, peak_rss_mib=case.peak_rss)
+        timings.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     _echo_summary(case.summary, out_dir, msg_lang)
     if not no_html:
         click.echo(t("cli.html_at", msg_lang, path=(out_dir / "report.html")))

@@ -170,6 +170,8 @@ class Case:
     lang: str = "zh"
     #: seconds spent per stage in this run (not written: outputs stay byte-identical)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the process's peak resident memory (MiB) at the end of each stage, where known
+    peak_rss: dict[str, float] = field(default_factory=dict)
     _coded: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def coded(self) -> CodedTransfers:

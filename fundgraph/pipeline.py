@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -94,12 +95,27 @@ def write_failed_run(ingested, out_dir: str | os.PathLike) -> Path:
     return out
 
 
+def peak_rss_mib() -> float | None:
+    """The process's peak resident memory so far, in MiB (None where the platform does not
+    say: the ``resource`` module is POSIX only)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes
+    return round(kb / (2**20 if sys.platform == "darwin" else 2**10), 1)
+
+
 @contextmanager
 def _timed(case: Case, name: str, progress: Progress):
     progress.stage(name)
     t0 = time.perf_counter()
     yield
     case.timings[name] = round(time.perf_counter() - t0, 3)
+    rss = peak_rss_mib()
+    if rss is not None:
+        case.peak_rss[name] = rss
 
 
 def build_case(

@@ -284,8 +284,19 @@ def conform(df: pd.DataFrame, schema: dict[str, str], *, extra: bool = True) -> 
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
 
 
+def _text_objects(s: pd.Series) -> pd.Series:
+    """An Arrow-backed text column as Python strings, one object per distinct value
+    (``astype(object)`` would make one per cell: a million rows, a million copies of each
+    bank's name), missing values as ""."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    vals = np.append(np.asarray(uniques, dtype=object), "")  # code -1 picks the ""
+    return pd.Series(vals[codes], index=s.index, dtype=object)
+
+
 def _as_kind(s: pd.Series, kind: str) -> pd.Series:
     if kind == "str":
+        if isinstance(s.dtype, pd.StringDtype):
+            return _text_objects(s)
         s = s.astype(object)
         missing = s.isna()
         if missing.any():

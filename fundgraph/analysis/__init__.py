@@ -19,6 +19,7 @@ pro-rata restitution plan. Each rule is also a function of its own:
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,18 @@ def _base_accounts(case: Case, coded: CodedTransfers) -> pd.DataFrame:
     return conform(flows, ACCOUNTS)
 
 
+class _Clock:
+    """Seconds since the last call, written into ``timings`` under ``prefix + name``."""
+
+    def __init__(self, timings: dict[str, float], prefix: str) -> None:
+        self.timings, self.prefix, self.t = timings, prefix, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[self.prefix + name] = round(now - self.t, 3)
+        self.t = now
+
+
 def analyze_case(
     case: Case,
     *,
@@ -155,9 +168,13 @@ def analyze_case(
     transfers = case.transfers
     coded = case.coded()  # built once: every step below reads it
     accounts = _base_accounts(case, coded)
+    clock = _Clock(case.timings, "analysis.")
     scheme = find_structures(transfers, accounts, rules=rules, coded=coded)
+    clock("structures")
     cent = flow_centrality(coded)
+    clock("centrality")
     comm = louvain_communities(coded)
+    clock("communities")
     dwell = dwell_hours(transfers)
     holders = holder_fields(case.transactions, transfers, accounts)
     ids, names = holders["holder_id"], holders["holder_name"]
@@ -185,7 +202,9 @@ def analyze_case(
     acc["payroll"] = sa["payroll"].fillna(False).astype(bool)
     acc = acc.reset_index(drop=True)
 
+    clock("tables")
     alerts = account_alerts(acc, transfers, watchlist=watchlist, rules=rules, coded=coded)
+    clock("alerts")
     score = alerts.set_index("account")["score"]
     acc["alert_score"] = acc["account"].map(score).fillna(0.0).astype(float)
     acc = acc.drop(columns=["payroll"]).sort_values("account", kind="stable")
@@ -246,6 +265,7 @@ def analyze_case(
             restitution_distributed=figures_r["restitution_distributed"],
             restitution_surplus=figures_r["restitution_surplus"],
         )
+    clock("summary")
     return dataclasses.replace(
         case,
         accounts=acc,

@@ -157,10 +157,12 @@ def resolve_aliases(transactions: pd.DataFrame, mapping: dict[str, str]) -> pd.D
     """Replace every alias in ``account`` and ``counterparty`` by its canonical id."""
     if not mapping:
         return transactions
-    t = transactions.copy()
+    t = transactions.copy(deep=False)  # the other columns are shared, not copied
     for col in ("account", "counterparty"):
-        mapped = t[col].map(mapping)
-        t[col] = mapped.where(mapped.notna(), t[col]).astype(object)
+        # each distinct id looked up once
+        codes, uniques = pd.factorize(t[col].to_numpy(dtype=object), use_na_sentinel=False)
+        canon = np.array([mapping.get(u, u) for u in uniques], dtype=object)
+        t[col] = pd.Series(canon[codes], index=t.index, dtype=object)
     return t
 
 
@@ -452,24 +454,27 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
     amount = c["amount"].to_numpy()[rep]
     time = np.where(use_mate_time, t_all[mate_or_rep], t_all[rep])
     order = np.lexsort([_text_rank(sources), amount, dst_c, src_c, time])
+    cols_out = {
+        "transfer_id": np.arange(len(rep), dtype=np.int64),
+        "src": accounts[src_c][order],
+        "dst": accounts[dst_c][order],
+        "amount": amount[order],
+        "currency": pick("currency")[order],
+        "counterparty_kind": cols["kind"][row_r][order],
+        "time": time[order],
+        "memo": pick("memo")[order],
+        "channel": pick("channel")[order],
+        "src_name": pick("src_name")[order],
+        "dst_name": pick("dst_name")[order],
+        "src_id": pick("src_id")[order],
+        "dst_id": pick("dst_id")[order],
+        "seen": seen[order],
+        "sources": sources[order],
+    }
+    # text stays the Python strings it is (pandas would copy each cell into Arrow storage,
+    # and the table's schema turns it back into objects)
     out = pd.DataFrame(
-        {
-            "transfer_id": np.arange(len(rep), dtype=np.int64),
-            "src": accounts[src_c][order],
-            "dst": accounts[dst_c][order],
-            "amount": amount[order],
-            "currency": pick("currency")[order],
-            "counterparty_kind": cols["kind"][row_r][order],
-            "time": time[order],
-            "memo": pick("memo")[order],
-            "channel": pick("channel")[order],
-            "src_name": pick("src_name")[order],
-            "dst_name": pick("dst_name")[order],
-            "src_id": pick("src_id")[order],
-            "dst_id": pick("dst_id")[order],
-            "seen": seen[order],
-            "sources": sources[order],
-        }
+        {k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in cols_out.items()}
     )
     out["time"] = out["time"].astype("datetime64[ns]")
     return conform(out, TRANSFERS, extra=False)
