@@ -379,9 +379,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _peak_rss() -> int:
-    import resource
+    from fundgraph.pipeline import peak_rss_mib
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return int((peak_rss_mib() or 0.0) * 2**20)
 
 
 if __name__ == "__main__":
