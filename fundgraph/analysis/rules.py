@@ -56,6 +56,11 @@ class SchemeRules:
             Distinct investment payers that make an account a fan-in hub.
         ``closure_share``
             Share of an account's inflow that must come from the scheme for it to join.
+        ``periodic_months``
+            A pair paying one exact sum month by month (at least this many payments
+            25 to 35 days apart, and most of its gaps so) pays a return or a wage: that money does not draw its receiver into the scheme (a
+            participant whose own deposit is not in the statements, seen only taking
+            its monthly interest, is no collector).
         ``active_share``
             Share of outflow sent to active scheme accounts that makes an account active.
         ``min_returned``, ``returned_share``
@@ -88,6 +93,11 @@ class SchemeRules:
             A payer into a structure paying it at least this many different sums is a
             collector whose own statement is missing (a person invests a few times,
             instalments repeat one sum): not a participant, its payments not paid in.
+        ``relay_paid_sums``
+            The same with this many different sums for a payer that the structure
+            paid ``min_returns_each`` times before its own first payment in (money
+            before any investment is no return: a commission for collecting; a
+            steady wage, the same sum month after month, does not count).
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
@@ -205,6 +215,7 @@ class SchemeRules:
     # Ponzi
     min_payers: int = 3
     closure_share: float = 0.5
+    periodic_months: int = 3
     active_share: float = 0.05
     min_returned: int = 3
     returned_share: float = 0.1
@@ -215,6 +226,7 @@ class SchemeRules:
     collector_pass_hours: float = 168.0
     collector_own_ratio: float = 2.0
     relay_min_sums: int = 8
+    relay_paid_sums: int = 3
     min_benefit: int = 1_000_000
     # 传销
     tree_min_fee: int = 50_000

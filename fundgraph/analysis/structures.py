@@ -114,6 +114,34 @@ def _recurring(s: np.ndarray, d: np.ndarray, amt: np.ndarray, month: np.ndarray)
     return (months >= 3) & (std <= 0.1 * mean)
 
 
+def _periodic(
+    s: np.ndarray, d: np.ndarray, amt: np.ndarray, tns: np.ndarray, months: int
+) -> np.ndarray:
+    """True for transfers of one exact sum that a pair pays month by month (a gap of 25
+    to 35 days between one and the next at least ``months - 1`` times, and for at least
+    half of the gaps): monthly interest, a wage. Several such series may run side by side in one pair; a sum that
+    merely recurs (round deposits passed on as they come) is not one.
+
+    >>> day = 86_400 * 10**9
+    >>> _periodic(np.array([0, 0, 0, 0, 0]), np.array([1, 1, 1, 1, 1]),
+    ...           np.array([500, 500, 500, 700, 700]),
+    ...           np.array([0, 30, 61, 3, 90]) * day, 3).tolist()
+    [True, True, True, False, False]
+    """
+    if len(s) == 0:
+        return np.zeros(0, dtype=bool)
+    df = pd.DataFrame({"s": s, "d": d, "a": amt, "t": tns}).sort_values(["s", "d", "a", "t"])
+    same = ((df["s"].diff() == 0) & (df["d"].diff() == 0) & (df["a"].diff() == 0)).to_numpy()
+    gap = df["t"].diff().to_numpy() / (86_400 * 10**9)
+    monthly = same & (gap >= 25) & (gap <= 35)
+    keys = [df["s"].to_numpy(), df["d"].to_numpy(), df["a"].to_numpy()]
+    n_monthly = pd.Series(monthly).groupby(keys).transform("sum").to_numpy()
+    n_gaps = pd.Series(same).groupby(keys).transform("sum").to_numpy()
+    out = np.zeros(len(s), dtype=bool)
+    out[df.index.to_numpy()] = (n_monthly >= months - 1) & (2 * n_monthly >= n_gaps)
+    return out
+
+
 def _pairs(s: np.ndarray, d: np.ndarray) -> np.ndarray:
     if len(s) == 0:
         return np.zeros((0, 2), dtype=np.int64)
@@ -162,8 +190,13 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
     # the hubs joined by their own money form groups; an account joins the group that
     # funds it most
     grp = _components(c, hub, r.min_investment)
+    npay = _distinct_payers(c, dep)
+    dep_pair = np.isin(_pair_keys(s, d, n), _pair_keys(s[dep], d[dep], n))
+    # the same sum month after month (interest, a wage) pays a person back: it does not
+    # make the receiver one of the accounts handing the scheme's money on
+    periodic = _periodic(s, d, c.amt, c.tns, r.periodic_months)
     for _ in range(50):
-        m = in_s[s]
+        m = in_s[s] & ~periodic
         from_s = bincount(d[m], famt[m], n)
         dm = dep & hub[d] & ~in_s[s]  # investments into the collectors
         dep_to_s = bincount(s[dm], famt[dm], n)
@@ -184,7 +217,9 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
         # relative's, a lender's) handed it; made a member, it would join the two
         mn = m & new[d]
         got = _by_group(d[mn], grp[s[mn]], famt[mn]).rename(columns={"a": "a_got"})
-        pb = paid & new[s]
+        # only into a hub that has enough payers without it (a core's commission to a
+        # collector is not what makes that collector a hub)
+        pb = paid & new[s] & (npay[d] - dep_pair.astype(np.int64) >= r.min_payers)
         put = _by_group(s[pb], grp[d[pb]], famt[pb])
         both = put.join(got, how="left").fillna(0.0)
         payer = both.index.get_level_values(0)[both["a"] > both["a_got"] / 3].unique()
@@ -383,6 +418,73 @@ def _forwarding_hubs(
     return hub, _Pass(c, dep, hub, r)
 
 
+def _silent_collectors(
+    c: CodedTransfers,
+    dep: np.ndarray,
+    valid: np.ndarray,
+    comp: np.ndarray,
+    level: np.ndarray,
+    r: SchemeRules,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Collection points whose passing-on is not in the statements: an account that
+    the structure pays and that pays nothing into it, one of whose investment payers
+    paid nothing else into the structure, got nothing from it before, and was then paid
+    back by it (``min_returns_each`` times after it
+    paid the account; the returns can only be for that payment), is one of its
+    collectors, placed one level below the account paying its payers back (or paying
+    it). Returns the accounts, their group and their level."""
+    s, d, n = c.s, c.d, c.n
+    silent = np.zeros(n, dtype=bool)
+    s_comp = np.full(n, -1, dtype=np.int64)
+    s_level = np.full(n, -1, dtype=np.int64)
+    # an account paying the structure anything is a payer in, not a silent collector
+    pays_in = np.zeros(n, dtype=bool)
+    pays_in[s[valid[d] & ~c.everyday]] = True
+    cand = ~valid & ~pays_in
+    if not cand.any() or not valid.any():
+        return silent, s_comp, s_level
+    paid_by = valid[s] & cand[d] & ~c.everyday
+    pay = dep & cand[d] & ~pays_in[s] & ~valid[s] & ~c.payroll[s]
+    back = valid[s] & ~valid[d] & ~c.everyday
+    if not (paid_by.any() and pay.any() and back.any()):
+        return silent, s_comp, s_level
+    first = (
+        pd.DataFrame({"x": d[pay], "p": s[pay], "t": c.tns[pay]})
+        .groupby(["x", "p"], sort=False)["t"]
+        .min()
+        .rename("first")
+        .reset_index()
+    )
+    rets = pd.DataFrame({"p": d[back], "y": s[back], "t": c.tns[back]})
+    rets["g"] = comp[rets["y"].to_numpy()]
+    m = first.merge(rets, on="p")
+    # money back follows the investment: a payer the structure paid before is paid for
+    # something else (a beneficiary handing some on)
+    paid_before = m.loc[m["t"] <= m["first"], ["x", "p"]].drop_duplicates()
+    m = m[m["t"] > m["first"]]
+    n_back = m.groupby(["x", "p", "g"], sort=False).size().rename("k").reset_index()
+    n_back = n_back[n_back["k"] >= r.min_returns_each]
+    if len(paid_before):
+        n_back = n_back.merge(paid_before, on=["x", "p"], how="left", indicator=True)
+        n_back = n_back[n_back["_merge"] == "left_only"].drop(columns="_merge")
+    funds = pd.DataFrame({"x": d[paid_by], "g": comp[s[paid_by]], "lv": level[s[paid_by]]})
+    ok = n_back.merge(funds.drop_duplicates(["x", "g"])[["x", "g"]], on=["x", "g"])
+    if ok.empty:
+        return silent, s_comp, s_level
+    g_of = ok.sort_values(["x", "g"]).drop_duplicates("x").set_index("x")["g"]
+    x = g_of.index.to_numpy(dtype=np.int64)
+    silent[x] = True
+    s_comp[x] = g_of.to_numpy()
+    m = m.merge(g_of.rename("g0").reset_index(), on="x")
+    m = m[m["g"] == m["g0"]]
+    lv_back = m.assign(lv=level[m["y"].to_numpy()]).groupby("x")["lv"].max()
+    funds = funds.merge(g_of.rename("g0").reset_index(), on="x")
+    lv_fund = funds[funds["g"] == funds["g0"]].groupby("x")["lv"].max()
+    lv = lv_back.reindex(x).fillna(lv_fund.reindex(x)).fillna(0).to_numpy(dtype=np.int64)
+    s_level[x] = lv + 1
+    return silent, s_comp, s_level
+
+
 def _taken_and_passed(
     c: CodedTransfers, took: np.ndarray, into: np.ndarray, r: SchemeRules
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -561,18 +663,35 @@ def _pair_keys(s: np.ndarray, d: np.ndarray, n: int) -> np.ndarray:
 
 
 def _unseen_collectors(
-    c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, r: SchemeRules
+    c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, valid: np.ndarray, r: SchemeRules
 ) -> np.ndarray:
-    """Payers into a structure that paid it at least ``relay_min_sums`` different sums:
-    a person invests a few times (instalments repeat one sum); an account passing on
-    many payers' money one sum at a time is a collector whose own statement is missing,
-    and its payments are not its own investments."""
+    """Payers into a structure that paid it at least ``relay_min_sums`` different sums
+    (``relay_paid_sums`` when the structure paid it before its first payment in): a
+    person invests a few times (instalments repeat one sum); an account passing on many
+    payers' money one sum at a time is a collector whose own statement is missing, and
+    its payments are not its own investments."""
     if not inv_mask.any():
         return np.zeros(c.n, dtype=bool)
-    df = pd.DataFrame({"s": c.s[inv_mask], "a": c.amt[inv_mask]})
-    sums = df.groupby("s")["a"].nunique()
+    s, d = c.s, c.d
+    df = pd.DataFrame({"s": s[inv_mask], "a": c.amt[inv_mask], "t": c.tns[inv_mask]})
+    per = df.groupby("s").agg(sums=("a", "nunique"), first=("t", "min"))
     out = np.zeros(c.n, dtype=bool)
-    out[sums.index[sums >= r.relay_min_sums].to_numpy()] = True
+    out[per.index[per["sums"] >= r.relay_min_sums].to_numpy()] = True
+    # money from the structure before any payment in is no return: paid for its work
+    # (a commission) and passing on several different sums, it collects for the
+    # structure; a steady wage (the same sum month after month) is not counted
+    payer = np.zeros(c.n, dtype=bool)
+    payer[per.index.to_numpy()] = True
+    recipients = valid[s] & payer[d] & ~c.everyday & ~c.payroll[s]
+    if recipients.any():
+        rec = _recurring(s[recipients], d[recipients], c.amt[recipients], c.month[recipients])
+        got = pd.DataFrame({"x": d[recipients][~rec], "t": c.tns[recipients][~rec]})
+        got = got.join(per["first"], on="x")
+        before = got[got["t"] < got["first"]].groupby("x").size()
+        early = before.index[before >= r.min_returns_each]
+        early = per.index.intersection(early)
+        early = early[per.loc[early, "sums"].to_numpy() >= r.relay_paid_sums]
+        out[early.to_numpy(dtype=np.int64)] = True
     return out & part
 
 
@@ -585,10 +704,28 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     hub, p = _forwarding_hubs(c, dep, hub, p, r)
     valid, comp = p.valid, p.comp
     core, fl = _ponzi_core(c, p, valid, comp)
-    level = _flow_levels(c, valid, fl["e_v"], core)
     dep_v = p.dep_mask & valid[d]
     dp = _pairs(s[dep_v], d[dep_v])
     dep_payers = bincount(dp[:, 1], None, n).astype(np.int64)
+    # an account with no investors of its own, paying fewer than ``min_returned`` payers
+    # back, that keeps what the structure paid it (passes less than
+    # ``hub_forward_share`` on: into the structure, back to payers, or as monthly sums,
+    # a payout account's interest to payers whose deposits are not in the statements)
+    # is paid by the scheme, not part of it: a payer whose own deposit is not in the
+    # statements, seen only taking its interest
+    periodic = _periodic(s, d, c.amt, c.tns, r.periodic_months) & ~c.everyday
+    passed = fl["out_to"] + fl["ret_out"] + bincount(s[periodic], c.famt[periodic], n)
+    kept = passed < r.hub_forward_share * fl["in_from"]
+    valid = valid & ~(kept & (dep_payers == 0) & (p.returned_by < r.min_returned) & ~core)
+    level = _flow_levels(c, valid, fl["e_v"] & valid[s] & valid[d], core)
+    silent, s_comp, s_level = _silent_collectors(c, dep, valid, comp, level, r)
+    if silent.any():
+        valid = valid | silent
+        comp = np.where(silent, s_comp, comp)
+        level = np.where(silent, s_level, level)
+        dep_v = p.dep_mask & valid[d]
+        dp = _pairs(s[dep_v], d[dep_v])
+        dep_payers = bincount(dp[:, 1], None, n).astype(np.int64)
     # transit: no investor of its own and a pure conduit (pays the returns, or nearly all
     # of its money comes from and goes to the structure); a leader that only forwards its
     # team's money but has a life of its own (salary, cash, shopping) is a collector
@@ -610,7 +747,7 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     inv_mask |= _follow_on(c, inv_mask, part, r)
     _participant_levels(c, inv_mask, level, part)
     cm = np.where(valid, comp, -1)
-    relay = _unseen_collectors(c, inv_mask, part, r)
+    relay = _unseen_collectors(c, inv_mask, part, valid, r)
     if relay.any():
         ri = np.flatnonzero(relay)
         first = pd.DataFrame({"s": s[inv_mask], "g": comp[d[inv_mask]]}).drop_duplicates("s")

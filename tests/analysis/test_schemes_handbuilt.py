@@ -785,3 +785,75 @@ def test_a_burst_with_one_stray_payer_months_away_is_not_fraud():
     rows2.append(("late", "col1", 31 * WAN + 4_700, T0 + 180 * DAY))
     names2["late"] = "钱某"
     assert [s.kind for s in find_structures(table(rows2, names=names2)).structures] == ["fraud"]
+
+
+def _roles(r, accounts):
+    return r.accounts.loc[accounts, "role"].tolist()
+
+
+def test_a_payer_seen_only_taking_its_interest_is_no_collector():
+    # x's own deposit is not in the statements: the payout account pays it 1,217元 on
+    # the same day of five months; it shops and sends three participants a little. y got
+    # one payment of 1,395元, shopped and sent a little to h2, a small collection of its
+    # own. Neither is a scheme account.
+    rows, _ = pyramid_rows(participants=12, months=4)
+    rows += [(f"r{i}", "h2", 2 * WAN + 3_300 * i, T0 + (5 + i) * DAY) for i in range(3)]
+    rows += [("h2", f"r{i}", 40_000 + i, T0 + (40 + 30 * k) * DAY)
+             for i in range(3) for k in range(2)]  # fmt: skip
+    base = find_structures(table(rows))
+    rows += [("pay", "x", 121_700, T0 + (30 + 30 * m) * DAY) for m in range(5)]
+    rows += [("x", "shop", 10_545 + 7 * m, T0 + (33 + 30 * m) * DAY) for m in range(5)]
+    rows += [("x", f"p0{i}", 8_850 + i, T0 + (70 + i) * DAY) for i in range(3, 6)]
+    rows += [("pay", "y", 139_500, T0 + 95 * DAY), ("y", "shop", 8_527, T0 + 96 * DAY)]
+    rows += [("y", "h2", 15_582, T0 + 100 * DAY)]
+    r = find_structures(table(rows))
+    assert _roles(r, ["x", "y"]) == ["other", "other"]
+    cols = ["role", "level", "structure"]
+    pd.testing.assert_frame_equal(
+        r.accounts.loc[base.accounts.index, cols], base.accounts[cols], check_names=False
+    )
+
+
+def test_a_collector_without_statement_is_found_through_its_payers_returns():
+    # hid's statement is missing: two persons pay it large odd sums and nothing else into
+    # the scheme, and the payout account then pays them monthly interest; the core pays
+    # hid a commission. hid is a collector, q0 and q1 its participants.
+    rows, _ = pyramid_rows(participants=12, months=4)
+    names = {"q0": "冯某", "q1": "陈某", "hid": "褚某"}
+    sums = {"q0": 20 * WAN + 52_600, "q1": 11 * WAN + 45_237}
+    for i, (q, amt) in enumerate(sums.items()):
+        rows.append((q, "hid", amt, T0 + (10 + i) * DAY))
+        rows += [("pay", q, amt * 2 // 100, T0 + (40 + i + 30 * m) * DAY) for m in range(3)]
+    rows += [("core", "hid", c, T0 + (35 + 30 * m) * DAY, "提成")
+             for m, c in enumerate([1_123_700, 1_094_400, 732_800])]  # fmt: skip
+    r = find_structures(table(rows, names=names))
+    a = r.accounts
+    assert _roles(r, ["hid", "q0", "q1"]) == ["collector", "participant", "participant"]
+    assert a.loc["hid", "structure"] == a.loc["core", "structure"]
+    assert a.loc["q0", "level"] == a.loc["hid", "level"] + 1
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert paid["q0"] == sums["q0"] and paid["q1"] == sums["q1"]
+    # without the returns to its payers it is nobody's collector
+    bare = [x for x in rows if not (x[0] == "pay" and x[1] in sums)]
+    assert find_structures(table(bare, names=names)).accounts.loc["hid", "role"] != "collector"
+
+
+def test_a_payer_paid_commissions_before_paying_in_collects_but_a_wage_earner_invests():
+    # lead2 is paid varying commissions by the core for three months before it first
+    # pays in, then passes three different odd sums to the leader: a collector whose
+    # statement is missing, its payments not its own. emp is paid a steady wage first and
+    # then invests three different sums: a participant.
+    rows, _ = pyramid_rows(participants=12, months=4)
+    names = {"lead2": "孙某", "emp": "吴某"}
+    rows += [("core", "lead2", c, T0 + (1 + 30 * m) * DAY)
+             for m, c in enumerate([908_900, 1_522_700, 899_800])]  # fmt: skip
+    fwd = [21_731_500, 10_143_900, 20_171_350]
+    rows += [("lead2", "lead", a, T0 + (75 + 9 * k) * DAY) for k, a in enumerate(fwd)]
+    rows += [("core", "emp", 800_000, T0 + (2 + 30 * m) * DAY, "") for m in range(3)]
+    inv = [5 * WAN + 6_600, 3 * WAN + 8_800, 2 * WAN + 1_200]
+    rows += [("emp", "sale1", a, T0 + (76 + 9 * k) * DAY) for k, a in enumerate(inv)]
+    rows += [("pay", "emp", 61_000, T0 + (110 + 30 * m) * DAY) for m in range(2)]
+    r = find_structures(table(rows, names=names))
+    assert _roles(r, ["lead2", "emp"]) == ["collector", "participant"]
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert "lead2" not in paid and paid["emp"] == sum(inv)
