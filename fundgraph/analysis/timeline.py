@@ -214,22 +214,27 @@ def _scheme_flows(
     )
     memo = t["memo"] if "memo" in t else pd.Series("", index=t.index)
     everyday = non_investment_memo(memo.reset_index(drop=True))
-    src_in = out["src"].isin(scope).to_numpy()
-    dst_in = out["dst"].isin(scope).to_numpy()
-    src_p = out["src"].isin(person.keys()).to_numpy()
-    dst_p = out["dst"].isin(person.keys()).to_numpy()
-    r_src = out["src"].map(role).fillna("other").to_numpy(dtype=object)
-    r_dst = out["dst"].map(role).fillna("other").to_numpy(dtype=object)
-    l_src = out["src"].map(level).to_numpy(dtype="float64")
-    l_dst = out["dst"].map(level).to_numpy(dtype="float64")
-
-    amt = out["amount"].to_numpy(np.int64)
     if t is case.transfers:
         coded = scheme_transfers(case.coded(), case.accounts)
     else:
         coded = scheme_transfers(
             code_transfers(t.reset_index(drop=True), case.accounts), case.accounts
         )
+    # per account once, then per transfer through the integer codes (-1: cash)
+    nodes = coded.nodes
+
+    def per_row(values: np.ndarray, fill) -> tuple[np.ndarray, np.ndarray]:
+        values = np.append(values, np.asarray([fill], dtype=values.dtype))
+        return values[coded.s_all], values[coded.d_all]
+
+    src_in, dst_in = per_row(nodes.isin(scope), False)
+    src_p, dst_p = per_row(nodes.isin(list(person)), False)
+    r_src, r_dst = per_row(role.reindex(nodes).fillna("other").to_numpy(dtype=object), "other")
+    l_src, l_dst = per_row(level.reindex(nodes).to_numpy(dtype="float64"), np.nan)
+    person_n = pd.Series(person, dtype=object).reindex(nodes).fillna("").to_numpy(dtype=object)
+    p_src, p_dst = per_row(person_n, "")
+
+    amt = out["amount"].to_numpy(np.int64)
     invest = np.zeros(len(out), dtype=bool)
     invest[coded.row] = investment_mask(coded, rules)
     deposit = src_p & dst_in & ~everyday & invest
@@ -249,10 +254,8 @@ def _scheme_flows(
     flow[ret] = "returns_out"
     flow[deposit] = "deposits_in"
     out["flow"] = flow
-    who = np.where(deposit, out["src"].map(person), np.where(ret, out["dst"].map(person), ""))
-    out["person"] = pd.Series(who, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
-    c_in = out["dst"].isin(core).to_numpy()
-    c_out = out["src"].isin(core).to_numpy()
+    out["person"] = np.where(deposit, p_src, np.where(ret, p_dst, ""))
+    c_out, c_in = per_row(nodes.isin(list(core)), False)
     out["core_delta"] = (np.where(c_in & ~c_out, amt, 0) - np.where(c_out & ~c_in, amt, 0)).astype(
         np.int64
     )
@@ -552,10 +555,15 @@ def _funded_by_later(
     inside_mask = np.zeros(len(f.names), dtype=bool)
     inside_mask[list(inside)] = True
     order = _event_order(f, inside_mask[f.src] | inside_mask[f.dst])
-    by_tid = fl.set_index("transfer_id")
-    flow_of = by_tid["flow"].to_dict()
-    person_of = by_tid["person"].to_dict()
-    record = {p for p in order if flow_of.get(int(f.tid[p])) == "returns_out"}
+    # flow kind and person of each of the sweep's transfers, by position
+    row = pd.Index(fl["transfer_id"].to_numpy(np.int64)).get_indexer(f.tid)
+    known = row >= 0
+    flow_at = np.full(len(row), "", dtype=object)
+    person_at = np.full(len(row), "", dtype=object)
+    flow_at[known] = fl["flow"].to_numpy(dtype=object)[row[known]]
+    person_at[known] = fl["person"].to_numpy(dtype=object)[row[known]]
+    order_a = np.asarray(order, dtype=np.int64)
+    record = set(order_a[flow_at[order_a] == "returns_out"].tolist()) if len(order_a) else set()
     got = _labelled_sweep(
         f,
         order,
@@ -576,17 +584,16 @@ def _funded_by_later(
     ids: list[int] = []
     for p, pieces in got.items():
         tid = int(f.tid[p])
-        receiver = person_of.get(tid, "")
+        receiver = person_at[p]
         since = first_ns.get(receiver)
         part = 0
         for lab, x in pieces:
             total += x
             if lab == _UNTRACED:
                 continue
-            src_tid = int(f.tid[lab])
-            if flow_of.get(src_tid) != "deposits_in":
+            if flow_at[lab] != "deposits_in":
                 continue
-            payer = person_of.get(src_tid, "")
+            payer = person_at[lab]
             if payer == receiver:
                 continue
             if since is None or int(f.time[lab]) > since:
