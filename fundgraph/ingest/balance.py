@@ -37,12 +37,15 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     # file order (oldest or newest first) or time order: rows of several banks merged into
     # one file are seldom in time order; per statement the order with fewest breaks is used
     best = None
+    # each statement numbered once in the order of its keys (sorting texts once, then
+    # integers for each order tried)
+    t = t.assign(_stmt=t.groupby(keys, sort=True).ngroup().to_numpy())
     orders: tuple[list[str], ...] = (["source_row"],)
     if "time" in t:
         t = t.assign(_back=-t["source_row"].to_numpy())  # equal times tried both ways
         orders = (["source_row"], ["time", "source_row"], ["time", "_back"])
     for order in orders:
-        got = _breaks(t.sort_values(keys + order, kind="stable"), keys)
+        got = _breaks(t.sort_values(["_stmt"] + order, kind="stable"), ["_stmt"])
         if best is None:
             best = got
             continue

@@ -210,7 +210,7 @@ def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np
     out = t["direction"].to_numpy() == "out"
     acc = t["account"].to_numpy(dtype=object)
     cp = t["counterparty"].to_numpy(dtype=object)
-    codes, uniques = pd.factorize(np.concatenate([acc, cp]), sort=True)
+    codes, uniques = _sorted_codes(np.concatenate([acc, cp]))
     n = len(t)
     acc_c, cp_c = codes[:n], codes[n:]
     own_name = t["holder_name"].to_numpy(dtype=object)
@@ -218,8 +218,8 @@ def _candidates(t: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict[str, np
     own_id = t["holder_id"].to_numpy(dtype=object)
     cp_id = t["counterparty_id"].to_numpy(dtype=object)
     file_key = t["source_file"].astype(str) + "\x00" + t["source_sheet"].astype(str)
-    file_c, _ = pd.factorize(file_key, sort=True)
-    ref_c, _ = pd.factorize(t["reference"], sort=True)
+    file_c, _ = _sorted_codes(file_key.to_numpy(dtype=object))
+    ref_c, _ = _sorted_codes(t["reference"].to_numpy(dtype=object))
     c = pd.DataFrame(
         {
             "src_c": np.where(out, acc_c, cp_c),
@@ -354,6 +354,29 @@ def _match_mirrors(c: pd.DataFrame, window_s: int, cash_code: int) -> np.ndarray
         keep[chosen + 1] = False
         pos = pos[keep]
     return partner
+
+
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)`` for texts, the sort done by Arrow.
+
+    >>> codes, uniques = _sorted_codes(np.array(["b", "a", "b", "乙"], dtype=object))
+    >>> codes.tolist(), uniques.tolist()
+    ([1, 0, 1, 2], ['a', 'b', '乙'])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(values)  # by hashing, in order of appearance
+    uniques = np.asarray(uniques, dtype=object)
+    try:
+        # UTF-8 bytes compare in code-point order, as Python compares strings
+        order = pc.sort_indices(pa.array(uniques, type=pa.large_string())).to_numpy()
+    except (pa.ArrowException, UnicodeError):
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes, np.asarray(uniques, dtype=object)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), uniques[order]
 
 
 def _text_rank(values: np.ndarray) -> np.ndarray:
