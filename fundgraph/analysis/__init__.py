@@ -266,7 +266,7 @@ def analyze_case(
             restitution_surplus=figures_r["restitution_surplus"],
         )
     clock("summary")
-    return dataclasses.replace(
+    out = dataclasses.replace(
         case,
         accounts=acc,
         participants=participants,
@@ -277,3 +277,13 @@ def analyze_case(
         summary=summary,
         lang=lang,
     )
+    # the coded transfers number the same accounts (every account of the new table was
+    # numbered, and every one numbered is in a transfer or the new table): kept for the
+    # steps after the analysis instead of being built again
+    before = case.accounts["account"] if "account" in case.accounts else pd.Series(dtype=object)
+    ends = coded.named()
+    if bool(pd.Index(acc["account"]).isin(coded.nodes).all()) and bool(
+        pd.Index(before).isin(acc["account"]).all() or ends.all()
+    ):
+        out._coded = (out.transfers, out.accounts, coded)
+    return out
