@@ -170,5 +170,11 @@ def test_forward_and_backward_agree_on_one_hop(rows, method):
         from_s = back[back["path"].str.startswith("S → a → ")]
         if method == "libr":  # forward: other money leaves first; backward: all is labelled
             assert int(from_s["amount"].sum()) >= 0
+        elif method == "proportional":
+            # each direction splits every transfer out of a in whole cents on its own: where
+            # money cycles back into a (a -> b -> a) the two roundings may differ by a cent
+            # per transfer out of a, never more
+            slack = int((t["src"] == "a").sum())
+            assert abs(int(from_s["amount"].sum()) - amount) <= slack
         else:
             assert int(from_s["amount"].sum()) == amount
