@@ -175,7 +175,7 @@ def analyze_case(
     clock("centrality")
     comm = louvain_communities(coded)
     clock("communities")
-    dwell = dwell_hours(transfers)
+    dwell = dwell_hours(transfers, coded)
     holders = holder_fields(case.transactions, transfers, accounts)
     ids, names = holders["holder_id"], holders["holder_name"]
     participants = participant_table(scheme, ids=ids, names=names)

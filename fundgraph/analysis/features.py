@@ -100,7 +100,7 @@ def non_investment_memo(memo: pd.Series) -> np.ndarray:
     return memo_matches(memo, NON_INVESTMENT_MEMO)
 
 
-def dwell_hours(transfers: pd.DataFrame) -> pd.DataFrame:
+def dwell_hours(transfers: pd.DataFrame, coded=None) -> pd.DataFrame:
     """How long money stays in each account: hours from each inflow to the next outflow.
 
     Returns one row per account that had an inflow followed by an outflow:
@@ -113,13 +113,27 @@ def dwell_hours(transfers: pd.DataFrame) -> pd.DataFrame:
     ...     "time": pd.to_datetime(["2022-01-01 09:00", "2022-01-01 15:00"])})
     >>> float(dwell_hours(t).loc["c", "median_dwell_hours"])
     6.0
+
+    ``coded`` (:class:`fundgraph.coded.CodedTransfers` of ``transfers``) gives the same
+    result through integer account codes (faster on millions of transfers):
+
+    >>> from fundgraph.coded import code_transfers
+    >>> dwell_hours(t, code_transfers(t)).equals(dwell_hours(t))
+    True
     """
-    ins = pd.DataFrame(
-        {"account": transfers["dst"], "time": transfers["time"], "amount": transfers["amount"]}
-    )
-    ins = ins[ins["account"] != CASH]
-    outs = pd.DataFrame({"account": transfers["src"], "out_time": transfers["time"]})
-    outs = outs[outs["account"] != CASH]
+    if coded is not None:
+        # the codes number the sorted account ids: grouping codes sorts as the ids do
+        ins = pd.DataFrame({"account": coded.d_all, "time": coded.t_all, "amount": coded.a_all})
+        ins = ins[ins["account"] >= 0]
+        outs = pd.DataFrame({"account": coded.s_all, "out_time": coded.t_all})
+        outs = outs[outs["account"] >= 0]
+    else:
+        ins = pd.DataFrame(
+            {"account": transfers["dst"], "time": transfers["time"], "amount": transfers["amount"]}
+        )
+        ins = ins[ins["account"] != CASH]
+        outs = pd.DataFrame({"account": transfers["src"], "out_time": transfers["time"]})
+        outs = outs[outs["account"] != CASH]
     if ins.empty or outs.empty:
         return pd.DataFrame(
             {
@@ -147,5 +161,7 @@ def dwell_hours(transfers: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"median_dwell_hours": g["h"].median()})
     tot_in = ins.groupby("account")["amount"].sum()
     out["forwarded_within_72h"] = (g["fast"].sum() / tot_in.reindex(out.index)).astype(float)
+    if coded is not None:
+        out.index = pd.Index(coded.nodes[out.index.to_numpy()], dtype=object)
     out.index.name = "account"
     return out
