@@ -839,7 +839,7 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
         # where it is small, greedily at a hub with very many
         per = np.bincount(d[pe], minlength=c.n)
         small = per[d[pe]] <= EXACT_PAIRS
-        ue, uj = _most_pairs(pe[small], pj[small], d[pe[small]])
+        ue, uj = _most_pairs(pe[small], pj[small])
         used[uj] = True
         ge, gj = _first_free_pairs(pe[~small], pj[~small], tns, used)
         out[ue] = d[uj]
@@ -853,42 +853,10 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
 EXACT_PAIRS = 20_000
 
 
-#: Receivers with at least this many candidate pairs are matched one by one; the smaller
-#: ones together. One matching over every receiver's pairs did not finish on a 10M-row
-#: case (the phases of Hopcroft-Karp run over the whole graph as long as its largest
-#: piece needs them).
-SPLIT_PAIRS = 256
-
-
-def _most_pairs(
-    e: np.ndarray, j: np.ndarray, group: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """A maximum matching of the candidate pairs ``(e, j)``: matched ``e`` and ``j``.
-
-    ``group`` (one value per pair) splits the pairs into independent problems (no ``e``
-    or ``j`` in two groups): groups of ``SPLIT_PAIRS`` pairs or more are solved one by one.
-
-    >>> e, j = np.array([0, 0, 1, 5]), np.array([10, 11, 10, 12])
-    >>> [x.tolist() for x in _most_pairs(e, j, np.array([1, 1, 1, 2]))]
-    [[0, 1, 5], [11, 10, 12]]
-    """
+def _most_pairs(e: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A maximum matching of the candidate pairs ``(e, j)``: matched ``e`` and ``j``."""
     if not len(e):
         return e, j
-    if group is not None:
-        _, gi = np.unique(group, return_inverse=True)
-        size = np.bincount(gi)
-        big = size[gi] >= SPLIT_PAIRS
-        if big.any():
-            parts = [_most_pairs(e[~big], j[~big])]
-            pos = np.flatnonzero(big)
-            pos = pos[np.argsort(gi[pos], kind="stable")]
-            cuts = np.flatnonzero(np.diff(gi[pos])) + 1
-            for m in np.split(pos, cuts):
-                parts.append(_most_pairs(e[m], j[m]))
-            me = np.concatenate([p[0] for p in parts])
-            mj = np.concatenate([p[1] for p in parts])
-            order = np.argsort(me, kind="stable")
-            return me[order], mj[order]
     ue, ie = np.unique(e, return_inverse=True)
     uj, ij = np.unique(j, return_inverse=True)
     g = sparse.csr_matrix((np.ones(len(e)), (ie, ij)), shape=(len(ue), len(uj)))
