@@ -860,9 +860,86 @@ def _most_pairs(e: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ue, ie = np.unique(e, return_inverse=True)
     uj, ij = np.unique(j, return_inverse=True)
     g = sparse.csr_matrix((np.ones(len(e)), (ie, ij)), shape=(len(ue), len(uj)))
-    col = csgraph.maximum_bipartite_matching(g, perm_type="column")
+    col = _max_matching(g.indptr, g.indices, len(ue))
     hit = col >= 0
     return ue[hit], uj[col[hit]]
+
+
+def _max_matching(indptr: np.ndarray, indices: np.ndarray, n_rows: int) -> np.ndarray:
+    """Hopcroft-Karp maximum bipartite matching of the rows of a CSR pattern: the column
+    of each row (-1: none).
+
+    Each phase layers the rows by a breadth-first search from the unmatched ones, then
+    looks for vertex-disjoint shortest augmenting paths depth first; a row whose search
+    failed is marked dead for the rest of the phase, so every edge is looked at once per
+    phase (SciPy's ``maximum_bipartite_matching`` does not mark dead ends and takes
+    exponential time on layered graphs such as chains of members relaying fees,
+    scipy/scipy#26147).
+
+    >>> _max_matching(np.array([0, 2, 3, 4]), np.array([0, 1, 0, 1]), 3).tolist()
+    [0, -1, 1]
+    """
+    ptr = indptr.tolist()
+    cols = indices.tolist()
+    n_cols = (max(cols) + 1) if cols else 0
+    row_of = [-1] * n_cols  # the row each column is matched to
+    col_of = [-1] * n_rows
+    inf = n_rows + 1
+    while True:
+        # breadth-first: layers of rows reachable from the free rows by alternating paths
+        dist = [inf] * n_rows
+        queue = [r for r in range(n_rows) if col_of[r] < 0]
+        for r in queue:
+            dist[r] = 0
+        found = inf
+        head = 0
+        while head < len(queue):
+            r = queue[head]
+            head += 1
+            if dist[r] >= found:
+                continue
+            for k in range(ptr[r], ptr[r + 1]):
+                m = row_of[cols[k]]
+                if m < 0:
+                    found = min(found, dist[r] + 1)
+                elif dist[m] == inf:
+                    dist[m] = dist[r] + 1
+                    queue.append(m)
+        if found == inf:
+            return np.asarray(col_of, dtype=np.int64)
+        # depth-first along the layers, each row's edges tried in order once per phase
+        nxt = ptr[:-1].copy()
+        for root in range(n_rows):
+            if col_of[root] >= 0:
+                continue
+            path = [root]
+            while path:
+                r = path[-1]
+                advanced = False
+                while nxt[r] < ptr[r + 1]:
+                    c = cols[nxt[r]]
+                    m = row_of[c]
+                    if m < 0 and dist[r] + 1 == found:
+                        # augment along the path: each row takes the column it went by
+                        for q in reversed(path):
+                            c_q = cols[nxt[q]]
+                            col_of[q] = c_q
+                            row_of[c_q] = q
+                        for q in path:
+                            dist[q] = inf  # used in this phase
+                        path = []
+                        advanced = True
+                        break
+                    if m >= 0 and dist[m] == dist[r] + 1:
+                        path.append(m)
+                        advanced = True
+                        break
+                    nxt[r] += 1
+                if not advanced:
+                    dist[r] = inf  # dead end for the rest of the phase
+                    path.pop()
+                    if path:
+                        nxt[path[-1]] += 1
 
 
 def _first_free_pairs(
