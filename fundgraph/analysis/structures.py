@@ -114,13 +114,22 @@ def _recurring(s: np.ndarray, d: np.ndarray, amt: np.ndarray, month: np.ndarray)
     return (months >= 3) & (std <= 0.1 * mean)
 
 
+def _periodic_of(c: CodedTransfers, months: int) -> np.ndarray:
+    """:func:`_periodic` of the transfers of ``c``, computed once per coded table."""
+    cache = c.__dict__.setdefault("_periodic_cache", {})
+    if months not in cache:
+        cache[months] = _periodic(c.s, c.d, c.amt, c.tns, months)
+    return cache[months]
+
+
 def _periodic(
     s: np.ndarray, d: np.ndarray, amt: np.ndarray, tns: np.ndarray, months: int
 ) -> np.ndarray:
     """True for transfers of one exact sum that a pair pays month by month (a gap of 25
     to 35 days between one and the next at least ``months - 1`` times, and for at least
-    half of the gaps): monthly interest, a wage. Several such series may run side by side in one pair; a sum that
-    merely recurs (round deposits passed on as they come) is not one.
+    half of the gaps): monthly interest, a wage. Several such series may run side by side
+    in one pair; a sum that merely recurs (round deposits passed on as they come) is not
+    one.
 
     >>> day = 86_400 * 10**9
     >>> _periodic(np.array([0, 0, 0, 0, 0]), np.array([1, 1, 1, 1, 1]),
@@ -194,7 +203,7 @@ def _closure(c: CodedTransfers, dep: np.ndarray, hub: np.ndarray, r: SchemeRules
     dep_pair = np.isin(_pair_keys(s, d, n), _pair_keys(s[dep], d[dep], n))
     # the same sum month after month (interest, a wage) pays a person back: it does not
     # make the receiver one of the accounts handing the scheme's money on
-    periodic = _periodic(s, d, c.amt, c.tns, r.periodic_months)
+    periodic = _periodic_of(c, r.periodic_months)
     for _ in range(50):
         m = in_s[s] & ~periodic
         from_s = bincount(d[m], famt[m], n)
@@ -429,10 +438,10 @@ def _silent_collectors(
     """Collection points whose passing-on is not in the statements: an account that
     the structure pays and that pays nothing into it, one of whose investment payers
     paid nothing else into the structure, got nothing from it before, and was then paid
-    back by it (``min_returns_each`` times after it
-    paid the account; the returns can only be for that payment), is one of its
-    collectors, placed one level below the account paying its payers back (or paying
-    it). Returns the accounts, their group and their level."""
+    back by it (``min_returns_each`` times after it paid the account; the returns can
+    only be for that payment), is one of its collectors, placed one level below the
+    account paying its payers back (or paying it). Returns the accounts, their group and
+    their level."""
     s, d, n = c.s, c.d, c.n
     silent = np.zeros(n, dtype=bool)
     s_comp = np.full(n, -1, dtype=np.int64)
@@ -704,16 +713,14 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     hub, p = _forwarding_hubs(c, dep, hub, p, r)
     valid, comp = p.valid, p.comp
     core, fl = _ponzi_core(c, p, valid, comp)
-    dep_v = p.dep_mask & valid[d]
-    dp = _pairs(s[dep_v], d[dep_v])
-    dep_payers = bincount(dp[:, 1], None, n).astype(np.int64)
+    dep_payers = _distinct_payers(c, p.dep_mask & valid[d])
     # an account with no investors of its own, paying fewer than ``min_returned`` payers
     # back, that keeps what the structure paid it (passes less than
     # ``hub_forward_share`` on: into the structure, back to payers, or as monthly sums,
     # a payout account's interest to payers whose deposits are not in the statements)
     # is paid by the scheme, not part of it: a payer whose own deposit is not in the
     # statements, seen only taking its interest
-    periodic = _periodic(s, d, c.amt, c.tns, r.periodic_months) & ~c.everyday
+    periodic = _periodic_of(c, r.periodic_months) & ~c.everyday
     passed = fl["out_to"] + fl["ret_out"] + bincount(s[periodic], c.famt[periodic], n)
     kept = passed < r.hub_forward_share * fl["in_from"]
     valid = valid & ~(kept & (dep_payers == 0) & (p.returned_by < r.min_returned) & ~core)
@@ -723,9 +730,7 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
         valid = valid | silent
         comp = np.where(silent, s_comp, comp)
         level = np.where(silent, s_level, level)
-        dep_v = p.dep_mask & valid[d]
-        dp = _pairs(s[dep_v], d[dep_v])
-        dep_payers = bincount(dp[:, 1], None, n).astype(np.int64)
+        dep_payers = _distinct_payers(c, p.dep_mask & valid[d])
     # transit: no investor of its own and a pure conduit (pays the returns, or nearly all
     # of its money comes from and goes to the structure); a leader that only forwards its
     # team's money but has a life of its own (salary, cash, shopping) is a collector

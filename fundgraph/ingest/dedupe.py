@@ -357,7 +357,9 @@ def _match_mirrors(c: pd.DataFrame, window_s: int, cash_code: int) -> np.ndarray
 
 
 def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(values, sort=True)`` for texts, the sort done by Arrow.
+    """``pd.factorize(values, sort=True)`` for texts, the sort done by Arrow (a sort
+    keyed on a million Python strings compares them one pair at a time): the codes are
+    the texts' dense ranks in code-point order.
 
     >>> codes, uniques = _sorted_codes(np.array(["b", "a", "b", "乙"], dtype=object))
     >>> codes.tolist(), uniques.tolist()
@@ -377,20 +379,6 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order), dtype=np.int64)
     return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), uniques[order]
-
-
-def _text_rank(values: np.ndarray) -> np.ndarray:
-    """Dense ranks of texts in code-point order (what sorting the strings gives), computed
-    by Arrow: a sort keyed on a million Python strings compares them one pair at a time."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        arr = pa.array(values, type=pa.large_string())
-    except (pa.ArrowException, UnicodeError):
-        return values  # texts Arrow cannot hold (lone surrogates): sorted as they are
-    # UTF-8 bytes compare in code-point order, as Python compares strings
-    return pc.rank(arr, sort_keys="ascending", tiebreaker="dense").to_numpy()
 
 
 def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> pd.DataFrame:
@@ -476,7 +464,7 @@ def build_transfers(transactions: pd.DataFrame, *, mirror_window: int = 300) -> 
     dst_c = c["dst_c"].to_numpy()[rep]
     amount = c["amount"].to_numpy()[rep]
     time = np.where(use_mate_time, t_all[mate_or_rep], t_all[rep])
-    order = np.lexsort([_text_rank(sources), amount, dst_c, src_c, time])
+    order = np.lexsort([_sorted_codes(sources)[0], amount, dst_c, src_c, time])
     cols_out = {
         "transfer_id": np.arange(len(rep), dtype=np.int64),
         "src": accounts[src_c][order],
