@@ -800,7 +800,9 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
     one sum on: as many tier sums (entry fees) as can be are paired with one transfer
     each, then as many other sums with the transfers left (a relative's sum that comes
     in just before a relay does not take a recruit's fee's place). "As many as can be"
-    is a maximum matching per receiver; at a hub with more than :data:`EXACT_PAIRS`
+    is a maximum matching per receiver, grown from the pairs closest in time (a relay
+    goes with the fee that came in just before it, not with an older sum whose own relay
+    fell below ``tree_min_fee``, :func:`_most_pairs`); at a hub with more than :data:`EXACT_PAIRS`
     candidate pairs each sum, earliest first, takes the earliest transfer not yet taken
     (:func:`_first_free_pairs`), so the cost stays bounded on any case.
     """
@@ -844,7 +846,7 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
         # where it is small, greedily at a hub with very many
         per = np.bincount(d[pe], minlength=c.n)
         small = per[d[pe]] <= EXACT_PAIRS
-        ue, uj = _most_pairs(pe[small], pj[small])
+        ue, uj = _most_pairs(pe[small], pj[small], tns[pj[small]] - tns[pe[small]])
         used[uj] = True
         ge, gj = _first_free_pairs(pe[~small], pj[~small], tns, used)
         out[ue] = d[uj]
@@ -858,21 +860,49 @@ def _relay_matches(c: CodedTransfers, cand: np.ndarray, r: SchemeRules) -> np.nd
 EXACT_PAIRS = 20_000
 
 
-def _most_pairs(e: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A maximum matching of the candidate pairs ``(e, j)``: matched ``e`` and ``j``."""
+def _most_pairs(
+    e: np.ndarray, j: np.ndarray, gap: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A maximum matching of the candidate pairs ``(e, j)``: matched ``e`` and ``j``.
+
+    Of the many maximum matchings, the one grown from the pairs closest in time: the
+    pairs are first taken greedily by ``gap`` (shortest first, each ``e`` and ``j`` once)
+    and only then augmented to a maximum, so a relay goes with the fee that came in
+    just before it rather than with an older sum that happens to fit as well.
+    """
     if not len(e):
         return e, j
     ue, ie = np.unique(e, return_inverse=True)
     uj, ij = np.unique(j, return_inverse=True)
     g = sparse.csr_matrix((np.ones(len(e)), (ie, ij)), shape=(len(ue), len(uj)))
-    col = _max_matching(g.indptr, g.indices, len(ue))
+    init = None
+    if gap is not None:
+        init = _greedy_pairs(ie, ij, gap, len(ue), len(uj))
+    col = _max_matching(g.indptr, g.indices, len(ue), init)
     hit = col >= 0
     return ue[hit], uj[col[hit]]
 
 
-def _max_matching(indptr: np.ndarray, indices: np.ndarray, n_rows: int) -> np.ndarray:
+def _greedy_pairs(
+    ie: np.ndarray, ij: np.ndarray, gap: np.ndarray, n_rows: int, n_cols: int
+) -> np.ndarray:
+    """Per row, the column of a greedy matching taking the pairs by ``gap`` (then row,
+    then column), each row and column once (-1: none)."""
+    order = np.lexsort((ij, ie, gap))
+    col_of = [-1] * n_rows
+    taken = bytearray(n_cols)
+    for r_, c_ in zip(ie[order].tolist(), ij[order].tolist(), strict=True):
+        if col_of[r_] < 0 and not taken[c_]:
+            col_of[r_] = c_
+            taken[c_] = 1
+    return np.asarray(col_of, dtype=np.int64)
+
+
+def _max_matching(
+    indptr: np.ndarray, indices: np.ndarray, n_rows: int, init: np.ndarray | None = None
+) -> np.ndarray:
     """Hopcroft-Karp maximum bipartite matching of the rows of a CSR pattern: the column
-    of each row (-1: none).
+    of each row (-1: none), grown from the matching ``init`` (column per row) when given.
 
     Each phase layers the rows by a breadth-first search from the unmatched ones, then
     looks for vertex-disjoint shortest augmenting paths depth first; a row whose search
@@ -889,6 +919,11 @@ def _max_matching(indptr: np.ndarray, indices: np.ndarray, n_rows: int) -> np.nd
     n_cols = (max(cols) + 1) if cols else 0
     row_of = [-1] * n_cols  # the row each column is matched to
     col_of = [-1] * n_rows
+    if init is not None:
+        col_of = init.tolist()
+        for r_, c_ in enumerate(col_of):
+            if c_ >= 0:
+                row_of[c_] = r_
     inf = n_rows + 1
     while True:
         # breadth-first: layers of rows reachable from the free rows by alternating paths

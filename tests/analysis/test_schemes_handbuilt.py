@@ -280,8 +280,10 @@ def test_collector_hierarchy_without_own_fees_is_not_a_tree():
 def test_two_forwarding_participants_with_hundreds_of_payers_are_not_a_tree():
     # two participants (A, B) each paid their own deposit to a collector X, then
     # gathered the same tier sums from 100 people each and passed every one on to X
-    # within the hour, as X passed them on to the core Z: a collection hierarchy
+    # within the hour, as X passed them (and the deposits) on to the core Z: a
+    # collection hierarchy
     rows = [("A", "X", 1_000_000, T0, "投资"), ("B", "X", 1_000_000, T0 + H, "投资")]
+    rows += [("X", "Z", 1_000_000, T0 + H / 2), ("X", "Z", 1_000_000, T0 + 3 * H / 2)]
     for k, sub in enumerate(("A", "B")):
         for i in range(100):
             t = T0 + DAY + (100 * k + i) * 3 * H
@@ -573,6 +575,29 @@ def test_fee_relay_pairing_greedy_at_hubs():
     # the exact matching pairs all three
     me, mj = structures._most_pairs(e, j)
     assert dict(zip(me.tolist(), mj.tolist(), strict=True)) == {0: 11, 1: 10, 2: 12}
+
+
+def test_relay_pairs_with_the_fee_just_before_it():
+    # a relative pays member m321000 a fee-sized sum two days before its recruits' fees
+    # come in; m321000 never passes the relative's money on. Both the relative's sum and
+    # a recruit's fee fit its relays; the fee that came in an hour before a relay is
+    # the one it passes on, so both recruits stay in the tree below it
+    rows, level, _ = _tree_rows()
+    t_fee = min(r[3] for r in rows if r[0] in ("m43210000", "m43210001") and r[1] == "m321000")
+    rows.append(("z", "m321000", 398_000, t_fee - 50 * H))
+    r = find_structures(table(rows))
+    a = r.accounts
+    assert [s.kind for s in r.structures] == ["pyramid"]
+    members = [m for m in level if m != "O"]
+    assert (a.loc[members, "role"] == "participant").all()
+    assert a.loc[members, "level"].tolist() == [level[m] for m in members]
+    assert a.loc["z", "role"] == "other"
+    # the matching itself: e=0 (older sum, 50 hours before) and e=1 (the fee, one hour
+    # before) both fit the one relay j=10
+    from fundgraph.analysis import structures
+
+    me, mj = structures._most_pairs(np.array([0, 1]), np.array([10, 10]), np.array([50, 1]))
+    assert me.tolist() == [1] and mj.tolist() == [10]
 
 
 def test_tree_found_when_every_receiver_is_paired_greedily(monkeypatch):
