@@ -421,6 +421,16 @@ def _forwarding_hubs(
     # deposit made before its relatives paid it is not their money passed on)
     inv_in, fwd = _taken_and_passed(c, p.dep_mask & valid[d], valid, r)
     weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * inv_in)
+    # and it puts into the structure at most ``collector_own_ratio`` times what it was
+    # paid (its payers' and lower collectors' money; the structure's monthly same sums,
+    # interest, not counted): a participant paying in far more than its relatives gave
+    # it invests its own money, whatever it passes on of theirs
+    s = c.s
+    big = ~c.everyday & (c.amt >= r.min_investment) & (s != d)
+    took_m = big & ~(_periodic_of(c, r.periodic_months) & valid[s])
+    took = bincount(d[took_m], c.famt[took_m], c.n)
+    put = bincount(s[big & valid[d] & valid[s]], c.famt[big & valid[d] & valid[s]], c.n)
+    weak |= hub & valid & ~core & (inv_in > 0) & (put > r.collector_own_ratio * took)
     if not weak.any():
         return hub, p
     hub = hub & ~weak

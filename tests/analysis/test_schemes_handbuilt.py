@@ -489,6 +489,25 @@ def _core_with_payout(n=6, *, funding=None):
     return rows
 
 
+def test_a_person_with_relatives_paying_it_is_no_collector_for_its_own_deposit():
+    # three relatives, participants the scheme pays back, pay q odd sums twice each
+    # (about 3.4万 in all); q puts 30万 of its own into the core just after the first
+    # three and then takes monthly interest: it passed those sums on in time, but
+    # paid in nine times what anyone paid it (collector_own_ratio 2): a participant
+    rows = _core_with_payout(funding=20 * WAN)
+    gifts = [542_300, 591_700, 568_100, 612_900, 502_500, 577_800]
+    days = [39, 40, 41, 60, 70, 80]
+    rows += [(f"p{k % 3}", "q", a, T0 + days[k] * DAY) for k, a in enumerate(gifts)]
+    rows += [("q", "core", 30 * WAN, T0 + 42 * DAY)]
+    rows += [("pay", "q", 900_000, T0 + (72 + 30 * m) * DAY) for m in range(3)]
+    r = find_structures(table(rows))
+    a = r.accounts
+    assert a.loc["q", "role"] == "participant" and a.loc["core", "role"] == "core"
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert int(paid["q"]) == 30 * WAN
+    assert all(int(paid[f"p{k}"]) == 5 * WAN for k in range(6))
+
+
 def test_own_deposit_before_a_gift_is_not_passing_it_on():
     # q invested 20万 on day 1; 40 days later a returning participant gives it 8,000元:
     # q passed nothing on (its deposit came first), so it stays a participant
