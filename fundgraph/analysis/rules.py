@@ -87,8 +87,10 @@ class SchemeRules:
             after, passes nothing on.
         ``collector_own_ratio``
             A small collector pays into the structure at most this multiple of what
-            its payers paid it: a person who got a few thousand from a relative and
-            then invested far more of its own money is a participant.
+            its payers paid it, and a hub at most this multiple of what it was paid
+            (the structure's monthly interest not counted): a person who got a few
+            thousand from relatives and then invested far more of its own money is a
+            participant.
         ``relay_min_sums``
             A payer into a structure paying it at least this many different sums is a
             collector whose own statement is missing (a person invests a few times,
