@@ -75,7 +75,8 @@ class PairEdges:
 
     ``nodes`` are the accounts some transfer names (cash-only accounts included), sorted;
     ``src``/``dst`` index them; ``amount`` is the cents summed per pair, ``count`` the
-    number of transfers; pairs in the order of (``src``, ``dst``).
+    number of transfers; pairs in the order of (``src``, ``dst``). ``pair`` is the pair of
+    each transfer between two accounts (of :attr:`CodedTransfers.s`, in that order).
     """
 
     nodes: pd.Index
@@ -83,6 +84,7 @@ class PairEdges:
     dst: np.ndarray
     amount: np.ndarray
     count: np.ndarray
+    pair: np.ndarray
 
 
 @dataclass
@@ -150,6 +152,7 @@ class CodedTransfers:
                 dst=(uk % base).astype(np.int64),
                 amount=amount,
                 count=count,
+                pair=inv.astype(np.int64),
             )
         return self._edges
 
@@ -224,5 +227,8 @@ def text_ends(transfers: pd.DataFrame) -> bool:
     """
     if not len(transfers) or not {"src", "dst"} <= set(transfers.columns):
         return False
-    ends = pd.concat([transfers["src"], transfers["dst"]], ignore_index=True).fillna(CASH)
-    return pd.api.types.infer_dtype(ends, skipna=False) == "string"
+    # a column of missing values only is "empty": all cash
+    return all(
+        pd.api.types.infer_dtype(transfers[col], skipna=True) in ("string", "empty")
+        for col in ("src", "dst")
+    )

@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from ..accounts import known_names
 from ..case import Case
+from ..coded import CodedTransfers, text_ends
 from ..i18n import catalogue, check_lang, t, t_or
 from ..money import format_cny
 from ..results import Structure, Threshold, TimelineFacts
@@ -308,34 +310,56 @@ def _thresholds(case: Case, T: _Text) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- 3 structures
 
 
-def _account_names(case: Case) -> dict[str, str]:
-    if not _col(case.accounts, "holder_name"):
+def _account_names(case: Case, accounts: set[str]) -> dict[str, str]:
+    """The holder name of each of ``accounts`` that has one."""
+    acc = case.accounts
+    if not _col(acc, "holder_name") or not accounts:
         return {}
-    names = known_names(case.accounts)
+    names = known_names(acc[acc["account"].astype(str).isin(accounts).to_numpy()])
     return {str(a): n for a, n in names.items() if isinstance(n, str)}
 
 
-def _flows_into(case: Case, dsts: set[str]) -> pd.DataFrame:
+def _pair_sums(
+    case: Case, dsts: set[str], srcs: set[str], coded: CodedTransfers | None
+) -> pd.DataFrame:
+    """``src``, ``dst``, ``amount``: the money each of ``srcs`` paid each of ``dsts``, one
+    row per pair that exchanged any, sorted by (src, dst). From the pairs the analysis
+    summed (``coded``: the case's coded transfers, where the accounts are text), so that
+    no transfer is looked at again."""
     tr = case.transfers
-    if not (_col(tr, "src") and _col(tr, "dst") and _col(tr, "amount")) or not dsts:
+    if not (_col(tr, "src") and _col(tr, "dst") and _col(tr, "amount")) or not dsts or not srcs:
         return pd.DataFrame(columns=["src", "dst", "amount"])
-    sel = tr[tr["dst"].isin(dsts)]
-    return sel[["src", "dst", "amount"]]
+    if coded is not None:
+        e = coded.pair_edges()
+        ids = e.nodes.to_numpy(dtype=object)
+
+        def among(accounts: set[str]) -> np.ndarray:
+            return pd.Series(ids, dtype=object).isin(list(accounts)).to_numpy()
+
+        hit = among(dsts)[e.dst] & among(srcs)[e.src]
+        return pd.DataFrame(
+            {"src": ids[e.src[hit]], "dst": ids[e.dst[hit]], "amount": e.amount[hit]}
+        )
+    sel = tr[tr["dst"].isin(dsts) & tr["src"].isin(srcs)]
+    return sel.groupby(["src", "dst"], sort=True, as_index=False)["amount"].sum()
 
 
-def _structure_picture(case: Case, st: Structure, T: _Text) -> Markup | None:
+def _structure_picture(
+    case: Case, st: Structure, T: _Text, names: dict[str, str] | None = None
+) -> Markup | None:
     """The SVG picture of ``st`` (None when there is nothing to draw)."""
-    names = _account_names(case)
     cores = list(st.core)[:3]
     levels = {lvl: list(accs) for lvl, accs in sorted(st.collectors.items())}
     drawn_accounts = set(cores) | {a for v in levels.values() for a in v}
+    if names is None:
+        names = _account_names(case, drawn_accounts)
     participants = (
         set(case.participants["account"].astype(str))
         if _col(case.participants, "account")
         else set()
     )
-    flows = _flows_into(case, drawn_accounts)
-    from_part = flows[flows["src"].isin(participants)] if len(flows) else flows
+    coded = case.coded() if text_ends(case.transfers) else None
+    from_part = _pair_sums(case, drawn_accounts, participants, coded)
     part_count: dict[str, int] = {}
     part_amount: dict[str, int] = {}
     if len(from_part):
@@ -348,12 +372,10 @@ def _structure_picture(case: Case, st: Structure, T: _Text) -> Markup | None:
     for lvl, accs in levels.items():
         for a in accs:
             level_of.setdefault(a, lvl)
-    tr = case.transfers
     parent: dict[str, str] = {}
-    if _col(tr, "src") and len(tr) and drawn_accounts:
-        up = tr[tr["src"].isin(drawn_accounts) & tr["dst"].isin(set(level_of))]
-        if len(up):
-            sums = up.groupby(["src", "dst"], sort=True)["amount"].sum().reset_index()
+    if drawn_accounts:
+        sums = _pair_sums(case, set(level_of), drawn_accounts, coded)
+        if len(sums):
             sums["src_level"] = sums["src"].map(level_of)
             sums["dst_level"] = sums["dst"].map(level_of)
             sums = sums[sums["dst_level"] == sums["src_level"] - 1]
@@ -433,7 +455,11 @@ def _evidence_text(st: Structure, T: _Text) -> str:
 
 def _structures(case: Case, T: _Text) -> dict[str, Any]:
     structures = sorted(case.structures, key=lambda st: (-st.absorbed, str(st.id)))
-    names = _account_names(case)
+    wanted = {a for st in structures for a in st.core[:5]}
+    if structures:
+        main_st = structures[0]
+        wanted |= set(main_st.core[:3]) | {a for v in main_st.collectors.values() for a in v}
+    names = _account_names(case, wanted)
     headers = [
         (T("report.st.id"), ""),
         (T("report.st.core"), ""),
@@ -482,7 +508,7 @@ def _structures(case: Case, T: _Text) -> dict[str, Any]:
         "headers": headers,
         "rows": rows,
         "main": T("report.structures.main", id=main.id) if main else None,
-        "picture": _structure_picture(case, main, T) if main else None,
+        "picture": _structure_picture(case, main, T, names) if main else None,
     }
 
 

@@ -240,3 +240,48 @@ def test_catalogue_has_the_same_keys_in_both_languages():
     zh = json.loads((root / "zh" / "views.json").read_text(encoding="utf-8"))
     en = json.loads((root / "en" / "views.json").read_text(encoding="utf-8"))
     assert zh.keys() == en.keys()
+
+
+# ---------------------------------------------------------------- cost
+def test_pages_do_not_group_the_transfers_again(big_case, tmp_path, monkeypatch):
+    """Once the analysis has summed the transfers per pair of accounts (as the pipeline
+    leaves the case), drawing graph.html and report.html numbers no account again, sums
+    the pairs no second time, and groups or filters no table as long as the transfers:
+    what is left grows with the transfers is one pass over their arrays."""
+    import pandas as pd
+
+    import fundgraph.case
+
+    case = big_case
+    pairs = case.coded().pair_edges()
+    n = len(case.transfers)
+    assert n > 2 * len(case.accounts)
+    long_calls: list[str] = []
+
+    def watch(cls, name):
+        original = getattr(cls, name)
+
+        def counted(self, *args, **kwargs):
+            if len(self) >= n:
+                long_calls.append(f"{cls.__name__}.{name}")
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, counted)
+
+    for cls, name in (
+        (pd.DataFrame, "groupby"),
+        (pd.Series, "groupby"),
+        (pd.DataFrame, "merge"),
+        (pd.DataFrame, "sort_values"),
+        (pd.Series, "isin"),
+        (pd.Index, "isin"),
+    ):
+        watch(cls, name)
+
+    def no_new_codes(*args, **kwargs):
+        raise AssertionError("the transfers were numbered again")
+
+    monkeypatch.setattr(fundgraph.case, "code_transfers", no_new_codes)
+    render_all(case, tmp_path, lang="en")
+    assert long_calls == []
+    assert case.coded().pair_edges() is pairs

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...case import Case
-from ...coded import text_ends
+from ...coded import CodedTransfers, text_ends
 from ...graph import aggregate_edges
 from ...results import alert_texts
 from ...schema import CASH, ROLES
@@ -44,16 +44,12 @@ class _Slots:
 
     def of(self, times: Any) -> np.ndarray:
         """Slot number of each time (int64; times must not be missing)."""
-        t = pd.DatetimeIndex(pd.to_datetime(times))
+        t = pd.DatetimeIndex(pd.to_datetime(times)).to_numpy()
         if self.unit == "day":
-            days = t.to_numpy().astype("datetime64[D]") - np.datetime64(self.first.date(), "D")
+            days = t.astype("datetime64[D]") - np.datetime64(self.first.date(), "D")
             return days.astype("int64")
-        return (
-            t.year.to_numpy() * 12
-            + t.month.to_numpy()
-            - 1
-            - (self.first.year * 12 + self.first.month - 1)
-        ).astype("int64")
+        month = np.datetime64(self.first.strftime("%Y-%m"), "M")
+        return (t.astype("datetime64[M]") - month).astype("int64")
 
     def starts(self) -> list[str]:
         """The first day of every slot, ``YYYY-MM-DD``."""
@@ -64,15 +60,66 @@ class _Slots:
 def _flat_series(frame: pd.DataFrame, key: str) -> dict[int, list[int]]:
     """``key`` -> ``[slot, cents, slot, cents, ...]`` (slots ascending) from key/slot/amount rows."""
     f = frame.sort_values([key, "slot"])
-    keys = f[key].to_numpy()
-    flat = np.column_stack([f["slot"].to_numpy(), f["amount"].to_numpy()]).astype("int64")
+    return _flat_lists(f[key].to_numpy(), f["slot"].to_numpy(), f["amount"].to_numpy())
+
+
+def _flat_lists(keys: np.ndarray, slot: np.ndarray, amount: np.ndarray) -> dict[int, list[int]]:
+    """:func:`_flat_series` of rows already in the order of (key, slot)."""
     out: dict[int, list[int]] = {}
-    if not len(f):
+    if not len(keys):
         return out
+    flat = np.column_stack([slot, amount]).astype("int64").ravel().tolist()
     cuts = np.flatnonzero(np.diff(keys)) + 1
-    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(f)], strict=True):
-        out[int(keys[lo])] = flat[lo:hi].ravel().tolist()
+    lo, hi = np.r_[0, cuts], np.r_[cuts, len(keys)]
+    # one slice of the flat list per key, cut without a Python loop
+    parts = map(flat.__getitem__, map(slice, (2 * lo).tolist(), (2 * hi).tolist()))
+    out.update(zip(keys[lo].astype("int64").tolist(), parts, strict=True))
     return out
+
+
+def _sum_by(key: np.ndarray, amount: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``key`` (ascending, each in ``range(size)``) and the sum of
+    ``amount`` (integer cents) over each.
+
+    Counted in one pass (``numpy.bincount``) where the key range is not much larger than
+    the keys, else over the distinct keys; the float sums are exact while the amounts'
+    absolute total stays below 2**52, else the sums are taken on the sorted integers.
+
+    >>> k, s = _sum_by(np.array([3, 1, 3]), np.array([5, 0, 7]), 4)
+    >>> k.tolist(), s.tolist()
+    ([1, 3], [0, 12])
+    """
+    key = np.asarray(key, dtype="int64")
+    amount = np.asarray(amount, dtype="int64")
+    if not len(key):
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    uniq = None
+    if size > 4 * len(key) + (1 << 20):
+        uniq, key = np.unique(key, return_inverse=True)
+        size = len(uniq)
+    if float(np.abs(amount).sum(dtype=np.float64)) < 2.0**52:
+        present = np.flatnonzero(np.bincount(key, minlength=size))
+        sums = np.bincount(key, weights=amount, minlength=size)[present].astype("int64")
+    else:
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        present = k[starts]
+        sums = np.add.reduceat(amount[order], starts)
+    return (present if uniq is None else uniq[present]).astype("int64"), sums
+
+
+@dataclass
+class _Moves:
+    """The dated transfers as arrays, one entry each: their ends as account codes (-1 for
+    cash, or an account not in ``acc``), time slot, cents, and the row of ``edges`` each
+    one is part of (-1: cash, or an account paying itself)."""
+
+    u: np.ndarray
+    v: np.ndarray
+    slot: np.ndarray
+    amount: np.ndarray
+    edge: np.ndarray
 
 
 @dataclass
@@ -85,12 +132,15 @@ class _Context:
     alerts: dict[str, str]
     lang: str
     slots: _Slots  # the steps of the time window
-    flows: pd.DataFrame  # one row per (u, v, slot): amount, between accounts (codes)
-    acc_in: pd.DataFrame  # a, slot, amount: money into each account per slot, cash included
-    acc_out: pd.DataFrame  # a, slot, amount: money out of each account per slot, cash included
+    moves: _Moves  # the dated transfers, each summed into a page per slot
     error_lang: str = "zh"
+    _index: dict[str, int] | None = field(default=None, init=False, repr=False)
+    _rank: np.ndarray | None = field(default=None, init=False, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def code_of(self, account: str) -> int | None:
+        if self._index is None:
+            self._index = {a: i for i, a in enumerate(self.acc["account"])}
         hit = self._index.get(account)
         if hit is not None:
             return hit
@@ -100,8 +150,24 @@ class _Context:
                     return int(i)
         return None
 
-    def __post_init__(self) -> None:
-        self._index = {a: i for i, a in enumerate(self.acc["account"])}
+    def role_codes(self) -> np.ndarray:
+        """Each account's role as its place in :data:`fundgraph.schema.ROLES`."""
+        if "roles" not in self._cache:
+            self._cache["roles"] = self.acc["role"].map(_ROLE_INDEX).to_numpy(dtype="int64")
+        return self._cache["roles"]
+
+    def account_rank(self) -> np.ndarray:
+        """Each account's place in the order of the account ids (as text)."""
+        if self._rank is None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            ids = pa.array(self.acc["account"].to_numpy(dtype=object), type=pa.string())
+            order = pc.sort_indices(ids).to_numpy()
+            rank = np.empty(len(order), dtype="int64")
+            rank[order] = np.arange(len(order))
+            self._rank = rank
+        return self._rank
 
 
 @dataclass
@@ -120,62 +186,65 @@ class _Selection:
     row_height: float = 0.0
 
 
-def _end_codes(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Each transfer's ``src`` and ``dst`` as the number of its account in the case's coded
-    transfers (:meth:`fundgraph.case.Case.coded`; -1 for cash and missing ends), with the
-    account ids; None when the ends are not all text (then the views use the slower
-    general path)."""
+def _end_codes(case: Case) -> CodedTransfers | None:
+    """The case's coded transfers (:meth:`fundgraph.case.Case.coded`), or None when the
+    ends are not all text (then the views use the slower general path)."""
     if not text_ends(case.transfers):
         return None
-    c = case.coded()
-    return c.s_all, c.d_all, c.nodes.to_numpy(dtype=object)
+    return case.coded()
 
 
-def _account_edges(transfers: pd.DataFrame, ends) -> pd.DataFrame:
-    """:func:`fundgraph.graph.aggregate_edges` (same rows, order and values), grouped on
-    the numbered ends instead of the text ids."""
-    if ends is None:
+def _account_edges(transfers: pd.DataFrame, coded: CodedTransfers | None) -> pd.DataFrame:
+    """:func:`fundgraph.graph.aggregate_edges` (same rows, order and values), from the
+    coded transfers' pairs (:meth:`~fundgraph.coded.CodedTransfers.pair_edges`, which the
+    analysis has already summed) where they are known."""
+    if coded is None:
         return aggregate_edges(transfers)
-    src, dst, ids = ends
-    keep = (src >= 0) & (dst >= 0)
-    if not keep.any():
+    e = coded.pair_edges()
+    if not len(e.src):
         return aggregate_edges(transfers.iloc[:0])
-    key = src[keep].astype("int64") * len(ids) + dst[keep]
-    t = pd.DataFrame(
-        {
-            "key": key,
-            "amount": transfers["amount"].to_numpy()[keep],
-            "time": transfers["time"].to_numpy()[keep],
-        }
-    )
-    g = t.groupby("key", sort=True).agg(
-        amount=("amount", "sum"),
-        count=("amount", "size"),
-        first_time=("time", "min"),
-        last_time=("time", "max"),
-    )
-    k = g.index.to_numpy()
+    ids = e.nodes.to_numpy(dtype=object)
+    nat, top = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    first = np.full(len(e.src), top, dtype="int64")
+    np.minimum.at(first, e.pair, np.where(coded.tns == nat, top, coded.tns))
+    first[first == top] = nat
+    last = np.full(len(e.src), nat, dtype="int64")
+    np.maximum.at(last, e.pair, coded.tns)
     return pd.DataFrame(
         {
-            "src": ids[k // len(ids)],
-            "dst": ids[k % len(ids)],
-            "amount": g["amount"].to_numpy().astype("int64"),
-            "count": g["count"].to_numpy().astype("int64"),
-            "first_time": g["first_time"].to_numpy(),
-            "last_time": g["last_time"].to_numpy(),
+            "src": ids[e.src],
+            "dst": ids[e.dst],
+            "amount": e.amount.astype("int64"),
+            "count": e.count.astype("int64"),
+            "first_time": first.view("datetime64[ns]"),
+            "last_time": last.view("datetime64[ns]"),
         }
     )
 
 
 def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
-    ends = _end_codes(case)
-    agg = _account_edges(case.transfers, ends)
+    coded = _end_codes(case)
+    agg = _account_edges(case.transfers, coded)
     acc = case.accounts.copy()
     if "account" not in acc:
         acc = pd.DataFrame({"account": pd.Series(dtype=object)})
     acc["account"] = acc["account"].astype(str)
-    seen = pd.unique(pd.concat([agg["src"], agg["dst"]], ignore_index=True).astype(str))
-    missing = sorted(set(seen) - set(acc["account"]))
+    if coded is not None and len(agg):
+        # the pairs' accounts by number: every text id is looked at once, not once a pair
+        e = coded.pair_edges()
+        ids = e.nodes.to_numpy(dtype=object)
+        named = np.zeros(len(ids), dtype=bool)
+        named[e.src] = True
+        named[e.dst] = True
+        seen = ids[named]
+        src_of, dst_of = e.src, e.dst
+    else:
+        ids = pd.unique(pd.concat([agg["src"], agg["dst"]], ignore_index=True).astype(str))
+        seen = ids
+        src_of = pd.Index(ids).get_indexer(agg["src"].astype(str))
+        dst_of = pd.Index(ids).get_indexer(agg["dst"].astype(str))
+    known = pd.Series(seen, dtype=object).isin(acc["account"].to_numpy(dtype=object))
+    missing = sorted(seen[~known.to_numpy()])
     if missing:
         acc = pd.concat([acc, pd.DataFrame({"account": missing})], ignore_index=True)
     acc = acc.drop_duplicates("account").reset_index(drop=True)
@@ -204,110 +273,135 @@ def _prepare(case: Case, lang: str, error_lang: str | None = None) -> _Context:
         acc[col] = pd.to_numeric(acc[col], errors="coerce").fillna(0).astype("int64")
     acc["pagerank"] = pd.to_numeric(acc["pagerank"], errors="coerce").fillna(0.0)
     # accounts known only from the transfers: totals from the edges
-    flow_in = agg.groupby("dst")[["amount", "count"]].sum()
-    flow_out = agg.groupby("src")[["amount", "count"]].sum()
-    blank = (acc["in_amount"] == 0) & (acc["out_amount"] == 0)
+    blank = ((acc["in_amount"] == 0) & (acc["out_amount"] == 0)).to_numpy()
     if blank.any():
-        a = acc.loc[blank, "account"]
-        acc.loc[blank, "in_amount"] = a.map(flow_in["amount"]).fillna(0).astype("int64").to_numpy()
-        acc.loc[blank, "out_amount"] = (
-            a.map(flow_out["amount"]).fillna(0).astype("int64").to_numpy()
-        )
-        acc.loc[blank, "in_count"] = a.map(flow_in["count"]).fillna(0).astype("int64").to_numpy()
-        acc.loc[blank, "out_count"] = a.map(flow_out["count"]).fillna(0).astype("int64").to_numpy()
+        at = pd.Index(ids).get_indexer(acc.loc[blank, "account"])
+        amount = agg["amount"].to_numpy(dtype="int64")
+        for col, end, w in (
+            ("in_amount", dst_of, amount),
+            ("out_amount", src_of, amount),
+            ("in_count", dst_of, agg["count"].to_numpy(dtype="int64")),
+            ("out_count", src_of, agg["count"].to_numpy(dtype="int64")),
+        ):
+            total = np.zeros(len(ids) + 1, dtype="int64")  # the last: not an end of any pair
+            k, sums = _sum_by(end, w, len(ids))
+            total[k] = sums
+            acc.loc[blank, col] = total[at]
     acc["flow"] = np.maximum(acc["in_amount"].to_numpy(), acc["out_amount"].to_numpy())
 
     code = pd.Index(acc["account"])
+    of_id = code.get_indexer(ids)
+    u_all, v_all = of_id[src_of], of_id[dst_of]
+    keep = (u_all >= 0) & (v_all >= 0) & (u_all != v_all)
     edges = pd.DataFrame(
         {
-            "u": code.get_indexer(agg["src"].astype(str)),
-            "v": code.get_indexer(agg["dst"].astype(str)),
-            "amount": agg["amount"].to_numpy(dtype="int64"),
-            "count": agg["count"].to_numpy(dtype="int64"),
-            "first_time": agg["first_time"].to_numpy(),
-            "last_time": agg["last_time"].to_numpy(),
+            "u": u_all[keep],
+            "v": v_all[keep],
+            "amount": agg["amount"].to_numpy(dtype="int64")[keep],
+            "count": agg["count"].to_numpy(dtype="int64")[keep],
+            "first_time": agg["first_time"].to_numpy()[keep],
+            "last_time": agg["last_time"].to_numpy()[keep],
         }
     )
-    edges = edges[(edges["u"] >= 0) & (edges["v"] >= 0) & (edges["u"] != edges["v"])]
-    both = pd.concat(
-        [
-            pd.DataFrame({"a": edges["u"], "b": edges["v"], "amount": edges["amount"]}),
-            pd.DataFrame({"a": edges["v"], "b": edges["u"], "amount": edges["amount"]}),
-        ],
-        ignore_index=True,
-    )
-    pairs = both.groupby(["a", "b"], sort=False, as_index=False)["amount"].sum()
+    edge_of_pair = np.full(len(agg) + 1, -1, dtype="int64")  # the last: no pair
+    edge_of_pair[np.flatnonzero(keep)] = np.arange(len(edges))
+    # both orientations summed per unordered pair, in the order they first appear
+    n = max(len(acc), 1)
+    a = np.r_[edges["u"].to_numpy(), edges["v"].to_numpy()].astype("int64")
+    b = np.r_[edges["v"].to_numpy(), edges["u"].to_numpy()].astype("int64")
+    pair_no, pair_key = pd.factorize(a * n + b)
+    _, pair_amount = _sum_by(pair_no, np.r_[edges["amount"], edges["amount"]], len(pair_key))
+    pair_key = np.asarray(pair_key, dtype="int64")
+    pairs = pd.DataFrame({"a": pair_key // n, "b": pair_key % n, "amount": pair_amount})
 
     alerts: dict[str, str] = {}
-    for a, r in zip(
+    for ac, r in zip(
         case.alerts["account"].astype(str), alert_texts(case.alerts, lang)["reasons"], strict=True
     ):
         if r:
-            alerts[a] = r[:400]
-    slots, flows, acc_in, acc_out = _time_flows(case.transfers, code, ends)
+            alerts[ac] = r[:400]
+    slots, moves = _moves(case.transfers, code, coded, edge_of_pair, edges)
     return _Context(
         acc=acc,
-        edges=edges.reset_index(drop=True),
+        edges=edges,
         pairs=pairs,
         alerts=alerts,
         lang=lang,
         slots=slots,
-        flows=flows,
-        acc_in=acc_in,
-        acc_out=acc_out,
+        moves=moves,
         error_lang=error_lang or lang,
     )
 
 
-def _time_flows(
-    transfers: pd.DataFrame, code: pd.Index, ends=None
-) -> tuple[_Slots, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The transfers summed per time slot: between accounts (u, v) and per account in/out
-    (``ends``: the transfers' numbered ends from :func:`_end_codes`, if known)."""
-    empty = pd.DataFrame({k: pd.Series(dtype="int64") for k in ("a", "slot", "amount")})
-    no_flows = pd.DataFrame({k: pd.Series(dtype="int64") for k in ("u", "v", "slot", "amount")})
+def _moves(
+    transfers: pd.DataFrame,
+    code: pd.Index,
+    coded: CodedTransfers | None,
+    edge_of_pair: np.ndarray,
+    edges: pd.DataFrame,
+) -> tuple[_Slots, _Moves]:
+    """The time slots of the case and its dated transfers as :class:`_Moves`
+    (``edge_of_pair``: the row of ``edges`` of each of ``coded``'s pairs, -1 where none)."""
+    none = np.zeros(0, dtype="int64")
     if transfers is None or not len(transfers) or "time" not in transfers:
-        return _Slots.spanning(pd.Series(dtype="datetime64[ns]")), no_flows, empty, empty.copy()
-    t = transfers[["src", "dst", "amount", "time"]].copy()
-    t["time"] = pd.to_datetime(t["time"], errors="coerce")
-    dated = t["time"].notna().to_numpy()
-    t = t[dated]
-    slots = _Slots.spanning(t["time"])
-    if ends is not None:
-        src_code, dst_code, ids = ends
-        of_id = np.r_[code.get_indexer(ids), -1]  # cash (-1) stays -1
-        u, v = of_id[src_code[dated]], of_id[dst_code[dated]]
+        return _Slots.spanning(pd.Series(dtype="datetime64[ns]")), _Moves(*[none] * 5)
+    if coded is not None:
+        times = coded.t_all
+        dated = ~np.isnat(times)
+        e = coded.pair_edges()
+        # account code per number of the coded transfers (cash, -1, stays -1)
+        node_code = np.r_[code.get_indexer(coded.nodes), -1]
+        edge = np.full(len(transfers), -1, dtype="int64")
+        edge[coded.row] = edge_of_pair[e.pair] if len(e.src) else -1
+        u, v, amount = node_code[coded.s_all], node_code[coded.d_all], coded.a_all
+        if not dated.all():
+            u, v, edge, amount, times = u[dated], v[dated], edge[dated], amount[dated], times[dated]
     else:
+        t = transfers[["src", "dst", "amount", "time"]].copy()
+        t["time"] = pd.to_datetime(t["time"], errors="coerce")
+        dated = t["time"].notna().to_numpy()
+        t = t[dated]
         src = t["src"].fillna(CASH).astype(str)
         dst = t["dst"].fillna(CASH).astype(str)
         u = np.where(src.to_numpy() == CASH, -1, code.get_indexer(src))
         v = np.where(dst.to_numpy() == CASH, -1, code.get_indexer(dst))
-    f = pd.DataFrame(
-        {"u": u, "v": v, "slot": slots.of(t["time"]), "amount": t["amount"].to_numpy(dtype="int64")}
+        n = max(len(code), 1)
+        at = pd.Index(edges["u"].to_numpy() * n + edges["v"].to_numpy()).get_indexer(u * n + v)
+        edge = np.where((u >= 0) & (v >= 0), at, -1)
+        amount, times = t["amount"].to_numpy(dtype="int64"), t["time"].to_numpy()
+    span = pd.Series([times.min(), times.max()]) if len(times) else pd.Series(times)
+    slots = _Slots.spanning(span)
+    moves = _Moves(
+        u=np.asarray(u, dtype="int64"),
+        v=np.asarray(v, dtype="int64"),
+        slot=slots.of(times) if len(times) else none,
+        amount=np.asarray(amount, dtype="int64"),
+        edge=np.asarray(edge, dtype="int64"),
     )
-
-    def per_account(col: str) -> pd.DataFrame:
-        x = f[f[col] >= 0]
-        return x.groupby([col, "slot"], as_index=False)["amount"].sum().rename(columns={col: "a"})
-
-    between = f[(f["u"] >= 0) & (f["v"] >= 0) & (f["u"] != f["v"])]
-    flows = between.groupby(["u", "v", "slot"], as_index=False)["amount"].sum()
-    return slots, flows, per_account("v"), per_account("u")
+    return slots, moves
 
 
 def _anchors(ctx: _Context, candidates: np.ndarray, shown: np.ndarray) -> pd.Series:
-    """For each candidate account, the shown account it exchanged most money with."""
+    """For each candidate account, the shown account it exchanged most money with (of
+    equal amounts the lowest code), indexed by the candidates in ascending order."""
     n = len(ctx.acc)
     cand = np.zeros(n, dtype=bool)
     cand[candidates] = True
     sh = np.zeros(n, dtype=bool)
     sh[shown] = True
     p = ctx.pairs
-    hit = p[cand[p["a"].to_numpy()] & sh[p["b"].to_numpy()]]
-    if hit.empty:
+    a, b = p["a"].to_numpy(dtype="int64"), p["b"].to_numpy(dtype="int64")
+    hit = np.flatnonzero(cand[a] & sh[b])
+    if not len(hit):
         return pd.Series(dtype="int64")
-    best = hit.sort_values(["amount", "b"], ascending=[False, True]).drop_duplicates("a")
-    return pd.Series(best["b"].to_numpy(), index=best["a"].to_numpy())
+    a, b, amount = a[hit], b[hit], p["amount"].to_numpy(dtype="int64")[hit]
+    most = np.full(n, np.iinfo(np.int64).min, dtype="int64")
+    np.maximum.at(most, a, amount)
+    top = amount == most[a]
+    best = np.full(n, n, dtype="int64")
+    np.minimum.at(best, a[top], b[top])
+    found = np.flatnonzero(best < n)
+    return pd.Series(best[found], index=found)
 
 
 def _fold_by_anchor(
@@ -326,22 +420,19 @@ def _fold_by_anchor(
     if len(anchor):
         anc_all[anchor.index.to_numpy(dtype="int64")] = anchor.to_numpy(dtype="int64")
     anc = anc_all[folded]
-    role_code = ctx.acc["role"].map(_ROLE_INDEX).to_numpy(dtype="int64")[folded]
+    role_code = ctx.role_codes()[folded]
     rank = np.full(len(ctx.acc) + 1, len(shown), dtype="int64")
     rank[shown_arr] = np.arange(len(shown_arr))
-    keys = pd.DataFrame({"acc": folded, "anchor": anc, "role": role_code, "anchor_rank": rank[anc]})
-    uniq = (
-        keys[["anchor", "role", "anchor_rank"]]
-        .drop_duplicates(["anchor", "role"])
-        .sort_values(["anchor_rank", "role"])
-        .reset_index(drop=True)
-    )
-    uniq["gid"] = np.arange(len(uniq))
-    keys = keys.merge(uniq[["anchor", "role", "gid"]], on=["anchor", "role"], how="left")
-    group_of = dict(zip(keys["acc"].tolist(), keys["gid"].tolist(), strict=True))
+    # one group per (anchor, role), numbered by the anchor's place among the shown
+    combo, member = np.unique((anc + 1) * len(ROLES) + role_code, return_inverse=True)
+    g_anchor, g_role = combo // len(ROLES) - 1, combo % len(ROLES)
+    order = np.lexsort((g_role, rank[g_anchor]))
+    gid = np.empty(len(combo), dtype="int64")
+    gid[order] = np.arange(len(combo))
+    group_of = dict(zip(folded.tolist(), gid[member].tolist(), strict=True))
     groups = [
         {"kind": "members", "role": ROLES[r], "anchor": a if a >= 0 else None}
-        for a, r in zip(uniq["anchor"].tolist(), uniq["role"].tolist(), strict=True)
+        for a, r in zip(g_anchor[order].tolist(), g_role[order].tolist(), strict=True)
     ]
     return group_of, groups
 

@@ -14,7 +14,7 @@ from ...i18n import catalogue, check_lang, t
 from ...money import format_cny
 from ...schema import ROLES
 from ..html import json_for_script
-from .context import _ROLE_INDEX, _Context, _flat_series, _prepare, _Selection
+from .context import _ROLE_INDEX, _Context, _flat_lists, _prepare, _Selection, _sum_by
 from .selection import (
     PYRAMID_PER_ROW,
     _select_community,
@@ -66,6 +66,12 @@ def _minutes_array(values: Any, base: pd.Timestamp) -> list[int | None]:
     s = pd.to_datetime(pd.Series(values), errors="coerce")
     m = ((s - base).dt.total_seconds() // 60).astype("Int64")
     return m.astype(object).where(m.notna(), None).tolist()
+
+
+def _minutes_float(values: Any, base: pd.Timestamp) -> np.ndarray:
+    """:func:`_minutes_array` as floats, NaN where the time is missing."""
+    s = pd.to_datetime(pd.Series(values), errors="coerce")
+    return ((s - base).dt.total_seconds() // 60).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _ints_or_none(values: pd.Series) -> list[int | None]:
@@ -170,12 +176,24 @@ def view_data(
             raise InputError(t("views.error.no_focus", err))
         sel = _select_ego(ctx, limit, focus, hops)
     cache: dict[str, Any] = {}
-    data = _page_data(ctx, sel, view=view, size_by=size_by, case=case, cache=cache)
-    text = json_for_script(data)
+    parts: dict[Any, tuple[Any, str]] = {}
     # a big case stays under the page budget by carrying fewer edges per folded account
-    for per_folded in (3, 1):
-        if len(text) <= PAGE_DATA_BUDGET:
-            break
+    tries = (EDGES_PER_FOLDED, 3, 1)
+    frame = _page_frame(ctx, sel, view=view, size_by=size_by, case=case)
+    cache["frame"] = frame
+    least = {**frame[0], "accounts": {**frame[0]["accounts"], "series": {}}, "edges": {}}
+    least_text = len(_page_text(least, parts))
+    for i, per_folded in enumerate(tries):
+        # a try whose page would be over the budget in its edges' ends and amounts
+        # alone is not made (the next one would follow it); the page's other parts are
+        # encoded once, whatever number of tries
+        if i < len(tries) - 1:
+            if "edges" not in cache:
+                cache["edges"] = _page_edge_sums(ctx, sel, frame[1])
+            ends = _carried_edges(cache["edges"], per_folded)
+            sure = sum(_ints_text_length(cache["edges"][c][ends]) for c in ("u", "v", "amount"))
+            if least_text + sure > PAGE_DATA_BUDGET:
+                continue
         data = _page_data(
             ctx,
             sel,
@@ -185,10 +203,36 @@ def view_data(
             edges_per_folded=per_folded,
             cache=cache,
         )
-        text = json_for_script(data)
+        text = _page_text(data, parts)
+        if len(text) <= PAGE_DATA_BUDGET:
+            break
     if json_text is not None:
         json_text.append(text)
     return data
+
+
+def _page_text(data: dict[str, Any], parts: dict[Any, tuple[Any, str]]) -> str:
+    """``json_for_script(data)``, the same text, with every value (and every value of
+    ``accounts``) that is the same object as in an earlier call taken from ``parts``: a page
+    rebuilt with fewer edges is encoded again only in what changed."""
+
+    def encoded(key: Any, value: Any) -> str:
+        hit = parts.get(key)
+        if hit is None or hit[0] is not value:
+            hit = parts[key] = (value, json_for_script(value))
+        return hit[1]
+
+    items = []
+    for k, v in data.items():
+        if k == "accounts" and isinstance(v, dict):
+            inner = (
+                json_for_script(kk) + ":" + encoded(("accounts", kk), vv) for kk, vv in v.items()
+            )
+            text = "{" + ",".join(inner) + "}"
+        else:
+            text = encoded(k, v)
+        items.append(json_for_script(k) + ":" + text)
+    return "{" + ",".join(items) + "}"
 
 
 def _page_data(
@@ -211,7 +255,10 @@ def _page_data(
         ctx, sel, row_of, set(sel.shown), base, edges_per_folded, cache=cache
     )
     out = dict(data)  # same keys in the same order; accounts' series come last
-    out["accounts"] = {**data["accounts"], "series": _account_series(ctx, row_of, edge_slots)}
+    out["accounts"] = {
+        **data["accounts"],
+        "series": _account_series(ctx, row_of, edge_slots, cache=cache),
+    }
     out["edges"] = edges_out
     return out
 
@@ -225,22 +272,24 @@ def _page_frame(
     lang = ctx.lang
     n_groups = len(sel.groups)
     flow = acc["flow"].to_numpy()
-    acct = acc["account"].to_numpy()
     # members of each group, largest first; the first ones are carried in the page
-    members: list[list[int]] = [[] for _ in range(n_groups)]
-    for a, g in sel.group_of.items():
-        members[g].append(a)
+    mem_a = np.fromiter(sel.group_of.keys(), dtype="int64", count=len(sel.group_of))
+    mem_g = np.fromiter(sel.group_of.values(), dtype="int64", count=len(sel.group_of))
+    order = np.lexsort((ctx.account_rank()[mem_a], -flow[mem_a], mem_g))
+    mem_a, mem_g = mem_a[order], mem_g[order]
+    bounds = np.searchsorted(mem_g, np.arange(n_groups + 1))
+    members = [mem_a[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
     budget = EMBED_LIMIT
-    carried: list[list[int]] = []
+    carried: list[np.ndarray] = []
     for g, ms in enumerate(members):
-        ms.sort(key=lambda a: (-int(flow[a]), acct[a]))
-        take = ms if sel.groups[g]["kind"] != "communities" else []
+        take = ms if sel.groups[g]["kind"] != "communities" else ms[:0]
         take = take[: max(0, budget)]
         budget -= len(take)
         carried.append(take)
-    rows = list(sel.shown) + [a for ms in carried for a in ms]
+    rows = list(sel.shown) + np.concatenate([np.zeros(0, dtype="int64"), *carried]).tolist()
     row_of = {a: i for i, a in enumerate(rows)}
-    group_col = [-1] * len(sel.shown) + [g for g, ms in enumerate(carried) for _ in ms]
+    n_carried = [len(ms) for ms in carried]
+    group_col = [-1] * len(sel.shown) + np.repeat(np.arange(n_groups), n_carried).tolist()
 
     # times as minutes from the first day of the case
     times = pd.concat([ctx.edges["first_time"], acc["first_time"]], ignore_index=True).dropna()
@@ -300,12 +349,14 @@ def _page_frame(
     a_in = acc["in_amount"].to_numpy()
     a_out = acc["out_amount"].to_numpy()
     a_pr = acc["pagerank"].to_numpy()
-    first_m = _minutes_array(acc["first_time"], base)
-    last_m = _minutes_array(acc["last_time"], base)
+    first_m = _minutes_float(acc["first_time"], base)
+    last_m = _minutes_float(acc["last_time"], base)
     for g, grp in enumerate(sel.groups):
         ms = members[g]
-        fs = [m for a in ms if (m := first_m[a]) is not None]
-        ls = [m for a in ms if (m := last_m[a]) is not None]
+        fs = first_m[ms]
+        fs = fs[~np.isnan(fs)]
+        ls = last_m[ms]
+        ls = ls[~np.isnan(ls)]
         x, y = sel.positions.get(("g", g), (0.0, 0.0))
         groups_out["kind"].append(grp["kind"])
         groups_out["role"].append(_ROLE_INDEX[grp["role"]])
@@ -314,15 +365,16 @@ def _page_frame(
         groups_out["community"].append(grp.get("community"))
         groups_out["communities"].append(grp.get("communities", 0))
         groups_out["n"].append(len(ms))
-        groups_out["amount"].append(int(sum(int(flow[a]) for a in ms)))
-        groups_out["in"].append(int(sum(int(a_in[a]) for a in ms)))
-        groups_out["out"].append(int(sum(int(a_out[a]) for a in ms)))
-        groups_out["pagerank"].append(float(f"{sum(float(a_pr[a]) for a in ms):.4g}"))
-        groups_out["first"].append(min(fs) if fs else None)
-        groups_out["last"].append(max(ls) if ls else None)
+        groups_out["amount"].append(int(flow[ms].sum()))
+        groups_out["in"].append(int(a_in[ms].sum()))
+        groups_out["out"].append(int(a_out[ms].sum()))
+        # added one by one in the members' order, as the page's figure always was
+        groups_out["pagerank"].append(float(f"{sum(a_pr[ms].tolist()):.4g}"))
+        groups_out["first"].append(int(fs.min()) if len(fs) else None)
+        groups_out["last"].append(int(ls.max()) if len(ls) else None)
         # carried members are consecutive rows: [first row, how many]
         groups_out["members"].append(
-            [row_of[carried[g][0]], len(carried[g])] if carried[g] else [len(rows), 0]
+            [row_of[int(carried[g][0])], n_carried[g]] if n_carried[g] else [len(rows), 0]
         )
         groups_out["x"].append(round(float(x), 1))
         groups_out["y"].append(round(float(y), 1))
@@ -397,164 +449,253 @@ def _page_edges(
     base: pd.Timestamp,
     edges_per_folded: int = EDGES_PER_FOLDED,
     cache: dict[str, Any] | None = None,
-) -> tuple[dict[str, Any], pd.DataFrame]:
+) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Edges between page ends: an account row, or ``-(g + 1)`` for a group's uncarried rest.
 
     Also returns the carried edges' amounts per time slot (``u``, ``v``, ``slot``,
     ``amount``). ``series`` in the page holds them only for edges whose money is not all
     in the slot of their first transfer: for most edges (one transfer, or one month) the
-    page derives the series from ``first`` and ``amount``. The sums over all edges and
-    flows, which do not depend on ``edges_per_folded``, are kept in ``cache``.
+    page derives the series from ``first`` and ``amount``. The sums over all edges, which
+    do not depend on ``edges_per_folded``, are kept in ``cache``.
     """
     cache = {} if cache is None else cache
     if "edges" not in cache:
         cache["edges"] = _page_edge_sums(ctx, sel, row_of)
-    d, folded_u, folded_v, rank_u, rank_v, per_slot = cache["edges"]
-    ok = (~folded_u | (rank_u < edges_per_folded)) & (~folded_v | (rank_v < edges_per_folded))
-    d = d[ok].sort_values(["u", "v"]).reset_index(drop=True)
+    d = cache["edges"]
+    k = edges_per_folded
+    idx = _carried_edges(d, k)
+    du, dv, amount, count = d["u"][idx], d["v"][idx], d["amount"][idx], d["count"][idx]
+    first, last = d["first"][idx], d["last"][idx]
+    m = len(idx)
 
-    edge_no = pd.Series(np.arange(len(d)), index=pd.MultiIndex.from_frame(d[["u", "v"]]))
-    per_slot = per_slot.copy()
-    per_slot["edge"] = edge_no.reindex(pd.MultiIndex.from_frame(per_slot[["u", "v"]])).to_numpy()
-    per_slot = per_slot[per_slot["edge"].notna()].astype({"edge": "int64"})
+    # the money of each carried edge per slot: summed from the transfers once, for the
+    # edges of the first call (fewer edges per folded account carry a subset of them)
+    n_slots = max(ctx.slots.count, 1)
+    held = cache.get("edge_slots")
+    edge_no = np.full(len(d["u"]) + 1, -1, dtype="int64")  # the last: no page edge
+    edge_no[idx] = np.arange(m)
+    if held is None or held[0] < k:
+        mv = ctx.moves
+        no = edge_no[d["of_move"]]
+        hit = no >= 0
+        held = (k, idx, *_sum_by(no[hit] * n_slots + mv.slot[hit], mv.amount[hit], m * n_slots))
+        cache["edge_slots"] = held
+    _k, held_idx, row_keys, row_sums = held
+    no = edge_no[held_idx[row_keys // n_slots]]
+    hit = no >= 0
+    keys = no[hit] * n_slots + row_keys[hit] % n_slots
+    by_key = np.argsort(keys, kind="stable")
+    keys, sums = keys[by_key], row_sums[hit][by_key]
+    edge, slot = keys // n_slots, keys % n_slots
     # edges whose money is all in the slot of their first transfer need no series
-    n_slots = per_slot.groupby("edge")["slot"].agg(["size", "min"])
-    first_ok = d["first"].notna().to_numpy()
-    first_slot = np.full(len(d), -1, dtype="int64")
+    starts = np.flatnonzero(np.r_[True, edge[1:] != edge[:-1]]) if len(edge) else edge
+    with_money = edge[starts]
+    first_ok = ~np.isnat(first)
+    first_slot = np.full(m, -1, dtype="int64")
     if first_ok.any():
-        first_slot[first_ok] = ctx.slots.of(d.loc[first_ok, "first"])
-    implied = np.zeros(len(d), dtype=bool)
-    idx = n_slots.index.to_numpy()
-    implied[idx] = (n_slots["size"].to_numpy() == 1) & (
-        n_slots["min"].to_numpy() == first_slot[idx]
+        first_slot[first_ok] = ctx.slots.of(first[first_ok])
+    implied = np.zeros(m, dtype=bool)
+    implied[with_money] = (np.diff(np.r_[starts, len(edge)]) == 1) & (
+        slot[starts] == first_slot[with_money]
     )
-    implied &= d["amount"].to_numpy() == np.bincount(
-        per_slot["edge"], weights=per_slot["amount"], minlength=len(d)
-    ).astype("int64")
-    explicit = per_slot[~implied[per_slot["edge"].to_numpy()]]
-    series = {str(k): v for k, v in _flat_series(explicit, "edge").items()}
+    total = np.zeros(m, dtype="int64")
+    if len(starts):
+        total[with_money] = np.add.reduceat(sums, starts)
+    implied &= amount == total
+    explicit = ~implied[edge]
+    series = {
+        str(e): v for e, v in _flat_lists(edge[explicit], slot[explicit], sums[explicit]).items()
+    }
     out = {
-        "u": d["u"].astype("int64").tolist(),
-        "v": d["v"].astype("int64").tolist(),
-        "amount": d["amount"].astype("int64").tolist(),
-        "count": d["count"].astype("int64").tolist(),
-        "first": _minutes_array(d["first"], base),
+        "u": du.tolist(),
+        "v": dv.tolist(),
+        "amount": amount.tolist(),
+        "count": count.tolist(),
+        "first": _minutes_array(first, base),
         # null where the edge is one transfer (last = first)
-        "last": _minutes_array(d["last"].where(d["count"] > 1), base),
+        "last": _minutes_array(np.where(count > 1, last, np.datetime64("NaT")), base),
         "series": series,
     }
-    return out, per_slot[["u", "v", "slot", "amount"]]
+    return out, (du[edge], dv[edge], slot, sums)
 
 
-def _page_edge_sums(ctx: _Context, sel: _Selection, row_of: dict[int, int]):
+def _carried_edges(d: dict[str, Any], edges_per_folded: int) -> np.ndarray:
+    """The rows of ``d`` (:func:`_page_edge_sums`) carried with ``edges_per_folded``
+    edges per folded account, by (u, v)."""
+    k = edges_per_folded
+    ok = (~d["folded_u"] | (d["rank_u"] < k)) & (~d["folded_v"] | (d["rank_v"] < k))
+    idx = np.flatnonzero(ok)
+    return idx[np.lexsort((d["v"][idx], d["u"][idx]))]
+
+
+def _ints_text_length(values: np.ndarray) -> int:
+    """The length of the JSON text of ``values`` (integers) as a list.
+
+    >>> _ints_text_length(np.array([0, -7, 10, 123456789012]))
+    22
+    """
+    if not len(values):
+        return 2
+    x = np.asarray(values, dtype="int64")
+    a = np.abs(x)
+    digits = np.ones(len(x), dtype="int64")
+    for p in range(1, 19):
+        digits += a >= 10**p
+    return int(digits.sum() + (x < 0).sum()) + len(x) - 1 + 2
+
+
+def _page_edge_sums(ctx: _Context, sel: _Selection, row_of: dict[int, int]) -> dict[str, Any]:
     """The edges between page ends, largest first, with each one's rank among the edges
-    of its two ends; and the flows between page ends per slot (``u``, ``v``, ``slot``,
-    ``amount``)."""
+    of its two ends, and the page edge of each dated transfer (``of_move``: its row
+    here, -1 where it is none)."""
     e = ctx.edges
     n = len(ctx.acc)
     none = np.iinfo(np.int64).min
     end = np.full(n, none, dtype="int64")
-    for a, g in sel.group_of.items():
-        end[a] = -(g + 1)
-    for a, r in row_of.items():
-        end[a] = r
+    if sel.group_of:
+        end[np.fromiter(sel.group_of.keys(), dtype="int64", count=len(sel.group_of))] = -(
+            np.fromiter(sel.group_of.values(), dtype="int64", count=len(sel.group_of)) + 1
+        )
+    if row_of:
+        end[np.fromiter(row_of.keys(), dtype="int64", count=len(row_of))] = np.fromiter(
+            row_of.values(), dtype="int64", count=len(row_of)
+        )
     u = end[e["u"].to_numpy()]
     v = end[e["v"].to_numpy()]
-    keep = (u != none) & (v != none)
-    d = pd.DataFrame(
-        {
-            "u": u[keep],
-            "v": v[keep],
-            "amount": e["amount"].to_numpy()[keep],
-            "count": e["count"].to_numpy()[keep],
-            "first": e["first_time"].to_numpy()[keep],
-            "last": e["last_time"].to_numpy()[keep],
-        }
-    )
-    d = d.groupby(["u", "v"], as_index=False, sort=True).agg(
-        amount=("amount", "sum"),
-        count=("count", "sum"),
-        first=("first", "min"),
-        last=("last", "max"),
-    )
-    d = d[d["u"] != d["v"]]
+    keep = (u != none) & (v != none) & (u != v)
+    # one key per pair of ends, ordered as (u, v)
+    shift = len(sel.groups)
+    width = len(row_of) + shift + 1
+    key_codes, key_values = pd.factorize((u[keep] + shift) * width + (v[keep] + shift))
+    key_values = np.asarray(key_values, dtype="int64")
+    by_key = np.argsort(key_values)
+    place = np.empty(len(by_key), dtype="int64")
+    place[by_key] = np.arange(len(by_key))
+    pair = place[key_codes]
+    key_values = key_values[by_key]
+    n_pairs = len(key_values)
+    du, dv = key_values // width - shift, key_values % width - shift
+    amount = _sum_by(pair, e["amount"].to_numpy()[keep], n_pairs)[1]
+    count = _sum_by(pair, e["count"].to_numpy()[keep], n_pairs)[1]
+    first, last = _time_range(pair, n_pairs, e["first_time"], e["last_time"], keep)
     # a folded account carries only its largest few edges
+    order = np.lexsort((dv, du, -amount))
+    at = np.empty(n_pairs, dtype="int64")
+    at[order] = np.arange(n_pairs)
     n_shown = len(sel.shown)
-    d = d.sort_values(["amount", "u", "v"], ascending=[False, True, True])
-    folded_u = d["u"] >= n_shown
-    folded_v = d["v"] >= n_shown
-    rank_u = d.groupby("u").cumcount()
-    rank_v = d.groupby("v").cumcount()
+    du, dv = du[order], dv[order]
+    of_edge = np.full(len(e) + 1, -1, dtype="int64")  # the last: a transfer of no edge
+    of_edge[np.flatnonzero(keep)] = at[pair]
+    return {
+        "u": du,
+        "v": dv,
+        "amount": amount[order],
+        "count": count[order],
+        "first": first[order],
+        "last": last[order],
+        "folded_u": du >= n_shown,
+        "folded_v": dv >= n_shown,
+        "rank_u": _cumcount(du),
+        "rank_v": _cumcount(dv),
+        "of_move": of_edge[ctx.moves.edge],
+    }
 
-    f = ctx.flows
-    fu = end[f["u"].to_numpy()]
-    fv = end[f["v"].to_numpy()]
-    fk = (fu != none) & (fv != none) & (fu != fv)
-    per_slot = (
-        pd.DataFrame(
-            {
-                "u": fu[fk],
-                "v": fv[fk],
-                "slot": f["slot"].to_numpy()[fk],
-                "amount": f["amount"].to_numpy()[fk],
-            }
-        )
-        .groupby(["u", "v", "slot"], as_index=False)["amount"]
-        .sum()
-    )
-    return d, folded_u, folded_v, rank_u, rank_v, per_slot
+
+def _time_range(
+    group: np.ndarray, n: int, first: pd.Series, last: pd.Series, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The earliest ``first`` and the latest ``last`` per group (NaT ignored, NaT where
+    a group has none), as datetime64[ns]."""
+    nat, top = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    f = first.to_numpy().astype("datetime64[ns]").view("int64")[keep]
+    lo = np.full(n, top, dtype="int64")
+    np.minimum.at(lo, group, np.where(f == nat, top, f))
+    lo[lo == top] = nat
+    hi = np.full(n, nat, dtype="int64")
+    np.maximum.at(hi, group, last.to_numpy().astype("datetime64[ns]").view("int64")[keep])
+    return lo.view("datetime64[ns]"), hi.view("datetime64[ns]")
+
+
+def _cumcount(values: np.ndarray) -> np.ndarray:
+    """The number of earlier entries of the same value, for each entry.
+
+    >>> _cumcount(np.array([5, 3, 5, 5])).tolist()
+    [0, 0, 1, 2]
+    """
+    order = np.argsort(values, kind="stable")
+    v = values[order]
+    i = np.arange(len(v))
+    start = np.maximum.accumulate(np.where(np.r_[True, v[1:] != v[:-1]], i, 0)) if len(v) else i
+    out = np.empty(len(v), dtype="int64")
+    out[order] = i - start
+    return out
 
 
 def _account_series(
-    ctx: _Context, row_of: dict[int, int], edge_slots: pd.DataFrame
+    ctx: _Context,
+    row_of: dict[int, int],
+    edge_slots: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    cache: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Row -> ``[in, out]`` sparse per-slot series, for the accounts whose carried edges
     do not add up to their own flows (cash, edges left out of the page, big accounts);
-    for the others the page sums the edges."""
-    codes = np.fromiter(row_of.keys(), dtype="int64", count=len(row_of))
-    rows = np.fromiter(row_of.values(), dtype="int64", count=len(row_of))
-    to_row = np.full(len(ctx.acc), -1, dtype="int64")
-    to_row[codes] = rows
-
-    def own(frame: pd.DataFrame) -> pd.DataFrame:
-        r = to_row[frame["a"].to_numpy()]
-        return pd.DataFrame(
-            {"r": r, "slot": frame["slot"].to_numpy(), "amount": frame["amount"].to_numpy()}
-        )[r >= 0]
-
-    def derived(col: str) -> pd.DataFrame:
-        x = edge_slots[edge_slots[col] >= 0]
-        return x.groupby([col, "slot"], as_index=False)["amount"].sum().rename(columns={col: "r"})
-
-    mine_in, mine_out = own(ctx.acc_in), own(ctx.acc_out)
-    differ: set[int] = set()
-    for mine, edges in ((mine_in, derived("v")), (mine_out, derived("u"))):
-        m = mine.merge(edges, on=["r", "slot"], how="outer", suffixes=("", "_e")).fillna(0)
-        differ.update(m.loc[m["amount"] != m["amount_e"], "r"].astype("int64").tolist())
-    if not differ:
+    for the others the page sums the edges. Each carried account's own money per slot,
+    which does not depend on the edges carried, is kept in ``cache``."""
+    cache = {} if cache is None else cache
+    n_slots = max(ctx.slots.count, 1)
+    size = (len(row_of) + 1) * n_slots
+    if "own" not in cache:
+        to_row = np.full(len(ctx.acc) + 1, -1, dtype="int64")  # the last: cash
+        if row_of:
+            to_row[np.fromiter(row_of.keys(), dtype="int64", count=len(row_of))] = np.fromiter(
+                row_of.values(), dtype="int64", count=len(row_of)
+            )
+        mv = ctx.moves
+        own = []
+        for ends in (mv.v, mv.u):
+            r = to_row[ends]
+            hit = r >= 0
+            own.append(_sum_by(r[hit] * n_slots + mv.slot[hit], mv.amount[hit], size))
+        cache["own"] = own
+    (in_keys, in_sums), (out_keys, out_sums) = cache["own"]
+    u, v, slot, amount = edge_slots
+    differ = []
+    for keys, sums, col in ((in_keys, in_sums, v), (out_keys, out_sums, u)):
+        hit = col >= 0
+        k, net = _sum_by(
+            np.r_[keys, col[hit] * n_slots + slot[hit]], np.r_[sums, -amount[hit]], size
+        )
+        differ.append(k[net != 0] // n_slots)
+    rows = np.unique(np.concatenate(differ))
+    if not len(rows):
         return {}
     pick = np.zeros(len(row_of) + 1, dtype=bool)
-    pick[list(differ)] = True
-    s_in = _flat_series(mine_in[pick[mine_in["r"].to_numpy()]], "r")
-    s_out = _flat_series(mine_out[pick[mine_out["r"].to_numpy()]], "r")
-    return {str(r): [s_in.get(r, []), s_out.get(r, [])] for r in sorted(differ)}
+    pick[rows] = True
+
+    def picked(keys: np.ndarray, sums: np.ndarray) -> dict[int, list[int]]:
+        r = keys // n_slots
+        x = pick[r]
+        return _flat_lists(r[x], keys[x] % n_slots, sums[x])
+
+    s_in, s_out = picked(in_keys, in_sums), picked(out_keys, out_sums)
+    return {str(r): [s_in.get(r, []), s_out.get(r, [])] for r in rows.tolist()}
 
 
 def _group_series(ctx: _Context, sel: _Selection) -> tuple[list[list[int]], list[list[int]]]:
     """Each group's money in and out per slot, over all its members (carried or not)."""
     n = len(sel.groups)
-    gof = np.full(len(ctx.acc), -1, dtype="int64")
+    n_slots = max(ctx.slots.count, 1)
+    gof = np.full(len(ctx.acc) + 1, -1, dtype="int64")  # the last: cash
     if sel.group_of:
         gof[np.fromiter(sel.group_of.keys(), dtype="int64")] = np.fromiter(
             sel.group_of.values(), dtype="int64"
         )
+    mv = ctx.moves
     out = []
-    for frame in (ctx.acc_in, ctx.acc_out):
-        g = gof[frame["a"].to_numpy()]
-        x = pd.DataFrame(
-            {"g": g, "slot": frame["slot"].to_numpy(), "amount": frame["amount"].to_numpy()}
-        )
-        x = x[x["g"] >= 0].groupby(["g", "slot"], as_index=False)["amount"].sum()
-        flat = _flat_series(x, "g")
+    for ends in (mv.v, mv.u):
+        g = gof[ends]
+        hit = g >= 0
+        keys, sums = _sum_by(g[hit] * n_slots + mv.slot[hit], mv.amount[hit], n * n_slots)
+        flat = _flat_lists(keys // n_slots, keys % n_slots, sums)
         out.append([flat.get(k, []) for k in range(n)])
     return out[0], out[1]
