@@ -100,7 +100,8 @@ def screen_aggregates(
     else:
         new_aggs, new_files = None, None
     parts = [p for p in (old_aggs, new_aggs) if p is not None]
-    aggs = merge_aggregates(*parts)
+    # a state read back and a run's aggregates are canonical already
+    aggs = parts[0] if len(parts) == 1 else merge_aggregates(*parts)
     files_df = (
         pd.concat(
             [f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True

@@ -26,11 +26,11 @@ from ..tables import conform
 from .aggregates import (
     ROW_COLUMNS,
     YUAN_CURRENCIES,
-    aggregate_rows,
     distinct_rows,
     group_agg,
     merge_aggregates,
 )
+from .coded import HASH_KEYS, IdCollision, aggregate_coded, decode, merge_disjoint
 
 __all__ = [
     "FeedFile",
@@ -182,14 +182,16 @@ def _third(x):
     return x[2]
 
 
-def _aggregate_partition(rows: pd.DataFrame, delay: float = 0.0) -> dict[str, pd.DataFrame]:
+def _aggregate_partition(
+    rows: pd.DataFrame, delay: float = 0.0, hash_key: str = HASH_KEYS[0]
+) -> dict[str, pd.DataFrame]:
     if delay:
         time.sleep(delay)
-    return aggregate_rows(conform(rows, ROW_COLUMNS, extra=False))
+    return aggregate_coded(conform(rows, ROW_COLUMNS, extra=False), hash_key)
 
 
 def _merge_all(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return merge_aggregates(*parts)
+    return merge_disjoint(*parts)
 
 
 def _concat_aliases(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -275,20 +277,30 @@ def aggregate_feed(
     """
     import dask
 
+    kwargs = {"scheduler": scheduler} if scheduler is not None else {}
     rows, aliases, infos = feed_rows(files, delay=delay)
     nparts = partitions or default_partitions(files)
     by_account = rows.shuffle(on="account", npartitions=nparts, shuffle_method="tasks")
-    aggs = [
-        dask.delayed(_aggregate_partition, pure=True)(p, delay) for p in by_account.to_delayed()
-    ]
-    # a tree of merges, so no single task holds every partition's aggregates at once
-    while len(aggs) > 1:
+    for hash_key in HASH_KEYS:
         aggs = [
-            dask.delayed(_merge_all, pure=True)(*aggs[i : i + 8]) for i in range(0, len(aggs), 8)
+            dask.delayed(_aggregate_partition, pure=True)(p, delay, hash_key)
+            for p in by_account.to_delayed()
         ]
-    kwargs = {"scheduler": scheduler} if scheduler is not None else {}
-    merged, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
-    merged = dict(merged)
+        # a tree of merges, so no single task holds every partition's aggregates at once;
+        # the partitions hold disjoint accounts, so a merge mostly concatenates
+        while len(aggs) > 1:
+            aggs = [
+                dask.delayed(_merge_all, pure=True)(*aggs[i : i + 8])
+                for i in range(0, len(aggs), 8)
+            ]
+        try:
+            coded, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
+        except IdCollision:
+            continue  # two ids with one hash: again with the next hash key
+        break
+    else:
+        raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
+    merged = decode(coded)
     merged["aliases"] = merge_aggregates({"aliases": alias_pairs})["aliases"]
     files_df = pd.DataFrame(
         info_list,
