@@ -97,7 +97,7 @@ def _sum_by(key: np.ndarray, amount: np.ndarray, size: int) -> tuple[np.ndarray,
     if size > 4 * len(key) + (1 << 20):
         uniq, key = np.unique(key, return_inverse=True)
         size = len(uniq)
-    if float(np.abs(amount).sum(dtype=np.float64)) < 2.0**52:
+    if int(np.abs(amount).sum()) < 2**52:
         present = np.flatnonzero(np.bincount(key, minlength=size))
         sums = np.bincount(key, weights=amount, minlength=size)[present].astype("int64")
     else:
