@@ -430,7 +430,7 @@ def _forwarding_hubs(
     took_m = big & ~(_periodic_of(c, r.periodic_months) & valid[s])
     took = bincount(d[took_m], c.famt[took_m], c.n)
     put = bincount(s[big & valid[d] & valid[s]], c.famt[big & valid[d] & valid[s]], c.n)
-    weak |= hub & valid & ~core & (inv_in > 0) & (put > r.collector_own_ratio * took)
+    weak |= hub & valid & ~core & (put > r.collector_own_ratio * took)
     if not weak.any():
         return hub, p
     hub = hub & ~weak

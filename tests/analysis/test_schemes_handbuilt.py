@@ -508,6 +508,25 @@ def test_a_person_with_relatives_paying_it_is_no_collector_for_its_own_deposit()
     assert all(int(paid[f"p{k}"]) == 5 * WAN for k in range(6))
 
 
+def test_a_person_repaying_relatives_more_than_they_gave_is_no_collector():
+    # r0..r2 give q odd sums twice each (about 3.8万 in all) and q pays each of them 4万
+    # back, so their money comes mostly from q and none of what they paid it counts as an
+    # investment from outside; q then puts 30万 of its own into the core and takes
+    # monthly interest: it paid in eight times what it was paid, a participant
+    rows = _core_with_payout(funding=20 * WAN)
+    gifts = [642_300, 591_700, 668_100, 612_900, 702_500, 577_800]
+    rows += [(f"r{k % 3}", "q", a, T0 + (30 + 3 * k) * DAY) for k, a in enumerate(gifts)]
+    rows += [("q", f"r{k}", 4 * WAN + 3_100 * k, T0 + (50 + k) * DAY) for k in range(3)]
+    rows += [("q", "core", 30 * WAN, T0 + 60 * DAY)]
+    rows += [("pay", "q", 900_000, T0 + (90 + 30 * m) * DAY) for m in range(3)]
+    r = find_structures(table(rows))
+    a = r.accounts
+    assert a.loc["q", "role"] == "participant"
+    assert all(a.loc[f"r{k}", "role"] == "other" for k in range(3))
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert int(paid["q"]) == 30 * WAN and int(paid.sum()) == 60 * WAN
+
+
 def test_own_deposit_before_a_gift_is_not_passing_it_on():
     # q invested 20万 on day 1; 40 days later a returning participant gives it 8,000元:
     # q passed nothing on (its deposit came first), so it stays a participant
