@@ -103,6 +103,13 @@ class SchemeRules:
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
+        ``recurring_months``, ``recurring_spread``, ``recurring_gap_spread``
+            A pair paying about the same sum (within ``recurring_spread`` of its mean) in
+            ``recurring_months`` months or more at a steady pace (most gaps between
+            one payment and the next within ``recurring_gap_spread`` of their median)
+            pays rent, a bill or a wage: everyday money, not an investment of a fraud
+            and not scheme money handed on. The same sum paid at uneven intervals is
+            invested.
 
     Pyramid selling (传销 recruitment trees)
         ``tree_min_fee``
@@ -132,6 +139,11 @@ class SchemeRules:
     Fraud without returns (concentration)
         ``fraud_min_payers``
             Distinct natural-person payers of investments a collection point needs.
+            An account with fewer payers collects for a kept group when it passes at
+            least ``small_collector_share`` of what persons paid it into the group
+            within ``collector_pass_hours``, pays in at most ``collector_own_ratio``
+            times that, and the group pays it ``min_returns_each`` times or more
+            (commissions: a fraud pays no payer back).
         ``fraud_forward_share``
             Share of the group's intake passed on to few receivers, assets or cash, or
             still held by its largest keeper.
@@ -230,6 +242,9 @@ class SchemeRules:
     relay_min_sums: int = 8
     relay_paid_sums: int = 3
     min_benefit: int = 1_000_000
+    recurring_months: int = 3
+    recurring_spread: float = 0.1
+    recurring_gap_spread: float = 0.5
     # 传销
     tree_min_fee: int = 50_000
     tree_relay_scan: int = 64

@@ -101,17 +101,44 @@ def transfers_table(G_or_table: nx.Graph | pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _recurring(s: np.ndarray, d: np.ndarray, amt: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """True for transfers of a pair that pays about the same sum month after month (rent,
-    bills, a salary): everyday payments, not a share of the scheme's money."""
+def _recurring(c: CodedTransfers, r: SchemeRules) -> np.ndarray:
+    """True for transfers of a pair that pays about the same sum (within
+    ``recurring_spread``) in ``recurring_months`` months or more at a steady pace (most
+    gaps between one payment and the next within ``recurring_gap_spread`` of their
+    median): rent, bills, a salary, everyday payments and not a share of the scheme's
+    money. A person paying a scheme the same sum three times at uneven intervals
+    invests; a tenant pays monthly (or quarterly) like clockwork.
+
+    Cached on ``c``, as it depends on the transfers and the rules only."""
+    cache = c.__dict__.setdefault("_recurring_cache", {})
+    key = (r.recurring_months, r.recurring_spread, r.recurring_gap_spread)
+    if key in cache:
+        return cache[key]
+    s, d = c.s, c.d
     if len(s) == 0:
         return np.zeros(0, dtype=bool)
-    df = pd.DataFrame({"s": s, "d": d, "a": amt.astype(np.float64), "m": month})
+    df = pd.DataFrame({"s": s, "d": d, "a": c.amt.astype(np.float64), "m": c.month, "t": c.tns})
     g = df.groupby(["s", "d"], sort=False)
     months = g["m"].transform("nunique").to_numpy()
     mean = g["a"].transform("mean").to_numpy()
     std = g["a"].transform("std").fillna(0).to_numpy()
-    return (months >= 3) & (std <= 0.1 * mean)
+    out = (months >= r.recurring_months) & (std <= r.recurring_spread * mean)
+    if out.any():
+        sub = df[out].sort_values(["s", "d", "t"], kind="stable")
+        same = ((sub["s"].diff() == 0) & (sub["d"].diff() == 0)).to_numpy()
+        gap = sub["t"].diff().to_numpy(dtype=np.float64, copy=True)
+        gap[~same] = np.nan
+        keys = [sub["s"].to_numpy(), sub["d"].to_numpy()]
+        med = pd.Series(gap).groupby(keys).transform("median").to_numpy()
+        lo, hi = 1 - r.recurring_gap_spread, 1 + r.recurring_gap_spread
+        steady = same & (gap >= lo * med) & (gap <= hi * med)
+        n_steady = pd.Series(steady).groupby(keys).transform("sum").to_numpy()
+        n_gaps = pd.Series(same).groupby(keys).transform("sum").to_numpy()
+        ok = np.zeros(len(s), dtype=bool)
+        ok[sub.index.to_numpy()] = 2 * n_steady >= n_gaps
+        out &= ok
+    cache[key] = out
+    return out
 
 
 def _periodic_of(c: CodedTransfers, months: int) -> np.ndarray:
@@ -703,7 +730,7 @@ def _unseen_collectors(
     payer[per.index.to_numpy()] = True
     recipients = valid[s] & payer[d] & ~c.everyday & ~c.payroll[s]
     if recipients.any():
-        rec = _recurring(s[recipients], d[recipients], c.amt[recipients], c.month[recipients])
+        rec = _recurring(c, r)[recipients]
         got = pd.DataFrame({"x": d[recipients][~rec], "t": c.tns[recipients][~rec]})
         got = got.join(per["first"], on="x")
         before = got[got["t"] < got["first"]].groupby("x").size()
@@ -1404,7 +1431,8 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     ``fraud_max_back_share`` of its payers ever get money back from it and at most
     ``fraud_max_receivers`` exits (persons, cash, or lump sums of at least ten times
     ``min_benefit``), together with what its largest keeper still holds, take
-    ``fraud_forward_share`` of what it took in. A shop (pays its
+    ``fraud_forward_share`` of what it took in. Collectors with fewer payers, paid
+    commissions by a kept group, join it (:func:`_small_fraud_collectors`). A shop (pays its
     many suppliers in regular instalments), a payroll, a landlord (monthly rent) or a
     family (few payers) fail.
     """
@@ -1420,7 +1448,7 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     )
     if not m:
         return empty
-    recurring = _recurring(s, d, c.amt, c.month)
+    recurring = _recurring(c, r)
     # many *persons*: payers whose statements name them as natural persons
     named = (c.names.to_numpy(dtype=object) != "") & ~c.company
     strong = dep & ~recurring & named[s] & free[s] & free[d]
@@ -1510,6 +1538,22 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
         }
     if not info:
         return empty
+    small = _small_fraud_collectors(c, strong, keep_comp >= 0, r)
+    if small.any():
+        # placed one below the kept account it passes most to, in that one's group
+        to_kept = small[s] & (keep_comp[d] >= 0) & ~c.everyday
+        top = (
+            pd.DataFrame({"x": s[to_kept], "y": d[to_kept], "a": famt[to_kept]})
+            .groupby(["x", "y"], sort=True)["a"]
+            .sum()
+            .reset_index()
+            .sort_values(["x", "a", "y"], ascending=[True, False, True], kind="stable")
+            .drop_duplicates("x")
+        )
+        x, y = top["x"].to_numpy(dtype=np.int64), top["y"].to_numpy(dtype=np.int64)
+        role[x] = "collector"
+        level[x] = level[y] + 1
+        keep_comp[x] = keep_comp[y]
     is_kept = keep_comp >= 0
     inv = strong & is_kept[d] & ~is_kept[s]
     part = np.zeros(n, dtype=bool)
@@ -1521,6 +1565,33 @@ def _fraud(c: CodedTransfers, dep: np.ndarray, free: np.ndarray, r: SchemeRules)
     found = _Found("fraud", keep_comp, role, level, inv, np.zeros(m, dtype=bool), info)
     found.closure = group
     return found
+
+
+def _small_fraud_collectors(
+    c: CodedTransfers, strong: np.ndarray, kept: np.ndarray, r: SchemeRules
+) -> np.ndarray:
+    """Collectors with too few payers to be collection points: an account outside the
+    kept groups that passes at least ``small_collector_share`` of what persons paid it
+    into them within ``collector_pass_hours`` after it came in, pays them at most
+    ``collector_own_ratio`` times that, and is paid by them ``min_returns_each`` times
+    or more (commissions: in a fraud without returns the scheme pays no payer back)."""
+    s, d, famt, n = c.s, c.d, c.famt, c.n
+    cand = ~kept & ~c.payroll
+    took_m = strong & cand[d] & ~kept[s] & (s != d)
+    if not took_m.any():
+        return np.zeros(n, dtype=bool)
+    took, fwd = _taken_and_passed(c, took_m, kept, r)
+    into = kept[d] & cand[s] & ~c.everyday
+    put = bincount(s[into], famt[into], n)
+    paid = kept[s] & cand[d] & ~c.everyday
+    times = np.bincount(d[paid], minlength=n)
+    return (
+        cand
+        & (took > 0)
+        & (fwd >= r.small_collector_share * took)
+        & (put <= r.collector_own_ratio * took)
+        & (times >= r.min_returns_each)
+    )
 
 
 def _middle_span(t: np.ndarray) -> float:
@@ -1569,7 +1640,7 @@ def _beneficiaries(
     property sellers): from the core and transit accounts (a collector's own shopping is
     its private life), single sums of at least ``min_benefit``."""
     s, d, famt, n = c.s, c.d, c.famt, c.n
-    recurring = _recurring(s, d, c.amt, c.month)
+    recurring = _recurring(c, r)
     src_ok = (role == "core") | (scheme & (role == "transit"))
     benef = np.zeros(n, dtype=bool)
     big = c.amt >= r.min_benefit

@@ -797,6 +797,47 @@ def test_a_person_paid_by_relatives_who_later_invests_is_no_fraud_collector():
     assert r.structures[0].collectors == {1: ("col1", "col2")}
 
 
+def test_a_fraud_collector_with_two_payers_paid_commissions_collects():
+    # s takes two persons' money (20万 once, 3万 twice), passes each sum on to col1
+    # within hours and gets a commission from the core every month: too few payers for a
+    # collection point, but it collects; without the commissions nothing tells it from a
+    # person investing its relatives' money, and it stays a participant (ten more
+    # victims, so that the one payer the core pays is within fraud_max_back_share)
+    rows, names = _fraud_rows()
+    for i in range(12, 22):
+        names[f"v{i:02d}"] = f"受害人{i}"
+        amt, when = 20 * WAN + i * 51_310, T0 + (i - 11) * 4 * DAY
+        rows += [(f"v{i:02d}", "col2", amt, when), ("col2", "core", amt, when + 5 * H)]
+    names |= {"s": "黎某", "w1": "范某", "w2": "钱某"}
+    pays = [("w1", 20 * WAN, 2), ("w2", 3 * WAN, 20), ("w2", 3 * WAN, 41)]
+    for who, amt, day in pays:
+        rows += [(who, "s", amt, T0 + day * DAY), ("s", "col1", amt, T0 + day * DAY + 13 * H)]
+    commissions = [("core", "s", 544_800 + 41_000 * m, T0 + (30 * m + 8) * DAY) for m in range(3)]
+    a = find_structures(table(rows + commissions, names=names)).accounts
+    assert a.loc["s", "role"] == "collector" and a.loc["s", "level"] == 2
+    assert a.loc["w1", "role"] == "participant" and a.loc["w2", "role"] == "participant"
+    r = find_structures(table(rows + commissions, names=names))
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert int(paid["w1"]) == 20 * WAN and int(paid["w2"]) == 6 * WAN and "s" not in paid
+    a = find_structures(table(rows, names=names)).accounts
+    assert a.loc["s", "role"] == "participant"
+
+
+def test_the_same_sum_paid_at_uneven_intervals_is_invested_not_rent():
+    # u pays col1 the same 50万 three times, 11 and 38 days apart: not the clockwork of
+    # rent or a bill, so an investment; the same three payments 30 days apart would be
+    rows, names = _fraud_rows()
+    names["u"] = "史某"
+    days = [(20, 31, 69), (20, 50, 80)]  # three months either way
+    r = find_structures(table(rows + [("u", "col1", 50 * WAN, T0 + k * DAY) for k in days[0]],
+                              names=names))  # fmt: skip
+    assert r.accounts.loc["u", "role"] == "participant"
+    assert int(r.investments.loc[r.investments["src"] == "u", "amount"].sum()) == 150 * WAN
+    r = find_structures(table(rows + [("u", "col1", 50 * WAN, T0 + k * DAY) for k in days[1]],
+                              names=names))  # fmt: skip
+    assert "u" not in set(r.investments["src"])
+
+
 def test_two_collections_joined_by_a_few_hundred_yuan_stay_two():
     # two pyramids whose salespeople once sent each other 300元: two structures, each
     # with its own core

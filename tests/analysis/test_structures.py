@@ -192,3 +192,20 @@ def test_pass_through_between_collector_and_core_is_transit():
         "participant",
     ]
     assert a.loc[["core", "relay", "col", "p0"], "level"].tolist() == [0, 1, 2, 3]
+
+
+def test_steady_payments_are_recurring_uneven_ones_are_not():
+    # monthly rent (a day or two late now and then) and quarterly rent are everyday
+    # payments; the same sum paid three times 11 and 38 days apart is not
+    from fundgraph.analysis.coded import code_transfers
+    from fundgraph.analysis.rules import DEFAULT_RULES
+    from fundgraph.analysis.structures import _recurring, transfers_table
+
+    days = {"monthly": [0, 31, 59, 92, 120], "quarterly": [0, 91, 182], "uneven": [17, 28, 66]}
+    rows = [(k, "ll", 300_000, T0 + x * DAY) for k, xs in days.items() for x in xs]
+    c = code_transfers(transfers_table(table(rows)), None)
+    rec = _recurring(c, DEFAULT_RULES)
+    got: dict[str, set[bool]] = {}
+    for s, v in zip(c.s, rec, strict=True):
+        got.setdefault(str(c.nodes[s]), set()).add(bool(v))
+    assert got == {"monthly": {True}, "quarterly": {True}, "uneven": {False}}
