@@ -91,6 +91,15 @@ class SchemeRules:
             (the structure's monthly interest not counted): a person who got a few
             thousand from relatives and then invested far more of its own money is a
             participant.
+        ``silent_invest_share``
+            A collector whose passing-on is not in the statements (one the structure
+            pays, found through payers it pays back) takes investments for at least
+            this share of what it gets from outside the structure: a shop that one
+            payer paid a large sum is a shop.
+        ``silent_max_back``
+            ... and a payer found that way got back from the structure at most this
+            multiple of what it paid that account (interest and the principal; a
+            controller's relative handed millions is a beneficiary, not a payer).
         ``relay_min_sums``
             A payer into a structure paying it at least this many different sums is a
             collector whose own statement is missing (a person invests a few times,
@@ -239,6 +248,8 @@ class SchemeRules:
     hub_forward_share: float = 0.5
     collector_pass_hours: float = 168.0
     collector_own_ratio: float = 2.0
+    silent_invest_share: float = 0.5
+    silent_max_back: float = 3.0
     relay_min_sums: int = 8
     relay_paid_sums: int = 3
     min_benefit: int = 1_000_000

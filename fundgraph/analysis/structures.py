@@ -105,9 +105,10 @@ def _recurring(c: CodedTransfers, r: SchemeRules) -> np.ndarray:
     """True for transfers of a pair that pays about the same sum (within
     ``recurring_spread``) in ``recurring_months`` months or more at a steady pace (most
     gaps between one payment and the next within ``recurring_gap_spread`` of their
-    median): rent, bills, a salary, everyday payments and not a share of the scheme's
-    money. A person paying a scheme the same sum three times at uneven intervals
-    invests; a tenant pays monthly (or quarterly) like clockwork.
+    median) and never naming an investment in a memo: rent, bills, a salary, everyday
+    payments and not a share of the scheme's money. A person paying a scheme the same
+    sum three times at uneven intervals invests; a tenant pays monthly (or quarterly)
+    like clockwork, and does not call it 投资款.
 
     Cached on ``c``, as it depends on the transfers and the rules only."""
     cache = c.__dict__.setdefault("_recurring_cache", {})
@@ -117,12 +118,16 @@ def _recurring(c: CodedTransfers, r: SchemeRules) -> np.ndarray:
     s, d = c.s, c.d
     if len(s) == 0:
         return np.zeros(0, dtype=bool)
-    df = pd.DataFrame({"s": s, "d": d, "a": c.amt.astype(np.float64), "m": c.month, "t": c.tns})
+    df = pd.DataFrame(
+        {"s": s, "d": d, "a": c.amt.astype(np.float64), "m": c.month, "t": c.tns, "i": c.memo_inv}
+    )
     g = df.groupby(["s", "d"], sort=False)
     months = g["m"].transform("nunique").to_numpy()
     mean = g["a"].transform("mean").to_numpy()
     std = g["a"].transform("std").fillna(0).to_numpy()
-    out = (months >= r.recurring_months) & (std <= r.recurring_spread * mean)
+    # a tenant does not write 投资款 on its rent: a pair that ever names an investment
+    named_inv = g["i"].transform("any").to_numpy(dtype=bool)
+    out = (months >= r.recurring_months) & (std <= r.recurring_spread * mean) & ~named_inv
     if out.any():
         sub = df[out].sort_values(["s", "d", "t"], kind="stable")
         same = ((sub["s"].diff() == 0) & (sub["d"].diff() == 0)).to_numpy()
@@ -510,6 +515,15 @@ def _silent_collectors(
     m = m[m["t"] > m["first"]]
     n_back = m.groupby(["x", "p", "g"], sort=False).size().rename("k").reset_index()
     n_back = n_back[n_back["k"] >= r.min_returns_each]
+    # returns are a fraction of the deposit, a few times it at most over the years: a
+    # payer the structure hands many times what it paid is a beneficiary, not an
+    # investor being paid back
+    paid_x = pd.DataFrame({"x": d[pay], "p": s[pay], "a": c.famt[pay]})
+    paid_x = paid_x.groupby(["x", "p"], sort=False)["a"].sum().rename("paid").reset_index()
+    back_p = pd.Series(bincount(d[back], c.famt[back], n))
+    n_back = n_back.merge(paid_x, on=["x", "p"])
+    n_back = n_back[back_p.to_numpy()[n_back["p"].to_numpy()] <= r.silent_max_back * n_back["paid"]]
+    n_back = n_back.drop(columns="paid")
     if len(paid_before):
         n_back = n_back.merge(paid_before, on=["x", "p"], how="left", indicator=True)
         n_back = n_back[n_back["_merge"] == "left_only"].drop(columns="_merge")
@@ -518,6 +532,15 @@ def _silent_collectors(
     if ok.empty:
         return silent, s_comp, s_level
     g_of = ok.sort_values(["x", "g"]).drop_duplicates("x").set_index("x")["g"]
+    # investments are most of what it takes from outside the structure: a shop that a
+    # payer once paid a large sum is a shop, whatever the structure later paid that payer
+    outside = ~valid[s] & (s != d)
+    inv_in = bincount(d[outside & dep], c.famt[outside & dep], n)
+    took = bincount(d[outside], c.famt[outside], n)
+    x = g_of.index.to_numpy(dtype=np.int64)
+    g_of = g_of[inv_in[x] >= r.silent_invest_share * took[x]]
+    if g_of.empty:
+        return silent, s_comp, s_level
     x = g_of.index.to_numpy(dtype=np.int64)
     silent[x] = True
     s_comp[x] = g_of.to_numpy()
@@ -774,7 +797,12 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     conduit = (fl["in_from"] >= 0.9 * c.total_in) & (
         fl["out_to"] + fl["ret_out"] >= 0.9 * c.total_out
     )
-    payout = ~fl["not_payout"]
+    # a payout account: most of its money goes out as returns, counting the monthly same
+    # sums to persons whose own deposits are not in the statements
+    per_out = bincount(s[periodic & ~valid[d]], c.famt[periodic & ~valid[d]], n)
+    payout = ~fl["not_payout"] | (
+        (fl["ret_out"] + per_out >= 0.5 * c.total_out) & (c.total_out >= 0.7 * c.total_in)
+    )
     role = np.array(["other"] * n, dtype=object)
     role[valid] = "collector"
     role[valid & (dep_payers == 0) & (conduit | payout)] = "transit"

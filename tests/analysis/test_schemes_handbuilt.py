@@ -556,6 +556,17 @@ def test_a_gift_followed_by_a_far_larger_own_deposit_is_an_investment():
     assert a2.loc["s", "role"] == "collector"
 
 
+def test_a_payout_paying_persons_whose_deposits_are_missing_is_transit():
+    # pay gets 4万 from the core and pays six visible participants twice, but most of its
+    # money goes as the same sum month by month to twenty persons whose deposits are not
+    # in the statements: it is a payout account (transit), not a collector
+    rows = _core_with_payout(funding=4 * WAN)
+    rows += [("pay", f"u{k}", 14_000 + 3_700 * k, T0 + (31 + 30 * m + k % 5) * DAY)
+             for k in range(20) for m in range(3)]  # fmt: skip
+    a = find_structures(table(rows)).accounts
+    assert a.loc["core", "role"] == "core" and a.loc["pay", "role"] == "transit"
+
+
 def test_core_paying_a_small_share_to_its_payout_is_still_active():
     # 12 payers x 5万 = 60万 in; the core sends only 6,000元 (1 % of its outflow) to
     # the payout account, 59.4万 to boss: the loop payer -> core -> pay -> payer is there
@@ -891,6 +902,9 @@ def test_a_burst_with_one_stray_payer_months_away_is_not_fraud():
     assert [s.kind for s in find_structures(table(rows2, names=names2)).structures] == ["fraud"]
 
 
+SCHEME_ROLES = ("core", "collector", "transit")
+
+
 def _roles(r, accounts):
     return r.accounts.loc[accounts, "role"].tolist()
 
@@ -940,6 +954,30 @@ def test_a_collector_without_statement_is_found_through_its_payers_returns():
     # without the returns to its payers it is nobody's collector
     bare = [x for x in rows if not (x[0] == "pay" and x[1] in sums)]
     assert find_structures(table(bare, names=names)).accounts.loc["hid", "role"] != "collector"
+
+
+def test_a_shop_or_a_relative_is_no_collector_without_statement():
+    # shop (statement missing) takes 40 customers' small payments, one of them q's 8,000元
+    # before the payout account pays q monthly interest, and a collector shops there: its
+    # intake is shopping, not investments, so it is a shop. rel (statement missing) gets
+    # 25万 from boss2 before the core hands boss2 millions month after month: far more
+    # than any return on 25万, so boss2 is no investor paid back and rel no collector
+    rows, _ = pyramid_rows(participants=12, months=4)
+    names = {"q": "冯某", "shop": "某某便利店", "rel": "褚某", "boss2": "龙某"}
+    rows.append(("q", "shop", 800_000, T0 + 5 * DAY, "消费"))
+    rows += [
+        (f"cust{i}", "shop", 3_000 + 4_711 * i, T0 + (i % 30) * DAY, "消费") for i in range(40)
+    ]
+    rows += [("pay", "q", 24_000, T0 + (40 + 30 * m) * DAY) for m in range(3)]
+    rows.append(("sale1", "shop", 9_561, T0 + 50 * DAY, "消费"))
+    rows.append(("boss2", "rel", 5 * WAN + 7_000, T0 + 3 * DAY))
+    rows += [
+        ("core", "boss2", (60 + 15 * m) * WAN // 10, T0 + (45 + 30 * m) * DAY) for m in range(3)
+    ]
+    rows.append(("core", "rel", WAN, T0 + 60 * DAY))
+    a = find_structures(table(rows, names=names)).accounts
+    assert a.loc["shop", "role"] == "other" and a.loc["rel", "role"] not in SCHEME_ROLES
+    assert a.loc["q", "role"] != "participant" and a.loc["boss2", "role"] != "participant"
 
 
 def test_a_payer_paid_commissions_before_paying_in_collects_but_a_wage_earner_invests():
