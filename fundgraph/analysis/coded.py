@@ -20,6 +20,7 @@ from ..accounts import known_names
 from ..coded import CodedTransfers, bincount, encode_accounts
 from .features import (
     INVESTMENT_MEMO,
+    RETURN_MEMO,
     is_company_name,
     memo_matches,
     non_investment_memo,
@@ -44,12 +45,14 @@ class SchemeTransfers(CodedTransfers):
     """A :class:`~fundgraph.coded.CodedTransfers` with the signals of the structure steps.
 
     Per account-to-account transfer: ``everyday`` (the memo names an everyday payment),
-    ``memo_inv`` (it names an investment). Per account: ``names`` (holder name),
+    ``memo_inv`` (it names an investment), ``memo_ret`` (it names a return: interest,
+    返利, dividends). Per account: ``names`` (holder name),
     ``company`` (the name is an organisation's), ``payroll`` (pays a steady payroll).
     """
 
     everyday: np.ndarray = dataclasses.field(kw_only=True)
     memo_inv: np.ndarray = dataclasses.field(kw_only=True)
+    memo_ret: np.ndarray = dataclasses.field(kw_only=True)
     names: pd.Series = dataclasses.field(kw_only=True)
     company: np.ndarray = dataclasses.field(kw_only=True)
     payroll: np.ndarray = dataclasses.field(kw_only=True)
@@ -118,15 +121,18 @@ def scheme_transfers(c: CodedTransfers, accounts: pd.DataFrame | None = None) ->
         memo = transfers["memo"].reset_index(drop=True)
         everyday = non_investment_memo(memo)[c.row]
         memo_inv = memo_matches(memo, INVESTMENT_MEMO)[c.row]
+        memo_ret = memo_matches(memo, RETURN_MEMO)[c.row]
     else:
         everyday = np.zeros(len(c.s), dtype=bool)
         memo_inv = np.zeros(len(c.s), dtype=bool)
+        memo_ret = np.zeros(len(c.s), dtype=bool)
     names = _names(c, accounts)
     base = {f.name: getattr(c, f.name) for f in dataclasses.fields(CodedTransfers) if f.init}
     out = SchemeTransfers(
         **base,
         everyday=everyday,
         memo_inv=memo_inv,
+        memo_ret=memo_ret,
         names=names,
         company=is_company_name(names).to_numpy(),
         payroll=_payroll_codes(c.s, c.d, c.famt, c.month, c.n),

@@ -18,6 +18,7 @@ __all__ = [
     "COMPANY_PATTERN",
     "NON_INVESTMENT_MEMO",
     "INVESTMENT_MEMO",
+    "RETURN_MEMO",
     "encode_accounts",
     "memo_matches",
     "is_company_name",
@@ -38,6 +39,9 @@ COMPANY_PATTERN = (
 
 #: Memo words of investments, fees and scheme products (docs/method.md).
 INVESTMENT_MEMO = r"投资|理财|入股|认购|集资|入会|会员费|会费|套餐|加盟|股金|invest|membership"
+
+#: Memo words of money paid back on an investment (interest, rebates, dividends).
+RETURN_MEMO = r"利息|收益|返利|分红|红利|回报|本息|interest|dividend|rebate"
 
 #: Memo words of everyday payments that are never an investment nor a return.
 NON_INVESTMENT_MEMO = (

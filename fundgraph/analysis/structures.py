@@ -480,8 +480,9 @@ def _silent_collectors(
     """Collection points whose passing-on is not in the statements: an account that
     the structure pays and that pays nothing into it, one of whose investment payers
     paid nothing else into the structure, got nothing from it before, and was then paid
-    back by it (``min_returns_each`` times after it paid the account; the returns can
-    only be for that payment), is one of its collectors, placed one level below the
+    back by it (``min_returns_each`` times after it paid the account, or once in a sum
+    whose memo names a return; the returns can only be for that payment), is one of
+    its collectors, placed one level below the
     account paying its payers back (or paying it). Returns the accounts, their group and
     their level."""
     s, d, n = c.s, c.d, c.n
@@ -506,15 +507,18 @@ def _silent_collectors(
         .rename("first")
         .reset_index()
     )
-    rets = pd.DataFrame({"p": d[back], "y": s[back], "t": c.tns[back]})
+    rets = pd.DataFrame({"p": d[back], "y": s[back], "t": c.tns[back], "named": c.memo_ret[back]})
     rets["g"] = comp[rets["y"].to_numpy()]
     m = first.merge(rets, on="p")
     # money back follows the investment: a payer the structure paid before is paid for
     # something else (a beneficiary handing some on)
     paid_before = m.loc[m["t"] <= m["first"], ["x", "p"]].drop_duplicates()
     m = m[m["t"] > m["first"]]
-    n_back = m.groupby(["x", "p", "g"], sort=False).size().rename("k").reset_index()
-    n_back = n_back[n_back["k"] >= r.min_returns_each]
+    n_back = m.groupby(["x", "p", "g"], sort=False)["named"].agg(k="size", named="any")
+    n_back = n_back.reset_index()
+    # ``min_returns_each`` times, or once named a return (the statements end before more)
+    n_back = n_back[(n_back["k"] >= r.min_returns_each) | n_back["named"]]
+    n_back = n_back.drop(columns="named")
     # returns are a fraction of the deposit, a few times it at most over the years: a
     # payer the structure hands many times what it paid is a beneficiary, not an
     # investor being paid back
@@ -675,8 +679,9 @@ def _paid_back_payers(
     """Payments of natural persons into a found structure that nothing about the sum
     marks as an investment (an odd instalment, no memo), made by payers the structure
     then pays money back to periodically: at least ``min_returns_each`` payments after
-    their first one, from a structure account other than the one they paid, or from
-    the same one in sums of at most ``interest_share`` of what they paid it.
+    their first one (or one whose memo names a return: interest, 返利), from a
+    structure account other than the one they paid, or from the same one in sums of at
+    most ``interest_share`` of what they paid it.
 
     Examples
     --------
@@ -712,7 +717,9 @@ def _paid_back_payers(
     first = pay.groupby("p")["t"].min()
     paid = pay.groupby("p")["a"].sum()
     paid_to = pay.groupby(["p", "k"])["a"].sum()
-    ret = pd.DataFrame({"k": s[rm], "p": d[rm], "a": amt[rm], "t": c.tns[rm]})
+    ret = pd.DataFrame(
+        {"k": s[rm], "p": d[rm], "a": amt[rm], "t": c.tns[rm], "named": c.memo_ret[rm]}
+    )
     ret = ret[ret["t"].to_numpy() > first.reindex(ret["p"]).to_numpy()]
     if ret.empty:
         return out
@@ -721,9 +728,11 @@ def _paid_back_payers(
     ok = np.isnan(own) | (
         ret["a"].to_numpy() <= r.interest_share * paid.reindex(ret["p"]).to_numpy()
     )
-    got = ret[ok].groupby("p").size()
+    got = ret[ok].groupby("p")["named"].agg(["size", "any"])
     who = np.zeros(n, dtype=bool)
-    who[got.index[got >= r.min_returns_each].to_numpy()] = True
+    # paid back ``min_returns_each`` times, or once in a sum its memo calls a return
+    # (interest, 返利) when the statements end before the next
+    who[got.index[(got["size"] >= r.min_returns_each) | got["any"]].to_numpy()] = True
     return cand & who[s]
 
 

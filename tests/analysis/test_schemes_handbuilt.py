@@ -567,6 +567,20 @@ def test_a_payout_paying_persons_whose_deposits_are_missing_is_transit():
     assert a.loc["core", "role"] == "core" and a.loc["pay", "role"] == "transit"
 
 
+def test_one_payment_back_named_interest_makes_a_participant():
+    # q pays the core an odd 3,436元 three times (nothing marks it as an investment) and
+    # the statements end after one payment back: called 利息, it is interest on them; the
+    # same payment with no memo could be anything, and q stays out
+    for memo, role in (("利息", "participant"), ("", "other")):
+        rows = _core_with_payout()
+        rows += [("q", "core", 343_600, T0 + (60 + 30 * k) * DAY, "转账") for k in range(3)]
+        rows.append(("pay", "q", 7_900, T0 + 90 * DAY, memo))
+        r = find_structures(table(rows, names={"q": "段某"}))
+        assert r.accounts.loc["q", "role"] == role
+        paid = r.investments.loc[r.investments["src"] == "q", "amount"].sum()
+        assert int(paid) == (3 * 343_600 if role == "participant" else 0)
+
+
 def test_core_paying_a_small_share_to_its_payout_is_still_active():
     # 12 payers x 5万 = 60万 in; the core sends only 6,000元 (1 % of its outflow) to
     # the payout account, 59.4万 to boss: the loop payer -> core -> pay -> payer is there
@@ -954,6 +968,22 @@ def test_a_collector_without_statement_is_found_through_its_payers_returns():
     # without the returns to its payers it is nobody's collector
     bare = [x for x in rows if not (x[0] == "pay" and x[1] in sums)]
     assert find_structures(table(bare, names=names)).accounts.loc["hid", "role"] != "collector"
+
+
+def test_a_collector_without_statement_whose_payers_got_one_named_return():
+    # as above, but the statements end after one payment back to each payer: called 收益,
+    # it is enough; with no memo, hid is nobody's collector
+    for memo, collects in (("收益", True), ("", False)):
+        rows, _ = pyramid_rows(participants=12, months=4)
+        names = {"q0": "冯某", "q1": "陈某", "hid": "褚某"}
+        sums = {"q0": 20 * WAN + 52_600, "q1": 11 * WAN + 45_237}
+        for i, (q, amt) in enumerate(sums.items()):
+            rows.append((q, "hid", amt, T0 + (10 + i) * DAY))
+            rows.append(("pay", q, amt * 2 // 100, T0 + (40 + i) * DAY, memo))
+        rows += [("core", "hid", c, T0 + (35 + 30 * m) * DAY, "提成")
+                 for m, c in enumerate([1_123_700, 1_094_400, 732_800])]  # fmt: skip
+        a = find_structures(table(rows, names=names)).accounts
+        assert (a.loc["hid", "role"] == "collector") == collects
 
 
 def test_a_shop_or_a_relative_is_no_collector_without_statement():
