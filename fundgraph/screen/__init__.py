@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -27,8 +28,9 @@ from ..tables import write_json
 from .aggregates import TABLES, aggregate_rows, merge_aggregates
 from .cluster import SCHEDULER_ENV, dask_scheduler
 from .feed import FeedFile, aggregate_feed, feed_statements, file_digest, find_feed
+from .keyed import Keyed, from_text, resolve, text_aggregates
 from .outputs import render_summary, write_screen_csv, write_statements, write_text
-from .rank import SCREEN_CODES, SCREEN_COLUMNS, neighbourhood, rank_accounts, resolve_aggregates
+from .rank import SCREEN_CODES, SCREEN_COLUMNS, neighbourhood, rank_accounts
 from .state import read_state, write_state
 
 __all__ = [
@@ -54,10 +56,18 @@ class ScreenResult:
     """What a screening run produced."""
 
     table: pd.DataFrame  # screen.csv as a frame
-    aggregates: dict[str, pd.DataFrame]
+    keyed: Keyed  # the merged aggregates, keyed by integer account codes
     files: pd.DataFrame
     summary: dict = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    _text: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def aggregates(self) -> dict[str, pd.DataFrame]:
+        """The merged per-account and per-pair tables as text (made on first use)."""
+        if self._text is None:
+            self._text = text_aggregates(self.keyed)
+        return self._text
 
 
 def _digests(files: list[FeedFile], scheduler) -> list[str]:
@@ -81,6 +91,22 @@ def screen_aggregates(
     Returns the merged aggregates, the table of every file fed so far and the files of
     this run that were read (files already in the state are skipped).
     """
+    keyed, text, files_df, fresh = _aggregate(
+        feeds, state_dir=state_dir, scheduler=scheduler, partitions=partitions, delay=delay
+    )
+    return (text if text is not None else text_aggregates(keyed)), files_df, fresh
+
+
+def _aggregate(
+    feeds: Iterable[str | os.PathLike],
+    *,
+    state_dir: str | os.PathLike | None,
+    scheduler,
+    partitions: int | None,
+    delay: float,
+) -> tuple[Keyed, dict[str, pd.DataFrame] | None, pd.DataFrame, list[FeedFile]]:
+    """:func:`screen_aggregates` with the aggregates keyed; their text too where a state
+    was merged (None otherwise)."""
     files = find_feed(list(feeds))
     if not files:
         raise InputError(key="error.no_exports", paths=", ".join(map(str, feeds)))
@@ -94,14 +120,12 @@ def screen_aggregates(
         seen.add(d)
         fresh.append(f)
         fresh_digests.append(d)
+    got = None
     if fresh:
         got = aggregate_feed(fresh, scheduler=scheduler, partitions=partitions, delay=delay)
-        new_aggs, new_files = got.aggregates, got.files.assign(digest=fresh_digests)
+        new_files = got.files.assign(digest=fresh_digests)
     else:
-        new_aggs, new_files = None, None
-    parts = [p for p in (old_aggs, new_aggs) if p is not None]
-    # a state read back and a run's aggregates are canonical already
-    aggs = parts[0] if len(parts) == 1 else merge_aggregates(*parts)
+        new_files = None
     files_df = (
         pd.concat(
             [f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True
@@ -112,9 +136,14 @@ def screen_aggregates(
     from .state import _files_frame
 
     files_df = _files_frame(files_df)
+    if old_aggs is None and got is not None:
+        return got.keyed, None, files_df, fresh
+    parts = [p for p in (old_aggs, got.aggregates if got is not None else None) if p is not None]
+    # a state read back and a run's aggregates are canonical already
+    aggs = parts[0] if len(parts) == 1 else merge_aggregates(*parts)
     if state_dir:
         write_state(state_dir, aggs, files_df)
-    return aggs, files_df, fresh
+    return from_text(aggs), aggs, files_df, fresh
 
 
 def screen(
@@ -230,10 +259,10 @@ def screen(
     if isinstance(scheduler, _Sync):
         scheduler = "synchronous"
     feeds = list(feeds)
-    aggs, files_df, fresh = screen_aggregates(
+    keyed, text, files_df, fresh = _aggregate(
         feeds, state_dir=state_dir, scheduler=scheduler, partitions=partitions, delay=delay
     )
-    resolved = resolve_aggregates(aggs)
+    resolved = resolve(keyed)
     table = rank_accounts(
         resolved, watchlist=watchlist, lang=lang, min_score=min_score, resolved=True
     )
@@ -242,8 +271,9 @@ def screen(
     written = []
     write_screen_csv(table, out / "screen.csv")
     written.append(out / "screen.csv")
-    seen = set(resolved["pairs"]["src"]) | set(resolved["pairs"]["dst"])
-    seen.discard("")
+    pairs = resolved.tables["pairs"]
+    ends = np.union1d(pairs["src"].to_numpy(), pairs["dst"].to_numpy())
+    accounts_seen = int(len(ends) - np.isin(resolved.cash, ends))
     shown = list(table["account"].head(top))
     nb = neighbourhood(resolved, shown, resolved=True)
     write_text(
@@ -252,15 +282,15 @@ def screen(
             table,
             nb,
             top=top,
-            accounts_seen=len(seen),
+            accounts_seen=accounts_seen,
             rows_read=int(files_df["rows_read"].sum()),
             lang=lang,
         ),
     )
     written.append(out / "screen.html")
     summary = {
-        "accounts_seen": len(seen),
-        "accounts_obtained": int(len(resolved["accounts"])),
+        "accounts_seen": accounts_seen,
+        "accounts_obtained": int(len(resolved.tables["accounts"])),
         "accounts_flagged": int(len(table)),
         "files": int(len(files_df)),
         "rows_read": int(files_df["rows_read"].sum()),
@@ -276,7 +306,7 @@ def screen(
         core = list(table["account"].head(export_case))
         peers = neighbourhood(resolved, core, limit=0, resolved=True)
         members = sorted(set(core) | (set(peers["peer"]) - {""}))
-        mapping = alias_map(aggs["aliases"]) if len(aggs["aliases"]) else {}
+        mapping = alias_map(keyed.aliases) if len(keyed.aliases) else {}
         rows = feed_statements(fresh, set(members), aliases=mapping, scheduler=scheduler)
         folder = out / "case-statements"
         paths = write_statements(rows, folder)
@@ -289,7 +319,7 @@ def screen(
         }
     write_json(summary, out / "screen.json")
     written.append(out / "screen.json")
-    return ScreenResult(table, aggs, files_df, summary, written)
+    return ScreenResult(table, keyed, files_df, summary, written, _text=text)
 
 
 class _Sync:

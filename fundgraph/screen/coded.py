@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import schema as S
-from .aggregates import TABLES, YUAN_CURRENCIES
+from .aggregates import YUAN_CURRENCIES
 
 __all__ = [
     "HASH_KEYS",
@@ -47,6 +47,7 @@ __all__ = [
     "aggregate_coded",
     "merge_disjoint",
     "decode",
+    "decode_keyed",
     "empty_coded",
 ]
 
@@ -435,11 +436,25 @@ def _datetimes(v: np.ndarray) -> np.ndarray:
     return np.asarray(v, dtype=np.int64).view("datetime64[ns]")
 
 
-def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The text tables of :mod:`fundgraph.screen.aggregates` (without ``aliases``), each
-    exactly as :func:`fundgraph.screen.aggregates.canonical` makes it."""
+def decode_keyed(
+    coded: dict[str, pd.DataFrame], extra: np.ndarray | None = None
+) -> tuple[np.ndarray, dict[str, pd.DataFrame]]:
+    """The tables of :mod:`fundgraph.screen.aggregates` (without ``aliases``) keyed by the
+    rank of each account id among the sorted ids, and those sorted ids.
+
+    An id's code is its position in the sorted ids, so ordering by codes is ordering by
+    the ids' text (``texts[code]`` is the id). ``extra`` are ids to number as well (the
+    numbers of alias pairs, which the tables need not name). The tables are those of
+    :func:`fundgraph.screen.keyed.to_text`'s input: ``seen`` and ``view`` become
+    ``seen_src`` and ``own`` (bool), ``month`` months and ``hour`` hours since the epoch
+    (int64), rows in the order of :func:`fundgraph.screen.aggregates.canonical`.
+    """
     ids = coded["ids"]
     texts = _objects(ids["text"]) if len(ids) else np.array([], dtype=object)
+    if extra is not None and len(extra):
+        more = pd.unique(np.asarray(extra, dtype=object))
+        new = more[~pd.Index(more).isin(texts)]
+        texts = np.concatenate([texts, np.asarray(new, dtype=object)])
     rank = _ranks(texts)
     ordered = texts[np.argsort(texts, kind="stable")] if len(texts) else texts
     index = pd.Index(ids["key"].to_numpy())
@@ -457,7 +472,7 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     names = {c: _objects(a[c]) for c in ("holder_name", "holder_id")}
     out["accounts"] = _frame(
         {
-            "account": ordered[ac[order]],
+            "account": ac[order],
             "rows": a["rows"].to_numpy()[order],
             "holder_name": names["holder_name"][order],
             "holder_id": names["holder_id"][order],
@@ -477,16 +492,15 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         is_out = t["out"].to_numpy(dtype=bool)
         return np.where(is_out, o, p), np.where(is_out, p, o), is_out, o
 
-    seen_text = np.array(["dst", "src"], dtype=object)
     p = coded["pairs"]
     src, dst, is_out, o = pair_keys(p)
     order = np.lexsort((is_out, dst, src))
     peer_name, peer_id = _objects(p["peer_name"]), _objects(p["peer_id"])
     mine_name, mine_id = own_name["holder_name"][o], own_name["holder_id"][o]
     cols = {
-        "src": ordered[src],
-        "dst": ordered[dst],
-        "seen": seen_text[is_out.astype(np.int64)],
+        "src": src,
+        "dst": dst,
+        "seen_src": is_out,
         "n": p["n"].to_numpy(),
         "amount": p["amount"].to_numpy(),
         "max_amount": p["max_amount"].to_numpy(),
@@ -505,9 +519,9 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     order = np.lexsort((amount, is_out, dst, src))
     out["amounts"] = _frame(
         {
-            "src": ordered[src[order]],
-            "dst": ordered[dst[order]],
-            "seen": seen_text[is_out[order].astype(np.int64)],
+            "src": src[order],
+            "dst": dst[order],
+            "seen_src": is_out[order],
             "amount": amount[order],
             "n": t["n"].to_numpy()[order],
         }
@@ -517,17 +531,12 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     src, dst, is_out, _ = pair_keys(t)
     month = t["month"].to_numpy()
     order = np.lexsort((month, is_out, dst, src))
-    m_codes, m_uniq = pd.factorize(month[order])
-    m_text = np.array(
-        [str(v)[:7] for v in np.asarray(m_uniq, dtype=np.int64).view("datetime64[M]")],
-        dtype=object,
-    )
     out["months"] = _frame(
         {
-            "src": ordered[src[order]],
-            "dst": ordered[dst[order]],
-            "seen": seen_text[is_out[order].astype(np.int64)],
-            "month": m_text[m_codes] if len(m_codes) else np.array([], dtype=object),
+            "src": src[order],
+            "dst": dst[order],
+            "seen_src": is_out[order],
+            "month": month[order],
             "n": t["n"].to_numpy()[order],
             "amount": t["amount"].to_numpy()[order],
         }
@@ -538,18 +547,20 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     view = t["own"].to_numpy(dtype=bool)
     hour = t["hour"].to_numpy()
     order = np.lexsort((hour, view, acct))
-    cols = {
-        "account": ordered[acct[order]],
-        "view": np.array(["cp", "own"], dtype=object)[view[order].astype(np.int64)],
-        "hour": (hour[order].astype("datetime64[h]")).astype("datetime64[ns]"),
-    }
+    cols = {"account": acct[order], "own": view[order], "hour": hour[order]}
     for c in ("in_amount", "out_amount", "in_n", "out_n"):
         cols[c] = t[c].to_numpy()[order]
     out["hours"] = _frame(cols)
-    for name in out:
-        keys, values = TABLES[name]
-        out[name] = out[name][keys + list(values)]
-    return out
+    return ordered, out
+
+
+def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The text tables of :mod:`fundgraph.screen.aggregates` (without ``aliases``), each
+    exactly as :func:`fundgraph.screen.aggregates.canonical` makes it."""
+    from .keyed import to_text
+
+    texts, tables = decode_keyed(coded)
+    return to_text(texts, tables)
 
 
 def _frame(cols: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import FundgraphError
@@ -30,7 +31,8 @@ from .aggregates import (
     group_agg,
     merge_aggregates,
 )
-from .coded import HASH_KEYS, IdCollision, aggregate_coded, decode, merge_disjoint
+from .coded import HASH_KEYS, IdCollision, aggregate_coded, decode_keyed, merge_disjoint
+from .keyed import Keyed, text_aggregates
 
 __all__ = [
     "FeedFile",
@@ -57,11 +59,20 @@ class FeedFile:
 
 @dataclass
 class FeedAggregates:
-    """The aggregates of a feed and what was read."""
+    """The aggregates of a feed (keyed by integer account codes; as text on first use of
+    ``aggregates``) and what was read."""
 
-    aggregates: dict[str, pd.DataFrame]
+    keyed: Keyed
     files: pd.DataFrame  # source_file, kind, digest, rows_read, rows_accepted, rows_rejected, ...
     stats: dict = field(default_factory=dict)
+    _text: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def aggregates(self) -> dict[str, pd.DataFrame]:
+        """The text tables of :mod:`fundgraph.screen.aggregates`."""
+        if self._text is None:
+            self._text = text_aggregates(self.keyed)
+        return self._text
 
 
 def find_feed(paths: list[str | os.PathLike]) -> list[FeedFile]:
@@ -300,8 +311,11 @@ def aggregate_feed(
         break
     else:
         raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
-    merged = decode(coded)
-    merged["aliases"] = merge_aggregates({"aliases": alias_pairs})["aliases"]
+    aliases = merge_aggregates({"aliases": alias_pairs})["aliases"]
+    extra = np.concatenate(
+        [aliases["alias"].to_numpy(dtype=object), aliases["card"].to_numpy(dtype=object)]
+    )
+    texts, tables = decode_keyed(coded, extra)
     files_df = pd.DataFrame(
         info_list,
         columns=["source_file", "kind", "rows_read", "rows_accepted", "rows_rejected", "problem"],
@@ -312,7 +326,7 @@ def aggregate_feed(
         "rows_accepted": int(files_df["rows_accepted"].sum()),
         "rows_rejected": int(files_df["rows_rejected"].sum()),
     }
-    return FeedAggregates(merged, files_df, stats)
+    return FeedAggregates(Keyed(texts, tables, aliases), files_df, stats)
 
 
 def _select_rows(rows: pd.DataFrame, accounts: frozenset, mapping: dict[str, str]) -> pd.DataFrame:
