@@ -21,17 +21,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import FundgraphError, InputError
 from ..i18n import check_lang
 from ..ingest import alias_map
 from ..tables import write_json
-from .aggregates import TABLES, aggregate_rows, merge_aggregates
+from .aggregates import TABLES, aggregate_rows, empty_aggregates, merge_aggregates
 from .cluster import SCHEDULER_ENV, dask_scheduler
-from .feed import FeedFile, aggregate_feed, feed_statements, file_digest, find_feed
+from .coded import HASH_KEYS, IdCollision, merge_coded, rekey
+from .feed import (
+    FeedAggregates,
+    FeedFile,
+    aggregate_feed,
+    feed_statements,
+    file_digest,
+    find_feed,
+    keyed_aggregates,
+)
 from .keyed import Keyed, from_text, resolve, text_aggregates
 from .outputs import render_summary, write_screen_csv, write_statements, write_text
 from .rank import SCREEN_CODES, SCREEN_COLUMNS, neighbourhood, rank_accounts
-from .state import read_state, write_state
+from .state import CodedState, read_coded_state, write_coded_state
 
 __all__ = [
     "ScreenResult",
@@ -110,9 +119,9 @@ def _aggregate(
     files = find_feed(list(feeds))
     if not files:
         raise InputError(key="error.no_exports", paths=", ".join(map(str, feeds)))
-    old_aggs, old_files = read_state(state_dir) if state_dir else (None, None)
+    old = read_coded_state(state_dir) if state_dir else None
     digests = _digests(files, scheduler)
-    known = set(old_files["digest"]) if old_files is not None else set()
+    known = set(old.files["digest"]) if old is not None else set()
     fresh, fresh_digests, seen = [], [], set()
     for f, d in zip(files, digests, strict=True):
         if d in known or d in seen:
@@ -126,6 +135,7 @@ def _aggregate(
         new_files = got.files.assign(digest=fresh_digests)
     else:
         new_files = None
+    old_files = old.files if old is not None else None
     files_df = (
         pd.concat(
             [f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True
@@ -136,14 +146,32 @@ def _aggregate(
     from .state import _files_frame
 
     files_df = _files_frame(files_df)
-    if old_aggs is None and got is not None:
+    if old is None or not state_dir:
+        assert got is not None  # without a state every file is fresh
         return got.keyed, None, files_df, fresh
-    parts = [p for p in (old_aggs, got.aggregates if got is not None else None) if p is not None]
-    # a state read back and a run's aggregates are canonical already
-    aggs = parts[0] if len(parts) == 1 else merge_aggregates(*parts)
-    if state_dir:
-        write_state(state_dir, aggs, files_df)
-    return from_text(aggs), aggs, files_df, fresh
+    state = _merge_state(old, got, files_df)
+    write_coded_state(state_dir, state)
+    if state.coded is None:
+        return from_text(empty_aggregates()), None, files_df, fresh
+    return keyed_aggregates(state.coded, state.aliases), None, files_df, fresh
+
+
+def _merge_state(old: CodedState, got: FeedAggregates | None, files: pd.DataFrame) -> CodedState:
+    """A state with a run's aggregates merged in, on the integer keys (both rehashed under
+    the next key while two ids collide)."""
+    if got is None:
+        return CodedState(old.coded, old.hash_key, old.aliases, files)
+    aliases = merge_aggregates({"aliases": old.aliases}, {"aliases": got.aliases})["aliases"]
+    if old.coded is None:
+        return CodedState(got.coded, got.hash_key, aliases, files)
+    for i in range(max(old.hash_key, got.hash_key), len(HASH_KEYS)):
+        try:
+            a = old.coded if old.hash_key == i else rekey(old.coded, HASH_KEYS[i])
+            b = got.coded if got.hash_key == i else rekey(got.coded, HASH_KEYS[i])
+            return CodedState(merge_coded(a, b), i, aliases, files)
+        except IdCollision:
+            continue
+    raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
 
 
 def screen(

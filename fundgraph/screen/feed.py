@@ -59,13 +59,26 @@ class FeedFile:
 
 @dataclass
 class FeedAggregates:
-    """The aggregates of a feed (keyed by integer account codes; as text on first use of
-    ``aggregates``) and what was read."""
+    """The aggregates of a feed and what was read.
 
-    keyed: Keyed
+    ``coded`` are keyed by hashes under ``HASH_KEYS[hash_key]``
+    (:mod:`fundgraph.screen.coded`); ``keyed`` (integer codes that sort like the ids,
+    :mod:`fundgraph.screen.keyed`) and ``aggregates`` (text tables) are made on first use.
+    """
+
+    coded: dict[str, pd.DataFrame]
+    aliases: pd.DataFrame
     files: pd.DataFrame  # source_file, kind, digest, rows_read, rows_accepted, rows_rejected, ...
     stats: dict = field(default_factory=dict)
+    hash_key: int = 0
+    _keyed: Keyed | None = field(default=None, repr=False)
     _text: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def keyed(self) -> Keyed:
+        if self._keyed is None:
+            self._keyed = keyed_aggregates(self.coded, self.aliases)
+        return self._keyed
 
     @property
     def aggregates(self) -> dict[str, pd.DataFrame]:
@@ -73,6 +86,15 @@ class FeedAggregates:
         if self._text is None:
             self._text = text_aggregates(self.keyed)
         return self._text
+
+
+def keyed_aggregates(coded: dict[str, pd.DataFrame], aliases: pd.DataFrame) -> Keyed:
+    """The keyed form of coded aggregates and their alias pairs."""
+    extra = np.concatenate(
+        [aliases["alias"].to_numpy(dtype=object), aliases["card"].to_numpy(dtype=object)]
+    )
+    texts, tables = decode_keyed(coded, extra)
+    return Keyed(texts, tables, aliases)
 
 
 def find_feed(paths: list[str | os.PathLike]) -> list[FeedFile]:
@@ -312,10 +334,6 @@ def aggregate_feed(
     else:
         raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
     aliases = merge_aggregates({"aliases": alias_pairs})["aliases"]
-    extra = np.concatenate(
-        [aliases["alias"].to_numpy(dtype=object), aliases["card"].to_numpy(dtype=object)]
-    )
-    texts, tables = decode_keyed(coded, extra)
     files_df = pd.DataFrame(
         info_list,
         columns=["source_file", "kind", "rows_read", "rows_accepted", "rows_rejected", "problem"],
@@ -326,7 +344,7 @@ def aggregate_feed(
         "rows_accepted": int(files_df["rows_accepted"].sum()),
         "rows_rejected": int(files_df["rows_rejected"].sum()),
     }
-    return FeedAggregates(Keyed(texts, tables, aliases), files_df, stats)
+    return FeedAggregates(coded, aliases, files_df, stats, HASH_KEYS.index(hash_key))
 
 
 def _select_rows(rows: pd.DataFrame, accounts: frozenset, mapping: dict[str, str]) -> pd.DataFrame:
