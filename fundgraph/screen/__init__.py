@@ -32,6 +32,7 @@ from .feed import (
     FeedAggregates,
     FeedFile,
     aggregate_feed,
+    feed_bytes,
     feed_statements,
     file_digest,
     find_feed,
@@ -77,6 +78,12 @@ class ScreenResult:
         if self._text is None:
             self._text = text_aggregates(self.keyed)
         return self._text
+
+
+#: From this much input (:func:`fundgraph.screen.feed.feed_bytes`), a run without a state
+#: leaves the ``amounts``, ``months`` and ``hours`` of its partitions on the cluster and
+#: fetches only the rows the ranking reads (their accounts are known once the pairs are).
+KEEP_ON_CLUSTER_BYTES = 256 * 1024**2
 
 
 def _digests(files: list[FeedFile], scheduler) -> list[str]:
@@ -131,7 +138,11 @@ def _aggregate(
         fresh_digests.append(d)
     got = None
     if fresh:
-        got = aggregate_feed(fresh, scheduler=scheduler, partitions=partitions, delay=delay)
+        # a large feed screened without a state keeps its biggest tables on the cluster
+        keep = not state_dir and feed_bytes(fresh) >= KEEP_ON_CLUSTER_BYTES
+        got = aggregate_feed(
+            fresh, scheduler=scheduler, partitions=partitions, delay=delay, keep_on_cluster=keep
+        )
         new_files = got.files.assign(digest=fresh_digests)
     else:
         new_files = None

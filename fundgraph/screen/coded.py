@@ -434,13 +434,20 @@ def merge_disjoint(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         return parts[0]
     out = {"ids": _merge_ids([p["ids"] for p in parts])}
     for name in ("accounts", "pairs", "amounts", "months"):
-        out[name] = pd.concat([p[name] for p in parts], ignore_index=True)
+        if name in parts[0]:
+            out[name] = pd.concat([p[name] for p in parts], ignore_index=True)
     if not out["accounts"]["account"].is_unique:
         raise ValueError("partitions of one run share an own account")
-    hours = pd.concat([p["hours"] for p in parts], ignore_index=True)
-    view_own = hours["own"].to_numpy()
-    out["hours"] = pd.concat([hours[view_own], _regroup_hours(hours[~view_own])], ignore_index=True)
+    if "hours" in parts[0]:
+        out["hours"] = merge_hours([p["hours"] for p in parts])
     return out
+
+
+def merge_hours(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The ``hours`` of partitions with disjoint own accounts: the ``cp`` view regrouped."""
+    hours = pd.concat(frames, ignore_index=True)
+    view_own = hours["own"].to_numpy(dtype=bool)
+    return pd.concat([hours[view_own], _regroup_hours(hours[~view_own])], ignore_index=True)
 
 
 def merge_coded(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

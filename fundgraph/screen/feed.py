@@ -31,7 +31,17 @@ from .aggregates import (
     group_agg,
     merge_aggregates,
 )
-from .coded import HASH_KEYS, IdCollision, aggregate_coded, decode_keyed, merge_disjoint
+from .coded import (
+    HASH_KEYS,
+    IdCodes,
+    IdCollision,
+    aggregate_coded,
+    keyed_table,
+    keyed_tables,
+    merge_disjoint,
+    merge_hours,
+    select_rows,
+)
 from .keyed import Keyed, text_aggregates
 
 __all__ = [
@@ -71,13 +81,14 @@ class FeedAggregates:
     files: pd.DataFrame  # source_file, kind, digest, rows_read, rows_accepted, rows_rejected, ...
     stats: dict = field(default_factory=dict)
     hash_key: int = 0
+    source: TableSource | None = field(default=None, repr=False)
     _keyed: Keyed | None = field(default=None, repr=False)
     _text: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
 
     @property
     def keyed(self) -> Keyed:
         if self._keyed is None:
-            self._keyed = keyed_aggregates(self.coded, self.aliases)
+            self._keyed = keyed_aggregates(self.coded, self.aliases, self.source)
         return self._keyed
 
     @property
@@ -88,13 +99,25 @@ class FeedAggregates:
         return self._text
 
 
-def keyed_aggregates(coded: dict[str, pd.DataFrame], aliases: pd.DataFrame) -> Keyed:
-    """The keyed form of coded aggregates and their alias pairs."""
+def keyed_aggregates(
+    coded: dict[str, pd.DataFrame], aliases: pd.DataFrame, source: TableSource | None = None
+) -> Keyed:
+    """The keyed form of coded aggregates and their alias pairs (tables missing from
+    ``coded`` fetched from ``source`` when asked for)."""
     extra = np.concatenate(
         [aliases["alias"].to_numpy(dtype=object), aliases["card"].to_numpy(dtype=object)]
     )
-    texts, tables = decode_keyed(coded, extra)
-    return Keyed(texts, tables, aliases)
+    codes = IdCodes(coded["ids"], extra)
+    tables = keyed_tables(coded, codes)
+    fetch = None
+    if source is not None:
+
+        def fetch(name: str, src: np.ndarray | None, dst: np.ndarray | None) -> pd.DataFrame:
+            h_src = codes.hashes(src) if src is not None else None
+            h_dst = codes.hashes(dst) if dst is not None else None
+            return keyed_table(name, source.fetch(name, h_src, h_dst), codes)
+
+    return Keyed(codes.texts, tables, aliases, fetch=fetch)
 
 
 def find_feed(paths: list[str | os.PathLike]) -> list[FeedFile]:
@@ -227,6 +250,44 @@ def _merge_all(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return merge_disjoint(*parts)
 
 
+#: The tables a run may keep on the cluster, fetched by the ranking for the accounts it
+#: looks at (:class:`TableSource`); the others come back to this process.
+KEPT_TABLES = ("amounts", "months", "hours")
+
+
+def _heavy(part: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: part[name] for name in KEPT_TABLES}
+
+
+def _light(part: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: t for name, t in part.items() if name not in KEPT_TABLES}
+
+
+class TableSource:
+    """The ``amounts``, ``months`` and ``hours`` of a run's partitions, kept where the
+    partitions were aggregated (on the workers, or in this process for ``"synchronous"``),
+    and fetched for given account hashes only."""
+
+    def __init__(self, parts: list, scheduler):
+        self.parts = parts
+        self.scheduler = scheduler
+
+    def fetch(self, name: str, src: np.ndarray | None, dst: np.ndarray | None) -> pd.DataFrame:
+        """Coded rows of table ``name`` (see :func:`fundgraph.screen.coded.select_rows`)."""
+        import dask
+
+        kwargs = {"scheduler": self.scheduler} if self.scheduler is not None else {}
+        tasks = [dask.delayed(_select, pure=True)(p, name, src, dst) for p in self.parts]
+        got = list(dask.compute(*tasks, **kwargs))
+        if name == "hours":
+            return merge_hours(got)
+        return pd.concat(got, ignore_index=True)
+
+
+def _select(part: dict[str, pd.DataFrame], name: str, src, dst) -> pd.DataFrame:
+    return select_rows(part[name], name, src, dst)
+
+
 def _concat_aliases(*frames: pd.DataFrame) -> pd.DataFrame:
     kept = [f for f in frames if len(f)]
     if not kept:
@@ -277,10 +338,14 @@ def _key(f: FeedFile) -> str:
 PARTITION_BYTES = 64 * 1024**2
 
 
+def feed_bytes(files: list[FeedFile]) -> int:
+    """Input bytes of ``files``, a Parquet byte counted as four (it holds about as much)."""
+    return sum(os.path.getsize(f.path) * (4 if f.kind == "parquet" else 1) for f in files)
+
+
 def default_partitions(files: list[FeedFile]) -> int:
     """About one partition per ``PARTITION_BYTES`` of input, between 1 and 256."""
-    size = sum(os.path.getsize(f.path) * (4 if f.kind == "parquet" else 1) for f in files)
-    return max(1, min(256, -(-size // PARTITION_BYTES)))
+    return max(1, min(256, -(-feed_bytes(files) // PARTITION_BYTES)))
 
 
 def aggregate_feed(
@@ -289,6 +354,7 @@ def aggregate_feed(
     scheduler=None,
     partitions: int | None = None,
     delay: float = 0.0,
+    keep_on_cluster: bool = False,
 ) -> FeedAggregates:
     """Read, normalise, de-duplicate and aggregate ``files`` on Dask.
 
@@ -303,6 +369,10 @@ def aggregate_feed(
         Partitions of the shuffle by account (default: :func:`default_partitions`).
     delay : float
         Seconds each task sleeps first (only for tests that need tasks still running).
+    keep_on_cluster : bool
+        Keep the partitions' ``amounts``, ``months`` and ``hours`` where they were made
+        (:class:`TableSource`) instead of merging them here: ``coded`` then lacks them, and
+        ``keyed`` fetches what the ranking asks for while the scheduler runs.
 
     Returns
     -------
@@ -314,11 +384,15 @@ def aggregate_feed(
     rows, aliases, infos = feed_rows(files, delay=delay)
     nparts = partitions or default_partitions(files)
     by_account = rows.shuffle(on="account", npartitions=nparts, shuffle_method="tasks")
+    parts_kept: list = []
     for hash_key in HASH_KEYS:
         aggs = [
             dask.delayed(_aggregate_partition, pure=True)(p, delay, hash_key)
             for p in by_account.to_delayed()
         ]
+        if keep_on_cluster:
+            heavy = [dask.delayed(_heavy, pure=True)(a) for a in aggs]
+            aggs = [dask.delayed(_light, pure=True)(a) for a in aggs]
         # a tree of merges, so no single task holds every partition's aggregates at once;
         # the partitions hold disjoint accounts, so a merge mostly concatenates
         while len(aggs) > 1:
@@ -327,12 +401,22 @@ def aggregate_feed(
                 for i in range(0, len(aggs), 8)
             ]
         try:
-            coded, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
+            if keep_on_cluster:
+                # one graph: each partition is aggregated once for both its kept tables
+                # and the merge
+                kept = dask.persist(*heavy, aggs[0], aliases, *infos, **kwargs)
+                parts_kept = list(kept[: len(heavy)])
+                coded, alias_pairs, *info_list = dask.compute(*kept[len(heavy) :], **kwargs)
+            else:
+                coded, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
         except IdCollision:
             continue  # two ids with one hash: again with the next hash key
         break
     else:
         raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
+    if keep_on_cluster:
+        coded = dict(coded)
+        source = TableSource(parts_kept, scheduler)
     aliases = merge_aggregates({"aliases": alias_pairs})["aliases"]
     files_df = pd.DataFrame(
         info_list,
@@ -344,7 +428,10 @@ def aggregate_feed(
         "rows_accepted": int(files_df["rows_accepted"].sum()),
         "rows_rejected": int(files_df["rows_rejected"].sum()),
     }
-    return FeedAggregates(coded, aliases, files_df, stats, HASH_KEYS.index(hash_key))
+    got = FeedAggregates(coded, aliases, files_df, stats, HASH_KEYS.index(hash_key))
+    if keep_on_cluster:
+        got.source = source
+    return got
 
 
 def _select_rows(rows: pd.DataFrame, accounts: frozenset, mapping: dict[str, str]) -> pd.DataFrame:

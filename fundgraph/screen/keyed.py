@@ -26,6 +26,7 @@ have a code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ from ..ingest import alias_map
 from ..schema import CASH
 from .aggregates import TABLES, canonical, group_agg
 
-__all__ = ["KEYS", "Keyed", "from_text", "to_text", "text_aggregates", "resolve"]
+__all__ = ["KEYS", "Keyed", "from_text", "to_text", "text_aggregates", "complete", "resolve"]
 
 #: table -> key columns of its keyed form.
 KEYS: dict[str, list[str]] = {
@@ -56,6 +57,40 @@ class Keyed:
     texts: np.ndarray  # the distinct ids, sorted; an id's code is its position
     tables: dict[str, pd.DataFrame]
     aliases: pd.DataFrame
+    #: fetches keyed rows of a table missing from ``tables`` (name, sender codes,
+    #: receiver codes; see :meth:`rows`), before alias resolution
+    fetch: Callable[[str, np.ndarray | None, np.ndarray | None], pd.DataFrame] | None = None
+    #: code -> code of its canonical account, once resolved with tables still to fetch
+    alias_to: np.ndarray | None = None
+
+    def rows(
+        self, name: str, src: np.ndarray | None = None, dst: np.ndarray | None = None
+    ) -> pd.DataFrame:
+        """Rows of ``amounts`` or ``months`` whose sender is marked in ``src`` or whose
+        receiver is marked in ``dst`` (boolean arrays over the codes), or of ``hours``
+        whose account is marked in ``dst``; sorted by key.
+
+        Tables kept on the cluster are fetched for those accounts only; everything the
+        ranking reads of them lies in such a selection.
+        """
+        n = len(self.texts)
+        src_m = np.zeros(n, dtype=bool) if src is None else np.asarray(src, dtype=bool)
+        dst_m = np.zeros(n, dtype=bool) if dst is None else np.asarray(dst, dtype=bool)
+        if name in self.tables:
+            return _select(self.tables[name], name, src_m, dst_m)
+        if self.fetch is None:
+            raise KeyError(name)
+        # the accounts whose rows become the wanted ones once aliases are resolved
+        pre_src = src_m if self.alias_to is None else src_m[self.alias_to]
+        pre_dst = dst_m if self.alias_to is None else dst_m[self.alias_to]
+        df = self.fetch(
+            name,
+            np.flatnonzero(pre_src) if name != "hours" else None,
+            np.flatnonzero(pre_dst),
+        )
+        if self.alias_to is not None:
+            df = _regroup(name, df, self.alias_to)
+        return _select(df, name, src_m, dst_m)
 
     def codes(self, values) -> np.ndarray:
         """Codes of ids (-1 for an id the tables do not know)."""
@@ -165,8 +200,42 @@ def to_text(texts: np.ndarray, tables: dict[str, pd.DataFrame]) -> dict[str, pd.
     return out
 
 
+def _select(df: pd.DataFrame, name: str, src: np.ndarray, dst: np.ndarray) -> pd.DataFrame:
+    if name == "hours":
+        return df[dst[df["account"].to_numpy()]]
+    keep = src[df["src"].to_numpy()] | dst[df["dst"].to_numpy()]
+    return df[keep]
+
+
+def _regroup(name: str, df: pd.DataFrame, to: np.ndarray) -> pd.DataFrame:
+    """Keyed rows with codes mapped by ``to`` and regrouped by key, sorted."""
+    keys = KEYS[name]
+    df = df.assign(**{c: to[df[c].to_numpy()] for c in _ACCOUNT_COLUMNS if c in df})
+    if len(df):
+        _, values = TABLES[name]
+        rename = {"seen": "seen_src", "view": "own"}
+        spec = {rename.get(c, c): (rename.get(c, c), op) for c, op in values.items()}
+        df = group_agg(df, keys, spec)[_columns(name)]
+        df = df.sort_values(keys, kind="stable").reset_index(drop=True)
+    return df
+
+
+def complete(keyed: Keyed) -> Keyed:
+    """Keyed aggregates with every table in ``tables`` (those kept on the cluster fetched
+    whole)."""
+    if keyed.fetch is None:
+        return keyed
+    every = np.ones(len(keyed.texts), dtype=bool)
+    tables = dict(keyed.tables)
+    for name in ("amounts", "months", "hours"):
+        if name not in tables:
+            tables[name] = keyed.rows(name, src=every, dst=every)
+    return Keyed(keyed.texts, tables, keyed.aliases)
+
+
 def text_aggregates(keyed: Keyed) -> dict[str, pd.DataFrame]:
-    """The text aggregates (with ``aliases``) of keyed ones."""
+    """The text aggregates (with ``aliases``) of keyed ones (not alias-resolved)."""
+    keyed = complete(keyed)
     out = to_text(keyed.texts, keyed.tables)
     out["aliases"] = keyed.aliases
     return out
@@ -185,15 +254,11 @@ def resolve(keyed: Keyed) -> Keyed:
     if len(src) and (src.min() < 0 or dst.min() < 0):
         raise ValueError("an alias pair names an id without a code")
     to[src] = dst
-    tables = {}
-    for name, keys in KEYS.items():
-        df = keyed.tables[name]
-        df = df.assign(**{c: to[df[c].to_numpy()] for c in _ACCOUNT_COLUMNS if c in df})
-        if len(df):
-            _, values = TABLES[name]
-            rename = {"seen": "seen_src", "view": "own"}
-            spec = {rename.get(c, c): (rename.get(c, c), op) for c, op in values.items()}
-            df = group_agg(df, keys, spec)[_columns(name)]
-            df = df.sort_values(keys, kind="stable").reset_index(drop=True)
-        tables[name] = df
-    return Keyed(keyed.texts, tables, aliases)
+    tables = {name: _regroup(name, df, to) for name, df in keyed.tables.items()}
+    return Keyed(
+        keyed.texts,
+        tables,
+        aliases,
+        fetch=keyed.fetch,
+        alias_to=to if keyed.fetch is not None else None,
+    )

@@ -285,7 +285,7 @@ def rank_accounts(
 
 
 def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
-    texts, T, cash = k.texts, k.tables, k.cash
+    texts, T, cash = k.texts, k.tables, k.cash  # amounts, months, hours: k.rows
     n_ids = len(texts)
     accounts = T["accounts"].set_index("account")
     obtained = np.zeros(n_ids, dtype=bool)
@@ -375,15 +375,19 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
     fan_in = np.zeros(n_ids, dtype=bool)
     fan_in[per.index.to_numpy()[(per["natural_payers"] >= 5).to_numpy()]] = True
 
-    months = T["months"]
-    m_in, m_out = _use(months, obtained, cash)
+    # money in per month, of the accounts with payers or enough money in for a peak month
+    # of sudden growth (a month's money in is at most all money in)
+    growth = np.zeros(n_ids, dtype=bool)
+    growth[per.index.to_numpy()[(per["in_amount"] >= MIN_GROWTH_PEAK).to_numpy()]] = True
+    months = k.rows("months", dst=fan_in | growth)
+    m_in, _ = _use(months, obtained, cash)
     # standing orders (rent, subscriptions): one sum, paid in three or more months
     m_src, m_dst = months["src"].to_numpy(), months["dst"].to_numpy()
     mi_pairs = months[m_in & (m_src != cash) & fan_in[m_dst]]
     n_in_months = mi_pairs.groupby(["src", "dst"])["month"].nunique()
 
     # tiered and round sums (amounts paid by distinct payers into the account)
-    amounts = T["amounts"]
+    amounts = k.rows("amounts", dst=fan_in)
     a_in, _ = _use(amounts, obtained, cash)
     a_src, a_dst = amounts["src"].to_numpy(), amounts["dst"].to_numpy()
     amounts = amounts[a_in & (a_src != cash) & fan_in[a_dst]]
@@ -438,7 +442,7 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
         per.index.to_numpy()[((per["payers"] >= 5) & (per["in_amount"] >= MIN_FAST_IN)).to_numpy()]
     ] = True
     if cand.any():
-        hours = T["hours"]
+        hours = k.rows("hours", dst=cand)
         h_acct = hours["account"].to_numpy()
         keep = cand[h_acct] & (hours["own"].to_numpy(dtype=bool) == obtained[h_acct])
         for acct, g in hours[keep].groupby("account", sort=True):
@@ -502,15 +506,18 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
             )
             collecting[acct] = True
 
-    # returns-like periodic payouts to those who paid a collecting account
-    mo = months[m_out & (m_dst != cash)]
+    # returns-like periodic payouts to those who paid a collecting account (the months of
+    # payments by a collecting account or to one of its payers)
+    gathering = collecting | fast
+    p_src, p_dst = pin["src"].to_numpy(), pin["dst"].to_numpy()
+    investors = np.zeros(n_ids, dtype=bool)
+    investors[p_src[(pin["max_amount"].to_numpy() >= MIN_TIER) & gathering[p_dst]]] = True
+    months_out = k.rows("months", src=gathering, dst=investors)
+    _, m_out = _use(months_out, obtained, cash)
+    mo = months_out[m_out & (months_out["dst"].to_numpy() != cash)]
     n_months = mo.groupby(["src", "dst"])["month"].nunique()
     periodic = n_months[n_months >= 3].reset_index()[["src", "dst"]]
     if len(periodic):
-        gathering = collecting | fast
-        p_src, p_dst = pin["src"].to_numpy(), pin["dst"].to_numpy()
-        investors = np.zeros(n_ids, dtype=bool)
-        investors[p_src[(pin["max_amount"].to_numpy() >= MIN_TIER) & gathering[p_dst]]] = True
         x, p = periodic["src"].to_numpy(), periodic["dst"].to_numpy()
         paid = np.isin(_pair_key(p, x, n_ids), _pair_key(p_src, p_dst, n_ids))
         ok = investors[p] | (paid & gathering[x])
