@@ -741,26 +741,27 @@ def keyed_tables(coded: dict[str, pd.DataFrame], codes: IdCodes) -> dict[str, pd
         by_rank[ac] = names[c]
         own_name[c] = by_rank
 
+    # pairs, one column at a time in key order (the table is as long as the feed's pairs)
     p = coded["pairs"]
     src, dst, is_out, o = _pair_keys(p, code)
     order = np.lexsort((is_out, dst, src))
-    peer_name, peer_id = _objects(p["peer_name"]), _objects(p["peer_id"])
-    mine_name, mine_id = own_name["holder_name"][o], own_name["holder_id"][o]
-    cols = {
-        "src": src,
-        "dst": dst,
-        "seen_src": is_out,
-        "n": p["n"].to_numpy(),
-        "amount": p["amount"].to_numpy(),
-        "max_amount": p["max_amount"].to_numpy(),
-        "first_time": _datetimes(p["first_time"].to_numpy()),
-        "last_time": _datetimes(p["last_time"].to_numpy()),
-        "src_name": np.where(is_out, mine_name, peer_name),
-        "src_id": np.where(is_out, mine_id, peer_id),
-        "dst_name": np.where(is_out, peer_name, mine_name),
-        "dst_id": np.where(is_out, peer_id, mine_id),
-    }
-    out["pairs"] = _frame({c: v[order] for c, v in cols.items()})
+    src, dst, is_out, o = src[order], dst[order], is_out[order], o[order]
+    cols = {"src": src, "dst": dst, "seen_src": is_out}
+    for c in ("n", "amount", "max_amount"):
+        cols[c] = p[c].to_numpy()[order]
+    for c in ("first_time", "last_time"):
+        cols[c] = _datetimes(p[c].to_numpy()[order])
+    for c, own_c in (("name", "holder_name"), ("id", "holder_id")):
+        peer = _objects(p[f"peer_{c}"])[order]
+        mine = own_name[own_c][o]
+        cols[f"src_{c}"] = np.where(is_out, mine, peer)
+        cols[f"dst_{c}"] = np.where(is_out, peer, mine)
+        del peer, mine
+    del order, o
+    names_order = ["src_name", "src_id", "dst_name", "dst_id"]
+    keep = [c for c in cols if c not in names_order] + names_order
+    out["pairs"] = _frame({c: cols[c] for c in keep})
+    del cols
     for name in ("amounts", "months"):
         if name in coded:
             out[name] = keyed_table(name, coded[name], codes)

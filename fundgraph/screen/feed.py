@@ -89,6 +89,8 @@ class FeedAggregates:
     def keyed(self) -> Keyed:
         if self._keyed is None:
             self._keyed = keyed_aggregates(self.coded, self.aliases, self.source)
+            if self.source is not None:  # a run without a state: the coded tables are done
+                self.coded = {}
         return self._keyed
 
     @property

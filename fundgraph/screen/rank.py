@@ -292,11 +292,16 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
     obtained[accounts.index.to_numpy()] = True
     pairs = T["pairs"]
     use_in, use_out = _use(pairs, obtained, cash)
-    inflow = pairs[use_in]
-    outflow = pairs[use_out]
-    pin = inflow[inflow["src"].to_numpy() != cash]
-    pin = pin.assign(natural=_natural_k(pin["src_name"], pin["src_id"]))
-    pout = outflow[outflow["dst"].to_numpy() != cash]
+    # the columns each use reads (the pairs are as long as the feed's distinct pairs)
+    inflow = pairs.loc[
+        use_in, ["src", "dst", "n", "amount", "max_amount", "first_time", "last_time"]
+    ]
+    outflow = pairs.loc[use_out, ["src", "dst", "amount", "first_time", "last_time"]]
+    paid = use_in & (pairs["src"].to_numpy() != cash)
+    pin = inflow.loc[inflow["src"].to_numpy() != cash, ["src", "dst", "amount", "max_amount"]]
+    pin = pin.assign(natural=_natural_k(pairs["src_name"][paid], pairs["src_id"][paid]))
+    pout = outflow.loc[outflow["dst"].to_numpy() != cash, ["src", "dst", "amount"]]
+    del paid
 
     # every sender, and every receiver but cash (a cash sender stays, with nothing summed)
     dst_ends = np.unique(pairs["dst"].to_numpy())
@@ -329,19 +334,18 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
     for col, own in (("name", own_name), ("id", own_id)):
         need = np.zeros(n_ids, dtype=bool)
         need[per.index.to_numpy()[(own == "").to_numpy()]] = True
+        # the largest text of each such account; an empty one only where all are empty
         d, s_ = pairs["dst"].to_numpy(), pairs["src"].to_numpy()
-        sel_d, sel_s = need[d], need[s_]
+        v_d = pairs[f"dst_{col}"].to_numpy(dtype=object)
+        v_s = pairs[f"src_{col}"].to_numpy(dtype=object)
+        sel_d, sel_s = need[d] & (v_d != ""), need[s_] & (v_s != "")
         seen = pd.DataFrame(
             {
                 "account": np.concatenate([d[sel_d], s_[sel_s]]),
-                "v": np.concatenate(
-                    [
-                        pairs[f"dst_{col}"].to_numpy(dtype=object)[sel_d],
-                        pairs[f"src_{col}"].to_numpy(dtype=object)[sel_s],
-                    ]
-                ),
+                "v": np.concatenate([v_d[sel_d], v_s[sel_s]]),
             }
         )
+        del v_d, v_s, sel_d, sel_s
         if len(seen):
             got = group_agg(seen, ["account"], {"v": ("v", "max")}).set_index("account")["v"]
             other = got.reindex(per.index).fillna("")
