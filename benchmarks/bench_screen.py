@@ -8,12 +8,16 @@ collecting monthly rent, transfers between persons, cash — surrounds four hidd
 of different kinds:
 
 * ``ponzi``: participants pay collectors odd tier sums (20,666 / 50,888 / 9,980 …),
-  collectors forward within hours to the core, the core pays monthly returns;
+  collectors forward within hours to the core, the core pays 2 to 6 monthly returns;
 * ``pyramid``: members pay a 3,980 membership fee to their leader, who passes 3,000 of it
   up to the organiser within hours;
 * ``fraud``: round sums (5万 / 10万) to salespeople, forwarded daily to the core, no returns;
 * ``platform``: a merchant account takes 1,980 / 3,980 / 5,980 from many payers, pays
-  monthly rebates and forwards the rest to its operator.
+  2 to 6 monthly rebates and forwards the rest to its operator.
+
+How many collectors, participants and payouts each scheme has is drawn from ranges (with
+the seed), not set to the ranking's thresholds: some participants get fewer payouts than
+``periodic_payouts`` needs, some collectors fewer payers than the others.
 
 Then screens it on a local cluster of 2 worker processes (``--runs`` times) and reports wall
 time, rows per second, and where each scheme's core and collectors rank (recall in the top
@@ -80,8 +84,8 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     scale = max(1, transfers // 500_000)
     # ---- ponzi
     core = new("company_keyword")
-    collectors = [new("person_scheme") for _ in range(8)]
-    participants = rng.choice(persons, 600 * scale, replace=False)
+    collectors = [new("person_scheme") for _ in range(int(rng.integers(6, 13)))]
+    participants = rng.choice(persons, int(rng.integers(400, 800)) * scale, replace=False)
     tiers = np.array([2_066_600, 5_088_800, 998_000, 3_066_600])
     for p in participants:
         c = collectors[int(p) % len(collectors)]
@@ -90,13 +94,13 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
         amt = tiers[rng.integers(0, len(tiers), k)]
         f.add(p, c, amt, ts)
         f.add(c, core, amt, ts + rng.integers(1800, 6 * 3600, k))
-        for month in range(1, 4):
-            f.add(core, p, amt // 66, ts + month * 30 * 86400)
+        for month in range(1, 1 + int(rng.integers(2, 7))):  # 2 to 6 monthly returns
+            f.add(core, p, amt // int(rng.integers(40, 100)), ts + month * 30 * 86400)
     truth["ponzi"] = {"core": [core], "collectors": collectors}
     # ---- pyramid
     organiser = new("person_scheme")
-    leaders = [new("person_scheme") for _ in range(10)]
-    members = rng.choice(persons, 400 * scale, replace=False)
+    leaders = [new("person_scheme") for _ in range(int(rng.integers(6, 15)))]
+    members = rng.choice(persons, int(rng.integers(250, 550)) * scale, replace=False)
     for m in members:
         lead = leaders[int(m) % len(leaders)]
         ts = int(rng.integers(0, 150 * 86400))
@@ -105,8 +109,8 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     truth["pyramid"] = {"core": [organiser], "collectors": leaders}
     # ---- fraud without returns
     fcore = new("company")
-    sales = [new("person_scheme") for _ in range(5)]
-    victims = rng.choice(persons, 300 * scale, replace=False)
+    sales = [new("person_scheme") for _ in range(int(rng.integers(3, 9)))]
+    victims = rng.choice(persons, int(rng.integers(200, 400)) * scale, replace=False)
     controllers = [new("person_scheme") for _ in range(2)]
     for v in victims:
         s = sales[int(v) % len(sales)]
@@ -121,13 +125,13 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     # ---- platform
     merchant = new("company")
     operator = new("company")
-    buyers = rng.choice(persons, 800 * scale, replace=False)
+    buyers = rng.choice(persons, int(rng.integers(500, 1100)) * scale, replace=False)
     ptiers = np.array([198_000, 398_000, 598_000])
     for b in buyers:
         ts = int(rng.integers(0, 120 * 86400))
         amt = int(ptiers[int(b) % 3])
         f.add(b, merchant, amt, ts)
-        for month in range(1, 4):
+        for month in range(1, 1 + int(rng.integers(2, 7))):  # 2 to 6 monthly rebates
             f.add(merchant, b, amt // 20, ts + month * 30 * 86400)
     for day in range(0, 150, 2):
         f.add(merchant, operator, 30_000_000, day * 86400 + 22 * 3600)
