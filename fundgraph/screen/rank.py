@@ -162,12 +162,6 @@ def authoritative_pairs(aggregates: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return _with_use(aggregates["pairs"], obtained)
 
 
-def _natural(names: pd.Series, ids: pd.Series) -> np.ndarray:
-    person_id = ids.fillna("").astype(str).str.match(_PERSON_ID).to_numpy()
-    named = (names.fillna("") != "").to_numpy()
-    return person_id | (named & ~is_company_name(names).to_numpy())
-
-
 def _fifo_fast(hours: pd.DataFrame) -> tuple[float, float]:
     """Share of money in that left within ``FAST_HOURS`` and the median dwell (hours),
     first in first out over hourly totals (money in during an hour counts before money out);
@@ -227,8 +221,9 @@ def _use(df: pd.DataFrame, obtained: np.ndarray, cash: int) -> tuple[np.ndarray,
     return use_in, use_out
 
 
-def _natural_k(names: pd.Series, ids: pd.Series) -> np.ndarray:
-    """:func:`_natural`, worked out once per distinct name and id."""
+def _natural(names: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Natural persons: an 18-digit resident ID, or a name that is not an organisation's
+    (worked out once per distinct name and id)."""
     n_codes, n_uniq = pd.factorize(names.fillna("").to_numpy(dtype=object))
     i_codes, i_uniq = pd.factorize(ids.fillna("").to_numpy(dtype=object))
     if not len(n_codes):
@@ -299,7 +294,7 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
     outflow = pairs.loc[use_out, ["src", "dst", "amount", "first_time", "last_time"]]
     paid = use_in & (pairs["src"].to_numpy() != cash)
     pin = inflow.loc[inflow["src"].to_numpy() != cash, ["src", "dst", "amount", "max_amount"]]
-    pin = pin.assign(natural=_natural_k(pairs["src_name"][paid], pairs["src_id"][paid]))
+    pin = pin.assign(natural=_natural(pairs["src_name"][paid], pairs["src_id"][paid]))
     pout = outflow.loc[outflow["dst"].to_numpy() != cash, ["src", "dst", "amount"]]
     del paid
 
