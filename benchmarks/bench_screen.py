@@ -8,17 +8,24 @@ collecting monthly rent, transfers between persons, cash — surrounds four hidd
 of different kinds:
 
 * ``ponzi``: participants pay collectors odd tier sums (20,666 / 50,888 / 9,980 …),
-  collectors forward within hours to the core, the core pays monthly returns;
+  collectors forward within hours to the core, the core pays 2 to 6 monthly returns;
 * ``pyramid``: members pay a 3,980 membership fee to their leader, who passes 3,000 of it
   up to the organiser within hours;
 * ``fraud``: round sums (5万 / 10万) to salespeople, forwarded daily to the core, no returns;
 * ``platform``: a merchant account takes 1,980 / 3,980 / 5,980 from many payers, pays
-  monthly rebates and forwards the rest to its operator.
+  2 to 6 monthly rebates and forwards the rest to its operator.
+
+How many collectors, participants and payouts each scheme has is drawn from ranges (with
+the seed), not set to the ranking's thresholds: some participants get fewer payouts than
+``periodic_payouts`` needs, some collectors fewer payers than the others.
 
 Then screens it on a local cluster of 2 worker processes (``--runs`` times) and reports wall
 time, rows per second, and where each scheme's core and collectors rank (recall in the top
 100 and the top 1,000), and how many ordinary shop, employer or landlord accounts are in
-the top 100. Run under ``/usr/bin/time -v`` for the peak memory.
+the top 100, and the peak memory of each worker and of this process (the client, where
+the ranking runs). ``--dir D --generate-only`` writes the feed once (in a process of its
+own, so its memory is not the client's); a later run with ``--dir D`` and the same
+``--rows`` screens that feed.
 """
 
 from __future__ import annotations
@@ -77,8 +84,8 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     scale = max(1, transfers // 500_000)
     # ---- ponzi
     core = new("company_keyword")
-    collectors = [new("person_scheme") for _ in range(8)]
-    participants = rng.choice(persons, 600 * scale, replace=False)
+    collectors = [new("person_scheme") for _ in range(int(rng.integers(6, 13)))]
+    participants = rng.choice(persons, int(rng.integers(400, 800)) * scale, replace=False)
     tiers = np.array([2_066_600, 5_088_800, 998_000, 3_066_600])
     for p in participants:
         c = collectors[int(p) % len(collectors)]
@@ -87,13 +94,13 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
         amt = tiers[rng.integers(0, len(tiers), k)]
         f.add(p, c, amt, ts)
         f.add(c, core, amt, ts + rng.integers(1800, 6 * 3600, k))
-        for month in range(1, 4):
-            f.add(core, p, amt // 66, ts + month * 30 * 86400)
+        for month in range(1, 1 + int(rng.integers(2, 7))):  # 2 to 6 monthly returns
+            f.add(core, p, amt // int(rng.integers(40, 100)), ts + month * 30 * 86400)
     truth["ponzi"] = {"core": [core], "collectors": collectors}
     # ---- pyramid
     organiser = new("person_scheme")
-    leaders = [new("person_scheme") for _ in range(10)]
-    members = rng.choice(persons, 400 * scale, replace=False)
+    leaders = [new("person_scheme") for _ in range(int(rng.integers(6, 15)))]
+    members = rng.choice(persons, int(rng.integers(250, 550)) * scale, replace=False)
     for m in members:
         lead = leaders[int(m) % len(leaders)]
         ts = int(rng.integers(0, 150 * 86400))
@@ -102,8 +109,8 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     truth["pyramid"] = {"core": [organiser], "collectors": leaders}
     # ---- fraud without returns
     fcore = new("company")
-    sales = [new("person_scheme") for _ in range(5)]
-    victims = rng.choice(persons, 300 * scale, replace=False)
+    sales = [new("person_scheme") for _ in range(int(rng.integers(3, 9)))]
+    victims = rng.choice(persons, int(rng.integers(200, 400)) * scale, replace=False)
     controllers = [new("person_scheme") for _ in range(2)]
     for v in victims:
         s = sales[int(v) % len(sales)]
@@ -118,13 +125,13 @@ def generate(rows: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     # ---- platform
     merchant = new("company")
     operator = new("company")
-    buyers = rng.choice(persons, 800 * scale, replace=False)
+    buyers = rng.choice(persons, int(rng.integers(500, 1100)) * scale, replace=False)
     ptiers = np.array([198_000, 398_000, 598_000])
     for b in buyers:
         ts = int(rng.integers(0, 120 * 86400))
         amt = int(ptiers[int(b) % 3])
         f.add(b, merchant, amt, ts)
-        for month in range(1, 4):
+        for month in range(1, 1 + int(rng.integers(2, 7))):  # 2 to 6 monthly rebates
             f.add(merchant, b, amt // 20, ts + month * 30 * 86400)
     for day in range(0, 150, 2):
         f.add(merchant, operator, 30_000_000, day * 86400 + 22 * 3600)
@@ -222,9 +229,29 @@ def _ids(codes: np.ndarray, persons: int) -> np.ndarray:
 
 _SURNAMES = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"))
 _GIVEN = np.array(list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"))
+_LABELS = {
+    "company_keyword": "投资咨询有限公司",
+    "company": "商贸有限公司",
+    "shop": "超市",
+    "person_scheme": None,
+}
 
 
-def _names(codes: np.ndarray, info: dict) -> np.ndarray:
+def _org_names(info: dict) -> np.ndarray:
+    """Holder name of every organisation or scheme account, by code - persons."""
+    persons, kinds = info["persons"], info["kinds"]
+    top = max(kinds, default=persons - 1) + 1
+    out = np.empty(max(0, top - persons), dtype=object)
+    for code in range(persons, top):
+        kind = kinds.get(code, "company")
+        if _LABELS.get(kind) is None:
+            out[code - persons] = _SURNAMES[code % 20] + _GIVEN[(code // 7) % 20]
+        else:
+            out[code - persons] = f"某{code % 1000:03d}{_LABELS[kind]}"
+    return out
+
+
+def _names(codes: np.ndarray, info: dict, orgs: np.ndarray) -> np.ndarray:
     persons = info["persons"]
     out = np.empty(len(codes), dtype=object)
     out[:] = ""
@@ -233,70 +260,57 @@ def _names(codes: np.ndarray, info: dict) -> np.ndarray:
     out[p] = np.char.add(
         np.char.add(_SURNAMES[c % 20], _GIVEN[(c // 20) % 20]), _GIVEN[(c // 400) % 20]
     )
-    kinds = info["kinds"]
-    labels = {
-        "company_keyword": "投资咨询有限公司",
-        "company": "商贸有限公司",
-        "shop": "超市",
-        "person_scheme": None,
-    }
-    for code in np.unique(codes[codes >= persons]):
-        kind = kinds.get(int(code), "company")
-        m = codes == code
-        if labels.get(kind) is None:
-            out[m] = _SURNAMES[code % 20] + _GIVEN[(code // 7) % 20]
-        else:
-            out[m] = f"某{code % 1000:03d}{labels[kind]}"
+    o = codes >= persons
+    out[o] = orgs[codes[o] - persons]
     return out
 
 
 def write_feed(rows: int, folder: Path, *, seed: int = 11, part_rows: int = 100_000) -> dict:
-    """Write the feed as Parquet partitions (in time order, as a daily feed arrives)."""
+    """Write the feed as Parquet partitions (in time order, as a daily feed arrives).
+
+    Every transfer is an ``out`` row of the sender and, 30 s later, an ``in`` row of the
+    receiver (none for cash); the texts are made one partition at a time, so a feed of
+    tens of millions of rows is written in a few GB.
+    """
     tf, info = generate(rows, seed)
     persons = info["persons"]
     tf = tf.sort_values(["t", "src", "dst"], kind="stable").reset_index(drop=True)
     src, dst = tf["src"].to_numpy(), tf["dst"].to_numpy()
-    sid, did = _ids(src, persons), _ids(dst, persons)
-    sname, dname = _names(src, info), _names(dst, info)
-    t = START + tf["t"].to_numpy().astype("timedelta64[s]")
-    n = len(tf)
-    ref = np.arange(n).astype(str)
-    out_rows = pd.DataFrame(
-        {
-            "account": sid,
-            "holder_name": sname,
-            "time": t,
-            "direction": "out",
-            "amount": tf["amount"].to_numpy(),
-            "counterparty": did,
-            "counterparty_name": dname,
-            "reference": np.char.add("O", ref),
-        }
-    )
-    has_dst = dst >= 0
-    in_rows = pd.DataFrame(
-        {
-            "account": did[has_dst],
-            "holder_name": dname[has_dst],
-            "time": t[has_dst] + np.timedelta64(30, "s"),
-            "direction": "in",
-            "amount": tf["amount"].to_numpy()[has_dst],
-            "counterparty": sid[has_dst],
-            "counterparty_name": sname[has_dst],
-            "reference": np.char.add("I", ref[has_dst]),
-        }
-    )
-    cash_src = src < 0
-    out_rows = out_rows[~cash_src]
-    allrows = pd.concat([out_rows, in_rows], ignore_index=True).sort_values("time", kind="stable")
-    allrows = allrows.head(rows).reset_index(drop=True)
-    for c in ("holder_id", "counterparty_id", "currency", "memo", "channel"):
-        allrows[c] = ""
+    amount, secs = tf["amount"].to_numpy(), tf["t"].to_numpy()
+    del tf
+    # the out rows (of every sender but cash), then the in rows, in time order
+    outs = np.flatnonzero(src >= 0)
+    ins = np.flatnonzero(dst >= 0)
+    which = np.concatenate([outs, ins])
+    is_in = np.concatenate([np.zeros(len(outs), dtype=bool), np.ones(len(ins), dtype=bool)])
+    at = secs[which] + np.where(is_in, 30, 0)
+    order = np.argsort(at, kind="stable")[:rows]
+    which, is_in, at = which[order], is_in[order], at[order]
+    del order
+    orgs = _org_names(info)
     folder.mkdir(parents=True, exist_ok=True)
-    for i, start in enumerate(range(0, len(allrows), part_rows)):
-        allrows.iloc[start : start + part_rows].to_parquet(
-            folder / f"part-{i:04d}.parquet", index=False
+    seen = []
+    for i, start in enumerate(range(0, len(which), part_rows)):
+        w, inn = which[start : start + part_rows], is_in[start : start + part_rows]
+        acct = np.where(inn, dst[w], src[w])
+        cp = np.where(inn, src[w], dst[w])
+        seen.append(np.unique(np.concatenate([acct, cp])))
+        ref = np.char.add(np.where(inn, "I", "O"), w.astype(str)).astype(object)
+        part = pd.DataFrame(
+            {
+                "account": _ids(acct, persons),
+                "holder_name": _names(acct, info, orgs),
+                "time": START + at[start : start + part_rows].astype("timedelta64[s]"),
+                "direction": np.where(inn, "in", "out").astype(object),
+                "amount": amount[w],
+                "counterparty": _ids(cp, persons),
+                "counterparty_name": _names(cp, info, orgs),
+                "reference": ref,
+            }
         )
+        for c in ("holder_id", "counterparty_id", "currency", "memo", "channel"):
+            part[c] = ""
+        part.to_parquet(folder / f"part-{i:04d}.parquet", index=False)
     truth = {
         k: {r: _ids(np.asarray(v[r], dtype=np.int64), persons).tolist() for r in v}
         for k, v in info["truth"].items()
@@ -307,8 +321,8 @@ def write_feed(rows: int, folder: Path, *, seed: int = 11, part_rows: int = 100_
         "landlords": _ids(np.asarray(info["landlords"], dtype=np.int64), persons).tolist(),
     }
     return {
-        "rows": len(allrows),
-        "accounts": int(len(set(allrows["account"]) | set(allrows["counterparty"]))),
+        "rows": len(which),
+        "accounts": int(len(np.unique(np.concatenate(seen)))) if seen else 0,
         "truth": truth,
         "ordinary": ordinary,
     }
@@ -342,18 +356,32 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="where to write the feed (default: a temporary folder)",
     )
+    ap.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="write the feed to --dir and stop (a later run with the same --dir reuses it)",
+    )
     args = ap.parse_args(argv)
 
+    from fundgraph.pipeline import peak_rss_mib
     from fundgraph.screen import dask_scheduler, screen
 
     with tempfile.TemporaryDirectory() as tmp:
         root = args.dir or Path(tmp)
-        t0 = time.perf_counter()
-        meta = write_feed(args.rows, root / "feed")
-        print(
-            f"generated {meta['rows']:,} rows, {meta['accounts']:,} accounts in {time.perf_counter() - t0:.1f} s",
-            file=sys.stderr,
-        )
+        meta_file = root / "meta.json"
+        meta = json.loads(meta_file.read_text()) if meta_file.exists() else None
+        if meta is None or meta["requested_rows"] != args.rows:
+            t0 = time.perf_counter()
+            meta = write_feed(args.rows, root / "feed")
+            meta["requested_rows"] = args.rows
+            meta_file.write_text(json.dumps(meta))
+            print(
+                f"generated {meta['rows']:,} rows, {meta['accounts']:,} accounts "
+                f"in {time.perf_counter() - t0:.1f} s",
+                file=sys.stderr,
+            )
+        if args.generate_only:
+            return 0
         walls = []
         with dask_scheduler(None, workers=args.workers) as client:
             for run in range(args.runs):
@@ -371,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
             "median_s": round(med, 1),
             "rows_per_s": int(meta["rows"] / med),
             "worker_peak_rss_mb": sorted(round(v / 2**20) for v in mem.values()),
+            "client_peak_rss_mb": round(peak_rss_mib() or 0.0),
             "flagged": len(result.table),
             "recall": recall(result.table, meta),
         }

@@ -18,18 +18,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import FundgraphError, InputError
 from ..i18n import check_lang
 from ..ingest import alias_map
 from ..tables import write_json
-from .aggregates import TABLES, aggregate_rows, merge_aggregates
+from .aggregates import TABLES, aggregate_rows, empty_aggregates, merge_aggregates
 from .cluster import SCHEDULER_ENV, dask_scheduler
-from .feed import FeedFile, aggregate_feed, feed_statements, file_digest, find_feed
+from .coded import HASH_KEYS, IdCollision, merge_coded, rekey
+from .feed import (
+    FeedAggregates,
+    FeedFile,
+    aggregate_feed,
+    feed_bytes,
+    feed_statements,
+    file_digest,
+    find_feed,
+    keyed_aggregates,
+)
+from .keyed import Keyed, from_text, resolve, text_aggregates
 from .outputs import render_summary, write_screen_csv, write_statements, write_text
-from .rank import SCREEN_CODES, SCREEN_COLUMNS, neighbourhood, rank_accounts, resolve_aggregates
-from .state import read_state, write_state
+from .rank import SCREEN_CODES, SCREEN_COLUMNS, neighbourhood, rank_accounts
+from .state import CodedState, read_coded_state, write_coded_state
 
 __all__ = [
     "ScreenResult",
@@ -54,10 +66,24 @@ class ScreenResult:
     """What a screening run produced."""
 
     table: pd.DataFrame  # screen.csv as a frame
-    aggregates: dict[str, pd.DataFrame]
+    keyed: Keyed  # the merged aggregates, keyed by integer account codes
     files: pd.DataFrame
     summary: dict = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    _text: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def aggregates(self) -> dict[str, pd.DataFrame]:
+        """The merged per-account and per-pair tables as text (made on first use)."""
+        if self._text is None:
+            self._text = text_aggregates(self.keyed)
+        return self._text
+
+
+#: From this much input (:func:`fundgraph.screen.feed.feed_bytes`), a run without a state
+#: leaves the ``amounts``, ``months`` and ``hours`` of its partitions on the cluster and
+#: fetches only the rows the ranking reads (their accounts are known once the pairs are).
+KEEP_ON_CLUSTER_BYTES = 256 * 1024**2
 
 
 def _digests(files: list[FeedFile], scheduler) -> list[str]:
@@ -81,12 +107,28 @@ def screen_aggregates(
     Returns the merged aggregates, the table of every file fed so far and the files of
     this run that were read (files already in the state are skipped).
     """
+    keyed, text, files_df, fresh = _aggregate(
+        feeds, state_dir=state_dir, scheduler=scheduler, partitions=partitions, delay=delay
+    )
+    return (text if text is not None else text_aggregates(keyed)), files_df, fresh
+
+
+def _aggregate(
+    feeds: Iterable[str | os.PathLike],
+    *,
+    state_dir: str | os.PathLike | None,
+    scheduler,
+    partitions: int | None,
+    delay: float,
+) -> tuple[Keyed, dict[str, pd.DataFrame] | None, pd.DataFrame, list[FeedFile]]:
+    """:func:`screen_aggregates` with the aggregates keyed; their text too where a state
+    was merged (None otherwise)."""
     files = find_feed(list(feeds))
     if not files:
         raise InputError(key="error.no_exports", paths=", ".join(map(str, feeds)))
-    old_aggs, old_files = read_state(state_dir) if state_dir else (None, None)
+    old = read_coded_state(state_dir) if state_dir else None
     digests = _digests(files, scheduler)
-    known = set(old_files["digest"]) if old_files is not None else set()
+    known = set(old.files["digest"]) if old is not None else set()
     fresh, fresh_digests, seen = [], [], set()
     for f, d in zip(files, digests, strict=True):
         if d in known or d in seen:
@@ -94,14 +136,17 @@ def screen_aggregates(
         seen.add(d)
         fresh.append(f)
         fresh_digests.append(d)
+    got = None
     if fresh:
-        got = aggregate_feed(fresh, scheduler=scheduler, partitions=partitions, delay=delay)
-        new_aggs, new_files = got.aggregates, got.files.assign(digest=fresh_digests)
+        # a large feed screened without a state keeps its biggest tables on the cluster
+        keep = not state_dir and feed_bytes(fresh) >= KEEP_ON_CLUSTER_BYTES
+        got = aggregate_feed(
+            fresh, scheduler=scheduler, partitions=partitions, delay=delay, keep_on_cluster=keep
+        )
+        new_files = got.files.assign(digest=fresh_digests)
     else:
-        new_aggs, new_files = None, None
-    parts = [p for p in (old_aggs, new_aggs) if p is not None]
-    # a state read back and a run's aggregates are canonical already
-    aggs = parts[0] if len(parts) == 1 else merge_aggregates(*parts)
+        new_files = None
+    old_files = old.files if old is not None else None
     files_df = (
         pd.concat(
             [f for f in (old_files, new_files) if f is not None and len(f)], ignore_index=True
@@ -112,9 +157,32 @@ def screen_aggregates(
     from .state import _files_frame
 
     files_df = _files_frame(files_df)
-    if state_dir:
-        write_state(state_dir, aggs, files_df)
-    return aggs, files_df, fresh
+    if old is None or not state_dir:
+        assert got is not None  # without a state every file is fresh
+        return got.keyed, None, files_df, fresh
+    state = _merge_state(old, got, files_df)
+    write_coded_state(state_dir, state)
+    if state.coded is None:
+        return from_text(empty_aggregates()), None, files_df, fresh
+    return keyed_aggregates(state.coded, state.aliases), None, files_df, fresh
+
+
+def _merge_state(old: CodedState, got: FeedAggregates | None, files: pd.DataFrame) -> CodedState:
+    """A state with a run's aggregates merged in, on the integer keys (both rehashed under
+    the next key while two ids collide)."""
+    if got is None:
+        return CodedState(old.coded, old.hash_key, old.aliases, files)
+    aliases = merge_aggregates({"aliases": old.aliases}, {"aliases": got.aliases})["aliases"]
+    if old.coded is None:
+        return CodedState(got.coded, got.hash_key, aliases, files)
+    for i in range(max(old.hash_key, got.hash_key), len(HASH_KEYS)):
+        try:
+            a = old.coded if old.hash_key == i else rekey(old.coded, HASH_KEYS[i])
+            b = got.coded if got.hash_key == i else rekey(got.coded, HASH_KEYS[i])
+            return CodedState(merge_coded(a, b), i, aliases, files)
+        except IdCollision:
+            continue
+    raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
 
 
 def screen(
@@ -230,10 +298,10 @@ def screen(
     if isinstance(scheduler, _Sync):
         scheduler = "synchronous"
     feeds = list(feeds)
-    aggs, files_df, fresh = screen_aggregates(
+    keyed, text, files_df, fresh = _aggregate(
         feeds, state_dir=state_dir, scheduler=scheduler, partitions=partitions, delay=delay
     )
-    resolved = resolve_aggregates(aggs)
+    resolved = resolve(keyed)
     table = rank_accounts(
         resolved, watchlist=watchlist, lang=lang, min_score=min_score, resolved=True
     )
@@ -242,8 +310,9 @@ def screen(
     written = []
     write_screen_csv(table, out / "screen.csv")
     written.append(out / "screen.csv")
-    seen = set(resolved["pairs"]["src"]) | set(resolved["pairs"]["dst"])
-    seen.discard("")
+    pairs = resolved.tables["pairs"]
+    ends = np.union1d(pairs["src"].to_numpy(), pairs["dst"].to_numpy())
+    accounts_seen = int(len(ends) - np.isin(resolved.cash, ends))
     shown = list(table["account"].head(top))
     nb = neighbourhood(resolved, shown, resolved=True)
     write_text(
@@ -252,15 +321,15 @@ def screen(
             table,
             nb,
             top=top,
-            accounts_seen=len(seen),
+            accounts_seen=accounts_seen,
             rows_read=int(files_df["rows_read"].sum()),
             lang=lang,
         ),
     )
     written.append(out / "screen.html")
     summary = {
-        "accounts_seen": len(seen),
-        "accounts_obtained": int(len(resolved["accounts"])),
+        "accounts_seen": accounts_seen,
+        "accounts_obtained": int(len(resolved.tables["accounts"])),
         "accounts_flagged": int(len(table)),
         "files": int(len(files_df)),
         "rows_read": int(files_df["rows_read"].sum()),
@@ -276,7 +345,7 @@ def screen(
         core = list(table["account"].head(export_case))
         peers = neighbourhood(resolved, core, limit=0, resolved=True)
         members = sorted(set(core) | (set(peers["peer"]) - {""}))
-        mapping = alias_map(aggs["aliases"]) if len(aggs["aliases"]) else {}
+        mapping = alias_map(keyed.aliases) if len(keyed.aliases) else {}
         rows = feed_statements(fresh, set(members), aliases=mapping, scheduler=scheduler)
         folder = out / "case-statements"
         paths = write_statements(rows, folder)
@@ -289,7 +358,7 @@ def screen(
         }
     write_json(summary, out / "screen.json")
     written.append(out / "screen.json")
-    return ScreenResult(table, aggs, files_df, summary, written)
+    return ScreenResult(table, keyed, files_df, summary, written, _text=text)
 
 
 class _Sync:

@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import schema as S
-from .aggregates import TABLES, YUAN_CURRENCIES
+from .aggregates import YUAN_CURRENCIES
 
 __all__ = [
     "HASH_KEYS",
@@ -47,6 +47,14 @@ __all__ = [
     "aggregate_coded",
     "merge_disjoint",
     "decode",
+    "decode_keyed",
+    "IdCodes",
+    "keyed_tables",
+    "keyed_table",
+    "select_rows",
+    "merge_coded",
+    "rekey",
+    "from_text",
     "empty_coded",
 ]
 
@@ -96,6 +104,16 @@ _CODED: dict[str, dict[str, str]] = {
         "in_n": "int64",
         "out_n": "int64",
     },
+}
+
+
+#: The columns of each coded table that hold id hashes (``own`` of ``hours`` is its view).
+_ID_COLUMNS = {
+    "accounts": ("account",),
+    "pairs": ("own", "peer"),
+    "amounts": ("own", "peer"),
+    "months": ("own", "peer"),
+    "hours": ("account",),
 }
 
 
@@ -416,12 +434,220 @@ def merge_disjoint(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         return parts[0]
     out = {"ids": _merge_ids([p["ids"] for p in parts])}
     for name in ("accounts", "pairs", "amounts", "months"):
-        out[name] = pd.concat([p[name] for p in parts], ignore_index=True)
+        if name in parts[0]:
+            out[name] = pd.concat([p[name] for p in parts], ignore_index=True)
     if not out["accounts"]["account"].is_unique:
         raise ValueError("partitions of one run share an own account")
-    hours = pd.concat([p["hours"] for p in parts], ignore_index=True)
-    view_own = hours["own"].to_numpy()
-    out["hours"] = pd.concat([hours[view_own], _regroup_hours(hours[~view_own])], ignore_index=True)
+    if "hours" in parts[0]:
+        out["hours"] = merge_hours([p["hours"] for p in parts])
+    return out
+
+
+def merge_hours(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The ``hours`` of partitions with disjoint own accounts: the ``cp`` view regrouped."""
+    hours = pd.concat(frames, ignore_index=True)
+    view_own = hours["own"].to_numpy(dtype=bool)
+    return pd.concat([hours[view_own], _regroup_hours(hours[~view_own])], ignore_index=True)
+
+
+def merge_coded(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Merge coded aggregates of disjoint sets of rows that may share accounts (the
+    aggregates of two runs: a state and a new day's feed), all under one hash key.
+
+    Exact as :func:`fundgraph.screen.aggregates.merge_aggregates` is: counts and cents add,
+    first/last times take the minimum/maximum, names the largest text.
+
+    Raises
+    ------
+    IdCollision
+        When two different ids of the parts have the same hash.
+    """
+    parts = tuple(p for p in parts if p is not None)
+    if len(parts) == 1:
+        return parts[0]
+    out = {"ids": _merge_ids([p["ids"] for p in parts])}
+
+    def cat(name: str) -> pd.DataFrame:
+        return pd.concat([p[name] for p in parts], ignore_index=True)
+
+    def arr(df: pd.DataFrame, c: str) -> np.ndarray:
+        return df[c].to_numpy()
+
+    def text(df: pd.DataFrame, c: str) -> np.ndarray:
+        return df[c].to_numpy(dtype=object)
+
+    a = cat("accounts")
+    g, n = _dense(arr(a, "account"))
+    f = _first(g, n)
+    out["accounts"] = pd.DataFrame(
+        {
+            "account": arr(a, "account")[f],
+            "rows": _sum(g, arr(a, "rows"), n),
+            "holder_name": _text_max(g, text(a, "holder_name"), n),
+            "holder_id": _text_max(g, text(a, "holder_id"), n),
+            "first_time": _min(g, arr(a, "first_time"), n, time=True),
+            "last_time": _max(g, arr(a, "last_time"), n),
+        }
+    )
+    p = cat("pairs")
+    g, n = _dense(arr(p, "own"), arr(p, "peer"), arr(p, "out"))
+    f = _first(g, n)
+    out["pairs"] = pd.DataFrame(
+        {
+            "own": arr(p, "own")[f],
+            "peer": arr(p, "peer")[f],
+            "out": arr(p, "out")[f],
+            "n": _sum(g, arr(p, "n"), n),
+            "amount": _sum(g, arr(p, "amount"), n),
+            "max_amount": _max(g, arr(p, "max_amount"), n),
+            "first_time": _min(g, arr(p, "first_time"), n, time=True),
+            "last_time": _max(g, arr(p, "last_time"), n),
+            "peer_name": _text_max(g, text(p, "peer_name"), n),
+            "peer_id": _text_max(g, text(p, "peer_id"), n),
+        }
+    )
+    for name, key, sums in (
+        ("amounts", "amount", ("n",)),
+        ("months", "month", ("n", "amount")),
+    ):
+        t = cat(name)
+        g, n = _dense(arr(t, "own"), arr(t, "peer"), arr(t, "out"), arr(t, key))
+        f = _first(g, n)
+        cols = {c: arr(t, c)[f] for c in ("own", "peer", "out", key)}
+        for c in sums:
+            cols[c] = _sum(g, arr(t, c), n)
+        out[name] = pd.DataFrame(cols)[list(_CODED[name])]
+    out["hours"] = _regroup_hours(cat("hours"))
+    return out
+
+
+def rekey(coded: dict[str, pd.DataFrame], hash_key: str) -> dict[str, pd.DataFrame]:
+    """The same aggregates with every id hashed under ``hash_key``.
+
+    Raises
+    ------
+    IdCollision
+        When two of the ids have the same hash under ``hash_key``.
+    """
+    ids = coded["ids"]
+    texts = _objects(ids["text"]) if len(ids) else np.array([], dtype=object)
+    new = hash_ids(texts, hash_key) if len(texts) else np.array([], dtype=np.int64)
+    index = pd.Index(ids["key"].to_numpy())
+
+    def to(col: pd.Series) -> np.ndarray:
+        return new[index.get_indexer(col.to_numpy())]
+
+    out = {"ids": pd.DataFrame({"key": new, "text": ids["text"].reset_index(drop=True)})}
+    for name, id_cols in _ID_COLUMNS.items():
+        t = coded[name]
+        out[name] = t.assign(**{c: to(t[c]) for c in id_cols})
+    return out
+
+
+def from_text(aggregates: dict[str, pd.DataFrame], hash_key: str) -> dict[str, pd.DataFrame]:
+    """Coded aggregates of text ones (those of an older state folder).
+
+    A pair's own end takes its name and id from its ``accounts`` row, as in a run.
+
+    Raises
+    ------
+    IdCollision
+        When two of the ids have the same hash under ``hash_key``.
+    """
+    cols = [
+        aggregates[name][c].to_numpy(dtype=object)
+        for name in ("accounts", "pairs", "amounts", "months", "hours")
+        for c in ("account", "src", "dst")
+        if c in aggregates[name]
+    ]
+    texts = pd.unique(np.concatenate(cols)) if cols else np.array([], dtype=object)
+    texts = np.asarray(texts, dtype=object)
+    keys = hash_ids(texts, hash_key) if len(texts) else np.array([], dtype=np.int64)
+    index = pd.Index(texts)
+
+    def key(s: pd.Series) -> np.ndarray:
+        return keys[index.get_indexer(s.to_numpy(dtype=object))]
+
+    out = {"ids": pd.DataFrame({"key": keys, "text": _texts(texts)})}
+    a = aggregates["accounts"]
+    out["accounts"] = pd.DataFrame(
+        {
+            "account": key(a["account"]),
+            "rows": a["rows"].to_numpy(dtype=np.int64),
+            "holder_name": _texts(a["holder_name"].to_numpy(dtype=object)),
+            "holder_id": _texts(a["holder_id"].to_numpy(dtype=object)),
+            "first_time": _times(a["first_time"]),
+            "last_time": _times(a["last_time"]),
+        }
+    )
+
+    def ends(t: pd.DataFrame) -> dict[str, np.ndarray]:
+        is_out = (t["seen"] == "src").to_numpy()
+        src, dst = key(t["src"]), key(t["dst"])
+        return {
+            "own": np.where(is_out, src, dst),
+            "peer": np.where(is_out, dst, src),
+            "out": is_out,
+        }
+
+    p = aggregates["pairs"]
+    e = ends(p)
+    out["pairs"] = pd.DataFrame(
+        {
+            **e,
+            "n": p["n"].to_numpy(dtype=np.int64),
+            "amount": p["amount"].to_numpy(dtype=np.int64),
+            "max_amount": p["max_amount"].to_numpy(dtype=np.int64),
+            "first_time": _times(p["first_time"]),
+            "last_time": _times(p["last_time"]),
+            "peer_name": _texts(
+                np.where(
+                    e["out"],
+                    p["dst_name"].to_numpy(dtype=object),
+                    p["src_name"].to_numpy(dtype=object),
+                )
+            ),
+            "peer_id": _texts(
+                np.where(
+                    e["out"], p["dst_id"].to_numpy(dtype=object), p["src_id"].to_numpy(dtype=object)
+                )
+            ),
+        }
+    )
+    t = aggregates["amounts"]
+    out["amounts"] = pd.DataFrame(
+        {
+            **ends(t),
+            "amount": t["amount"].to_numpy(dtype=np.int64),
+            "n": t["n"].to_numpy(dtype=np.int64),
+        }
+    )
+    t = aggregates["months"]
+    m_codes, m_uniq = pd.factorize(t["month"].to_numpy(dtype=object))
+    m = np.array([(int(u[:4]) - 1970) * 12 + int(u[5:7]) - 1 for u in m_uniq], dtype=np.int64)
+    out["months"] = pd.DataFrame(
+        {
+            **ends(t),
+            "month": m[m_codes] if len(m_codes) else np.array([], dtype=np.int64),
+            "n": t["n"].to_numpy(dtype=np.int64),
+            "amount": t["amount"].to_numpy(dtype=np.int64),
+        }
+    )
+    h = aggregates["hours"]
+    out["hours"] = pd.DataFrame(
+        {
+            "account": key(h["account"]),
+            "own": (h["view"] == "own").to_numpy(),
+            "hour": h["hour"]
+            .to_numpy(dtype="datetime64[ns]")
+            .astype("datetime64[h]")
+            .view(np.int64),
+            **{
+                c: h[c].to_numpy(dtype=np.int64)
+                for c in ("in_amount", "out_amount", "in_n", "out_n")
+            },
+        }
+    )
     return out
 
 
@@ -435,21 +661,64 @@ def _datetimes(v: np.ndarray) -> np.ndarray:
     return np.asarray(v, dtype=np.int64).view("datetime64[ns]")
 
 
-def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The text tables of :mod:`fundgraph.screen.aggregates` (without ``aliases``), each
-    exactly as :func:`fundgraph.screen.aggregates.canonical` makes it."""
-    ids = coded["ids"]
-    texts = _objects(ids["text"]) if len(ids) else np.array([], dtype=object)
-    rank = _ranks(texts)
-    ordered = texts[np.argsort(texts, kind="stable")] if len(texts) else texts
-    index = pd.Index(ids["key"].to_numpy())
+class IdCodes:
+    """The ids of coded aggregates numbered by their rank in sorted order.
 
-    def code(col: pd.Series) -> np.ndarray:
-        pos = index.get_indexer(col.to_numpy())
+    ``texts`` are the sorted ids (with ``extra`` ids numbered too, the numbers of alias
+    pairs that the tables need not name); :meth:`code` gives the code of hashes and
+    :meth:`hashes` the hashes of codes.
+    """
+
+    def __init__(self, ids: pd.DataFrame, extra: np.ndarray | None = None):
+        texts = _objects(ids["text"]) if len(ids) else np.array([], dtype=object)
+        n_ids = len(texts)
+        if extra is not None and len(extra):
+            more = pd.unique(np.asarray(extra, dtype=object))
+            new = more[~pd.Index(more).isin(texts)]
+            texts = np.concatenate([texts, np.asarray(new, dtype=object)])
+        self.rank = _ranks(texts)
+        self.texts = texts[np.argsort(texts, kind="stable")] if len(texts) else texts
+        keys = ids["key"].to_numpy()
+        self.index = pd.Index(keys)
+        self.by_code = np.zeros(len(texts), dtype=np.int64)
+        self.has_hash = np.zeros(len(texts), dtype=bool)
+        self.by_code[self.rank[:n_ids]] = keys
+        self.has_hash[self.rank[:n_ids]] = True
+
+    def code(self, col: pd.Series | np.ndarray) -> np.ndarray:
+        v = col.to_numpy() if isinstance(col, pd.Series) else np.asarray(col)
+        pos = self.index.get_indexer(v)
         if len(pos) and pos.min() < 0:
             raise ValueError("an aggregate names an id missing from the id table")
-        return rank[pos]
+        return self.rank[pos]
 
+    def hashes(self, codes: np.ndarray) -> np.ndarray:
+        """Hashes of codes (codes of ids no table names are left out)."""
+        codes = np.asarray(codes, dtype=np.int64)
+        return self.by_code[codes[self.has_hash[codes]]]
+
+
+def decode_keyed(
+    coded: dict[str, pd.DataFrame], extra: np.ndarray | None = None
+) -> tuple[np.ndarray, dict[str, pd.DataFrame]]:
+    """The tables of :mod:`fundgraph.screen.aggregates` (without ``aliases``) keyed by the
+    rank of each account id among the sorted ids, and those sorted ids.
+
+    An id's code is its position in the sorted ids, so ordering by codes is ordering by
+    the ids' text (``texts[code]`` is the id). ``extra`` are ids to number as well (the
+    numbers of alias pairs, which the tables need not name). The tables are those of
+    :mod:`fundgraph.screen.keyed`: ``seen`` and ``view`` become ``seen_src`` and ``own``
+    (bool), ``month`` months and ``hour`` hours since the epoch (int64), rows in the order
+    of :func:`fundgraph.screen.aggregates.canonical`. Tables missing from ``coded`` are
+    missing from the result.
+    """
+    codes = IdCodes(coded["ids"], extra)
+    return codes.texts, keyed_tables(coded, codes)
+
+
+def keyed_tables(coded: dict[str, pd.DataFrame], codes: IdCodes) -> dict[str, pd.DataFrame]:
+    """:func:`decode_keyed`'s tables, for the ids of ``codes``."""
+    code = codes.code
     out = {}
     a = coded["accounts"]
     ac = code(a["account"])
@@ -457,7 +726,7 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     names = {c: _objects(a[c]) for c in ("holder_name", "holder_id")}
     out["accounts"] = _frame(
         {
-            "account": ordered[ac[order]],
+            "account": ac[order],
             "rows": a["rows"].to_numpy()[order],
             "holder_name": names["holder_name"][order],
             "holder_id": names["holder_id"][order],
@@ -468,88 +737,90 @@ def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     # the own end's name and id, by the rank of its id
     own_name = {}
     for c in ("holder_name", "holder_id"):
-        by_rank = np.full(len(texts), "", dtype=object)
+        by_rank = np.full(len(codes.texts), "", dtype=object)
         by_rank[ac] = names[c]
         own_name[c] = by_rank
 
-    def pair_keys(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        o, p = code(t["own"]), code(t["peer"])
-        is_out = t["out"].to_numpy(dtype=bool)
-        return np.where(is_out, o, p), np.where(is_out, p, o), is_out, o
-
-    seen_text = np.array(["dst", "src"], dtype=object)
+    # pairs, one column at a time in key order (the table is as long as the feed's pairs)
     p = coded["pairs"]
-    src, dst, is_out, o = pair_keys(p)
+    src, dst, is_out, o = _pair_keys(p, code)
     order = np.lexsort((is_out, dst, src))
-    peer_name, peer_id = _objects(p["peer_name"]), _objects(p["peer_id"])
-    mine_name, mine_id = own_name["holder_name"][o], own_name["holder_id"][o]
-    cols = {
-        "src": ordered[src],
-        "dst": ordered[dst],
-        "seen": seen_text[is_out.astype(np.int64)],
-        "n": p["n"].to_numpy(),
-        "amount": p["amount"].to_numpy(),
-        "max_amount": p["max_amount"].to_numpy(),
-        "first_time": _datetimes(p["first_time"].to_numpy()),
-        "last_time": _datetimes(p["last_time"].to_numpy()),
-        "src_name": np.where(is_out, mine_name, peer_name),
-        "src_id": np.where(is_out, mine_id, peer_id),
-        "dst_name": np.where(is_out, peer_name, mine_name),
-        "dst_id": np.where(is_out, peer_id, mine_id),
-    }
-    out["pairs"] = _frame({c: v[order] for c, v in cols.items()})
-
-    t = coded["amounts"]
-    src, dst, is_out, _ = pair_keys(t)
-    amount = t["amount"].to_numpy()
-    order = np.lexsort((amount, is_out, dst, src))
-    out["amounts"] = _frame(
-        {
-            "src": ordered[src[order]],
-            "dst": ordered[dst[order]],
-            "seen": seen_text[is_out[order].astype(np.int64)],
-            "amount": amount[order],
-            "n": t["n"].to_numpy()[order],
-        }
-    )
-
-    t = coded["months"]
-    src, dst, is_out, _ = pair_keys(t)
-    month = t["month"].to_numpy()
-    order = np.lexsort((month, is_out, dst, src))
-    m_codes, m_uniq = pd.factorize(month[order])
-    m_text = np.array(
-        [str(v)[:7] for v in np.asarray(m_uniq, dtype=np.int64).view("datetime64[M]")],
-        dtype=object,
-    )
-    out["months"] = _frame(
-        {
-            "src": ordered[src[order]],
-            "dst": ordered[dst[order]],
-            "seen": seen_text[is_out[order].astype(np.int64)],
-            "month": m_text[m_codes] if len(m_codes) else np.array([], dtype=object),
-            "n": t["n"].to_numpy()[order],
-            "amount": t["amount"].to_numpy()[order],
-        }
-    )
-
-    t = coded["hours"]
-    acct = code(t["account"])
-    view = t["own"].to_numpy(dtype=bool)
-    hour = t["hour"].to_numpy()
-    order = np.lexsort((hour, view, acct))
-    cols = {
-        "account": ordered[acct[order]],
-        "view": np.array(["cp", "own"], dtype=object)[view[order].astype(np.int64)],
-        "hour": (hour[order].astype("datetime64[h]")).astype("datetime64[ns]"),
-    }
-    for c in ("in_amount", "out_amount", "in_n", "out_n"):
-        cols[c] = t[c].to_numpy()[order]
-    out["hours"] = _frame(cols)
-    for name in out:
-        keys, values = TABLES[name]
-        out[name] = out[name][keys + list(values)]
+    src, dst, is_out, o = src[order], dst[order], is_out[order], o[order]
+    cols = {"src": src, "dst": dst, "seen_src": is_out}
+    for c in ("n", "amount", "max_amount"):
+        cols[c] = p[c].to_numpy()[order]
+    for c in ("first_time", "last_time"):
+        cols[c] = _datetimes(p[c].to_numpy()[order])
+    for c, own_c in (("name", "holder_name"), ("id", "holder_id")):
+        peer = _objects(p[f"peer_{c}"])[order]
+        mine = own_name[own_c][o]
+        cols[f"src_{c}"] = np.where(is_out, mine, peer)
+        cols[f"dst_{c}"] = np.where(is_out, peer, mine)
+        del peer, mine
+    del order, o
+    names_order = ["src_name", "src_id", "dst_name", "dst_id"]
+    keep = [c for c in cols if c not in names_order] + names_order
+    out["pairs"] = _frame({c: cols[c] for c in keep})
+    del cols
+    for name in ("amounts", "months"):
+        if name in coded:
+            out[name] = keyed_table(name, coded[name], codes)
+    if "hours" in coded:
+        out["hours"] = keyed_table("hours", coded["hours"], codes)
     return out
+
+
+def _pair_keys(t: pd.DataFrame, code) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    o, p = code(t["own"]), code(t["peer"])
+    is_out = t["out"].to_numpy(dtype=bool)
+    return np.where(is_out, o, p), np.where(is_out, p, o), is_out, o
+
+
+def keyed_table(name: str, t: pd.DataFrame, codes: IdCodes) -> pd.DataFrame:
+    """The keyed form of coded ``amounts``, ``months`` or ``hours`` rows, sorted by key."""
+    if name == "hours":
+        acct = codes.code(t["account"])
+        view = t["own"].to_numpy(dtype=bool)
+        hour = t["hour"].to_numpy()
+        order = np.lexsort((hour, view, acct))
+        cols = {"account": acct[order], "own": view[order], "hour": hour[order]}
+        for c in ("in_amount", "out_amount", "in_n", "out_n"):
+            cols[c] = t[c].to_numpy()[order]
+        return _frame(cols)
+    src, dst, is_out, _ = _pair_keys(t, codes.code)
+    key = "amount" if name == "amounts" else "month"
+    k = t[key].to_numpy()
+    order = np.lexsort((k, is_out, dst, src))
+    cols = {"src": src[order], "dst": dst[order], "seen_src": is_out[order], key: k[order]}
+    for c in ("n",) if name == "amounts" else ("n", "amount"):
+        cols[c] = t[c].to_numpy()[order]
+    return _frame(cols)
+
+
+def select_rows(
+    t: pd.DataFrame, name: str, src: np.ndarray | None, dst: np.ndarray | None
+) -> pd.DataFrame:
+    """Coded rows of ``amounts`` or ``months`` whose sender's hash is in ``src`` or whose
+    receiver's is in ``dst``; of ``hours``, whose account's is in ``dst``."""
+    if name == "hours":
+        return t[np.isin(t["account"].to_numpy(), dst if dst is not None else [])]
+    own, peer = t["own"].to_numpy(), t["peer"].to_numpy()
+    is_out = t["out"].to_numpy(dtype=bool)
+    keep = np.zeros(len(t), dtype=bool)
+    if src is not None and len(src):
+        keep |= np.isin(np.where(is_out, own, peer), src)
+    if dst is not None and len(dst):
+        keep |= np.isin(np.where(is_out, peer, own), dst)
+    return t[keep]
+
+
+def decode(coded: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The text tables of :mod:`fundgraph.screen.aggregates` (without ``aliases``), each
+    exactly as :func:`fundgraph.screen.aggregates.canonical` makes it."""
+    from .keyed import to_text
+
+    texts, tables = decode_keyed(coded)
+    return to_text(texts, tables)
 
 
 def _frame(cols: dict[str, np.ndarray]) -> pd.DataFrame:

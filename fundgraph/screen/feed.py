@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import FundgraphError
@@ -30,7 +31,18 @@ from .aggregates import (
     group_agg,
     merge_aggregates,
 )
-from .coded import HASH_KEYS, IdCollision, aggregate_coded, decode, merge_disjoint
+from .coded import (
+    HASH_KEYS,
+    IdCodes,
+    IdCollision,
+    aggregate_coded,
+    keyed_table,
+    keyed_tables,
+    merge_disjoint,
+    merge_hours,
+    select_rows,
+)
+from .keyed import Keyed, text_aggregates
 
 __all__ = [
     "FeedFile",
@@ -57,11 +69,57 @@ class FeedFile:
 
 @dataclass
 class FeedAggregates:
-    """The aggregates of a feed and what was read."""
+    """The aggregates of a feed and what was read.
 
-    aggregates: dict[str, pd.DataFrame]
+    ``coded`` are keyed by hashes under ``HASH_KEYS[hash_key]``
+    (:mod:`fundgraph.screen.coded`); ``keyed`` (integer codes that sort like the ids,
+    :mod:`fundgraph.screen.keyed`) and ``aggregates`` (text tables) are made on first use.
+    """
+
+    coded: dict[str, pd.DataFrame]
+    aliases: pd.DataFrame
     files: pd.DataFrame  # source_file, kind, digest, rows_read, rows_accepted, rows_rejected, ...
     stats: dict = field(default_factory=dict)
+    hash_key: int = 0
+    source: TableSource | None = field(default=None, repr=False)
+    _keyed: Keyed | None = field(default=None, repr=False)
+    _text: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def keyed(self) -> Keyed:
+        if self._keyed is None:
+            self._keyed = keyed_aggregates(self.coded, self.aliases, self.source)
+            if self.source is not None:  # a run without a state: the coded tables are done
+                self.coded = {}
+        return self._keyed
+
+    @property
+    def aggregates(self) -> dict[str, pd.DataFrame]:
+        """The text tables of :mod:`fundgraph.screen.aggregates`."""
+        if self._text is None:
+            self._text = text_aggregates(self.keyed)
+        return self._text
+
+
+def keyed_aggregates(
+    coded: dict[str, pd.DataFrame], aliases: pd.DataFrame, source: TableSource | None = None
+) -> Keyed:
+    """The keyed form of coded aggregates and their alias pairs (tables missing from
+    ``coded`` fetched from ``source`` when asked for)."""
+    extra = np.concatenate(
+        [aliases["alias"].to_numpy(dtype=object), aliases["card"].to_numpy(dtype=object)]
+    )
+    codes = IdCodes(coded["ids"], extra)
+    tables = keyed_tables(coded, codes)
+    fetch = None
+    if source is not None:
+
+        def fetch(name: str, src: np.ndarray | None, dst: np.ndarray | None) -> pd.DataFrame:
+            h_src = codes.hashes(src) if src is not None else None
+            h_dst = codes.hashes(dst) if dst is not None else None
+            return keyed_table(name, source.fetch(name, h_src, h_dst), codes)
+
+    return Keyed(codes.texts, tables, aliases, fetch=fetch)
 
 
 def find_feed(paths: list[str | os.PathLike]) -> list[FeedFile]:
@@ -194,6 +252,44 @@ def _merge_all(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return merge_disjoint(*parts)
 
 
+#: The tables a run may keep on the cluster, fetched by the ranking for the accounts it
+#: looks at (:class:`TableSource`); the others come back to this process.
+KEPT_TABLES = ("amounts", "months", "hours")
+
+
+def _heavy(part: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: part[name] for name in KEPT_TABLES}
+
+
+def _light(part: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: t for name, t in part.items() if name not in KEPT_TABLES}
+
+
+class TableSource:
+    """The ``amounts``, ``months`` and ``hours`` of a run's partitions, kept where the
+    partitions were aggregated (on the workers, or in this process for ``"synchronous"``),
+    and fetched for given account hashes only."""
+
+    def __init__(self, parts: list, scheduler):
+        self.parts = parts
+        self.scheduler = scheduler
+
+    def fetch(self, name: str, src: np.ndarray | None, dst: np.ndarray | None) -> pd.DataFrame:
+        """Coded rows of table ``name`` (see :func:`fundgraph.screen.coded.select_rows`)."""
+        import dask
+
+        kwargs = {"scheduler": self.scheduler} if self.scheduler is not None else {}
+        tasks = [dask.delayed(_select, pure=True)(p, name, src, dst) for p in self.parts]
+        got = list(dask.compute(*tasks, **kwargs))
+        if name == "hours":
+            return merge_hours(got)
+        return pd.concat(got, ignore_index=True)
+
+
+def _select(part: dict[str, pd.DataFrame], name: str, src, dst) -> pd.DataFrame:
+    return select_rows(part[name], name, src, dst)
+
+
 def _concat_aliases(*frames: pd.DataFrame) -> pd.DataFrame:
     kept = [f for f in frames if len(f)]
     if not kept:
@@ -244,10 +340,14 @@ def _key(f: FeedFile) -> str:
 PARTITION_BYTES = 64 * 1024**2
 
 
+def feed_bytes(files: list[FeedFile]) -> int:
+    """Input bytes of ``files``, a Parquet byte counted as four (it holds about as much)."""
+    return sum(os.path.getsize(f.path) * (4 if f.kind == "parquet" else 1) for f in files)
+
+
 def default_partitions(files: list[FeedFile]) -> int:
     """About one partition per ``PARTITION_BYTES`` of input, between 1 and 256."""
-    size = sum(os.path.getsize(f.path) * (4 if f.kind == "parquet" else 1) for f in files)
-    return max(1, min(256, -(-size // PARTITION_BYTES)))
+    return max(1, min(256, -(-feed_bytes(files) // PARTITION_BYTES)))
 
 
 def aggregate_feed(
@@ -256,6 +356,7 @@ def aggregate_feed(
     scheduler=None,
     partitions: int | None = None,
     delay: float = 0.0,
+    keep_on_cluster: bool = False,
 ) -> FeedAggregates:
     """Read, normalise, de-duplicate and aggregate ``files`` on Dask.
 
@@ -270,6 +371,10 @@ def aggregate_feed(
         Partitions of the shuffle by account (default: :func:`default_partitions`).
     delay : float
         Seconds each task sleeps first (only for tests that need tasks still running).
+    keep_on_cluster : bool
+        Keep the partitions' ``amounts``, ``months`` and ``hours`` where they were made
+        (:class:`TableSource`) instead of merging them here: ``coded`` then lacks them, and
+        ``keyed`` fetches what the ranking asks for while the scheduler runs.
 
     Returns
     -------
@@ -281,11 +386,15 @@ def aggregate_feed(
     rows, aliases, infos = feed_rows(files, delay=delay)
     nparts = partitions or default_partitions(files)
     by_account = rows.shuffle(on="account", npartitions=nparts, shuffle_method="tasks")
+    parts_kept: list = []
     for hash_key in HASH_KEYS:
         aggs = [
             dask.delayed(_aggregate_partition, pure=True)(p, delay, hash_key)
             for p in by_account.to_delayed()
         ]
+        if keep_on_cluster:
+            heavy = [dask.delayed(_heavy, pure=True)(a) for a in aggs]
+            aggs = [dask.delayed(_light, pure=True)(a) for a in aggs]
         # a tree of merges, so no single task holds every partition's aggregates at once;
         # the partitions hold disjoint accounts, so a merge mostly concatenates
         while len(aggs) > 1:
@@ -294,14 +403,23 @@ def aggregate_feed(
                 for i in range(0, len(aggs), 8)
             ]
         try:
-            coded, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
+            if keep_on_cluster:
+                # one graph: each partition is aggregated once for both its kept tables
+                # and the merge
+                kept = dask.persist(*heavy, aggs[0], aliases, *infos, **kwargs)
+                parts_kept = list(kept[: len(heavy)])
+                coded, alias_pairs, *info_list = dask.compute(*kept[len(heavy) :], **kwargs)
+            else:
+                coded, alias_pairs, info_list = dask.compute(aggs[0], aliases, infos, **kwargs)
         except IdCollision:
             continue  # two ids with one hash: again with the next hash key
         break
     else:
         raise FundgraphError(key="screen.error.id_collision", tries=str(len(HASH_KEYS)))
-    merged = decode(coded)
-    merged["aliases"] = merge_aggregates({"aliases": alias_pairs})["aliases"]
+    if keep_on_cluster:
+        coded = dict(coded)
+        source = TableSource(parts_kept, scheduler)
+    aliases = merge_aggregates({"aliases": alias_pairs})["aliases"]
     files_df = pd.DataFrame(
         info_list,
         columns=["source_file", "kind", "rows_read", "rows_accepted", "rows_rejected", "problem"],
@@ -312,7 +430,10 @@ def aggregate_feed(
         "rows_accepted": int(files_df["rows_accepted"].sum()),
         "rows_rejected": int(files_df["rows_rejected"].sum()),
     }
-    return FeedAggregates(merged, files_df, stats)
+    got = FeedAggregates(coded, aliases, files_df, stats, HASH_KEYS.index(hash_key))
+    if keep_on_cluster:
+        got.source = source
+    return got
 
 
 def _select_rows(rows: pd.DataFrame, accounts: frozenset, mapping: dict[str, str]) -> pd.DataFrame:

@@ -49,6 +49,7 @@ from ..ingest import alias_map
 from ..money import format_cny
 from ..schema import CASH
 from .aggregates import TABLES, canonical, group_agg
+from .keyed import Keyed, from_text, resolve
 
 __all__ = [
     "SCREEN_CODES",
@@ -161,16 +162,11 @@ def authoritative_pairs(aggregates: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return _with_use(aggregates["pairs"], obtained)
 
 
-def _natural(names: pd.Series, ids: pd.Series) -> np.ndarray:
-    person_id = ids.fillna("").astype(str).str.match(_PERSON_ID).to_numpy()
-    named = (names.fillna("") != "").to_numpy()
-    return person_id | (named & ~is_company_name(names).to_numpy())
-
-
 def _fifo_fast(hours: pd.DataFrame) -> tuple[float, float]:
     """Share of money in that left within ``FAST_HOURS`` and the median dwell (hours),
-    first in first out over hourly totals (money in during an hour counts before money out)."""
-    h = (hours["hour"].to_numpy().astype("datetime64[h]").astype(np.int64)).tolist()
+    first in first out over hourly totals (money in during an hour counts before money out);
+    ``hour`` in hours since the epoch, in order."""
+    h = hours["hour"].to_numpy().astype(np.int64).tolist()
     ins = hours["in_amount"].tolist()
     outs = hours["out_amount"].tolist()
     queue: deque = deque()
@@ -215,8 +211,40 @@ def _yuan(c: int, lang: str) -> str:
     return format_cny(int(c), lang)
 
 
+def _use(df: pd.DataFrame, obtained: np.ndarray, cash: int) -> tuple[np.ndarray, np.ndarray]:
+    """``use_in`` and ``use_out`` of keyed rows (the rule of :func:`_with_use`)."""
+    src = df["src"].to_numpy()
+    dst = df["dst"].to_numpy()
+    seen_src = df["seen_src"].to_numpy(dtype=bool)
+    use_in = (~seen_src == obtained[dst]) & (dst != cash)
+    use_out = (seen_src == obtained[src]) & (src != cash)
+    return use_in, use_out
+
+
+def _natural(names: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Natural persons: an 18-digit resident ID, or a name that is not an organisation's
+    (worked out once per distinct name and id)."""
+    n_codes, n_uniq = pd.factorize(names.fillna("").to_numpy(dtype=object))
+    i_codes, i_uniq = pd.factorize(ids.fillna("").to_numpy(dtype=object))
+    if not len(n_codes):
+        return np.zeros(0, dtype=bool)
+    n_uniq = pd.Series(np.asarray(n_uniq, dtype=object), dtype=object)
+    i_uniq = pd.Series(np.asarray(i_uniq, dtype=object), dtype=object)
+    person_id = i_uniq.astype(str).str.match(_PERSON_ID).to_numpy()
+    named = (n_uniq != "").to_numpy() & ~is_company_name(n_uniq).to_numpy()
+    return person_id[i_codes] | named[n_codes]
+
+
+def _pair_key(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
+    return src.astype(np.int64) * max(n, 1) + dst.astype(np.int64)
+
+
+def _month_text(m: int) -> str:
+    return str(np.int64(m).astype("datetime64[M]"))[:7]
+
+
 def rank_accounts(
-    aggregates: dict[str, pd.DataFrame],
+    aggregates: dict[str, pd.DataFrame] | Keyed,
     *,
     watchlist: pd.DataFrame | None = None,
     lang: str = "zh",
@@ -227,8 +255,9 @@ def rank_accounts(
 
     Parameters
     ----------
-    aggregates : dict of DataFrame
-        Merged aggregates (:func:`fundgraph.screen.aggregates.merge_aggregates`).
+    aggregates : dict of DataFrame or Keyed
+        Merged aggregates (:func:`fundgraph.screen.aggregates.merge_aggregates`), or their
+        keyed form (:mod:`fundgraph.screen.keyed`).
     watchlist : DataFrame, optional
         From :func:`fundgraph.analysis.read_watchlist`.
     lang : {"zh", "en"}
@@ -236,31 +265,49 @@ def rank_accounts(
     min_score : float
         Leave out accounts scoring less, unless on the watch list or named with a keyword.
     resolved : bool
-        ``aggregates`` come from :func:`resolve_aggregates` already.
+        ``aggregates`` have their aliases resolved already (:func:`resolve_aggregates`,
+        :func:`fundgraph.screen.keyed.resolve`).
 
     Returns
     -------
     DataFrame
         :data:`SCREEN_COLUMNS`, sorted by score (descending) then account.
     """
-    agg = aggregates if resolved else resolve_aggregates(aggregates)
-    accounts = agg["accounts"].set_index("account")
-    obtained = set(accounts.index)
-    pairs = _with_use(agg["pairs"], obtained)
-    inflow = pairs[pairs["use_in"]]
-    outflow = pairs[pairs["use_out"]]
-    pin = inflow[inflow["src"] != CASH].copy()
-    pin["natural"] = _natural(pin["src_name"], pin["src_id"])
-    pout = outflow[outflow["dst"] != CASH]
+    k = aggregates if isinstance(aggregates, Keyed) else from_text(aggregates)
+    if not resolved:
+        k = resolve(k)
+    return _rank(k, watchlist=watchlist, lang=lang, min_score=min_score)
 
-    per = pd.DataFrame(
-        index=pd.Index(sorted(set(pairs["src"]) | set(pairs["dst"]) - {CASH}), name="account")
-    )
+
+def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
+    texts, T, cash = k.texts, k.tables, k.cash  # amounts, months, hours: k.rows
+    n_ids = len(texts)
+    accounts = T["accounts"].set_index("account")
+    obtained = np.zeros(n_ids, dtype=bool)
+    obtained[accounts.index.to_numpy()] = True
+    pairs = T["pairs"]
+    use_in, use_out = _use(pairs, obtained, cash)
+    # the columns each use reads (the pairs are as long as the feed's distinct pairs)
+    inflow = pairs.loc[
+        use_in, ["src", "dst", "n", "amount", "max_amount", "first_time", "last_time"]
+    ]
+    outflow = pairs.loc[use_out, ["src", "dst", "amount", "first_time", "last_time"]]
+    paid = use_in & (pairs["src"].to_numpy() != cash)
+    pin = inflow.loc[inflow["src"].to_numpy() != cash, ["src", "dst", "amount", "max_amount"]]
+    pin = pin.assign(natural=_natural(pairs["src_name"][paid], pairs["src_id"][paid]))
+    pout = outflow.loc[outflow["dst"].to_numpy() != cash, ["src", "dst", "amount"]]
+    del paid
+
+    # every sender, and every receiver but cash (a cash sender stays, with nothing summed)
+    dst_ends = np.unique(pairs["dst"].to_numpy())
+    ends = np.union1d(pairs["src"].to_numpy(), dst_ends[dst_ends != cash])
+    per = pd.DataFrame(index=pd.Index(ends.astype(np.int64), name="account"))
+    pin_nat = pin[pin["natural"].to_numpy()]
     per["in_amount"] = inflow.groupby("dst")["amount"].sum()
     per["out_amount"] = outflow.groupby("src")["amount"].sum()
     per["payers"] = pin.groupby("dst")["src"].nunique()
-    per["natural_payers"] = pin[pin["natural"]].groupby("dst")["src"].nunique()
-    per["median_paid"] = pin[pin["natural"]].groupby("dst")["amount"].median()
+    per["natural_payers"] = pin_nat.groupby("dst")["src"].nunique()
+    per["median_paid"] = pin_nat.groupby("dst")["amount"].median()
     per["out_nc"] = pout.groupby("src")["amount"].sum()
     per["in_n"] = inflow.groupby("dst")["n"].sum()
     for c in ("in_amount", "out_amount", "payers", "natural_payers", "out_nc", "in_n"):
@@ -275,28 +322,37 @@ def rank_accounts(
     ).max(axis=1)
     per["first_time"] = first
     per["last_time"] = last
-    # names: the own statement's, else what counterparties' statements print
-    seen_names = pd.concat(
-        [
-            pairs[["dst", "dst_name", "dst_id"]].set_axis(["account", "name", "id"], axis=1),
-            pairs[["src", "src_name", "src_id"]].set_axis(["account", "name", "id"], axis=1),
-        ]
-    )
-    seen_names = group_agg(
-        seen_names, ["account"], {"name": ("name", "max"), "id": ("id", "max")}
-    ).set_index("account")
+    # names: the own statement's, else what counterparties' statements print (looked up
+    # only for the accounts whose own is empty)
     own_name = accounts["holder_name"].reindex(per.index).fillna("")
     own_id = accounts["holder_id"].reindex(per.index).fillna("")
-    per["holder_name"] = own_name.where(
-        own_name != "", seen_names["name"].reindex(per.index).fillna("")
-    )
-    per["holder_id"] = own_id.where(own_id != "", seen_names["id"].reindex(per.index).fillna(""))
-    per["obtained"] = per.index.isin(list(obtained))
+    for col, own in (("name", own_name), ("id", own_id)):
+        need = np.zeros(n_ids, dtype=bool)
+        need[per.index.to_numpy()[(own == "").to_numpy()]] = True
+        # the largest text of each such account; an empty one only where all are empty
+        d, s_ = pairs["dst"].to_numpy(), pairs["src"].to_numpy()
+        v_d = pairs[f"dst_{col}"].to_numpy(dtype=object)
+        v_s = pairs[f"src_{col}"].to_numpy(dtype=object)
+        sel_d, sel_s = need[d] & (v_d != ""), need[s_] & (v_s != "")
+        seen = pd.DataFrame(
+            {
+                "account": np.concatenate([d[sel_d], s_[sel_s]]),
+                "v": np.concatenate([v_d[sel_d], v_s[sel_s]]),
+            }
+        )
+        del v_d, v_s, sel_d, sel_s
+        if len(seen):
+            got = group_agg(seen, ["account"], {"v": ("v", "max")}).set_index("account")["v"]
+            other = got.reindex(per.index).fillna("")
+        else:
+            other = pd.Series("", index=per.index, dtype=object)
+        per[f"holder_{col}"] = own.where(own != "", other)
+    per["obtained"] = obtained[per.index.to_numpy()]
 
-    reasons: dict[str, list[tuple[str, float, str]]] = {}
+    reasons: dict[int, list[tuple[str, float, str]]] = {}
 
-    def add(acct: str, code: str, weight: float, text: str) -> None:
-        reasons.setdefault(acct, []).append((code, weight, text))
+    def add(acct: int, code: str, weight: float, text: str) -> None:
+        reasons.setdefault(int(acct), []).append((code, weight, text))
 
     # many distinct natural-person payers
     fan = per[per["natural_payers"] >= MIN_PAYERS]
@@ -315,31 +371,43 @@ def rank_accounts(
                 median=_yuan(r["median_paid"], lang),
             ),
         )
-    fan_in = set(per.index[per["natural_payers"] >= 5])
+    fan_in = np.zeros(n_ids, dtype=bool)
+    fan_in[per.index.to_numpy()[(per["natural_payers"] >= 5).to_numpy()]] = True
 
-    months = _with_use(agg["months"], obtained)
+    # money in per month, of the accounts with payers or enough money in for a peak month
+    # of sudden growth (a month's money in is at most all money in)
+    growth = np.zeros(n_ids, dtype=bool)
+    growth[per.index.to_numpy()[(per["in_amount"] >= MIN_GROWTH_PEAK).to_numpy()]] = True
+    months = k.rows("months", dst=fan_in | growth)
+    m_in, _ = _use(months, obtained, cash)
     # standing orders (rent, subscriptions): one sum, paid in three or more months
-    mi_pairs = months[months["use_in"] & (months["src"] != CASH)]
+    m_src, m_dst = months["src"].to_numpy(), months["dst"].to_numpy()
+    mi_pairs = months[m_in & (m_src != cash) & fan_in[m_dst]]
     n_in_months = mi_pairs.groupby(["src", "dst"])["month"].nunique()
 
     # tiered and round sums (amounts paid by distinct payers into the account)
-    amounts = _with_use(agg["amounts"], obtained)
-    amounts = amounts[amounts["use_in"] & (amounts["src"] != CASH) & amounts["dst"].isin(fan_in)]
+    amounts = k.rows("amounts", dst=fan_in)
+    a_in, _ = _use(amounts, obtained, cash)
+    a_src, a_dst = amounts["src"].to_numpy(), amounts["dst"].to_numpy()
+    amounts = amounts[a_in & (a_src != cash) & fan_in[a_dst]]
     n_sums = amounts.groupby(["src", "dst"])["amount"].nunique()
     standing = (n_sums == 1) & (n_in_months.reindex(n_sums.index).fillna(0) >= 3)
-    standing_pairs = set(n_sums.index[standing.to_numpy()])
-    if standing_pairs:
-        keyed = pd.MultiIndex.from_frame(amounts[["src", "dst"]])
-        amounts = amounts[~keyed.isin(list(standing_pairs))]
+    if standing.any():
+        st = n_sums.index[standing.to_numpy()]
+        st_keys = _pair_key(
+            st.get_level_values(0).to_numpy(), st.get_level_values(1).to_numpy(), n_ids
+        )
+        keyed = _pair_key(amounts["src"].to_numpy(), amounts["dst"].to_numpy(), n_ids)
+        amounts = amounts[~np.isin(keyed, st_keys)]
     big = amounts[amounts["amount"] >= MIN_TIER]
     tier_payers = big.groupby(["dst", "amount"])["src"].nunique().rename("k").reset_index()
     tiers = tier_payers[tier_payers["k"] >= 3]
-    collecting: set[str] = set()
+    collecting = np.zeros(n_ids, dtype=bool)
     if len(tiers):
         tiered = big.merge(tiers[["dst", "amount"]], on=["dst", "amount"])
         n_tiered = tiered.groupby("dst")["src"].nunique()
-        for acct, k in n_tiered.items():
-            if k >= 5 and k >= 0.3 * per.at[acct, "payers"]:
+        for acct, n_k in n_tiered.items():
+            if n_k >= 5 and n_k >= 0.3 * per.at[acct, "payers"]:
                 top = (
                     tiers[tiers["dst"] == acct]
                     .sort_values(["k", "amount"], ascending=[False, True])
@@ -352,30 +420,32 @@ def rank_accounts(
                     acct,
                     "tiered_sums",
                     SCREEN_WEIGHTS["tiered_sums"],
-                    t("screen.reason.tiered_sums", lang, n=int(k), tiers=shown),
+                    t("screen.reason.tiered_sums", lang, n=int(n_k), tiers=shown),
                 )
-                collecting.add(acct)
+                collecting[acct] = True
     rnd = big[(big["amount"] % ROUND_UNIT == 0) & (big["amount"] >= MIN_ROUND)]
-    for acct, k in rnd.groupby("dst")["src"].nunique().items():
-        if k >= 5 and k >= 0.3 * per.at[acct, "payers"]:
+    for acct, n_k in rnd.groupby("dst")["src"].nunique().items():
+        if n_k >= 5 and n_k >= 0.3 * per.at[acct, "payers"]:
             add(
                 acct,
                 "round_sums",
                 SCREEN_WEIGHTS["round_sums"],
-                t("screen.reason.round_sums", lang, n=int(k)),
+                t("screen.reason.round_sums", lang, n=int(n_k)),
             )
-            collecting.add(acct)
+            collecting[acct] = True
 
     # fast forwarding, over hourly totals of candidate accounts only
-    fast: set[str] = set()
-    cand = sorted(set(per.index[(per["payers"] >= 5) & (per["in_amount"] >= MIN_FAST_IN)]))
-    if cand:
-        hours = agg["hours"]
-        hours = hours[hours["account"].isin(cand)]
-        own = hours["account"].isin(list(obtained)).to_numpy()
-        hours = hours[(hours["view"] == "own") == own]
-        for acct, g in hours.groupby("account", sort=True):
-            share, med = _fifo_fast(g.sort_values("hour"))
+    fast = np.zeros(n_ids, dtype=bool)
+    cand = np.zeros(n_ids, dtype=bool)
+    cand[
+        per.index.to_numpy()[((per["payers"] >= 5) & (per["in_amount"] >= MIN_FAST_IN)).to_numpy()]
+    ] = True
+    if cand.any():
+        hours = k.rows("hours", dst=cand)
+        h_acct = hours["account"].to_numpy()
+        keep = cand[h_acct] & (hours["own"].to_numpy(dtype=bool) == obtained[h_acct])
+        for acct, g in hours[keep].groupby("account", sort=True):
+            share, med = _fifo_fast(g)
             if share >= 0.6:
                 add(
                     acct,
@@ -389,23 +459,30 @@ def rank_accounts(
                         window=FAST_HOURS,
                     ),
                 )
-                fast.add(acct)
+                fast[acct] = True
 
     # fan-in followed by concentration upstream
-    upstream: dict[str, list[str]] = {}
-    many = set(per.index[per["natural_payers"] >= MIN_PAYERS])
+    upstream: dict[int, list[int]] = {}
+    many = np.zeros(n_ids, dtype=bool)
+    many[per.index.to_numpy()[(per["natural_payers"] >= MIN_PAYERS).to_numpy()]] = True
     if len(pout):
-        po = pout[pout["src"].isin(many)].sort_values(
+        po = pout[many[pout["src"].to_numpy()]].sort_values(
             ["src", "amount", "dst"], ascending=[True, False, True]
         )
         top = po.groupby("src", sort=True).head(2)
         top2 = top.groupby("src", sort=True)["amount"].sum()
-        to = top.groupby("src", sort=True)["dst"].agg("、".join)
         head = po.groupby("src", sort=True).head(1).set_index("src")
         total = per["out_nc"].reindex(top2.index)
         inn = per["in_amount"].reindex(top2.index)
         hit = (total > 0) & (top2 >= 0.7 * total) & (total >= 0.5 * inn)
-        for acct in top2.index[hit.to_numpy()]:
+        hits = top2.index[hit.to_numpy()]
+        top_hit = top[top["src"].isin(hits)]
+        to = (
+            pd.Series(texts[top_hit["dst"].to_numpy()], index=top_hit["src"].to_numpy())
+            .groupby(level=0, sort=True)
+            .agg("、".join)
+        )
+        for acct in hits:
             share = 100 * top2[acct] / total[acct]
             small = per.at[acct, "median_paid"] < MIN_TIER  # a shop's customers, paying on
             add(
@@ -414,51 +491,51 @@ def rank_accounts(
                 SCREEN_WEIGHTS["concentration"] * (0.5 if small else 1.0),
                 t("screen.reason.concentration", lang, share=f"{share:.0f}", to=to[acct]),
             )
-            if head.at[acct, "amount"] >= 0.5 * total[acct] and acct in collecting | fast:
-                upstream.setdefault(head.at[acct, "dst"], []).append(acct)
+            if head.at[acct, "amount"] >= 0.5 * total[acct] and (collecting[acct] or fast[acct]):
+                upstream.setdefault(int(head.at[acct, "dst"]), []).append(int(acct))
     for acct in sorted(upstream):
         feeders = sorted(upstream[acct])
         if len(feeders) >= 2:
-            shown = "、".join(feeders[:5]) + ("…" if len(feeders) > 5 else "")
+            shown = "、".join(texts[feeders[:5]]) + ("…" if len(feeders) > 5 else "")
             add(
                 acct,
                 "upstream_of_collectors",
                 SCREEN_WEIGHTS["upstream_of_collectors"],
                 t("screen.reason.upstream_of_collectors", lang, n=len(feeders), feeders=shown),
             )
-            collecting.add(acct)
+            collecting[acct] = True
 
-    # returns-like periodic payouts to those who paid a collecting account
-    mo = months[months["use_out"] & (months["dst"] != CASH)]
+    # returns-like periodic payouts to those who paid a collecting account (the months of
+    # payments by a collecting account or to one of its payers)
+    gathering = collecting | fast
+    p_src, p_dst = pin["src"].to_numpy(), pin["dst"].to_numpy()
+    investors = np.zeros(n_ids, dtype=bool)
+    investors[p_src[(pin["max_amount"].to_numpy() >= MIN_TIER) & gathering[p_dst]]] = True
+    months_out = k.rows("months", src=gathering, dst=investors)
+    _, m_out = _use(months_out, obtained, cash)
+    mo = months_out[m_out & (months_out["dst"].to_numpy() != cash)]
     n_months = mo.groupby(["src", "dst"])["month"].nunique()
     periodic = n_months[n_months >= 3].reset_index()[["src", "dst"]]
     if len(periodic):
-        invest = pin[(pin["max_amount"] >= MIN_TIER) & pin["dst"].isin(collecting | fast)][
-            ["src", "dst"]
-        ]
-        investors = set(invest["src"])
-        paid_to = set(zip(pin["src"], pin["dst"], strict=True))
-        ok = [
-            (p in investors) or ((p, x) in paid_to and x in collecting | fast)
-            for x, p in zip(periodic["src"], periodic["dst"], strict=True)
-        ]
-        periodic = periodic[np.asarray(ok, dtype=bool)]
-        for acct, g in periodic.groupby("src", sort=True):
-            if len(g) >= 5:
+        x, p = periodic["src"].to_numpy(), periodic["dst"].to_numpy()
+        paid = np.isin(_pair_key(p, x, n_ids), _pair_key(p_src, p_dst, n_ids))
+        ok = investors[p] | (paid & gathering[x])
+        periodic = periodic[ok]
+        for acct, size in periodic.groupby("src", sort=True).size().items():
+            if size >= 5:
                 add(
                     acct,
                     "periodic_payouts",
                     SCREEN_WEIGHTS["periodic_payouts"],
-                    t("screen.reason.periodic_payouts", lang, n=len(g)),
+                    t("screen.reason.periodic_payouts", lang, n=int(size)),
                 )
 
     # sudden growth against the account's own months
-    mi = months[months["use_in"] & (months["src"] != CASH)]
+    mi = months[m_in & (m_src != cash)]
     monthly = mi.groupby(["dst", "month"])["amount"].sum().reset_index()
     monthly = monthly[monthly.groupby("dst")["amount"].transform("max") >= MIN_GROWTH_PEAK]
     if len(monthly):
-        ym = monthly["month"].astype(str)
-        monthly["m"] = ym.str.slice(0, 4).astype(int) * 12 + ym.str.slice(5, 7).astype(int)
+        monthly = monthly.assign(m=monthly["month"])
         for acct, g in monthly.groupby("dst", sort=True):
             if g["amount"].max() < MIN_GROWTH_PEAK:
                 continue
@@ -470,7 +547,7 @@ def rank_accounts(
             prior = g[(g["m"] >= start) & (g["m"] < peak)]["amount"].sum() / (peak - start)
             value = int(g.loc[g["m"] == peak, "amount"].iloc[0])
             if value >= 5 * max(prior, 1):
-                month = g.loc[g["m"] == peak, "month"].iloc[0]
+                month = _month_text(int(g.loc[g["m"] == peak, "month"].iloc[0]))
                 add(
                     acct,
                     "sudden_growth",
@@ -484,11 +561,16 @@ def rank_accounts(
                     ),
                 )
 
-    # names and the watch list
+    # names and the watch list (each distinct name looked at once)
     names = per["holder_name"].astype(str)
-    for acct, name in names[names != ""].items():
-        word = next((w for w in NAME_KEYWORDS if w in name), "")
-        if word:
+    n_codes, n_uniq = pd.factorize(names.to_numpy(dtype=object))
+    words = np.array(
+        [next((w for w in NAME_KEYWORDS if w in name), "") if name else "" for name in n_uniq],
+        dtype=object,
+    )
+    if len(n_codes):
+        acct_word = words[n_codes]
+        for acct, word in zip(per.index[acct_word != ""], acct_word[acct_word != ""], strict=True):
             add(
                 acct,
                 "keyword_name",
@@ -496,22 +578,34 @@ def rank_accounts(
                 t("screen.reason.keyword_name", lang, word=word),
             )
     if watchlist is not None and len(watchlist):
-        alias_of: dict[str, list[str]] = {}
-        for a, c in alias_map(agg["aliases"]).items() if len(agg["aliases"]) else []:
-            alias_of.setdefault(c, []).append(a)
+        alias_of: dict[int, list[str]] = {}
+        for a, c in alias_map(k.aliases).items() if len(k.aliases) else []:
+            code = int(k.codes([c])[0])
+            alias_of.setdefault(code, []).append(a)
         values = {
-            k: set(watchlist.loc[watchlist["kind"].isin([k, "any"]), "value"])
-            for k in ("name", "id", "account")
+            kind: set(watchlist.loc[watchlist["kind"].isin([kind, "any"]), "value"])
+            for kind in ("name", "id", "account")
         }
-        for acct, r in per.iterrows():
+        idx = per.index.to_numpy()
+        acct_text = texts[idx]
+        ids_ = per["holder_id"].to_numpy(dtype=object)
+        nms = per["holder_name"].to_numpy(dtype=object)
+        maybe = (
+            pd.Series(acct_text).isin(values["account"]).to_numpy()
+            | pd.Series(ids_).isin(values["id"]).to_numpy()
+            | pd.Series(nms).isin(values["name"]).to_numpy()
+            | np.isin(idx, np.fromiter(alias_of.keys(), dtype=np.int64))
+        )
+        for i in np.flatnonzero(maybe):
+            acct = int(idx[i])
             hit = next(
                 (
                     v
                     for v, kind in [
-                        (acct, "account"),
+                        (acct_text[i], "account"),
                         *((a, "account") for a in sorted(alias_of.get(acct, []))),
-                        (r["holder_id"], "id"),
-                        (r["holder_name"], "name"),
+                        (ids_[i], "id"),
+                        (nms[i], "name"),
                     ]
                     if v and v in values[kind]
                 ),
@@ -534,7 +628,7 @@ def rank_accounts(
         r = per.loc[acct]
         rows.append(
             {
-                "account": acct,
+                "account": texts[acct],
                 "holder_name": r["holder_name"],
                 "holder_id": r["holder_id"],
                 "score": round(sum(w for _, w, _ in items), 3),
@@ -560,7 +654,7 @@ def rank_accounts(
 
 
 def neighbourhood(
-    aggregates: dict[str, pd.DataFrame],
+    aggregates: dict[str, pd.DataFrame] | Keyed,
     accounts: list[str],
     *,
     limit: int = 10,
@@ -575,37 +669,45 @@ def neighbourhood(
         ``n``, ``amount``, ``first_time``, ``last_time``, at most ``limit`` peers per account
         and direction, biggest first. ``peer`` is empty for cash.
     """
-    agg = aggregates if resolved else resolve_aggregates(aggregates)
-    pairs = _with_use(agg["pairs"], set(agg["accounts"]["account"]))
-    want = set(accounts)
+    k = aggregates if isinstance(aggregates, Keyed) else from_text(aggregates)
+    if not resolved:
+        k = resolve(k)
+    pairs = k.tables["pairs"]
+    n_ids = len(k.texts)
+    obtained = np.zeros(n_ids, dtype=bool)
+    obtained[k.tables["accounts"]["account"].to_numpy()] = True
+    use_in, use_out = _use(pairs, obtained, k.cash)
+    want = np.zeros(n_ids, dtype=bool)
+    codes = k.codes(accounts)
+    want[codes[codes >= 0]] = True
     parts = []
-    pin = pairs[pairs["use_in"] & pairs["dst"].isin(want)]
+    pin = pairs[use_in & want[pairs["dst"].to_numpy()]]
     parts.append(
         pd.DataFrame(
             {
-                "account": pin["dst"],
+                "account": pin["dst"].to_numpy(),
                 "direction": "in",
-                "peer": pin["src"],
-                "peer_name": pin["src_name"],
-                "n": pin["n"],
-                "amount": pin["amount"],
-                "first_time": pin["first_time"],
-                "last_time": pin["last_time"],
+                "peer": pin["src"].to_numpy(),
+                "peer_name": pin["src_name"].to_numpy(dtype=object),
+                "n": pin["n"].to_numpy(),
+                "amount": pin["amount"].to_numpy(),
+                "first_time": pin["first_time"].to_numpy(),
+                "last_time": pin["last_time"].to_numpy(),
             }
         )
     )
-    po = pairs[pairs["use_out"] & pairs["src"].isin(want)]
+    po = pairs[use_out & want[pairs["src"].to_numpy()]]
     parts.append(
         pd.DataFrame(
             {
-                "account": po["src"],
+                "account": po["src"].to_numpy(),
                 "direction": "out",
-                "peer": po["dst"],
-                "peer_name": po["dst_name"],
-                "n": po["n"],
-                "amount": po["amount"],
-                "first_time": po["first_time"],
-                "last_time": po["last_time"],
+                "peer": po["dst"].to_numpy(),
+                "peer_name": po["dst_name"].to_numpy(dtype=object),
+                "n": po["n"].to_numpy(),
+                "amount": po["amount"].to_numpy(),
+                "first_time": po["first_time"].to_numpy(),
+                "last_time": po["last_time"].to_numpy(),
             }
         )
     )
@@ -617,4 +719,8 @@ def neighbourhood(
     )
     if limit:
         nb = nb.groupby(["account", "direction"], sort=False).head(limit)
-    return nb.reset_index(drop=True)
+    nb = nb.reset_index(drop=True)
+    for c in ("account", "peer"):
+        v = nb[c].to_numpy(dtype=np.int64)
+        nb[c] = pd.Series(k.texts[v] if len(v) else np.array([], dtype=object), dtype=object)
+    return nb

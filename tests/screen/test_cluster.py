@@ -42,6 +42,24 @@ def test_cluster_equals_in_process(client, feed, full_run, tmp_path):
         ).read_bytes()
 
 
+@pytest.mark.parametrize("where", ["cluster", "synchronous"])
+def test_tables_kept_on_the_cluster_give_the_same_outputs(
+    where, client, feed, full_run, tmp_path, monkeypatch
+):
+    """A large feed's amounts, months and hours stay with the partitions and only the rows
+    the ranking reads come back: the outputs are the same, byte for byte."""
+    import fundgraph.screen as FS
+
+    monkeypatch.setattr(FS, "KEEP_ON_CLUSTER_BYTES", 0)
+    sched = client if where == "cluster" else "synchronous"
+    res = screen([feed], tmp_path, scheduler=sched, lang="en", export_case=2, partitions=3)
+    assert set(res.keyed.tables) == {"accounts", "pairs"}
+    for name in ("screen.csv", "screen.html", "screen.json"):
+        assert (tmp_path / name).read_bytes() == (full_run[1] / name).read_bytes(), name
+    for name, df in full_run[0].aggregates.items():  # fetched whole while the cluster runs
+        assert res.aggregates[name].equals(df), name
+
+
 def test_worker_killed_mid_run(client, feed, full_run, tmp_path):
     pids = client.run(os.getpid)
     victim = sorted(pids)[0]

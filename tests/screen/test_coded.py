@@ -118,3 +118,39 @@ def test_collision_under_every_key_is_an_error(feed, monkeypatch):
     )
     with pytest.raises(FundgraphError, match="same 64-bit hash"):
         aggregate_feed(find_feed([feed]), scheduler="synchronous", partitions=3)
+
+
+def test_merge_of_runs_sharing_accounts_equals_one_run(rows):
+    """Two runs' coded aggregates (the same accounts in both: a state and a new month)
+    merge on the integer keys into the aggregates of all the rows."""
+    early = rows["time"] < pd.Timestamp("2024-02-15")
+    parts = [K.aggregate_coded(rows[early]), K.aggregate_coded(rows[~early])]
+    shared = set(parts[0]["accounts"]["account"]) & set(parts[1]["accounts"]["account"])
+    assert shared  # the merge regroups, it does not just concatenate
+    merged = K.decode(K.merge_coded(*parts))
+    whole = aggregate_rows(rows)
+    for name in ("accounts", "pairs", "amounts", "months", "hours"):
+        pd.testing.assert_frame_equal(merged[name], whole[name])
+
+
+def test_state_merge_rehashes_both_after_a_collision(rows, monkeypatch):
+    """Ids of a state and of a new run with one hash under the first key: both are hashed
+    again under the next key and merged there."""
+    from fundgraph.screen import _merge_state
+    from fundgraph.screen.feed import FeedAggregates
+    from fundgraph.screen.state import CodedState
+
+    monkeypatch.setattr(K, "hash_ids", _weak(K.hash_ids))
+    early = rows["time"] < pd.Timestamp("2024-02-15")
+    a, b = K.aggregate_coded(rows[early]), K.aggregate_coded(rows[~early])
+    with pytest.raises(K.IdCollision):
+        K.merge_coded(a, b)
+    aliases = canonical("aliases", pd.DataFrame())
+    old = CodedState(a, 0, aliases, pd.DataFrame())
+    got = FeedAggregates(b, aliases, pd.DataFrame(), {}, 0)
+    state = _merge_state(old, got, pd.DataFrame())
+    assert state.hash_key == 1
+    merged = K.decode(state.coded)
+    whole = aggregate_rows(rows)
+    for name in ("accounts", "pairs", "amounts", "months", "hours"):
+        pd.testing.assert_frame_equal(merged[name], whole[name])
