@@ -44,7 +44,20 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     best = None
     # each statement numbered once in the order of its keys (sorting texts once, then
     # integers for each order tried)
-    t = t.assign(_stmt=_statement_numbers(t, keys))
+    stmt = _statement_numbers(t, keys)
+    # the orders are tried on integer columns only; the texts are read back for the breaks
+    text = {c: t[c].to_numpy(dtype=object) for c in ("account", "source_file")}
+    t = pd.DataFrame(
+        {
+            "_stmt": stmt,
+            "source_row": t["source_row"].to_numpy(),
+            "balance": t["balance"].to_numpy(dtype=np.int64),
+            "_in": t["direction"].to_numpy() == "in",
+            "amount": t["amount"].to_numpy(dtype=np.int64),
+            **({"time": t["time"].to_numpy()} if "time" in t else {}),
+            "_pos": np.arange(len(t)),
+        }
+    )
     orders: tuple[list[str], ...] = (["source_row"],)
     if "time" in t:
         t = t.assign(_back=-t["source_row"].to_numpy())  # equal times tried both ways
@@ -77,8 +90,8 @@ def balance_breaks(transactions: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     df = pd.DataFrame(
         {
             "code": "balance_break",
-            "account": hits["account"].to_numpy(),
-            "source_file": hits["source_file"].to_numpy(),
+            "account": text["account"][hits["_pos"].to_numpy()],
+            "source_file": text["source_file"][hits["_pos"].to_numpy()],
             "source_row": hits["source_row"].to_numpy(),
             "detail": detail,
         }
@@ -139,9 +152,7 @@ def _breaks(t: pd.DataFrame, keys: list[str]):
     grp = t.groupby(keys, sort=False).ngroup().to_numpy()
     gkey = grp
     bal = t["balance"].to_numpy(dtype=np.int64)
-    signed = np.where(t["direction"].to_numpy() == "in", 1, -1) * t["amount"].to_numpy(
-        dtype=np.int64
-    )
+    signed = np.where(t["_in"].to_numpy(), 1, -1) * t["amount"].to_numpy(dtype=np.int64)
     same_prev = np.r_[False, grp[1:] == grp[:-1]]  # row i has a predecessor in its statement
     same_next = np.r_[grp[:-1] == grp[1:], False]
     prev = np.r_[0, bal[:-1]]
