@@ -333,6 +333,12 @@ def _read_chunk(items: list[tuple[str, str]], layouts: LayoutSet | None = None) 
     }
 
 
+#: About the most bytes of exports one worker reads and normalises at once. A chunk's
+#: raw and normalised cells are held together (some 2.5 KB a row at peak), so larger chunks
+#: than this made a worker's memory, not the rows, what limited a run of millions of rows.
+CHUNK_BYTES = 32 * 1024**2
+
+
 def _chunks(items: list[tuple[str, str]], parts: int) -> list[list[tuple[str, str]]]:
     """Split files into ``parts`` lists of about equal bytes, keeping their order inside."""
     sizes = [os.path.getsize(p) for p, _ in items]
@@ -487,8 +493,10 @@ def read_exports(
     total_bytes = sum(os.path.getsize(p) for p, _ in items)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(items) > 3 and total_bytes > 8 * 1024**2 else 1
-    # several chunks per worker keep progress moving and balance uneven files
+    # several chunks per worker keep progress moving and balance uneven files; no chunk
+    # much above CHUNK_BYTES, so a worker holds a bounded share of the rows at any size
     parts = max(1, min(len(items), workers * 4)) if workers > 1 else max(1, min(len(items), 8))
+    parts = max(parts, min(len(items), -(-total_bytes // CHUNK_BYTES)))
     chunks = _chunks(items, parts) if items else []
     results = []
     done = 0

@@ -183,14 +183,26 @@ def find_duplicate_rows(transactions: pd.DataFrame) -> np.ndarray:
     [1]
     """
     t = transactions
-    has_ref = (t["reference"] != "") & ~t["reference"].str.fullmatch("0+").fillna(False).astype(
-        bool
-    )
     stmt = ["source_file", "source_sheet"]
     key = [*stmt, "account", "reference", "direction", "amount", "time"]
     # a duplicate is the same row twice: balance, memo and the other cells included
     key += [c for c in ("balance", "counterparty", "memo", "channel", "extra") if c in t.columns]
-    dup = t.duplicated(subset=key, keep="first") & has_ref
+    # the same row twice has the same amount and time: only rows sharing both with another
+    # row are compared cell by cell (hashing every text cell of every row costs the most)
+    near = (
+        pd.DataFrame({"a": t["amount"].to_numpy(), "t": t["time"].to_numpy()})
+        .duplicated(keep=False)
+        .to_numpy()
+    )
+    same = np.zeros(len(t), dtype=bool)
+    if near.any():
+        same[near] = t[key][near].duplicated(keep="first").to_numpy()
+    if not same.any():
+        return np.flatnonzero(same)
+    has_ref = (t["reference"] != "") & ~t["reference"].str.fullmatch("0+").fillna(False).astype(
+        bool
+    )
+    dup = pd.Series(same, index=t.index) & has_ref
     if not dup.any():
         return np.flatnonzero(dup.to_numpy())
     # a statement's references are serials when each of them names one row (repeated or not)
