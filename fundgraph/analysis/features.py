@@ -19,6 +19,7 @@ __all__ = [
     "NON_INVESTMENT_MEMO",
     "INVESTMENT_MEMO",
     "RETURN_MEMO",
+    "COMMISSION_MEMO",
     "encode_accounts",
     "memo_matches",
     "is_company_name",
@@ -42,6 +43,9 @@ INVESTMENT_MEMO = r"投资|理财|入股|认购|集资|入会|会员费|会费|�
 
 #: Memo words of money paid back on an investment (interest, rebates, dividends).
 RETURN_MEMO = r"利息|收益|返利|分红|红利|回报|本息|interest|dividend|rebate"
+
+#: Memo words of money paid for collecting: commissions on what a salesperson brought in.
+COMMISSION_MEMO = r"提成|佣金|commission"
 
 #: Memo words of everyday payments that are never an investment nor a return.
 NON_INVESTMENT_MEMO = (

@@ -109,6 +109,10 @@ class SchemeRules:
             paid ``min_returns_each`` times before its own first payment in (money
             before any investment is no return: a commission for collecting; a
             steady wage, the same sum month after month, does not count).
+        ``relay_named_sums``
+            The same with this many different sums for a payer that the structure
+            paid ``min_returns_each`` times with memos naming a commission (提成,
+            佣金): paid for what it brought in, not on what it invested.
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
@@ -252,6 +256,7 @@ class SchemeRules:
     silent_max_back: float = 3.0
     relay_min_sums: int = 8
     relay_paid_sums: int = 3
+    relay_named_sums: int = 2
     min_benefit: int = 1_000_000
     recurring_months: int = 3
     recurring_spread: float = 0.1

@@ -744,7 +744,8 @@ def _unseen_collectors(
     c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, valid: np.ndarray, r: SchemeRules
 ) -> np.ndarray:
     """Payers into a structure that paid it at least ``relay_min_sums`` different sums
-    (``relay_paid_sums`` when the structure paid it before its first payment in): a
+    (``relay_paid_sums`` when the structure paid it before its first payment in,
+    ``relay_named_sums`` when it paid it commissions named as such): a
     person invests a few times (instalments repeat one sum); an account passing on many
     payers' money one sum at a time is a collector whose own statement is missing, and
     its payments are not its own investments."""
@@ -770,6 +771,14 @@ def _unseen_collectors(
         early = per.index.intersection(early)
         early = early[per.loc[early, "sums"].to_numpy() >= r.relay_paid_sums]
         out[early.to_numpy(dtype=np.int64)] = True
+    # paid by the structure, again and again, under a memo naming a commission: paid
+    # for what it brought in (a wage-like steady sum or not), passing on what it paid
+    named = valid[s] & payer[d] & c.memo_com
+    if named.any():
+        times = bincount(d[named], np.ones(int(named.sum())), c.n)
+        sums = np.zeros(c.n, dtype=np.int64)
+        sums[per.index.to_numpy()] = per["sums"].to_numpy()
+        out |= (times >= r.min_returns_each) & (sums >= r.relay_named_sums)
     return out & part
 
 

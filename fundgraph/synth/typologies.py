@@ -82,8 +82,13 @@ class TypologyCase:
 
 
 class _Draw:
-    def __init__(self, rng: np.random.Generator, start: pd.Timestamp, days: int) -> None:
+    def __init__(
+        self, rng: np.random.Generator, start: pd.Timestamp, days: int, seed: int = 0
+    ) -> None:
         self.rng = rng
+        # memo wordings are drawn from a stream of their own, so how a memo is worded
+        # never shifts the amounts, times and shapes drawn from ``rng``
+        self.memo_rng = np.random.default_rng([seed, 0x6D656D6F])
         self.start = start
         self.days = days
         self.rows: list[tuple] = []
@@ -250,8 +255,10 @@ def _ponzi(D: _Draw, P: int, *, amounts: str, topology: str, returns: str, tag: 
     prop = D.account("property", company=True, role="beneficiary")
     D.pay(str(ctrls[0]), prop, max(keep // 4, 20_000_000), D.when(60, days), "property")
     for coll, _, _ in collectors:
+        # how a company words its commissions varies: named, a wage, or nothing
+        memo = str(D.memo_rng.choice(["提成", "佣金", "业绩提成", "工资", "转账", "往来款", ""]))
         for m in range(1, int(collapse // 30) + 1):
-            D.pay(core, coll, int(rng.uniform(2_000, 20_000)) * 100, m * 30 * _DAY + 10 * _HOUR, "commission", "提成")  # fmt: skip
+            D.pay(core, coll, int(rng.uniform(2_000, 20_000)) * 100, m * 30 * _DAY + 10 * _HOUR, "commission", memo)  # fmt: skip
     scheme = [core, payout, entry] + [a for a, _, _ in collectors]
     if returns == "none":
         D.acc[payout]["role"] = "other"
@@ -553,7 +560,7 @@ def generate_typology_case(
     rng = np.random.default_rng(seed)
     days = int(rng.integers(150, 360))
     start = pd.Timestamp("2021-01-04") + pd.Timedelta(days=int(rng.integers(0, 300)))
-    D = _Draw(rng, start, days)
+    D = _Draw(rng, start, days, seed)
     amounts = _style_for(rng, amounts)
     topology = topology if topology in TOPOLOGIES else str(rng.choice(TOPOLOGIES))
     if returns not in RETURN_STYLES:

@@ -1029,3 +1029,30 @@ def test_a_payer_paid_commissions_before_paying_in_collects_but_a_wage_earner_in
     assert _roles(r, ["lead2", "emp"]) == ["collector", "participant"]
     paid = r.investments.groupby("src")["amount"].sum()
     assert "lead2" not in paid and paid["emp"] == sum(inv)
+
+
+def test_a_payer_paid_commissions_named_as_such_collects():
+    # lead3 first passes an odd sum to the leader and is then paid monthly under the memo
+    # 提成 while passing one more: paid for what it brought in, a collector whose
+    # statement is missing. inv2 pays in two different sums and is paid monthly interest:
+    # a participant. The same rows with lead3's memos blank read lead3 as a participant.
+    base, _ = pyramid_rows(participants=12, months=4)
+    names = {"lead3": "郑某", "inv2": "钱某"}
+
+    def rows(memo):
+        out = list(base)
+        out += [("lead3", "lead", a, T0 + (40 + 30 * k) * DAY)
+                for k, a in enumerate([18_236_700, 9_871_350])]  # fmt: skip
+        out += [("core", "lead3", c, T0 + (45 + 30 * m) * DAY, memo)
+                for m, c in enumerate([512_300, 1_377_900, 804_100])]  # fmt: skip
+        out += [("inv2", "sale1", a, T0 + (41 + 30 * k) * DAY)
+                for k, a in enumerate([6 * WAN + 8_800, 2 * WAN + 3_300])]  # fmt: skip
+        out += [("pay", "inv2", 96_000, T0 + (71 + 30 * m) * DAY, "利息") for m in range(3)]
+        return out
+
+    r = find_structures(table(rows("提成"), names=names))
+    assert _roles(r, ["lead3", "inv2"]) == ["collector", "participant"]
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert "lead3" not in paid and paid["inv2"] == 8 * WAN + 12_100
+    blank = find_structures(table(rows(""), names=names))
+    assert _roles(blank, ["lead3", "inv2"]) == ["participant", "participant"]
