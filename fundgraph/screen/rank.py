@@ -21,7 +21,11 @@ Rules (stable codes)
 ``concentration``   fan-in followed by concentration: 70 % or more of the money out goes to
                     one or two accounts (weighted down for a shop's small payments).
 ``upstream_of_collectors`` the account that two or more concentrating accounts with tiered,
-                    round or fast-forwarded money pay most of it to.
+                    round or fast-forwarded money pay most of it to; weighted up (by
+                    ``UPSTREAM_BREADTH`` at most) when at least ``MIN_PAYERS`` natural
+                    persons paid those accounts and the median person paid at least
+                    1,000 元 (fan-in followed by concentration upstream: a scheme's core,
+                    not the head office of shops taking small payments).
 ``periodic_payouts`` returns-like payments: five or more payees who paid money into a
                     collecting account (tiered, round, fast-forwarding or upstream) are paid
                     in three or more distinct months.
@@ -111,6 +115,7 @@ MIN_ROUND = 500_000
 FAST_HOURS = 48
 MIN_FAST_IN = 5_000_000  # 5万元
 MIN_GROWTH_PEAK = 10_000_000  # 10万元
+UPSTREAM_BREADTH = 1.0  # added to upstream_of_collectors at full breadth behind it
 _PERSON_ID = r"^\d{17}[\dXx]$"
 
 
@@ -219,6 +224,28 @@ def _use(df: pd.DataFrame, obtained: np.ndarray, cash: int) -> tuple[np.ndarray,
     use_in = (~seen_src == obtained[dst]) & (dst != cash)
     use_out = (seen_src == obtained[src]) & (src != cash)
     return use_in, use_out
+
+
+def _persons_behind(
+    feeders: dict[int, list[int]], pin_nat: pd.DataFrame, n_ids: int
+) -> dict[int, tuple[int, float]]:
+    """For each upstream account: distinct natural persons who paid its feeders, and the
+    median of what each such person paid one feeder in all (payer-feeder sums)."""
+    if not feeders:
+        return {}
+    up = np.repeat(
+        np.fromiter(feeders.keys(), dtype=np.int64, count=len(feeders)),
+        [len(f) for f in feeders.values()],
+    )
+    fed = np.concatenate([np.asarray(f, dtype=np.int64) for f in feeders.values()])
+    link = pd.DataFrame({"dst": fed, "up": up})
+    paid = pin_nat[["src", "dst", "amount"]].merge(link, on="dst", how="inner")
+    paid = paid[paid["src"].to_numpy() != paid["up"].to_numpy()]
+    if paid.empty:
+        return {}
+    g = paid.groupby("up", sort=True)
+    persons, median = g["src"].nunique(), g["amount"].median()
+    return {int(a): (int(persons[a]), float(median[a])) for a in persons.index}
 
 
 def _natural(names: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -493,15 +520,30 @@ def _rank(k: Keyed, *, watchlist, lang: str, min_score: float) -> pd.DataFrame:
             )
             if head.at[acct, "amount"] >= 0.5 * total[acct] and (collecting[acct] or fast[acct]):
                 upstream.setdefault(int(head.at[acct, "dst"]), []).append(int(acct))
+    # the natural persons behind each upstream account: who paid its feeders, and how much
+    behind = _persons_behind({a: f for a, f in upstream.items() if len(f) >= 2}, pin_nat, n_ids)
     for acct in sorted(upstream):
         feeders = sorted(upstream[acct])
         if len(feeders) >= 2:
             shown = "、".join(texts[feeders[:5]]) + ("…" if len(feeders) > 5 else "")
+            persons, median = behind.get(acct, (0, 0))
+            weight = SCREEN_WEIGHTS["upstream_of_collectors"]
+            if persons >= MIN_PAYERS and median >= MIN_TIER:
+                # fan-in followed by concentration upstream: the money of many persons,
+                # each paying investment-sized sums, ends here (not a chain's till money)
+                weight += UPSTREAM_BREADTH * min(1.0, 0.5 + math.log10(persons / MIN_PAYERS))
             add(
                 acct,
                 "upstream_of_collectors",
-                SCREEN_WEIGHTS["upstream_of_collectors"],
-                t("screen.reason.upstream_of_collectors", lang, n=len(feeders), feeders=shown),
+                weight,
+                t(
+                    "screen.reason.upstream_of_collectors",
+                    lang,
+                    n=len(feeders),
+                    feeders=shown,
+                    persons=persons,
+                    median=_yuan(int(median), lang),
+                ),
             )
             collecting[acct] = True
 

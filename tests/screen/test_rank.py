@@ -147,3 +147,38 @@ def test_min_score_keeps_named_hits():
     recs.append(("Y", "in", "Z", "某某投资有限公司", 100, "2024-01-01 10:00"))
     table = rank_accounts(aggregate_rows(_rows(recs)), lang="en", min_score=3.0)
     assert table["account"].tolist() == ["Z"]  # X: many small payers only, 1.5 < 3
+
+
+def _upstream_case(paid, payers: int, prefix: str, up: str):
+    """Three accounts each paid by ``payers`` persons (``paid(i)`` cents, spread over
+    days) and sweeping each day's money to ``up`` at 22:00."""
+    recs = []
+    for s in range(3):
+        acct = f"{prefix}{s}"
+        for i in range(payers):
+            day = 1 + i % 9
+            recs.append(
+                (acct, "in", f"{prefix}P{s}-{i}", f"刘{s}{i}", paid(i), f"2024-04-{day:02d} 10:00")
+            )
+        for day in range(1, 10):
+            total = sum(paid(i) for i in range(payers) if 1 + i % 9 == day)
+            recs.append((acct, "out", up, "", total, f"2024-04-{day:02d} 22:00"))
+    return recs
+
+
+def test_core_behind_collectors_of_many_persons_is_listed():
+    """A fraud core that only salespeople pay (no returns, few payers of its own) is listed
+    by what ends up there: the investment-sized money of many persons; a chain's head office
+    that its shops sweep their small takings to is structurally the same but is not."""
+    fraud = _upstream_case(lambda i: (2_000_000, 5_000_000, 10_000_000)[i % 3], 12, "S", "F")
+    shops = _upstream_case(lambda i: 9_000 + 731 * (i % 11), 450, "M", "H")
+    everything = rank_accounts(aggregate_rows(_rows(fraud + shops)), lang="en", min_score=0)
+    by = everything.set_index("account")
+    assert by.at["F", "codes"] == by.at["H", "codes"] == "upstream_of_collectors"
+    assert "36 natural persons paid them" in by.at["F", "reasons"]
+    assert "1350 natural persons paid them" in by.at["H", "reasons"]
+    assert by.at["F", "score"] > by.at["H", "score"] == 2.5
+    listed = rank_accounts(aggregate_rows(_rows(fraud + shops)), lang="en", min_score=3.0)
+    assert "F" in set(listed["account"]) and "H" not in set(listed["account"])
+    for s in range(3):  # the feeders themselves are listed either way
+        assert f"S{s}" in set(listed["account"]) and f"M{s}" in set(listed["account"])
