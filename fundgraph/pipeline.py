@@ -216,10 +216,15 @@ def build_case(
     # other currencies' transfers are kept (transfers.csv) and totalled apart (case.json)
     main = main_currency(all_transfers)
     in_main = all_transfers["currency"].isin([main, ""]).to_numpy()
-    transfers = all_transfers[in_main].reset_index(drop=True)
+    # (the usual case, one currency: the table itself, not a filtered copy)
+    transfers = all_transfers if in_main.all() else all_transfers[in_main]
+    transfers = transfers.reset_index(drop=True)
     transfers["transfer_id"] = range(len(transfers))
     other = all_transfers[~in_main].reset_index(drop=True)
     other["transfer_id"] = range(len(transfers), len(transfers) + len(other))
+    currencies = _currency_totals(all_transfers, main)
+    # the two parts are copies: the whole table is not carried through the analysis
+    del all_transfers, in_main
     with _timed(case, "accounts", progress):
         accounts = account_table(ing.transactions, transfers, ing.aliases)
     case.transactions = ing.transactions
@@ -245,7 +250,7 @@ def build_case(
         date_to=times.max().strftime("%Y-%m-%d %H:%M:%S") if len(times) else None,
         warnings=len(ing.warnings),
         currency=main,
-        currencies=_currency_totals(all_transfers, main),
+        currencies=currencies,
     )
     with _timed(case, "analysis", progress):
         case = analyze_case(case, recovered=recovered, watchlist=watchlist, lang=lang)
