@@ -22,6 +22,7 @@ from .features import (
     COMMISSION_MEMO,
     INVESTMENT_MEMO,
     RETURN_MEMO,
+    WAGE_MEMO,
     is_company_name,
     memo_matches,
     non_investment_memo,
@@ -47,7 +48,7 @@ class SchemeTransfers(CodedTransfers):
 
     Per account-to-account transfer: ``everyday`` (the memo names an everyday payment),
     ``memo_inv`` (it names an investment), ``memo_ret`` (it names a return: interest,
-    返利, dividends), ``memo_com`` (it names a commission: 提成, 佣金). Per account: ``names`` (holder name),
+    返利, dividends), ``memo_com`` (it names a commission: 提成, 佣金), ``memo_wage`` (it names a wage: 工资, 薪). Per account: ``names`` (holder name),
     ``company`` (the name is an organisation's), ``payroll`` (pays a steady payroll).
     """
 
@@ -55,6 +56,7 @@ class SchemeTransfers(CodedTransfers):
     memo_inv: np.ndarray = dataclasses.field(kw_only=True)
     memo_ret: np.ndarray = dataclasses.field(kw_only=True)
     memo_com: np.ndarray = dataclasses.field(kw_only=True)
+    memo_wage: np.ndarray = dataclasses.field(kw_only=True)
     names: pd.Series = dataclasses.field(kw_only=True)
     company: np.ndarray = dataclasses.field(kw_only=True)
     payroll: np.ndarray = dataclasses.field(kw_only=True)
@@ -125,11 +127,13 @@ def scheme_transfers(c: CodedTransfers, accounts: pd.DataFrame | None = None) ->
         memo_inv = memo_matches(memo, INVESTMENT_MEMO)[c.row]
         memo_ret = memo_matches(memo, RETURN_MEMO)[c.row]
         memo_com = memo_matches(memo, COMMISSION_MEMO)[c.row]
+        memo_wage = memo_matches(memo, WAGE_MEMO)[c.row]
     else:
         everyday = np.zeros(len(c.s), dtype=bool)
         memo_inv = np.zeros(len(c.s), dtype=bool)
         memo_ret = np.zeros(len(c.s), dtype=bool)
         memo_com = np.zeros(len(c.s), dtype=bool)
+        memo_wage = np.zeros(len(c.s), dtype=bool)
     names = _names(c, accounts)
     base = {f.name: getattr(c, f.name) for f in dataclasses.fields(CodedTransfers) if f.init}
     out = SchemeTransfers(
@@ -138,6 +142,7 @@ def scheme_transfers(c: CodedTransfers, accounts: pd.DataFrame | None = None) ->
         memo_inv=memo_inv,
         memo_ret=memo_ret,
         memo_com=memo_com,
+        memo_wage=memo_wage,
         names=names,
         company=is_company_name(names).to_numpy(),
         payroll=_payroll_codes(c.s, c.d, c.famt, c.month, c.n),

@@ -20,6 +20,7 @@ __all__ = [
     "INVESTMENT_MEMO",
     "RETURN_MEMO",
     "COMMISSION_MEMO",
+    "WAGE_MEMO",
     "encode_accounts",
     "memo_matches",
     "is_company_name",
@@ -46,6 +47,9 @@ RETURN_MEMO = r"利息|收益|返利|分红|红利|回报|本息|interest|divide
 
 #: Memo words of money paid for collecting: commissions on what a salesperson brought in.
 COMMISSION_MEMO = r"提成|佣金|commission"
+
+#: Memo words of pay for work (wages, salary); a commission is often paid under them.
+WAGE_MEMO = r"工资|薪|salary|wage"
 
 #: Memo words of everyday payments that are never an investment nor a return.
 NON_INVESTMENT_MEMO = (

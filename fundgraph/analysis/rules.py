@@ -61,6 +61,10 @@ class SchemeRules:
             25 to 35 days apart, and most of its gaps so) pays a return or a wage: that money does not draw its receiver into the scheme (a
             participant whose own deposit is not in the statements, seen only taking
             its monthly interest, is no collector).
+        ``payout_min_payees``
+            Monthly same sums count as a payout account's interest (passed on, or paid
+            out as returns) only when they go to at least this many receivers: one
+            landlord paid rent every month is a tenant's life, not a scheme's payout.
         ``active_share``
             Share of outflow sent to active scheme accounts that makes an account active.
         ``min_returned``, ``returned_share``
@@ -113,6 +117,15 @@ class SchemeRules:
             The same with this many different sums for a payer that the structure
             paid ``min_returns_each`` times with memos naming a commission (提成,
             佣金): paid for what it brought in, not on what it invested.
+        ``commission_spread``
+            Sums paid by the structure to one payer ``min_returns_each`` times or more
+            are commissions when they stray from their median by at least this share
+            of it at the median (median absolute deviation over median): interest, rent
+            or a wage is about the same sum each time (overtime and deductions move a
+            wage by a few per cent, a year-end month aside); a commission follows what
+            was brought in. Under memos naming a wage (工资, 薪) such sums count as
+            named commissions (``relay_named_sums``); with no such memo they do when the
+            first of them came before the payer's own first payment in.
         ``min_benefit``
             Smallest single sum, and total, making a receiver of scheme money a
             beneficiary (1万元).
@@ -243,6 +256,7 @@ class SchemeRules:
     min_payers: int = 3
     closure_share: float = 0.5
     periodic_months: int = 3
+    payout_min_payees: int = 2
     active_share: float = 0.05
     min_returned: int = 3
     returned_share: float = 0.1
@@ -257,6 +271,7 @@ class SchemeRules:
     relay_min_sums: int = 8
     relay_paid_sums: int = 3
     relay_named_sums: int = 2
+    commission_spread: float = 0.15
     min_benefit: int = 1_000_000
     recurring_months: int = 3
     recurring_spread: float = 0.1

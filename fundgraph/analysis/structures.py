@@ -451,13 +451,18 @@ def _forwarding_hubs(
     core, _ = _ponzi_core(c, p, valid, comp)
     # what it passed on into the structure after it came in (a participant's own
     # deposit made before its relatives paid it is not their money passed on)
-    inv_in, fwd = _taken_and_passed(c, p.dep_mask & valid[d], valid, r)
-    weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * inv_in)
+    # counting what lower collectors passed up to it: a leader whose team's money goes
+    # on within hours collects, even when one large payment to it stays (it keeps a cut)
+    s = c.s
+    from_team = valid[s] & valid[d] & hub[s] & ~core[s] & (s != d) & ~c.everyday
+    from_team &= ~_periodic_of(c, r.periodic_months)
+    inv_in, _ = _taken_and_passed(c, p.dep_mask & valid[d], valid, r)
+    took_all, fwd = _taken_and_passed(c, (p.dep_mask & valid[d]) | from_team, valid, r)
+    weak = hub & valid & ~core & (inv_in > 0) & (fwd < r.hub_forward_share * took_all)
     # and it puts into the structure at most ``collector_own_ratio`` times what it was
     # paid (its payers' and lower collectors' money; the structure's monthly same sums,
     # interest, not counted): a participant paying in far more than its relatives gave
     # it invests its own money, whatever it passes on of theirs
-    s = c.s
     big = ~c.everyday & (c.amt >= r.min_investment) & (s != d)
     took_m = big & ~(_periodic_of(c, r.periodic_months) & valid[s])
     took = bincount(d[took_m], c.famt[took_m], c.n)
@@ -740,12 +745,33 @@ def _pair_keys(s: np.ndarray, d: np.ndarray, n: int) -> np.ndarray:
     return s.astype(np.int64) * np.int64(n) + d.astype(np.int64)
 
 
+def _swinging(x: np.ndarray, amt: np.ndarray, n: int, r: SchemeRules) -> np.ndarray:
+    """Per account: paid ``min_returns_each`` times or more (``x`` the receivers, ``amt``
+    the sums) in sums that stray from their median by ``commission_spread`` of it or more
+    at the median (median absolute deviation over median). Interest on a deposit, rent or
+    a wage is about the same sum each time; a commission follows what was brought in."""
+    out = np.zeros(n, dtype=bool)
+    if not len(x):
+        return out
+    w = pd.DataFrame({"x": x, "a": amt})
+    g = w.groupby("x")["a"]
+    med = g.median()
+    dev = (w["a"] - med.reindex(w["x"]).to_numpy()).abs().groupby(w["x"]).median()
+    keep = (g.size() >= r.min_returns_each).to_numpy() & (
+        dev.to_numpy() >= r.commission_spread * med.to_numpy()
+    )
+    out[med.index[keep].to_numpy(dtype=np.int64)] = True
+    return out
+
+
 def _unseen_collectors(
     c: CodedTransfers, inv_mask: np.ndarray, part: np.ndarray, valid: np.ndarray, r: SchemeRules
 ) -> np.ndarray:
     """Payers into a structure that paid it at least ``relay_min_sums`` different sums
     (``relay_paid_sums`` when the structure paid it before its first payment in,
-    ``relay_named_sums`` when it paid it commissions named as such): a
+    ``relay_named_sums`` when it paid it commissions named as such, wages that swing
+    month to month, or such swinging sums that began before its first payment in,
+    ``commission_spread``): a
     person invests a few times (instalments repeat one sum); an account passing on many
     payers' money one sum at a time is a collector whose own statement is missing, and
     its payments are not its own investments."""
@@ -771,15 +797,45 @@ def _unseen_collectors(
         early = per.index.intersection(early)
         early = early[per.loc[early, "sums"].to_numpy() >= r.relay_paid_sums]
         out[early.to_numpy(dtype=np.int64)] = True
+        # paid once before its first payment in and then month after month in sums that
+        # follow no interest schedule (a commission on what it brings in), passing on
+        # more than one sum
+        once = per.index.intersection(before.index)
+        once = once[per.loc[once, "sums"].to_numpy() >= r.relay_named_sums]
+        if len(once):
+            swing = _swinging(d[recipients], c.amt[recipients], c.n, r)
+            out[once[swing[once.to_numpy(dtype=np.int64)]].to_numpy(dtype=np.int64)] = True
     # paid by the structure, again and again, under a memo naming a commission: paid
     # for what it brought in (a wage-like steady sum or not), passing on what it paid
     named = valid[s] & payer[d] & c.memo_com
+    # or under a memo naming a wage whose sums follow no wage: a collector's commission
+    # booked as 工资 swings with what it brought in
+    wage = valid[s] & payer[d] & c.memo_wage & ~named
+    if wage.any():
+        named |= wage & _swinging(d[wage], c.amt[wage], c.n, r)[d]
     if named.any():
         times = bincount(d[named], np.ones(int(named.sum())), c.n)
         sums = np.zeros(c.n, dtype=np.int64)
         sums[per.index.to_numpy()] = per["sums"].to_numpy()
         out |= (times >= r.min_returns_each) & (sums >= r.relay_named_sums)
     return out & part
+
+
+def _payees(s: np.ndarray, d: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Per transfer, how many distinct receivers its sender pays by the transfers in
+    ``mask`` (0 outside ``mask``).
+
+    >>> _payees(np.array([0, 0, 0, 1]), np.array([2, 3, 2, 2]),
+    ...         np.array([True, True, True, False]), 4).tolist()
+    [2, 2, 2, 0]
+    """
+    out = np.zeros(len(s), dtype=np.int64)
+    if not mask.any():
+        return out
+    pairs = np.unique(np.stack([s[mask], d[mask]]), axis=1)
+    per_sender = np.bincount(pairs[0], minlength=n)
+    out[mask] = per_sender[s[mask]]
+    return out
 
 
 def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
@@ -797,10 +853,24 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     # ``hub_forward_share`` on: into the structure, back to payers, or as monthly sums,
     # a payout account's interest to payers whose deposits are not in the statements)
     # is paid by the scheme, not part of it: a payer whose own deposit is not in the
-    # statements, seen only taking its interest
+    # statements, seen only taking its interest. Money passed on came in first: returns
+    # it paid before the structure first paid it pass nothing on; and the structure
+    # writes 利息/收益 on what it pays an investor, not on what funds its payout account
     periodic = _periodic_of(c, r.periodic_months) & ~c.everyday
-    passed = fl["out_to"] + fl["ret_out"] + bincount(s[periodic], c.famt[periodic], n)
-    kept = passed < r.hub_forward_share * fl["in_from"]
+    periodic &= _payees(s, d, periodic, n) >= r.payout_min_payees
+    e_in = fl["e_v"]
+    first_in = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_in, d[e_in], c.tns[e_in])
+    ret_after = p.ret_mask & valid[s] & (c.tns >= first_in[s])
+    passed = (
+        fl["out_to"]
+        + bincount(s[ret_after], c.famt[ret_after], n)
+        + bincount(s[periodic], c.famt[periodic], n)
+    )
+    named_in = bincount(d[e_in & c.memo_ret], c.famt[e_in & c.memo_ret], n)
+    kept = (passed < r.hub_forward_share * fl["in_from"]) | (
+        named_in >= r.hub_forward_share * fl["in_from"]
+    ) & (fl["in_from"] > 0)
     valid = valid & ~(kept & (dep_payers == 0) & (p.returned_by < r.min_returned) & ~core)
     level = _flow_levels(c, valid, fl["e_v"] & valid[s] & valid[d], core)
     silent, s_comp, s_level = _silent_collectors(c, dep, valid, comp, level, r)
@@ -817,7 +887,9 @@ def _ponzi(c: CodedTransfers, dep: np.ndarray, r: SchemeRules) -> _Found:
     )
     # a payout account: most of its money goes out as returns, counting the monthly same
     # sums to persons whose own deposits are not in the statements
-    per_out = bincount(s[periodic & ~valid[d]], c.famt[periodic & ~valid[d]], n)
+    per_ext = periodic & ~valid[d]
+    per_ext &= _payees(s, d, per_ext, n) >= r.payout_min_payees
+    per_out = bincount(s[per_ext], c.famt[per_ext], n)
     payout = ~fl["not_payout"] | (
         (fl["ret_out"] + per_out >= 0.5 * c.total_out) & (c.total_out >= 0.7 * c.total_in)
     )

@@ -1056,3 +1056,93 @@ def test_a_payer_paid_commissions_named_as_such_collects():
     assert "lead3" not in paid and paid["inv2"] == 8 * WAN + 12_100
     blank = find_structures(table(rows(""), names=names))
     assert _roles(blank, ["lead3", "inv2"]) == ["participant", "participant"]
+
+
+def test_a_payer_paid_swinging_wages_collects_but_a_steady_wage_earner_invests():
+    # lead5 passes two odd sums to the leader and is paid monthly by the core under the
+    # memo 工资, in sums that follow no wage (a commission booked as pay): a collector
+    # whose statement is missing. emp2 is paid a wage under the same memo (a few per cent
+    # apart, double in one month) and invests two different sums: a participant.
+    base, _ = pyramid_rows(participants=12, months=4)
+    names = {"lead5": "唐某", "emp2": "韩某"}
+    rows = list(base)
+    rows += [("lead5", "lead", a, T0 + (40 + 30 * k) * DAY)
+             for k, a in enumerate([16_402_350, 7_731_900])]  # fmt: skip
+    rows += [("core", "lead5", c, T0 + (45 + 30 * m) * DAY, "工资")
+             for m, c in enumerate([512_300, 1_377_900, 804_100])]  # fmt: skip
+    rows += [("core", "emp2", c, T0 + (44 + 30 * m) * DAY, "工资")
+             for m, c in enumerate([812_300, 798_650, 1_624_600, 806_100])]  # fmt: skip
+    inv = [7 * WAN + 2_900, 3 * WAN + 6_100]
+    rows += [("emp2", "sale1", a, T0 + (42 + 30 * k) * DAY) for k, a in enumerate(inv)]
+    rows += [("pay", "emp2", 84_000, T0 + (72 + 30 * m) * DAY, "利息") for m in range(3)]
+    r = find_structures(table(rows, names=names))
+    assert _roles(r, ["lead5", "emp2"]) == ["collector", "participant"]
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert "lead5" not in paid and paid["emp2"] == sum(inv)
+
+
+def test_swinging_payments_collect_only_when_they_began_before_the_first_payment_in():
+    # lead6 is paid by the core once before it first passes money to the leader, then
+    # monthly in sums that swing (no interest on its two sums looks like that): a
+    # collector whose statement is missing. The same payments starting only after its
+    # first payment in are what a participant's bonuses look like: a participant.
+    base, _ = pyramid_rows(participants=12, months=4)
+    names = {"lead6": "罗某"}
+    pays = [1_028_400, 1_163_000, 812_700, 532_700, 1_951_000]
+
+    def rows(start: int) -> list:
+        out = list(base)
+        out += [("lead6", "lead", a, T0 + (30 + 45 * k) * DAY)
+                for k, a in enumerate([50_008_137, 20_293_300])]  # fmt: skip
+        out += [("core", "lead6", c, T0 + (start + 30 * m) * DAY, "往来款")
+                for m, c in enumerate(pays)]  # fmt: skip
+        return out
+
+    early = find_structures(table(rows(20), names=names))
+    assert _roles(early, ["lead6"]) == ["collector"]
+    assert "lead6" not in set(early.investments["src"])
+    late = find_structures(table(rows(35), names=names))
+    assert _roles(late, ["lead6"]) == ["participant"]
+
+
+def test_a_leader_keeping_one_large_payment_still_collects_its_teams_money():
+    # lead receives, beside its team's money passed up within hours, two large odd sums
+    # from lead7 that it keeps: it passes on less than half of what its own payers paid
+    # it, but most of all it took (its salespeople's money included) goes on; it stays a
+    # collector and the structure under it stands.
+    base, expected = pyramid_rows(participants=12, months=4)
+    rows = list(base)
+    rows += [("lead7", "lead", a, T0 + (40 + 30 * k) * DAY)
+             for k, a in enumerate([16_402_350, 7_731_900])]  # fmt: skip
+    r = find_structures(table(rows))
+    assert _roles(r, ["core", "lead", "sale1", "sale2"]) == [
+        "core",
+        "collector",
+        "collector",
+        "collector",
+    ]
+    paid = r.investments.groupby("src")["amount"].sum()
+    assert paid.drop("lead7").to_dict() == expected["paid_in"]
+
+
+def test_monthly_rent_to_one_landlord_is_no_payout_and_named_interest_pays_an_investor():
+    # pers1 is paid once by the payout account under 收益 (its deposit is not in the
+    # statements) and pays its landlord the same rent every month, from before the
+    # payment in: a participant's life, not a payout account passing money on. pers2 is
+    # paid 利息 twice and hands odd sums on to two participants: an investor paid
+    # interest, not transit (each also pays two participants small sums, as friends do). The payout account itself stays transit.
+    base, _ = pyramid_rows(participants=12, months=4)
+    rows = list(base)
+    rows += [("pers1", "landlord", 387_100, T0 + (5 + 30 * m) * DAY, "转账") for m in range(6)]
+    rows += [("pay", "pers1", 1_434_900, T0 + 50 * DAY, "收益")]
+    rows += [
+        ("pay", "pers2", 413_300, T0 + 52 * DAY, "利息"),
+        ("pay", "pers2", 63_900, T0 + 62 * DAY, "收益"),
+    ]
+    rows += [("pers1", "p05", 17_606, T0 + 70 * DAY), ("pers1", "p06", 62_940, T0 + 95 * DAY)]
+    rows += [("pers2", "p03", 339_460, T0 + 80 * DAY), ("pers2", "p04", 7_655, T0 + 99 * DAY)]
+    r = find_structures(table(rows))
+    roles = r.accounts["role"]
+    assert roles.get("pers1", "other") not in ("core", "collector", "transit")
+    assert roles.get("pers2", "other") not in ("core", "collector", "transit")
+    assert roles["pay"] == "transit"
